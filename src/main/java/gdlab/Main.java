@@ -1,0 +1,108 @@
+package gdlab;
+
+import gdlab.dl4j.Nd4jSetup;
+import gdlab.experiment.Experiment;
+import gdlab.experiment.Registry;
+import gdlab.report.RunFolder;
+import gdlab.spec.BadInputException;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Harness;
+import gdlab.sweep.SweepRunner;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The entry point: {@code -Dexperiment=NAME} (or {@code experiment=NAME} as an argument) plus spec overrides
+ * {@code -Dkey=value}. Exit status: 0 done, 1 the run found a failure (or could not write its results),
+ * 2 bad input.
+ */
+public final class Main {
+    /** The experiment to run, and where its spec file is (default {@code experiments/<name>.properties}). */
+    static final String EXPERIMENT = "experiment";
+    static final String SPEC = "spec";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> props = userProperties(System.getProperties());
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                System.err.println("gdlab: bad argument '" + arg + "'; expected key=value");
+                System.exit(2);
+            }
+            props.put(arg.substring(0, eq).strip(), arg.substring(eq + 1));
+        }
+        int status = run(props, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /**
+     * The gdlab keys among the JVM's system properties: snake_case names without dots. The JVM's and Maven's own
+     * properties ({@code java.version}, {@code maven.home}, {@code javacpp.platform}) all have dots or capitals.
+     */
+    static Map<String, String> userProperties(Properties system) {
+        Map<String, String> props = new LinkedHashMap<>();
+        system.stringPropertyNames().stream().sorted()
+                .filter(k -> k.matches("[a-z][a-z0-9_]*"))
+                .forEach(k -> props.put(k, system.getProperty(k)));
+        return props;
+    }
+
+    public static int run(Map<String, String> properties, PrintStream out, PrintStream err) {
+        Map<String, String> props = new LinkedHashMap<>(properties);
+        String name = props.remove(EXPERIMENT);
+        String specPath = props.remove(SPEC);
+        try {
+            if (name == null || name.isBlank()) {
+                err.print(usage());
+                return 2;
+            }
+            name = name.strip();
+            if (name.equals("list")) {
+                out.print(list());
+                return 0;
+            }
+            Experiment experiment = Registry.create(name);
+            SpecFile file = SpecFile.read(Path.of(specPath != null ? specPath : "experiments/" + name + ".properties"));
+            Spec spec = Spec.resolve(name, Harness.allParams(experiment.params()), Harness.defaults(), file, props);
+            Nd4jSetup.singleThreadedOps();
+            SweepRunner runner = new SweepRunner(out, err, Clock.systemDefaultZone(), Nd4jSetup.describe());
+            return runner.run(experiment, spec).report().failed() ? 1 : 0;
+        } catch (BadInputException e) {
+            err.println("gdlab: " + e.getMessage());
+            return 2;
+        } catch (RunFolder.ResultWriteException e) {
+            err.println("gdlab: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: mvn -q compile exec:java -Dexperiment=NAME [-Dkey=value ...]
+                  -Dexperiment=list       the experiments and the question each answers
+                  -Dquick=true            a small, fast setting
+                  -Dkey=v1,v2,...         a comma list makes a sweep axis (keys: see experiments/NAME.properties)
+
+                """ + list();
+    }
+
+    static String list() {
+        StringBuilder sb = new StringBuilder("experiments:\n");
+        int width = Registry.names().stream().mapToInt(String::length).max().orElse(0);
+        for (String n : Registry.names()) {
+            sb.append("  ").append(n).append(" ".repeat(width - n.length())).append("  ")
+                    .append(Registry.create(n).question()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package gdlab.dl4j;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** ND4J's process-wide settings for sweeps, and a description of the backend for run.json. */
+public final class Nd4jSetup {
+    private Nd4jSetup() {
+    }
+
+    /**
+     * One ND4J/BLAS thread per worker: small nets are dominated by per-op overhead, and OpenMP's spinning threads
+     * made them 3-4x slower than one thread (FINDINGS). One thread also keeps results bit-identical however many
+     * workers run.
+     */
+    public static synchronized void singleThreadedOps() {
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
+    }
+
+    /** Versions, backend, classifier, CPU and threads, as recorded in run.json. */
+    public static Map<String, Object> describe() {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("gdlab_version", version("gdlab", "gdlab"));
+        env.put("dl4j_version", version("org.deeplearning4j", "deeplearning4j-nn"));
+        env.put("nd4j_version", version("org.nd4j", "nd4j-native"));
+        env.put("java_version", System.getProperty("java.version"));
+        env.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
+        env.put("javacpp_platform", org.bytedeco.javacpp.Loader.getPlatform());
+        env.put("javacpp_platform_requested", System.getProperty("javacpp.platform", ""));
+        Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
+        env.put("blas_vendor", String.valueOf(info.getOrDefault("blas.vendor", "")));
+        env.put("cpu_model", cpuModel());
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("nd4j_max_threads", Nd4j.getEnvironment().maxThreads());
+        env.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
+        env.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", ""));
+        return env;
+    }
+
+    static String version(String group, String artifact) {
+        String path = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = Nd4jSetup.class.getResourceAsStream(path)) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        try (InputStream in = Nd4jSetup.class.getResourceAsStream("/gdlab/version.properties")) {
+            if (in != null && group.equals("gdlab")) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+}

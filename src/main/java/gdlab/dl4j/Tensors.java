@@ -1,0 +1,45 @@
+package gdlab.dl4j;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Plain Java arrays to ND4J arrays and back. Conversions happen once per cell, not per step. */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    public static INDArray matrix(double[][] x, DataType dtype) {
+        return Nd4j.create(x).castTo(dtype);
+    }
+
+    public static INDArray oneHot(int[] labels, int classes, DataType dtype) {
+        double[][] y = new double[labels.length][classes];
+        for (int i = 0; i < labels.length; i++) {
+            y[i][labels[i]] = 1.0;
+        }
+        return matrix(y, dtype);
+    }
+
+    /** The rows {@code rows} of features and labels, in that order, as one minibatch. */
+    public static DataSet rows(INDArray features, INDArray labels, int[] rows) {
+        return new DataSet(features.getRows(rows), labels.getRows(rows));
+    }
+
+    /** Share of rows where the arg-max of {@code output} is the label. */
+    public static double accuracy(INDArray output, int[] labels) {
+        INDArray predicted = output.argMax(1);
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (predicted.getInt(i) == labels[i]) {
+                correct++;
+            }
+        }
+        return labels.length == 0 ? Double.NaN : (double) correct / labels.length;
+    }
+
+    public static double[] toDoubles(INDArray a) {
+        return a.castTo(DataType.DOUBLE).dup().data().asDouble();
+    }
+}

@@ -1,0 +1,348 @@
+package gdlab.experiment;
+
+import gdlab.data.Dataset;
+import gdlab.data.Datasets;
+import gdlab.data.EpochOrder;
+import gdlab.data.Split;
+import gdlab.dl4j.Networks;
+import gdlab.dl4j.Optimizers;
+import gdlab.dl4j.Tensors;
+import gdlab.report.Stats;
+import gdlab.report.Table;
+import gdlab.spec.BadInputException;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Batch vs stochastic vs mini-batch gradient descent: the same MLP and plain SGD, trained with B = N, B = 1 and
+ * 1 < B < N, each mode at its own learning rate, over several seeds. Everything in the table is measured.
+ */
+public final class BatchModes implements Experiment {
+    static final String BATCH = "batch";
+    static final String STOCHASTIC = "stochastic";
+    static final String MINI_BATCH = "mini-batch";
+
+    static final List<String> METRICS = List.of("n_train", "updates_per_epoch", "epochs_run", "epoch_time_ms",
+            "epochs_to_target", "updates_to_target", "time_to_target_ms", "final_train_loss", "test_accuracy",
+            "loss_noise_std", "activation_bytes");
+    static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "minibatch_loss_std",
+            "epoch_time_ms");
+
+    private Spec spec;
+    private Split split;
+    private DataType dtype;
+
+    @Override
+    public String name() {
+        return "batch-modes";
+    }
+
+    @Override
+    public String question() {
+        return "How do batch, stochastic and mini-batch gradient descent differ (updates, noise, memory, speed)?";
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(
+                Param.choice("data", Datasets.SHIPPED, false, "the data set"),
+                Param.realIn("test_fraction", 0.0, 0.9, false, "share of examples held out for test accuracy"),
+                Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the train/test split"),
+                Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
+                        "use only this many examples (0 = all)"),
+                Param.integer("hidden", 1, 4096, false, "units in the hidden layer"),
+                Param.choice("activation", Networks.ACTIVATIONS, false, "hidden-layer activation"),
+                Param.choice("dtype", Networks.DTYPES, false, "ND4J data type"),
+                new Param("batch_size", "1, full, or an integer >= 2 (at most the number of training examples)",
+                        s -> s.equals("full") || s.matches("[1-9][0-9]{0,8}"), true,
+                        "the sweep axis: 1 = stochastic, full = batch, between = mini-batch"),
+                Param.real("lr_batch", 0, false, "learning rate for batch mode"),
+                Param.real("lr_stochastic", 0, false, "learning rate for stochastic mode"),
+                Param.real("lr_mini_batch", 0, false, "learning rate for mini-batch mode"),
+                Param.integer("max_epochs", 1, 1_000_000, false, "epochs each cell trains"),
+                Param.real("target_loss", 0, false, "training loss that counts as reached"));
+    }
+
+    @Override
+    public List<String> metricColumns() {
+        return METRICS;
+    }
+
+    @Override
+    public List<String> curveColumns() {
+        return CURVE;
+    }
+
+    @Override
+    public List<Cell> prepare(Spec spec) {
+        this.spec = spec;
+        this.dtype = Networks.dtype(spec.string("dtype"));
+        Dataset data = Datasets.load(spec.string("data"));
+        this.split = Split.of(data, spec.real("test_fraction"), spec.longValue("split_seed"),
+                spec.integer("max_examples"));
+        int n = split.train().size();
+        List<Cell> cells = new ArrayList<>();
+        for (String raw : spec.list("batch_size")) {
+            int b = raw.equals("full") ? n : Integer.parseInt(raw);
+            if (b > n) {
+                throw new BadInputException("bad value '" + raw + "' for batch_size: larger than the " + n
+                        + " training examples; allowed: 1, full, or an integer from 2 to " + n);
+            }
+            String mode = mode(b, n);
+            for (long seed : Harness.seeds(spec)) {
+                Map<String, String> coords = new LinkedHashMap<>();
+                coords.put("mode", mode);
+                coords.put("batch_size", String.valueOf(b));
+                coords.put("lr", spec.string(lrKey(mode)));
+                coords.put("seed", String.valueOf(seed));
+                cells.add(new Cell(cells.size(), coords));
+            }
+        }
+        return cells;
+    }
+
+    static String mode(int batchSize, int n) {
+        return batchSize == n ? BATCH : batchSize == 1 ? STOCHASTIC : MINI_BATCH;
+    }
+
+    static String lrKey(String mode) {
+        return "lr_" + mode.replace('-', '_');
+    }
+
+    @Override
+    public CellResult run(Cell cell) {
+        Dataset train = split.train();
+        int n = train.size();
+        int b = cell.integer("batch_size");
+        long seed = cell.longValue("seed");
+        int maxEpochs = spec.integer("max_epochs");
+        double target = spec.real("target_loss");
+        int[] sizes = {train.numFeatures(), spec.integer("hidden"), train.numClasses()};
+        MultiLayerNetwork net = Networks.classifier(sizes, spec.string("activation"),
+                Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
+        INDArray x = Tensors.matrix(train.features(), dtype);
+        INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
+        DataSet all = new DataSet(x, y);
+
+        List<List<Object>> curve = new ArrayList<>();
+        double initialLoss = net.score(all);
+        curve.add(List.of(0, 0L, initialLoss, 0.0, 0.0));
+        double[] epochMs = new double[maxEpochs];
+        long updates = 0;
+        int updatesPerEpoch = 0;
+        Integer epochsToTarget = null;
+        Long updatesToTarget = null;
+        Double timeToTargetMs = null;
+        double trainingMs = 0;
+        double lastNoise = Double.NaN;
+        double trainLoss = initialLoss;
+        int epochsRun = 0;
+        CellResult.Status status = CellResult.Status.OK;
+        String message = "";
+        for (int epoch = 0; epoch < maxEpochs; epoch++) {
+            int[][] batches = EpochOrder.minibatches(EpochOrder.shuffled(seed, epoch, n), b);
+            double[] batchLoss = new double[batches.length];
+            long t0 = System.nanoTime();
+            for (int k = 0; k < batches.length; k++) {
+                net.fit(b == n ? all : Tensors.rows(x, y, batches[k]));
+                batchLoss[k] = net.score();
+            }
+            epochMs[epoch] = (System.nanoTime() - t0) / 1e6;
+            trainingMs += epochMs[epoch];
+            updates += batches.length;
+            updatesPerEpoch = batches.length;
+            epochsRun = epoch + 1;
+            trainLoss = net.score(all);
+            lastNoise = Stats.of(batchLoss).std();
+            curve.add(List.of(epochsRun, updates, trainLoss, lastNoise, epochMs[epoch]));
+            if (!Double.isFinite(trainLoss) || trainLoss > 100 * Math.max(initialLoss, 1.0)) {
+                status = CellResult.Status.DIVERGED;
+                message = String.format(Locale.ROOT, "training loss %s at epoch %d", trainLoss, epochsRun);
+                break;
+            }
+            if (epochsToTarget == null && trainLoss <= target) {
+                epochsToTarget = epochsRun;
+                updatesToTarget = updates;
+                timeToTargetMs = trainingMs;
+            }
+        }
+        double testAccuracy = split.test().size() == 0 ? Double.NaN
+                : Tensors.accuracy(net.output(Tensors.matrix(split.test().features(), dtype)), split.test().labels());
+        long activationBytes = (long) b * Arrays.stream(sizes).sum() * dtype.width();
+        List<Object> metrics = Arrays.asList(n, updatesPerEpoch, epochsRun,
+                median(Arrays.copyOf(epochMs, epochsRun)), epochsToTarget, updatesToTarget, timeToTargetMs,
+                trainLoss, testAccuracy, lastNoise, activationBytes);
+        return new CellResult(cell, status, message, metrics, curve);
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    @Override
+    public Report summarize(List<CellResult> results) {
+        Map<String, List<CellResult>> groups = new LinkedHashMap<>();
+        for (CellResult r : results) {
+            groups.computeIfAbsent(r.cell().get("mode") + "|" + r.cell().get("batch_size"), k -> new ArrayList<>())
+                    .add(r);
+        }
+        Table csv = new Table("mode", "batch_size", "lr", "seeds", "diverged", "updates_per_epoch",
+                "epoch_time_ms_mean", "epoch_time_ms_std", "epochs_to_target_mean", "epochs_to_target_std",
+                "reached_target", "updates_to_target_mean", "time_to_target_ms_mean", "time_to_target_ms_std",
+                "final_train_loss_mean", "final_train_loss_std", "test_accuracy_mean", "test_accuracy_std",
+                "loss_noise_std_mean", "loss_noise_std_std", "activation_bytes");
+        Table md = new Table("mode", "batch_size", "lr", "updates_per_epoch", "epoch_time_ms", "epochs_to_target",
+                "updates_to_target", "time_to_target_ms", "final_train_loss", "test_accuracy", "loss_noise_std",
+                "activation_bytes");
+        Map<String, GroupStats> byMode = new LinkedHashMap<>();
+        int nTrain = split.train().size();
+        for (List<CellResult> g : groups.values()) {
+            Cell first = g.get(0).cell();
+            GroupStats s = new GroupStats(g);
+            byMode.putIfAbsent(first.get("mode"), s);
+            long diverged = g.stream().filter(r -> r.status() != CellResult.Status.OK).count();
+            String reached = s.reached + "/" + g.size();
+            csv.add(first.get("mode"), first.integer("batch_size"), first.real("lr"), g.size(), diverged,
+                    s.updatesPerEpoch, s.epochMs.mean(), s.epochMs.std(), s.epochsToTarget.mean(),
+                    s.epochsToTarget.std(), s.reached, s.updatesToTarget.mean(), s.timeToTarget.mean(),
+                    s.timeToTarget.std(), s.finalLoss.mean(), s.finalLoss.std(), s.testAccuracy.mean(),
+                    s.testAccuracy.std(), s.noise.mean(), s.noise.std(), s.activationBytes);
+            md.add(first.get("mode"), first.get("batch_size"), first.get("lr"), s.updatesPerEpoch, s.epochMs.pretty(),
+                    s.reached == 0 ? "not reached (0/" + g.size() + ")" : s.epochsToTarget.pretty() + " (" + reached + ")",
+                    s.reached == 0 ? "-" : s.updatesToTarget.pretty(), s.reached == 0 ? "-" : s.timeToTarget.pretty(),
+                    s.finalLoss.pretty(), s.testAccuracy.pretty(), s.noise.pretty(), s.activationBytes);
+        }
+
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Data: %s, %d training / %d test examples; MLP %d-%s-%d (%s), "
+                        + "plain SGD, %s, %d epochs per cell, target training loss %s; mean ± std over %d seeds.%n%n",
+                spec.string("data"), nTrain, split.test().size(), split.train().numFeatures(), spec.string("hidden"),
+                split.train().numClasses(), spec.string("activation"), spec.string("dtype"),
+                spec.integer("max_epochs"), spec.string("target_loss"), Harness.seeds(spec).size()));
+        text.append(md.toMarkdown()).append('\n');
+        text.append("""
+                Columns: epoch_time_ms is the median wall time of one epoch's updates (first epochs include JIT \
+                warm-up); *_to_target count whole epochs until the training loss, evaluated at each epoch's end, \
+                is at most the target (k/n = seeds that reached it); loss_noise_std is the standard deviation of \
+                the minibatch losses within the last epoch; activation_bytes = batch size x (inputs + hidden + \
+                outputs) x bytes per value, the activations one step holds.
+
+                """);
+        text.append("### The textbook table, measured\n\n");
+        Table textbook = new Table("mode", "textbook_batch_size", "measured_batch_size", "textbook_updates_per_epoch",
+                "measured_updates_per_epoch", "agree");
+        for (Map.Entry<String, GroupStats> e : byMode.entrySet()) {
+            GroupStats s = e.getValue();
+            int b = s.batchSize;
+            String textbookB = switch (e.getKey()) {
+                case BATCH -> "N = " + nTrain;
+                case STOCHASTIC -> "1";
+                default -> "1 < B < N";
+            };
+            long expectedUpdates = switch (e.getKey()) {
+                case BATCH -> 1;
+                case STOCHASTIC -> nTrain;
+                default -> (nTrain + b - 1) / b;
+            };
+            String textbookU = switch (e.getKey()) {
+                case BATCH -> "1";
+                case STOCHASTIC -> "N = " + nTrain;
+                default -> "N/B = " + expectedUpdates;
+            };
+            boolean sizeOk = switch (e.getKey()) {
+                case BATCH -> b == nTrain;
+                case STOCHASTIC -> b == 1;
+                default -> b > 1 && b < nTrain;
+            };
+            textbook.add(e.getKey(), textbookB, b, textbookU, s.updatesPerEpoch,
+                    sizeOk && s.updatesPerEpoch == expectedUpdates ? "yes" : "NO");
+        }
+        text.append(textbook.toMarkdown()).append('\n');
+        text.append(findings(byMode)).append('\n');
+        return new Report(csv, text.toString(), false);
+    }
+
+    /** Plain sentences that answer the question from the measured numbers (only those the run can support). */
+    private static String findings(Map<String, GroupStats> byMode) {
+        List<String> lines = new ArrayList<>();
+        GroupStats batch = byMode.get(BATCH);
+        GroupStats stochastic = byMode.get(STOCHASTIC);
+        GroupStats mini = byMode.get(MINI_BATCH);
+        String noisiest = byMode.entrySet().stream()
+                .max((a, b) -> Double.compare(a.getValue().noise.mean(), b.getValue().noise.mean()))
+                .map(Map.Entry::getKey).orElse("-");
+        lines.add("- Noisiest minibatch loss: **" + noisiest + "**.");
+        String fewestEpochs = byMode.entrySet().stream().filter(e -> e.getValue().reached > 0)
+                .min((a, b) -> Double.compare(a.getValue().epochsToTarget.mean(), b.getValue().epochsToTarget.mean()))
+                .map(Map.Entry::getKey).orElse("none reached the target");
+        lines.add("- Fewest epochs to the target: **" + fewestEpochs + "**.");
+        String fastest = byMode.entrySet().stream().filter(e -> e.getValue().reached > 0)
+                .min((a, b) -> Double.compare(a.getValue().timeToTarget.mean(), b.getValue().timeToTarget.mean()))
+                .map(Map.Entry::getKey).orElse("none reached the target");
+        lines.add("- Least training time to the target: **" + fastest + "**.");
+        if (batch != null && stochastic != null) {
+            lines.add(String.format(Locale.ROOT, "- One stochastic epoch costs %.1fx a batch epoch in wall time "
+                    + "(%d updates instead of 1): per-step overhead, not arithmetic, dominates small nets.",
+                    stochastic.epochMs.mean() / batch.epochMs.mean(), stochastic.updatesPerEpoch));
+        }
+        if (batch != null && mini != null) {
+            lines.add(String.format(Locale.ROOT, "- Activation memory per step: batch %d bytes, mini-batch %d, "
+                    + "stochastic %s.", batch.activationBytes, mini.activationBytes,
+                    stochastic == null ? "-" : String.valueOf(stochastic.activationBytes)));
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** The seeds of one (mode, batch size) group. */
+    private static final class GroupStats {
+        final int batchSize;
+        final int updatesPerEpoch;
+        final long activationBytes;
+        final int reached;
+        final Stats epochMs;
+        final Stats epochsToTarget;
+        final Stats updatesToTarget;
+        final Stats timeToTarget;
+        final Stats finalLoss;
+        final Stats testAccuracy;
+        final Stats noise;
+
+        GroupStats(List<CellResult> g) {
+            batchSize = g.get(0).cell().integer("batch_size");
+            updatesPerEpoch = (int) g.stream().mapToDouble(r -> r.number(METRICS, "updates_per_epoch")).max()
+                    .orElse(0);
+            activationBytes = (long) g.get(0).number(METRICS, "activation_bytes");
+            reached = (int) g.stream().filter(r -> r.metric(METRICS, "epochs_to_target") != null).count();
+            epochMs = column(g, "epoch_time_ms");
+            epochsToTarget = column(g, "epochs_to_target");
+            updatesToTarget = column(g, "updates_to_target");
+            timeToTarget = column(g, "time_to_target_ms");
+            finalLoss = column(g, "final_train_loss");
+            testAccuracy = column(g, "test_accuracy");
+            noise = column(g, "loss_noise_std");
+        }
+
+        private static Stats column(List<CellResult> g, String name) {
+            return Stats.of(g.stream().map(r -> (Number) r.metric(METRICS, name)).toList());
+        }
+    }
+}

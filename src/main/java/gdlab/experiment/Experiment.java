@@ -1,0 +1,43 @@
+package gdlab.experiment;
+
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+
+import java.util.List;
+
+/**
+ * One question about gradient descent, answered by a sweep of DL4J training runs.
+ *
+ * <p>Lifecycle, for every run: a fresh instance from the {@link Registry}; {@link #prepare} with the resolved spec
+ * (loads data, rejects values that only the data can judge, returns the grid); {@link #run} once per cell,
+ * possibly from several worker threads at once (so it must only read what {@code prepare} built); then
+ * {@link #summarize} with every cell's result in grid order.
+ */
+public interface Experiment {
+
+    /** The name used with {@code -Dexperiment=}. */
+    String name();
+
+    /** The question it answers, one line. */
+    String question();
+
+    /** The spec keys it reads, beyond the harness's own ({@code seeds}, {@code quick}, ...). */
+    List<Param> params();
+
+    /** cells.csv columns after the cell's coordinates; names ending in {@code _ms} are timings. */
+    List<String> metricColumns();
+
+    /** curves.csv columns after the cell's coordinates. */
+    List<String> curveColumns();
+
+    /** Loads what the cells need and returns the grid; throws {@link gdlab.spec.BadInputException} on bad input. */
+    List<Cell> prepare(Spec spec);
+
+    /** Trains one cell. A diverging run returns status {@code diverged}; it does not throw. */
+    CellResult run(Cell cell);
+
+    /** Aggregates the results (in grid order) into the tables people read. */
+    Report summarize(List<CellResult> results);
+}

@@ -1,0 +1,37 @@
+package gdlab.experiment;
+
+import gdlab.spec.BadInputException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Every experiment, by name, in the order {@code list} shows them. The one place an experiment is registered. */
+public final class Registry {
+    private static final Map<String, Supplier<Experiment>> EXPERIMENTS = new LinkedHashMap<>();
+
+    static {
+        register(BatchModes::new);
+    }
+
+    private Registry() {
+    }
+
+    private static void register(Supplier<Experiment> factory) {
+        EXPERIMENTS.put(factory.get().name(), factory);
+    }
+
+    public static List<String> names() {
+        return List.copyOf(EXPERIMENTS.keySet());
+    }
+
+    /** A fresh instance (experiments hold per-run state); an unknown name is bad input. */
+    public static Experiment create(String name) {
+        Supplier<Experiment> factory = EXPERIMENTS.get(name);
+        if (factory == null) {
+            throw new BadInputException("unknown experiment '" + name + "'; known: " + String.join(", ", names()));
+        }
+        return factory.get();
+    }
+}

@@ -1,0 +1,221 @@
+package gdlab.sweep;
+
+import gdlab.experiment.Experiment;
+import gdlab.experiment.Report;
+import gdlab.report.Json;
+import gdlab.report.RunFolder;
+import gdlab.report.Table;
+import gdlab.spec.Spec;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one experiment's sweep into a run folder: every cell on a pool of workers, each finished cell appended to
+ * cells.csv at once, then the summary. Writes nothing before the experiment has accepted the spec.
+ */
+public final class SweepRunner {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Clock clock;
+    private final Map<String, Object> environment;
+
+    /**
+     * @param environment versions, backend and machine facts for run.json
+     */
+    public SweepRunner(PrintStream out, PrintStream err, Clock clock, Map<String, Object> environment) {
+        this.out = out;
+        this.err = err;
+        this.clock = clock;
+        this.environment = environment;
+    }
+
+    /** Outcome of a run: its folder and whether the experiment found a failure. */
+    public record Outcome(RunFolder folder, List<CellResult> results, Report report) {
+    }
+
+    public Outcome run(Experiment experiment, Spec spec) {
+        List<Cell> cells = experiment.prepare(spec);
+        RunFolder folder = RunFolder.create(Path.of(spec.string(Harness.RESULTS_DIR)), experiment.name(),
+                hash(spec), LocalDateTime.now(clock));
+        boolean quiet = spec.bool(Harness.QUIET);
+        Instant start = clock.instant();
+        Map<String, Object> runInfo = runInfo(experiment, spec, cells.size());
+        folder.writeAtomically("run.json", Json.write(runInfo));
+        progress(quiet, experiment.name() + ": " + cells.size() + " cells, " + spec.integer(Harness.WORKERS)
+                + " workers, run folder " + folder.dir());
+
+        List<String> coordColumns = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).coords().keySet());
+        List<String> cellHeader = cellHeader(coordColumns, experiment.metricColumns());
+        List<CellResult> results = trainAll(experiment, cells, spec.integer(Harness.WORKERS), quiet,
+                r -> folder.appendRecord("cells.csv", cellHeader, cellRecord(r, coordColumns)));
+        results.sort(Comparator.comparingInt(r -> r.cell().index()));
+
+        // the append log, rewritten in grid order so equal runs give equal files
+        Table cellsTable = new Table(cellHeader);
+        results.forEach(r -> cellsTable.add(cellRecord(r, coordColumns)));
+        folder.writeAtomically("cells.csv", cellsTable.toCsv());
+        List<String> curveHeader = new ArrayList<>(List.of("cell"));
+        curveHeader.addAll(coordColumns);
+        curveHeader.addAll(experiment.curveColumns());
+        Table curves = new Table(curveHeader);
+        for (CellResult r : results) {
+            for (List<Object> point : r.curve()) {
+                List<Object> row = new ArrayList<>();
+                row.add(r.cell().index());
+                coordColumns.forEach(c -> row.add(r.cell().coords().get(c)));
+                row.addAll(point);
+                curves.add(row);
+            }
+        }
+        folder.writeAtomically("curves.csv", curves.toCsv());
+
+        Report report = experiment.summarize(results);
+        Duration wall = Duration.between(start, clock.instant());
+        String markdown = "# " + experiment.name() + ": " + experiment.question() + "\n\n"
+                + (spec.hypothesis().isEmpty() ? "" : "**Hypothesis.** " + spec.hypothesis() + "\n\n")
+                + report.markdown().strip() + "\n\n"
+                + String.format(java.util.Locale.ROOT, "_%d cells (%d ok, %d diverged, %d failed) in %.1f s; run folder %s_%n",
+                results.size(), count(results, CellResult.Status.OK), count(results, CellResult.Status.DIVERGED),
+                count(results, CellResult.Status.FAILED), wall.toMillis() / 1000.0, folder.dir());
+        folder.writeAtomically("summary.csv", report.summary().toCsv());
+        folder.writeAtomically("summary.md", markdown);
+        runInfo.put("status", "finished");
+        runInfo.put("wall_time_ms", wall.toMillis());
+        runInfo.put("cells_failed", count(results, CellResult.Status.FAILED));
+        folder.writeAtomically("run.json", Json.write(runInfo));
+        folder.markLatest();
+        out.print(markdown);
+        out.flush();
+        return new Outcome(folder, results, report);
+    }
+
+    private List<CellResult> trainAll(Experiment experiment, List<Cell> cells, int workers, boolean quiet,
+                                      java.util.function.Consumer<CellResult> onFinished) {
+        AtomicInteger done = new AtomicInteger();
+        Instant start = clock.instant();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, cells.size())), r -> {
+            Thread t = new Thread(r, "gdlab-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<CellResult>> futures = new ArrayList<>();
+            for (Cell cell : cells) {
+                futures.add(pool.submit(() -> {
+                    CellResult result;
+                    try {
+                        result = experiment.run(cell);
+                    } catch (RuntimeException | Error e) {
+                        result = CellResult.failed(cell, e, experiment.metricColumns().size());
+                    }
+                    onFinished.accept(result);
+                    int n = done.incrementAndGet();
+                    double elapsed = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+                    double eta = elapsed / n * (cells.size() - n);
+                    progress(quiet, String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s (%.1f s elapsed, ETA %.0f s)",
+                            n, cells.size(), cell.label(), result.status(),
+                            result.message().isEmpty() ? "" : " - " + result.message(), elapsed, eta));
+                    return result;
+                }));
+            }
+            List<CellResult> results = new ArrayList<>();
+            for (Future<CellResult> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static List<String> cellHeader(List<String> coordColumns, List<String> metricColumns) {
+        List<String> header = new ArrayList<>(List.of("cell"));
+        header.addAll(coordColumns);
+        header.addAll(metricColumns);
+        header.add("status");
+        header.add("message");
+        return header;
+    }
+
+    static List<Object> cellRecord(CellResult r, List<String> coordColumns) {
+        List<Object> row = new ArrayList<>();
+        row.add(r.cell().index());
+        coordColumns.forEach(c -> row.add(r.cell().coords().get(c)));
+        row.addAll(r.metrics());
+        row.add(r.status());
+        row.add(r.message());
+        return row;
+    }
+
+    private Map<String, Object> runInfo(Experiment experiment, Spec spec, int cellCount) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("experiment", experiment.name());
+        info.put("question", experiment.question());
+        info.put("hypothesis", spec.hypothesis());
+        info.put("status", "running");
+        info.put("started", clock.instant().toString());
+        info.put("cells", cellCount);
+        info.put("seeds", Harness.seeds(spec));
+        info.put("spec", spec.flat());
+        info.put("overridden", spec.overridden());
+        info.put("spec_hash", hash(spec));
+        info.put("git_commit", GitInfo.commit());
+        info.putAll(environment);
+        return info;
+    }
+
+    private static long count(List<CellResult> results, CellResult.Status status) {
+        return results.stream().filter(r -> r.status() == status).count();
+    }
+
+    private void progress(boolean quiet, String line) {
+        if (!quiet) {
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    /** Seven hex digits of SHA-256 over the experiment and its resolved spec (names the run folder). */
+    public static String hash(Spec spec) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(spec.experiment().getBytes(StandardCharsets.UTF_8));
+            spec.flat().forEach((k, v) -> {
+                if (!k.equals(Harness.WORKERS) && !k.equals(Harness.QUIET) && !k.equals(Harness.RESULTS_DIR)) {
+                    sha.update(("\n" + k + "=" + v).getBytes(StandardCharsets.UTF_8));
+                }
+            });
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 7);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
