@@ -38,7 +38,7 @@ public final class BatchModes implements Experiment {
 
     static final List<String> METRICS = List.of("n_train", "updates_per_epoch", "epochs_run", "epoch_time_ms",
             "epochs_to_target", "updates_to_target", "time_to_target_ms", "final_train_loss", "test_accuracy",
-            "loss_noise_std", "activation_bytes");
+            "loss_noise_std", "loss_noise_cv", "activation_bytes");
     static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "minibatch_loss_std",
             "epoch_time_ms");
 
@@ -149,6 +149,7 @@ public final class BatchModes implements Experiment {
         Double timeToTargetMs = null;
         double trainingMs = 0;
         double lastNoise = Double.NaN;
+        double lastNoiseCv = Double.NaN;
         double trainLoss = initialLoss;
         int epochsRun = 0;
         CellResult.Status status = CellResult.Status.OK;
@@ -167,7 +168,9 @@ public final class BatchModes implements Experiment {
             updatesPerEpoch = batches.length;
             epochsRun = epoch + 1;
             trainLoss = net.score(all);
-            lastNoise = Stats.of(batchLoss).std();
+            Stats noise = Stats.of(batchLoss);
+            lastNoise = noise.std();
+            lastNoiseCv = noise.std() / noise.mean();
             curve.add(List.of(epochsRun, updates, trainLoss, lastNoise, epochMs[epoch]));
             if (!Double.isFinite(trainLoss) || trainLoss > 100 * Math.max(initialLoss, 1.0)) {
                 status = CellResult.Status.DIVERGED;
@@ -185,7 +188,7 @@ public final class BatchModes implements Experiment {
         long activationBytes = (long) b * Arrays.stream(sizes).sum() * dtype.width();
         List<Object> metrics = Arrays.asList(n, updatesPerEpoch, epochsRun,
                 median(Arrays.copyOf(epochMs, epochsRun)), epochsToTarget, updatesToTarget, timeToTargetMs,
-                trainLoss, testAccuracy, lastNoise, activationBytes);
+                trainLoss, testAccuracy, lastNoise, lastNoiseCv, activationBytes);
         return new CellResult(cell, status, message, metrics, curve);
     }
 
@@ -209,10 +212,11 @@ public final class BatchModes implements Experiment {
                 "epoch_time_ms_mean", "epoch_time_ms_std", "epochs_to_target_mean", "epochs_to_target_std",
                 "reached_target", "updates_to_target_mean", "time_to_target_ms_mean", "time_to_target_ms_std",
                 "final_train_loss_mean", "final_train_loss_std", "test_accuracy_mean", "test_accuracy_std",
-                "loss_noise_std_mean", "loss_noise_std_std", "activation_bytes");
+                "loss_noise_std_mean", "loss_noise_std_std", "loss_noise_cv_mean", "loss_noise_cv_std",
+                "activation_bytes");
         Table md = new Table("mode", "batch_size", "lr", "updates_per_epoch", "epoch_time_ms", "epochs_to_target",
                 "updates_to_target", "time_to_target_ms", "final_train_loss", "test_accuracy", "loss_noise_std",
-                "activation_bytes");
+                "loss_noise_cv", "activation_bytes");
         Map<String, GroupStats> byMode = new LinkedHashMap<>();
         int nTrain = split.train().size();
         for (List<CellResult> g : groups.values()) {
@@ -225,11 +229,13 @@ public final class BatchModes implements Experiment {
                     s.updatesPerEpoch, s.epochMs.mean(), s.epochMs.std(), s.epochsToTarget.mean(),
                     s.epochsToTarget.std(), s.reached, s.updatesToTarget.mean(), s.timeToTarget.mean(),
                     s.timeToTarget.std(), s.finalLoss.mean(), s.finalLoss.std(), s.testAccuracy.mean(),
-                    s.testAccuracy.std(), s.noise.mean(), s.noise.std(), s.activationBytes);
+                    s.testAccuracy.std(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
+                    s.activationBytes);
             md.add(first.get("mode"), first.get("batch_size"), first.get("lr"), s.updatesPerEpoch, s.epochMs.pretty(),
                     s.reached == 0 ? "not reached (0/" + g.size() + ")" : s.epochsToTarget.pretty() + " (" + reached + ")",
                     s.reached == 0 ? "-" : s.updatesToTarget.pretty(), s.reached == 0 ? "-" : s.timeToTarget.pretty(),
-                    s.finalLoss.pretty(), s.testAccuracy.pretty(), s.noise.pretty(), s.activationBytes);
+                    s.finalLoss.pretty(), s.testAccuracy.pretty(), s.noise.pretty(), s.noiseCv.pretty(),
+                    s.activationBytes);
         }
 
         StringBuilder text = new StringBuilder();
@@ -243,7 +249,9 @@ public final class BatchModes implements Experiment {
                 Columns: epoch_time_ms is the median wall time of one epoch's updates (first epochs include JIT \
                 warm-up); *_to_target count whole epochs until the training loss, evaluated at each epoch's end, \
                 is at most the target (k/n = seeds that reached it); loss_noise_std is the standard deviation of \
-                the minibatch losses within the last epoch; activation_bytes = batch size x (inputs + hidden + \
+                the minibatch losses within the last epoch and loss_noise_cv the same divided by their mean (relative \
+                noise: the absolute spread shrinks as a run's loss falls, so runs that reached different losses \
+                compare by this one); activation_bytes = batch size x (inputs + hidden + \
                 outputs) x bytes per value, the activations one step holds.
 
                 """);
@@ -288,9 +296,9 @@ public final class BatchModes implements Experiment {
         GroupStats stochastic = byMode.get(STOCHASTIC);
         GroupStats mini = byMode.get(MINI_BATCH);
         String noisiest = byMode.entrySet().stream()
-                .max((a, b) -> Double.compare(a.getValue().noise.mean(), b.getValue().noise.mean()))
+                .max((a, b) -> Double.compare(a.getValue().noiseCv.mean(), b.getValue().noiseCv.mean()))
                 .map(Map.Entry::getKey).orElse("-");
-        lines.add("- Noisiest minibatch loss: **" + noisiest + "**.");
+        lines.add("- Noisiest minibatch loss (relative to its mean, loss_noise_cv): **" + noisiest + "**.");
         String fewestEpochs = byMode.entrySet().stream().filter(e -> e.getValue().reached > 0)
                 .min((a, b) -> Double.compare(a.getValue().epochsToTarget.mean(), b.getValue().epochsToTarget.mean()))
                 .map(Map.Entry::getKey).orElse("none reached the target");
@@ -325,6 +333,7 @@ public final class BatchModes implements Experiment {
         final Stats finalLoss;
         final Stats testAccuracy;
         final Stats noise;
+        final Stats noiseCv;
 
         GroupStats(List<CellResult> g) {
             batchSize = g.get(0).cell().integer("batch_size");
@@ -339,6 +348,7 @@ public final class BatchModes implements Experiment {
             finalLoss = column(g, "final_train_loss");
             testAccuracy = column(g, "test_accuracy");
             noise = column(g, "loss_noise_std");
+            noiseCv = column(g, "loss_noise_cv");
         }
 
         private static Stats column(List<CellResult> g, String name) {
