@@ -7,6 +7,7 @@ import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
+import gdlab.report.Figure;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -210,8 +211,9 @@ public final class BatchModes implements Experiment {
         }
         Table csv = new Table("mode", "batch_size", "lr", "seeds", "diverged", "updates_per_epoch",
                 "epoch_time_ms_mean", "epoch_time_ms_std", "epochs_to_target_mean", "epochs_to_target_std",
-                "reached_target", "updates_to_target_mean", "time_to_target_ms_mean", "time_to_target_ms_std",
-                "final_train_loss_mean", "final_train_loss_std", "test_accuracy_mean", "test_accuracy_std",
+                "epochs_to_target_ci95", "reached_target", "updates_to_target_mean", "time_to_target_ms_mean",
+                "time_to_target_ms_std", "final_train_loss_mean", "final_train_loss_std", "final_train_loss_ci95",
+                "test_accuracy_mean", "test_accuracy_std", "test_accuracy_ci95",
                 "loss_noise_std_mean", "loss_noise_std_std", "loss_noise_cv_mean", "loss_noise_cv_std",
                 "activation_bytes");
         Table md = new Table("mode", "batch_size", "lr", "updates_per_epoch", "epoch_time_ms", "epochs_to_target",
@@ -227,9 +229,9 @@ public final class BatchModes implements Experiment {
             String reached = s.reached + "/" + g.size();
             csv.add(first.get("mode"), first.integer("batch_size"), first.real("lr"), g.size(), diverged,
                     s.updatesPerEpoch, s.epochMs.mean(), s.epochMs.std(), s.epochsToTarget.mean(),
-                    s.epochsToTarget.std(), s.reached, s.updatesToTarget.mean(), s.timeToTarget.mean(),
-                    s.timeToTarget.std(), s.finalLoss.mean(), s.finalLoss.std(), s.testAccuracy.mean(),
-                    s.testAccuracy.std(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
+                    s.epochsToTarget.std(), s.epochsToTarget.ci95(), s.reached, s.updatesToTarget.mean(),
+                    s.timeToTarget.mean(), s.timeToTarget.std(), s.finalLoss.mean(), s.finalLoss.std(),
+                    s.finalLoss.ci95(), s.testAccuracy.mean(), s.testAccuracy.std(), s.testAccuracy.ci95(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
                     s.activationBytes);
             md.add(first.get("mode"), first.get("batch_size"), first.get("lr"), s.updatesPerEpoch, s.epochMs.pretty(),
                     s.reached == 0 ? "not reached (0/" + g.size() + ")" : s.epochsToTarget.pretty() + " (" + reached + ")",
@@ -286,7 +288,36 @@ public final class BatchModes implements Experiment {
         }
         text.append(textbook.toMarkdown()).append('\n');
         text.append(findings(byMode)).append('\n');
-        return new Report(csv, text.toString(), false);
+        return new Report(csv, text.toString(), false, figures(groups, byMode));
+    }
+
+    /** Training loss per epoch and per update (mean over seeds, min..max band), and time to target per mode. */
+    private static List<Figure> figures(Map<String, List<CellResult>> groups, Map<String, GroupStats> byMode) {
+        List<Figure.Series> perEpoch = new ArrayList<>();
+        List<Figure.Series> perUpdate = new ArrayList<>();
+        for (List<CellResult> g : groups.values()) {
+            String label = g.get(0).cell().get("mode") + " (B=" + g.get(0).cell().get("batch_size") + ")";
+            List<double[]> epochs = new ArrayList<>();
+            List<double[]> updates = new ArrayList<>();
+            List<double[]> losses = new ArrayList<>();
+            for (CellResult r : g) {
+                epochs.add(r.curve().stream().mapToDouble(p -> ((Number) p.get(0)).doubleValue()).toArray());
+                updates.add(r.curve().stream().mapToDouble(p -> ((Number) p.get(1)).doubleValue()).toArray());
+                losses.add(r.curve().stream().mapToDouble(p -> ((Number) p.get(2)).doubleValue()).toArray());
+            }
+            perEpoch.add(Figure.Series.overSeeds(label, epochs, losses));
+            perUpdate.add(Figure.Series.overSeeds(label, updates, losses));
+        }
+        List<String> modes = new ArrayList<>(byMode.keySet());
+        double[] time = modes.stream().mapToDouble(m -> byMode.get(m).timeToTarget.mean()).toArray();
+        double[] ci = modes.stream().mapToDouble(m -> byMode.get(m).timeToTarget.ci95()).toArray();
+        return List.of(
+                new Figure.Lines("loss-per-epoch", "Training loss per epoch (mean over seeds, band: min..max)",
+                        "epoch", "training loss", false, true, perEpoch),
+                new Figure.Lines("loss-per-update", "Training loss per update", "updates (log)",
+                        "training loss", true, true, perUpdate),
+                new Figure.Bars("time-to-target", "Training time to the target loss (error bar: 95% CI)",
+                        "time to target [ms]", false, modes, time, ci));
     }
 
     /** Plain sentences that answer the question from the measured numbers (only those the run can support). */

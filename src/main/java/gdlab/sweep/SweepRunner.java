@@ -2,7 +2,9 @@ package gdlab.sweep;
 
 import gdlab.experiment.Experiment;
 import gdlab.experiment.Report;
+import gdlab.report.Figure;
 import gdlab.report.Json;
+import gdlab.report.Plots;
 import gdlab.report.RunFolder;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
@@ -89,10 +91,16 @@ public final class SweepRunner {
         folder.writeAtomically("curves.csv", curves.toCsv());
 
         Report report = experiment.summarize(results);
+        StringBuilder figures = new StringBuilder();
+        for (Figure figure : report.figures()) {
+            Plots.write(figure, folder.dir());
+            figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+        }
         Duration wall = Duration.between(start, clock.instant());
         String markdown = "# " + experiment.name() + ": " + experiment.question() + "\n\n"
                 + (spec.hypothesis().isEmpty() ? "" : "**Hypothesis.** " + spec.hypothesis() + "\n\n")
                 + report.markdown().strip() + "\n\n"
+                + (figures.length() == 0 ? "" : "### Figures\n\n" + figures)
                 + String.format(java.util.Locale.ROOT, "_%d cells (%d ok, %d diverged, %d failed) in %.1f s; run folder %s_%n",
                 results.size(), count(results, CellResult.Status.OK), count(results, CellResult.Status.DIVERGED),
                 count(results, CellResult.Status.FAILED), wall.toMillis() / 1000.0, folder.dir());
