@@ -2,11 +2,11 @@ package gdlab.experiment;
 
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;
-import gdlab.data.EpochOrder;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
+import gdlab.dl4j.Trainer;
 import gdlab.report.Figure;
 import gdlab.report.Stats;
 import gdlab.report.Table;
@@ -19,7 +19,6 @@ import gdlab.sweep.Harness;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,60 +136,24 @@ public final class BatchModes implements Experiment {
                 Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
-        DataSet all = new DataSet(x, y);
+        Trainer.Outcome t = Trainer.train(net, x, y, Trainer.Options.of(b, maxEpochs, target, seed), null);
 
         List<List<Object>> curve = new ArrayList<>();
-        double initialLoss = net.score(all);
-        curve.add(List.of(0, 0L, initialLoss, 0.0, 0.0));
-        double[] epochMs = new double[maxEpochs];
-        long updates = 0;
-        int updatesPerEpoch = 0;
-        Integer epochsToTarget = null;
-        Long updatesToTarget = null;
-        Double timeToTargetMs = null;
-        double trainingMs = 0;
-        double lastNoise = Double.NaN;
-        double lastNoiseCv = Double.NaN;
-        double trainLoss = initialLoss;
-        int epochsRun = 0;
-        CellResult.Status status = CellResult.Status.OK;
-        String message = "";
-        for (int epoch = 0; epoch < maxEpochs; epoch++) {
-            int[][] batches = EpochOrder.minibatches(EpochOrder.shuffled(seed, epoch, n), b);
-            double[] batchLoss = new double[batches.length];
-            long t0 = System.nanoTime();
-            for (int k = 0; k < batches.length; k++) {
-                net.fit(b == n ? all : Tensors.rows(x, y, batches[k]));
-                batchLoss[k] = net.score();
-            }
-            epochMs[epoch] = (System.nanoTime() - t0) / 1e6;
-            trainingMs += epochMs[epoch];
-            updates += batches.length;
-            updatesPerEpoch = batches.length;
-            epochsRun = epoch + 1;
-            trainLoss = net.score(all);
-            Stats noise = Stats.of(batchLoss);
-            lastNoise = noise.std();
-            lastNoiseCv = noise.std() / noise.mean();
-            curve.add(List.of(epochsRun, updates, trainLoss, lastNoise, epochMs[epoch]));
-            if (!Double.isFinite(trainLoss) || trainLoss > 100 * Math.max(initialLoss, 1.0)) {
-                status = CellResult.Status.DIVERGED;
-                message = String.format(Locale.ROOT, "training loss %s at epoch %d", trainLoss, epochsRun);
-                break;
-            }
-            if (epochsToTarget == null && trainLoss <= target) {
-                epochsToTarget = epochsRun;
-                updatesToTarget = updates;
-                timeToTargetMs = trainingMs;
-            }
+        curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));
+        for (Trainer.Epoch e : t.epochs()) {
+            curve.add(List.of(e.epoch(), e.updates(), e.trainLoss(), e.minibatchLossStd(), e.epochMs()));
         }
+        Trainer.Epoch last = t.last();
         double testAccuracy = split.test().size() == 0 ? Double.NaN
                 : Tensors.accuracy(net.output(Tensors.matrix(split.test().features(), dtype)), split.test().labels());
         long activationBytes = (long) b * Arrays.stream(sizes).sum() * dtype.width();
-        List<Object> metrics = Arrays.asList(n, updatesPerEpoch, epochsRun,
-                median(Arrays.copyOf(epochMs, epochsRun)), epochsToTarget, updatesToTarget, timeToTargetMs,
-                trainLoss, testAccuracy, lastNoise, lastNoiseCv, activationBytes);
-        return new CellResult(cell, status, message, metrics, curve);
+        List<Object> metrics = Arrays.asList(n, t.updatesPerEpoch(), t.epochs().size(),
+                median(t.epochs().stream().mapToDouble(Trainer.Epoch::epochMs).toArray()), t.epochsToTarget(),
+                t.updatesToTarget(), t.msToTarget(), t.finalLoss(), testAccuracy, last.minibatchLossStd(),
+                last.minibatchLossStd() / last.minibatchLossMean(), activationBytes);
+        boolean diverged = t.status() == Trainer.Status.DIVERGED;
+        return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
+                diverged ? t.stopReason() : "", metrics, curve);
     }
 
     static double median(double[] values) {
