@@ -42,7 +42,7 @@ public final class GradientDescent {
         double value = value0;
         double[] g = f.gradient(x);
         List<double[]> points = new ArrayList<>();
-        double[] values = new double[Math.min(maxIterations, 1 << 20) + 1];
+        double[] values = newValueLog(maxIterations);
         points.add(x.clone());
         values[0] = value;
         int evaluations = 1;
@@ -57,15 +57,24 @@ public final class GradientDescent {
             value = f.value(x);
             g = f.gradient(x);
             evaluations++;
-            if (it + 1 >= values.length) {
-                values = java.util.Arrays.copyOf(values, Math.min(2 * values.length, maxIterations + 1));
-            }
-            values[it + 1] = value;
+            values = put(values, it + 1, value);
             points.add(x.clone());
             if (diverged(x, value, value0)) {
                 return trajectory(Status.DIVERGED, it + 1, x, values, points, evaluations);
             }
         }
+    }
+
+    /** A buffer for the values of a run of up to {@code maxIterations} steps; grown by {@link #put} as needed. */
+    static double[] newValueLog(int maxIterations) {
+        return new double[Math.min(maxIterations, 1 << 16) + 1];
+    }
+
+    /** values[index] = value, growing the buffer (doubling) if needed; returns the buffer. */
+    static double[] put(double[] values, int index, double value) {
+        double[] out = index < values.length ? values : java.util.Arrays.copyOf(values, 2 * index);
+        out[index] = value;
+        return out;
     }
 
     static boolean diverged(double[] x, double value, double value0) {

@@ -51,7 +51,7 @@ abstract class LineSearchSolver implements Solver {
         double[] g = f.gradient(x);
         int evaluations = 1;
         List<double[]> points = new ArrayList<>();
-        double[] values = new double[maxIterations + 1];
+        double[] values = GradientDescent.newValueLog(maxIterations);
         points.add(x.clone());
         values[0] = fx;
         Directions directions = newRun(f.dimension());
@@ -80,7 +80,7 @@ abstract class LineSearchSolver implements Solver {
             x = step.x();
             fx = step.value();
             g = step.gradient();
-            values[it + 1] = fx;
+            values = GradientDescent.put(values, it + 1, fx);
             points.add(x.clone());
             if (GradientDescent.diverged(x, fx, value0)) {
                 return GradientDescent.trajectory(Status.DIVERGED, it + 1, x, values, points, evaluations);

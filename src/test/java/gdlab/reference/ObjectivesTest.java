@@ -120,6 +120,15 @@ class ObjectivesTest {
     }
 
     @Test
+    void longRunsKeepEveryValue() {
+        Trajectory run = GradientDescent.run(TestFunction.ROSENBROCK, new Sgd(1e-4), new double[] {-1.2, 1}, 70_000);
+        assertThat(run.status()).isEqualTo(Status.MAX_ITERATIONS);
+        assertThat(run.values()).hasSize(70_001);
+        assertThat(run.values()[70_000]).isEqualTo(TestFunction.ROSENBROCK.value(run.x()));
+        assertThat(run.values()[70_000]).isLessThan(run.values()[65_537]);
+    }
+
+    @Test
     void badArgumentsNameTheBadValue() {
         assertThatThrownBy(() -> Quadratic.diagonal(1, 0, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got 0.0 at index 1");
