@@ -61,7 +61,7 @@ class MainTest {
     void unknownExperimentNamesTheKnownOnes() throws IOException {
         Run r = run("experiment", "x");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).startsWith("gdlab: unknown experiment 'x'; known: batch-modes");
+        assertThat(r.err()).startsWith("gdlab: unknown experiment 'x'; known: gradient-basics, batch-modes");
         assertThat(noResults()).isTrue();
     }
 
