@@ -1,6 +1,7 @@
 package gdlab.basics;
 
 import gdlab.dl4j.Probes;
+import gdlab.reference.Activation;
 import gdlab.reference.Mlp;
 
 import java.util.Arrays;
@@ -24,12 +25,15 @@ public final class GradientCheck {
      */
     public static void measure(Subject s, double[] gradient, int samples, double h, Measurements m) {
         s.reset();
+        boolean kinked = hasKink(s.reference().activations().get(0));
+        double[][] z = kinked ? hiddenPreActivations(s) : null;
         for (int b = 0; b < s.blocks().size(); b++) {
             Probes.Block block = s.blocks().get(b);
             for (int index : sample(block, samples, s.seed(), b)) {
                 double fd = Probes.centralDifference(s.net(), s.all(), index, h);
                 m.add(PART, block.key(), index, "backprop", gradient[index]);
                 m.add(PART, block.key(), index, "finite_difference", fd);
+                m.add(PART, block.key(), index, "near_kink", kinked && nearKink(s, z, block, index, h) ? 1 : 0);
             }
         }
         Mlp.Evaluation ref = s.reference().evaluate(s.theta0(), s.data().features(), s.plainY());
@@ -41,6 +45,54 @@ public final class GradientCheck {
         }
         m.add(PART, "all", null, "reference_max_abs_diff", maxDiff);
         m.add(PART, "all", null, "gradient_max_abs", maxAbs);
+    }
+
+    /** ReLU and leaky ReLU have a kink at 0. */
+    public static boolean hasKink(Activation a) {
+        return a == Activation.RELU || a == Activation.LEAKY_RELU;
+    }
+
+    /** The first layer's pre-activations z = x W + b at the initial parameters, examples x hidden units. */
+    static double[][] hiddenPreActivations(Subject s) {
+        double[][] x = s.data().features();
+        double[] theta = s.theta0();
+        Probes.Block w = s.blocks().get(0);
+        Probes.Block b = s.blocks().get(1);
+        int nIn = x[0].length;
+        double[][] z = new double[x.length][b.length()];
+        for (int e = 0; e < x.length; e++) {
+            for (int j = 0; j < b.length(); j++) {
+                double sum = theta[b.offset() + j];
+                for (int i = 0; i < nIn; i++) {
+                    sum += x[e][i] * theta[w.offset() + i + j * nIn];
+                }
+                z[e][j] = sum;
+            }
+        }
+        return z;
+    }
+
+    /**
+     * Whether nudging the first layer's parameter {@code index} by +-h moves some example's hidden pre-activation
+     * across 0, the kink of ReLU: there the score has no derivative and the central difference mixes two slopes.
+     * Parameters of later layers never do (the softmax output is smooth).
+     */
+    static boolean nearKink(Subject s, double[][] z, Probes.Block block, int index, double h) {
+        if (block.layer() != 0) {
+            return false;
+        }
+        double[][] x = s.data().features();
+        int nIn = x[0].length;
+        int k = index - block.offset();
+        int j = block.isBias() ? k : k / nIn;
+        int i = block.isBias() ? -1 : k % nIn;
+        for (int e = 0; e < x.length; e++) {
+            double reach = h * (block.isBias() ? 1.0 : Math.abs(x[e][i])) * (1 + 1e-9);
+            if (Math.abs(z[e][j]) <= reach && reach > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code count} distinct flat indices of the block (all of them if it is smaller), sorted; seeded. */

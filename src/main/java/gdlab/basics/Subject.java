@@ -38,7 +38,8 @@ public record Subject(Dataset data, long seed, MultiLayerNetwork net, INDArray x
                 Probes.blocks(net));
     }
 
-    static Activation referenceActivation(String name) {
+    /** The reference's activation of the same name. */
+    public static Activation referenceActivation(String name) {
         return switch (name) {
             case "relu" -> Activation.RELU;
             case "leakyrelu" -> Activation.LEAKY_RELU;

@@ -35,7 +35,7 @@ public final class GradientBasics implements Experiment {
 
     static final List<String> METRICS = List.of("n_examples", "n_params", "initial_loss", "gradient_norm",
             "loss_max_rel_diff", "loss_gradient_max_abs_diff", "backprop_reference_max_abs_diff",
-            "fd_checked", "fd_max_block_rel_error", "fd_max_rel_error", "fd_max_abs_error",
+            "fd_checked", "fd_near_kink", "fd_max_block_rel_error", "fd_max_rel_error", "fd_max_abs_error",
             "smallest_eta", "first_order_ratio_smallest_eta", "plus_g_ratio_smallest_eta",
             "random_ratio_smallest_eta", "random_cosine", "first_order_holds_to_eta", "best_eta", "best_eta_loss",
             "minus_g_raises_loss_from_eta", "direction_reference_max_rel_diff",
@@ -178,7 +178,7 @@ public final class GradientBasics implements Experiment {
         List<Object> metrics = Arrays.asList(data.size(), s.net().numParams(), sg.score(), gradientNorm,
                 v.lossMaxRelDiff(), v.lossGradientMaxDiff(),
                 m.value(GradientCheck.PART, "all", "reference_max_abs_diff"),
-                v.fdChecked(), v.fdMaxBlockRelError(), v.fdMaxRelError(), v.fdMaxAbsError(),
+                v.fdChecked(), v.fdNearKink(), v.fdMaxBlockRelError(), v.fdMaxRelError(), v.fdMaxAbsError(),
                 smallest, v.ratio(StepDirections.MINUS_G, smallest), v.ratio(StepDirections.PLUS_G, smallest),
                 v.ratio(StepDirections.RANDOM, smallest),
                 m.value(StepDirections.PART, StepDirections.RANDOM, "cosine_with_minus_g"), holdsTo, best, bestLoss,
@@ -229,16 +229,39 @@ public final class GradientBasics implements Experiment {
             return worst;
         }
 
+        /** Backprop entries of the block's checked parameters that no ReLU kink is within reach of. */
         double[] backprop(String block) {
-            return m.values(GradientCheck.PART, block, "backprop");
+            return smooth(block, m.values(GradientCheck.PART, block, "backprop"));
         }
 
+        /** The finite differences of the same entries. */
         double[] finiteDifference(String block) {
-            return m.values(GradientCheck.PART, block, "finite_difference");
+            return smooth(block, m.values(GradientCheck.PART, block, "finite_difference"));
+        }
+
+        private double[] smooth(String block, double[] v) {
+            double[] kink = m.values(GradientCheck.PART, block, "near_kink");
+            double[] out = new double[v.length];
+            int n = 0;
+            for (int i = 0; i < v.length; i++) {
+                if (kink[i] == 0) {
+                    out[n++] = v[i];
+                }
+            }
+            return Arrays.copyOf(out, n);
+        }
+
+        /** Checked parameters whose +-h nudge moves some hidden pre-activation across a ReLU kink. */
+        int nearKink(String block) {
+            return (int) Arrays.stream(m.values(GradientCheck.PART, block, "near_kink")).filter(k -> k != 0).count();
         }
 
         int fdChecked() {
-            return blocks.stream().mapToInt(b -> backprop(b).length).sum();
+            return blocks.stream().mapToInt(b -> m.values(GradientCheck.PART, b, "backprop").length).sum();
+        }
+
+        int fdNearKink() {
+            return blocks.stream().mapToInt(this::nearKink).sum();
         }
 
         double blockRelError(String block) {

@@ -69,6 +69,27 @@ class GradientCheckTest {
     }
 
     @Test
+    void aReluKinkIsWithinReachOnlyOfFirstLayerParametersAndOnlyForALargeEnoughNudge() {
+        Dataset d = Split.of(Datasets.load("iris"), 0.0, 42, 0).train();
+        Subject relu = Subject.build(d, 8, "relu", 0.1, 3);
+        double[][] z = GradientCheck.hiddenPreActivations(relu);
+        assertThat(z).hasNumberOfRows(d.size());
+        // the first layer's pre-activations, checked through the hidden activations DL4J computes
+        double[][] hidden = relu.net().feedForward(relu.x(), false).get(1).toDoubleMatrix();
+        for (int e = 0; e < d.size(); e++) {
+            for (int j = 0; j < 8; j++) {
+                assertThat(hidden[e][j]).isCloseTo(Math.max(0, z[e][j]), org.assertj.core.api.Assertions.within(1e-14));
+            }
+        }
+        for (Probes.Block b : relu.blocks()) {
+            for (int i = b.offset(); i < b.offset() + b.length(); i++) {
+                assertThat(GradientCheck.nearKink(relu, z, b, i, 1e-300)).isFalse();
+                assertThat(GradientCheck.nearKink(relu, z, b, i, 1e3)).isEqualTo(b.layer() == 0);
+            }
+        }
+    }
+
+    @Test
     void theSampleIsSeededDistinctAndInsideTheBlock() {
         Probes.Block w = iris.blocks().get(0);
         int[] a = GradientCheck.sample(w, 10, 5, 0);

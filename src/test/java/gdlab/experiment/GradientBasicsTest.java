@@ -113,6 +113,7 @@ class GradientBasicsTest {
                     .collect(Collectors.toCollection(TreeSet::new));
             assertThat(blocks).as(cell.getKey()).containsExactly("0_W", "0_b", "1_W", "1_b");
             for (String block : blocks) {
+                assertThat(values(rows, block, "near_kink")).as("tanh has no kink").containsOnly(0.0);
                 double[] bp = values(rows, block, "backprop");
                 double[] fd = values(rows, block, "finite_difference");
                 assertThat(bp).as(cell.getKey() + " " + block).isNotEmpty().hasSameSizeAs(fd);
