@@ -71,6 +71,8 @@ public final class SweepRunner {
             folder = RunFolder.create(Path.of(spec.string(Harness.RESULTS_DIR)), experiment.name(), hash(spec),
                     LocalDateTime.now(clock));
             runInfo = runInfo(experiment, spec, cells.size());
+            runInfo.put("coords", coordColumns);
+            runInfo.put("metrics", experiment.metricColumns());
             done = Map.of();
             folder.markLatest();
         } else {
