@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one experiment's sweep into a run folder: every cell on a pool of workers, each finished cell appended to
@@ -164,14 +163,12 @@ public final class SweepRunner {
 
     private List<CellResult> trainAll(Experiment experiment, List<Cell> cells, int workers, boolean quiet,
                                       java.util.function.Consumer<CellResult> onFinished) {
-        AtomicInteger done = new AtomicInteger();
-        Instant start = clock.instant();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, cells.size())), r -> {
             Thread t = new Thread(r, "gdlab-worker");
             t.setDaemon(true);
             return t;
         });
-        try {
+        try (Progress progress = Progress.of(experiment.name(), cells.size(), quiet, err, clock)) {
             List<Future<CellResult>> futures = new ArrayList<>();
             for (Cell cell : cells) {
                 futures.add(pool.submit(() -> {
@@ -182,12 +179,7 @@ public final class SweepRunner {
                         result = CellResult.failed(cell, e, experiment.metricColumns().size());
                     }
                     onFinished.accept(result);
-                    int n = done.incrementAndGet();
-                    double elapsed = Duration.between(start, clock.instant()).toMillis() / 1000.0;
-                    double eta = elapsed / n * (cells.size() - n);
-                    progress(quiet, String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s (%.1f s elapsed, ETA %.0f s)",
-                            n, cells.size(), cell.label(), result.status(),
-                            result.message().isEmpty() ? "" : " - " + result.message(), elapsed, eta));
+                    progress.finished(cell, result);
                     return result;
                 }));
             }
