@@ -78,6 +78,8 @@ class MainTest {
                 {"workers", "two"},
                 {"dtype", "half"},
                 {"data", "mnist"},
+                {"engine", "spark"},         // only with the spark build
+                {"engine", "cluster"},
         };
         for (String[] c : cases) {
             Run r = run("experiment", "batch-modes", "quick", "true", c[0], c[1]);

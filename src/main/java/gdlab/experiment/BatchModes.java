@@ -59,7 +59,8 @@ public final class BatchModes implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", Datasets.SHIPPED, false, "the data set"),
+                Datasets.param(),
+                Datasets.labelParam(),
                 Param.realIn("test_fraction", 0.0, 0.9, false, "share of examples held out for test accuracy"),
                 Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the train/test split"),
                 Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
@@ -91,7 +92,7 @@ public final class BatchModes implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Dataset data = Datasets.load(spec.string("data"));
+        Dataset data = Datasets.load(spec);
         this.split = Split.of(data, spec.real("test_fraction"), spec.longValue("split_seed"),
                 spec.integer("max_examples"));
         int n = split.train().size();
