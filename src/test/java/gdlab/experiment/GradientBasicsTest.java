@@ -238,6 +238,20 @@ class GradientBasicsTest {
     }
 
     @Test
+    void resumingAFinishedRunReadsItsMeasurementsBackIntoTheSameTables(@TempDir Path dir) {
+        Map<String, String> small = new LinkedHashMap<>(Map.of("data", "iris", "sgd_steps", "3"));
+        Outcome first = runMain(dir, small);
+        small.put("resume", "latest");
+        Outcome again = runMain(dir, small);
+        assertThat(again.status()).as(again.err()).isZero();
+        assertThat(withoutTimingLine(again.out())).isEqualTo(withoutTimingLine(first.out())).contains("PASS");
+    }
+
+    static String withoutTimingLine(String markdown) {
+        return markdown.lines().filter(l -> !l.contains(" cells (")).collect(Collectors.joining("\n"));
+    }
+
+    @Test
     void badStepRangeOrBatchSizeIsBadInput(@TempDir Path dir) throws IOException {
         Outcome range = runMain(dir, Map.of("eta_min", "1", "eta_max", "0.1"));
         assertThat(range.status()).isEqualTo(2);
