@@ -402,21 +402,26 @@ final class GradientBasicsSummary {
                             + "raises the loss", plusText,
                     Table.readable(randomWorst), Table.readable(cosine), Table.readable(nParams),
                     Table.readable(1 / Math.sqrt(nParams))));
-            for (Cell c : cells) {
-                double r = c.view().ratio(StepDirections.MINUS_G, smallest);
-                double down = c.m().at(StepDirections.PART, StepDirections.MINUS_G, "loss_change", smallest);
-                double up = c.m().at(StepDirections.PART, StepDirections.PLUS_G, "loss_change", smallest);
-                String where = e.getKey() + " seed " + c.seed() + ", eta = " + Table.readable(smallest);
-                checks.add(new Check(where + ": a small step along -g lowers the loss and along +g raises it",
-                        "change " + Table.readable(down) + " / " + Table.readable(up), down < 0 && up > 0));
-                checks.add(new Check(where + ": the decrease along -g is within " + Table.readable(tol * 100)
-                        + "% of eta |g|^2", "ratio " + Table.readable(r), Math.abs(r - 1) <= tol));
-            }
+            ToDoubleFunction<Cell> down = c -> c.m().at(part(), StepDirections.MINUS_G, "loss_change", smallest);
+            ToDoubleFunction<Cell> up = c -> c.m().at(part(), StepDirections.PLUS_G, "loss_change", smallest);
+            ToDoubleFunction<Cell> r = c -> c.view().ratio(StepDirections.MINUS_G, smallest);
+            String where = String.format(Locale.ROOT, "%s, eta = %s, %s", e.getKey(), Table.readable(smallest),
+                    cells.size() == 1 ? "seed " + cells.get(0).seed() : "each of " + cells.size() + " seeds");
+            checks.add(new Check(where + ": a small step along -g lowers the loss and along +g raises it",
+                    "largest change along -g " + Table.readable(max(cells, down)) + ", smallest along +g "
+                            + Table.readable(min(cells, up)), max(cells, down) < 0 && min(cells, up) > 0));
+            checks.add(new Check(where + ": the decrease along -g is within " + Table.readable(tol * 100)
+                    + "% of eta |g|^2", String.format(Locale.ROOT, "ratio %.7f to %.7f", min(cells, r),
+                    max(cells, r)), cells.stream().allMatch(c -> Math.abs(r.applyAsDouble(c) - 1) <= tol)));
             double refDiff = max(cells, c -> c.m().value(StepDirections.PART, "all", "reference_max_rel_diff"));
             checks.add(new Check(e.getKey() + ": the losses after every step equal the reference's",
                     "max rel diff " + Table.readable(refDiff), refDiff <= GradientBasics.AGREEMENT));
         }
         return String.join("\n", lines);
+    }
+
+    private static String part() {
+        return StepDirections.PART;
     }
 
     private static double numberOr(Cell c, String metric, double missing) {
