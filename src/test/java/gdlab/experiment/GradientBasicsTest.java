@@ -208,6 +208,18 @@ class GradientBasicsTest {
     }
 
     @Test
+    void cellsCsvCountsNoMismatchWithTheReferenceAndNoDisagreeingBlock() throws IOException {
+        List<Map<String, String>> cells = rows(run.resolve("cells.csv"));
+        assertThat(cells).extracting(r -> r.get("data")).containsExactly("digits", "iris");
+        for (Map<String, String> r : cells) {
+            assertThat(r).containsEntry("status", "ok").containsEntry("reference_checks", "10")
+                    .containsEntry("reference_mismatches", "0").containsEntry("fd_blocks_over_tolerance", "0")
+                    .containsEntry("fd_near_kink", "0");
+            assertThat(Double.parseDouble(r.get("first_order_ratio_smallest_eta"))).isCloseTo(1.0, within(0.01));
+        }
+    }
+
+    @Test
     void summaryCsvHoldsTheStepTableOneRowPerDataSetAndEta() throws IOException {
         List<Map<String, String>> summary = rows(run.resolve("summary.csv"));
         // quick: 1e-5 .. 100, one step size per decade
