@@ -2,11 +2,12 @@ package gdlab.experiment;
 
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;
-import gdlab.data.EpochOrder;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
+import gdlab.dl4j.Trainer;
+import gdlab.report.Figure;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -18,7 +19,6 @@ import gdlab.sweep.Harness;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +59,8 @@ public final class BatchModes implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", Datasets.SHIPPED, false, "the data set"),
+                Datasets.param(),
+                Datasets.labelParam(),
                 Param.realIn("test_fraction", 0.0, 0.9, false, "share of examples held out for test accuracy"),
                 Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the train/test split"),
                 Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
@@ -91,7 +92,7 @@ public final class BatchModes implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Dataset data = Datasets.load(spec.string("data"));
+        Dataset data = Datasets.load(spec);
         this.split = Split.of(data, spec.real("test_fraction"), spec.longValue("split_seed"),
                 spec.integer("max_examples"));
         int n = split.train().size();
@@ -136,60 +137,24 @@ public final class BatchModes implements Experiment {
                 Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
-        DataSet all = new DataSet(x, y);
+        Trainer.Outcome t = Trainer.train(net, x, y, Trainer.Options.of(b, maxEpochs, target, seed), null);
 
         List<List<Object>> curve = new ArrayList<>();
-        double initialLoss = net.score(all);
-        curve.add(List.of(0, 0L, initialLoss, 0.0, 0.0));
-        double[] epochMs = new double[maxEpochs];
-        long updates = 0;
-        int updatesPerEpoch = 0;
-        Integer epochsToTarget = null;
-        Long updatesToTarget = null;
-        Double timeToTargetMs = null;
-        double trainingMs = 0;
-        double lastNoise = Double.NaN;
-        double lastNoiseCv = Double.NaN;
-        double trainLoss = initialLoss;
-        int epochsRun = 0;
-        CellResult.Status status = CellResult.Status.OK;
-        String message = "";
-        for (int epoch = 0; epoch < maxEpochs; epoch++) {
-            int[][] batches = EpochOrder.minibatches(EpochOrder.shuffled(seed, epoch, n), b);
-            double[] batchLoss = new double[batches.length];
-            long t0 = System.nanoTime();
-            for (int k = 0; k < batches.length; k++) {
-                net.fit(b == n ? all : Tensors.rows(x, y, batches[k]));
-                batchLoss[k] = net.score();
-            }
-            epochMs[epoch] = (System.nanoTime() - t0) / 1e6;
-            trainingMs += epochMs[epoch];
-            updates += batches.length;
-            updatesPerEpoch = batches.length;
-            epochsRun = epoch + 1;
-            trainLoss = net.score(all);
-            Stats noise = Stats.of(batchLoss);
-            lastNoise = noise.std();
-            lastNoiseCv = noise.std() / noise.mean();
-            curve.add(List.of(epochsRun, updates, trainLoss, lastNoise, epochMs[epoch]));
-            if (!Double.isFinite(trainLoss) || trainLoss > 100 * Math.max(initialLoss, 1.0)) {
-                status = CellResult.Status.DIVERGED;
-                message = String.format(Locale.ROOT, "training loss %s at epoch %d", trainLoss, epochsRun);
-                break;
-            }
-            if (epochsToTarget == null && trainLoss <= target) {
-                epochsToTarget = epochsRun;
-                updatesToTarget = updates;
-                timeToTargetMs = trainingMs;
-            }
+        curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));
+        for (Trainer.Epoch e : t.epochs()) {
+            curve.add(List.of(e.epoch(), e.updates(), e.trainLoss(), e.minibatchLossStd(), e.epochMs()));
         }
+        Trainer.Epoch last = t.last();
         double testAccuracy = split.test().size() == 0 ? Double.NaN
                 : Tensors.accuracy(net.output(Tensors.matrix(split.test().features(), dtype)), split.test().labels());
         long activationBytes = (long) b * Arrays.stream(sizes).sum() * dtype.width();
-        List<Object> metrics = Arrays.asList(n, updatesPerEpoch, epochsRun,
-                median(Arrays.copyOf(epochMs, epochsRun)), epochsToTarget, updatesToTarget, timeToTargetMs,
-                trainLoss, testAccuracy, lastNoise, lastNoiseCv, activationBytes);
-        return new CellResult(cell, status, message, metrics, curve);
+        List<Object> metrics = Arrays.asList(n, t.updatesPerEpoch(), t.epochs().size(),
+                median(t.epochs().stream().mapToDouble(Trainer.Epoch::epochMs).toArray()), t.epochsToTarget(),
+                t.updatesToTarget(), t.msToTarget(), t.finalLoss(), testAccuracy, last.minibatchLossStd(),
+                last.minibatchLossStd() / last.minibatchLossMean(), activationBytes);
+        boolean diverged = t.status() == Trainer.Status.DIVERGED;
+        return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
+                diverged ? t.stopReason() : "", metrics, curve);
     }
 
     static double median(double[] values) {
@@ -210,8 +175,9 @@ public final class BatchModes implements Experiment {
         }
         Table csv = new Table("mode", "batch_size", "lr", "seeds", "diverged", "updates_per_epoch",
                 "epoch_time_ms_mean", "epoch_time_ms_std", "epochs_to_target_mean", "epochs_to_target_std",
-                "reached_target", "updates_to_target_mean", "time_to_target_ms_mean", "time_to_target_ms_std",
-                "final_train_loss_mean", "final_train_loss_std", "test_accuracy_mean", "test_accuracy_std",
+                "epochs_to_target_ci95", "reached_target", "updates_to_target_mean", "time_to_target_ms_mean",
+                "time_to_target_ms_std", "final_train_loss_mean", "final_train_loss_std", "final_train_loss_ci95",
+                "test_accuracy_mean", "test_accuracy_std", "test_accuracy_ci95",
                 "loss_noise_std_mean", "loss_noise_std_std", "loss_noise_cv_mean", "loss_noise_cv_std",
                 "activation_bytes");
         Table md = new Table("mode", "batch_size", "lr", "updates_per_epoch", "epoch_time_ms", "epochs_to_target",
@@ -227,9 +193,9 @@ public final class BatchModes implements Experiment {
             String reached = s.reached + "/" + g.size();
             csv.add(first.get("mode"), first.integer("batch_size"), first.real("lr"), g.size(), diverged,
                     s.updatesPerEpoch, s.epochMs.mean(), s.epochMs.std(), s.epochsToTarget.mean(),
-                    s.epochsToTarget.std(), s.reached, s.updatesToTarget.mean(), s.timeToTarget.mean(),
-                    s.timeToTarget.std(), s.finalLoss.mean(), s.finalLoss.std(), s.testAccuracy.mean(),
-                    s.testAccuracy.std(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
+                    s.epochsToTarget.std(), s.epochsToTarget.ci95(), s.reached, s.updatesToTarget.mean(),
+                    s.timeToTarget.mean(), s.timeToTarget.std(), s.finalLoss.mean(), s.finalLoss.std(),
+                    s.finalLoss.ci95(), s.testAccuracy.mean(), s.testAccuracy.std(), s.testAccuracy.ci95(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
                     s.activationBytes);
             md.add(first.get("mode"), first.get("batch_size"), first.get("lr"), s.updatesPerEpoch, s.epochMs.pretty(),
                     s.reached == 0 ? "not reached (0/" + g.size() + ")" : s.epochsToTarget.pretty() + " (" + reached + ")",
@@ -286,7 +252,36 @@ public final class BatchModes implements Experiment {
         }
         text.append(textbook.toMarkdown()).append('\n');
         text.append(findings(byMode)).append('\n');
-        return new Report(csv, text.toString(), false);
+        return new Report(csv, text.toString(), false, figures(groups, byMode));
+    }
+
+    /** Training loss per epoch and per update (mean over seeds, min..max band), and time to target per mode. */
+    private static List<Figure> figures(Map<String, List<CellResult>> groups, Map<String, GroupStats> byMode) {
+        List<Figure.Series> perEpoch = new ArrayList<>();
+        List<Figure.Series> perUpdate = new ArrayList<>();
+        for (List<CellResult> g : groups.values()) {
+            String label = g.get(0).cell().get("mode") + " (B=" + g.get(0).cell().get("batch_size") + ")";
+            List<double[]> epochs = new ArrayList<>();
+            List<double[]> updates = new ArrayList<>();
+            List<double[]> losses = new ArrayList<>();
+            for (CellResult r : g) {
+                epochs.add(r.curve().stream().mapToDouble(p -> ((Number) p.get(0)).doubleValue()).toArray());
+                updates.add(r.curve().stream().mapToDouble(p -> ((Number) p.get(1)).doubleValue()).toArray());
+                losses.add(r.curve().stream().mapToDouble(p -> ((Number) p.get(2)).doubleValue()).toArray());
+            }
+            perEpoch.add(Figure.Series.overSeeds(label, epochs, losses));
+            perUpdate.add(Figure.Series.overSeeds(label, updates, losses));
+        }
+        List<String> modes = new ArrayList<>(byMode.keySet());
+        double[] time = modes.stream().mapToDouble(m -> byMode.get(m).timeToTarget.mean()).toArray();
+        double[] ci = modes.stream().mapToDouble(m -> byMode.get(m).timeToTarget.ci95()).toArray();
+        return List.of(
+                new Figure.Lines("loss-per-epoch", "Training loss per epoch (mean over seeds, band: min..max)",
+                        "epoch", "training loss", false, true, perEpoch),
+                new Figure.Lines("loss-per-update", "Training loss per update", "updates (log)",
+                        "training loss", true, true, perUpdate),
+                new Figure.Bars("time-to-target", "Training time to the target loss (error bar: 95% CI)",
+                        "time to target [ms]", false, modes, time, ci));
     }
 
     /** Plain sentences that answer the question from the measured numbers (only those the run can support). */

@@ -1,12 +1,15 @@
 package gdlab.report;
 
+import org.apache.commons.math3.distribution.TDistribution;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Mean and sample standard deviation of the finite values among a group's seeds.
+ * Mean, sample standard deviation and 95% confidence interval (Student t) of the finite values among a group's
+ * seeds. Non-finite values (a diverged seed's NaN loss) are left out and counted by the caller.
  *
  * @param n    how many finite values
  * @param mean their mean (NaN when n = 0)
@@ -28,6 +31,23 @@ public record Stats(int n, double mean, double std) {
         double mean = Arrays.stream(v).sum() / v.length;
         double ss = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
         return new Stats(v.length, mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0.0);
+    }
+
+    /** Half-width of the 95% confidence interval of the mean: t(0.975, n-1) std / sqrt(n); NaN for n < 2. */
+    public double ci95() {
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double t = new TDistribution(null, n - 1).inverseCumulativeProbability(0.975);
+        return t * std / Math.sqrt(n);
+    }
+
+    public double ciLow() {
+        return mean - ci95();
+    }
+
+    public double ciHigh() {
+        return mean + ci95();
     }
 
     /** "mean ± std" for people; "-" when there is no value. */

@@ -1,0 +1,171 @@
+package gdlab.dl4j;
+
+import gdlab.data.EpochOrder;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The minibatch training loop every experiment uses: per epoch, an order of the examples (shuffled by
+ * {@link EpochOrder}, fixed, or given), one {@code fit} per minibatch, then the full training loss. It stops at
+ * the epoch budget, at the time budget, when the loss diverges, or when the caller's epoch hook says so (early
+ * stopping). Time counts only the updates, not the evaluations.
+ */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    /** How the examples are ordered in each epoch. */
+    public enum Order {
+        /** a fresh seeded shuffle every epoch (the default) */
+        SHUFFLED,
+        /** one seeded shuffle, reused every epoch */
+        FIXED,
+        /** the data's own order (e.g. sorted by class), every epoch */
+        AS_GIVEN
+    }
+
+    /**
+     * @param batchSize   examples per update (n = full batch)
+     * @param maxEpochs   epoch budget
+     * @param maxSeconds  wall-time budget for the updates (0 = none)
+     * @param targetLoss  training loss that counts as reached (NaN = none)
+     * @param seed        seed of the shuffles
+     * @param order       how each epoch orders the examples
+     */
+    public record Options(int batchSize, int maxEpochs, double maxSeconds, double targetLoss, long seed,
+                          Order order) {
+        public Options {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            }
+            if (maxEpochs < 1) {
+                throw new IllegalArgumentException("max epochs must be >= 1, got " + maxEpochs);
+            }
+        }
+
+        public static Options of(int batchSize, int maxEpochs, double targetLoss, long seed) {
+            return new Options(batchSize, maxEpochs, 0, targetLoss, seed, Order.SHUFFLED);
+        }
+    }
+
+    /**
+     * One finished epoch.
+     *
+     * @param epoch             1-based
+     * @param updates           updates so far
+     * @param trainLoss         full training loss after the epoch
+     * @param minibatchLossMean mean of the minibatch losses seen during the epoch (each before its update)
+     * @param minibatchLossStd  their standard deviation (0 for one minibatch)
+     * @param epochMs           wall time of the epoch's updates
+     */
+    public record Epoch(int epoch, long updates, double trainLoss, double minibatchLossMean, double minibatchLossStd,
+                        double epochMs) {
+    }
+
+    /** Called after every epoch; returning true stops training (e.g. early stopping on a validation set). */
+    @FunctionalInterface
+    public interface EpochHook {
+        boolean stopAfter(Epoch epoch);
+    }
+
+    public enum Status { OK, DIVERGED }
+
+    /**
+     * @param initialLoss     training loss before the first update
+     * @param epochs          one record per epoch run
+     * @param updatesPerEpoch minibatches per epoch
+     * @param epochsToTarget  first epoch whose training loss is at most the target, or null
+     * @param updatesToTarget updates until then, or null
+     * @param msToTarget      update time until then, or null
+     * @param stopReason      "budget", "time", "hook", or why it diverged
+     */
+    public record Outcome(Status status, String stopReason, double initialLoss, List<Epoch> epochs,
+                          int updatesPerEpoch, Integer epochsToTarget, Long updatesToTarget, Double msToTarget) {
+        public double finalLoss() {
+            return epochs.isEmpty() ? initialLoss : epochs.get(epochs.size() - 1).trainLoss();
+        }
+
+        public Epoch last() {
+            return epochs.get(epochs.size() - 1);
+        }
+
+        public double trainingMs() {
+            return epochs.stream().mapToDouble(Epoch::epochMs).sum();
+        }
+    }
+
+    /** A loss this much above max(initial, 1) counts as diverged, like a NaN or infinite one. */
+    public static final double BLOW_UP = 100;
+
+    public static Outcome train(MultiLayerNetwork net, INDArray x, INDArray y, Options o, EpochHook hook) {
+        int n = (int) x.rows();
+        if (o.batchSize() > n) {
+            throw new IllegalArgumentException("batch size " + o.batchSize() + " > " + n + " examples");
+        }
+        DataSet all = new DataSet(x, y);
+        double initial = net.score(all);
+        int[] fixed = o.order() == Order.FIXED ? EpochOrder.shuffled(o.seed(), 0, n) : EpochOrder.identity(n);
+        List<Epoch> epochs = new ArrayList<>();
+        long updates = 0;
+        int perEpoch = 0;
+        Integer epochsToTarget = null;
+        Long updatesToTarget = null;
+        Double msToTarget = null;
+        double trainingMs = 0;
+        Status status = Status.OK;
+        String reason = "budget";
+        if (!Double.isFinite(initial)) {
+            return new Outcome(Status.DIVERGED, "initial loss " + initial, initial, epochs, 0, null, null, null);
+        }
+        for (int epoch = 0; epoch < o.maxEpochs(); epoch++) {
+            int[] order = o.order() == Order.SHUFFLED ? EpochOrder.shuffled(o.seed(), epoch, n) : fixed;
+            int[][] batches = EpochOrder.minibatches(order, o.batchSize());
+            double[] losses = new double[batches.length];
+            long t0 = System.nanoTime();
+            for (int k = 0; k < batches.length; k++) {
+                net.fit(o.batchSize() == n ? all : Tensors.rows(x, y, batches[k]));
+                losses[k] = net.score();
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            trainingMs += ms;
+            updates += batches.length;
+            perEpoch = batches.length;
+            double loss = net.score(all);
+            double mean = 0;
+            for (double l : losses) {
+                mean += l / losses.length;
+            }
+            double var = 0;
+            for (double l : losses) {
+                var += (l - mean) * (l - mean);
+            }
+            double std = losses.length > 1 ? Math.sqrt(var / (losses.length - 1)) : 0.0;
+            Epoch record = new Epoch(epoch + 1, updates, loss, mean, std, ms);
+            epochs.add(record);
+            if (!Double.isFinite(loss) || loss > BLOW_UP * Math.max(initial, 1.0)) {
+                status = Status.DIVERGED;
+                reason = String.format(Locale.ROOT, "training loss %s at epoch %d", loss, epoch + 1);
+                break;
+            }
+            if (epochsToTarget == null && loss <= o.targetLoss()) {
+                epochsToTarget = epoch + 1;
+                updatesToTarget = updates;
+                msToTarget = trainingMs;
+            }
+            if (hook != null && hook.stopAfter(record)) {
+                reason = "hook";
+                break;
+            }
+            if (o.maxSeconds() > 0 && trainingMs >= o.maxSeconds() * 1000) {
+                reason = "time";
+                break;
+            }
+        }
+        return new Outcome(status, reason, initial, epochs, perEpoch, epochsToTarget, updatesToTarget, msToTarget);
+    }
+}
