@@ -71,6 +71,8 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
      *                       {@code steps} steps and {@code epochs} epochs (empty when the updater has one form)
      * @param drift          the shadow's distance from the reference after 1 step, {@code steps} steps and
      *                       {@code epochs} epochs: how far rounding-size noise alone carries this trajectory
+     * @param stepWithExactHyper float cells: DL4J after 1 update against the reference with the exact (double)
+     *                       hyperparameters instead of float-rounded ones ({@link ReferenceUpdaters}); else null
      * @param updatesPerEpoch minibatches per epoch
      * @param totalSteps     updates run (enough for both stage 5 and stage 6)
      * @param initialLoss    reference loss on the whole training set before training
@@ -79,7 +81,8 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
      * @param dl4jMs         wall time of DL4J's updates
      * @param referenceMs    wall time of the reference's updates
      */
-    public record Outcome(Map<Stage, Diff> diffs, Map<Stage, Diff> paper, Map<Stage, Diff> drift, int updatesPerEpoch, long totalSteps,
+    public record Outcome(Map<Stage, Diff> diffs, Map<Stage, Diff> paper, Map<Stage, Diff> drift,
+                          Diff stepWithExactHyper, int updatesPerEpoch, long totalSteps,
                          double initialLoss, double finalLoss, List<Point> curve, double dl4jMs,
                          double referenceMs) {
     }
@@ -105,6 +108,8 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
 
         MultiLayerNetwork net = Networks.classifier(sizes, hidden,
                 Optimizers.updater(updater, updater.equals("adadelta") ? 1.0 : lr), seed, dtype);
+        // float cells: the reference gets exactly what DL4J computes with, all of it float-rounded (data, initial
+        // parameters, hyperparameters), and computes in double
         Mlp mlp = new Mlp(sizes, referenceActivation(hidden), Activation.SOFTMAX, Loss.MCXENT);
         double[] ref = Tensors.toDoubles(net.params());
         if (ref.length != mlp.numParams()) {
@@ -117,8 +122,9 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
         }
         boolean hasPaper = Updaters.WITH_PAPER_VARIANT.contains(updater);
         double[] paperParams = hasPaper ? ref.clone() : null;
-        // the shadow: the reference again, with rounding-size noise injected into its parameters at the start and
-        // after every update; how far it drifts from the reference is how much this trajectory amplifies rounding
+        // the shadow: the reference again, with rounding-size noise injected into its parameters (at the start and
+        // after every update) and into every gradient (noisyGradient); how far it drifts from the reference is how
+        // far rounding alone carries this trajectory
         double u = unitRoundoff(dtype);
         SplittableRandom noise = new SplittableRandom(seed ^ 0x5DEECE66DL);
         double[] shadow = ref.clone();
@@ -130,14 +136,16 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
         double initialLoss = mlp.score(ref, x, y);
         diffs.put(Stage.LOSS, Diff.of(net.score(new DataSet(xs, ys), false), initialLoss));
 
-        Updater refUpdater = Updaters.create(updater, lr, Variant.DL4J);
-        Updater paperUpdater = hasPaper ? Updaters.create(updater, lr, Variant.PAPER) : null;
-        Updater shadowUpdater = Updaters.create(updater, lr, Variant.DL4J);
+        Updater refUpdater = ReferenceUpdaters.create(updater, lr, Variant.DL4J, isFloat);
+        Updater paperUpdater = hasPaper ? ReferenceUpdaters.create(updater, lr, Variant.PAPER, isFloat) : null;
+        Updater shadowUpdater = ReferenceUpdaters.create(updater, lr, Variant.DL4J, isFloat);
+        double[] exactHyper = isFloat ? ref.clone() : null;
         Map<Stage, Diff> drift = new EnumMap<>(Stage.class);
         int[][] firstEpoch = EpochOrder.minibatches(EpochOrder.shuffled(seed, 0, n), batchSize);
         int updatesPerEpoch = firstEpoch.length;
         long totalSteps = Math.max(steps, (long) epochs * updatesPerEpoch);
         List<Point> curve = new ArrayList<>();
+        Diff stepWithExactHyper = null;
         double dl4jNanos = 0;
         double refNanos = 0;
         long step = 0;
@@ -151,6 +159,10 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
                 double[][] yb = pick(y, rows);
                 if (step == 0) {
                     diffs.put(Stage.GRADIENT, Diff.of(dl4jMeanGradient(net, batch), mlp.gradient(ref, xb, yb)));
+                    if (isFloat) {
+                        ReferenceUpdaters.create(updater, lr, Variant.DL4J, false)
+                                .step(exactHyper, mlp.gradient(exactHyper, xb, yb));
+                    }
                 }
                 long t0 = System.nanoTime();
                 net.fit(batch);
@@ -160,7 +172,7 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
                 if (hasPaper) {
                     paperUpdater.step(paperParams, mlp.gradient(paperParams, xb, yb));
                 }
-                shadowUpdater.step(shadow, mlp.gradient(shadow, xb, yb));
+                shadowUpdater.step(shadow, noisyGradient(mlp, shadow, xb, yb, u, noise));
                 jitter(shadow, u, noise);
                 dl4jNanos += t1 - t0;
                 refNanos += t2 - t1;
@@ -177,6 +189,7 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
                     List<Stage> reached = new ArrayList<>();
                     if (step == 1) {
                         reached.add(Stage.STEP_1);
+                        stepWithExactHyper = isFloat ? Diff.of(dl4j, exactHyper) : null;
                     }
                     if (step == steps) {
                         reached.add(Stage.STEPS);
@@ -195,13 +208,39 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
             }
         }
         double finalLoss = mlp.score(ref, x, y);
-        return new Outcome(diffs, paper, drift, updatesPerEpoch, totalSteps, initialLoss, finalLoss, curve,
+        return new Outcome(diffs, paper, drift, stepWithExactHyper, updatesPerEpoch, totalSteps, initialLoss,
+                finalLoss, curve,
                 dl4jNanos / 1e6, refNanos / 1e6);
     }
 
     /** The unit roundoff of {@code dtype}: 2^-24 for float, 2^-53 for double. */
     static double unitRoundoff(DataType dtype) {
         return dtype == DataType.FLOAT ? 0x1p-24 : 0x1p-53;
+    }
+
+    /**
+     * The mean gradient with rounding-size noise: entry i gets {@code +-u A_i} (seeded coin flips), where A_i is the
+     * mean over the examples of |per-example gradient i|. That is the size of the rounding error of a float or
+     * double sum of those terms (u times the sum of their magnitudes): an entry that is a small difference of large
+     * terms carries an error far above u relative to itself (which adaptive updaters, dividing by |g|, amplify), and
+     * an entry whose terms are all exactly zero stays exactly zero, as in DL4J.
+     */
+    static double[] noisyGradient(Mlp mlp, double[] params, double[][] x, double[][] y, double u,
+                                  SplittableRandom random) {
+        int n = mlp.numParams();
+        double[] sum = new double[n];
+        double[] abs = new double[n];
+        for (int e = 0; e < x.length; e++) {
+            double[] ge = mlp.gradient(params, new double[][]{x[e]}, new double[][]{y[e]});
+            for (int i = 0; i < n; i++) {
+                sum[i] += ge[i];
+                abs[i] += Math.abs(ge[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            sum[i] = (sum[i] + (random.nextBoolean() ? u : -u) * abs[i]) / x.length;
+        }
+        return sum;
     }
 
     /** Multiplies every value by 1 + u or 1 - u (seeded coin flips): a relative perturbation the size of rounding. */

@@ -54,6 +54,7 @@ public final class Crosscheck implements Experiment {
         for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
             m.add("paper_" + s.label() + "_rel_diff");
         }
+        m.add("step_1_rel_diff_exact_hyper");
         m.addAll(List.of("n_train", "n_params", "updates_per_epoch", "total_steps", "initial_loss", "final_loss",
                 "dl4j_ms", "reference_ms"));
         METRICS = List.copyOf(m);
@@ -100,12 +101,14 @@ public final class Crosscheck implements Experiment {
                         "use only this many examples of each data set (0 = all)"),
                 Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the example order and subset"),
                 Param.integer("mini_batch_size", 2, 1_000_000, false, "B of the mini-batch mode"),
+                Param.realIn("stochastic_lr_scale", 1e-6, 1, false, "learning rates are multiplied by this in "
+                        + "stochastic mode (single-example steps at the batch rate make trajectories chaotic)"),
                 Param.integer("steps", 1, 1_000_000, false, "updates before stage 5 (steps) is compared"),
                 Param.integer("epochs", 1, 10_000, false, "shuffled epochs before stage 6 (epochs) is compared"),
                 Param.bool("solvers", "run the solver section (DL4J line GD, CG, L-BFGS vs the reference's)"),
-                Param.integer("solver_features", 1, 1000, false,
-                        "least-squares problem of the solver section: features (n = features + 1 parameters)"),
-                Param.integer("solver_examples", 2, 100_000, false, "examples of the least-squares problem"),
+                Param.integer("solver_params", 2, 1000, false,
+                        "parameters n of the least-squares problem of the solver section"),
+                Param.integer("solver_examples", 2, 100_000, false, "examples m of the least-squares problem (>= n)"),
                 Param.real("solver_condition", 1, false, "condition number of the least-squares Hessian (about)"),
                 Param.integer("solver_max_iterations", 1, 1_000_000, false, "iterations K each solver may take"),
                 Param.real("solver_target", 0, false, "relative loss (f - f*) / (f0 - f*) counted as reached")));
@@ -140,6 +143,11 @@ public final class Crosscheck implements Experiment {
             }
             train.put(name, d);
         }
+        if (spec.integer("solver_examples") < spec.integer("solver_params")) {
+            throw new BadInputException("bad value '" + spec.string("solver_examples") + "' for solver_examples: "
+                    + "fewer examples than solver_params = " + spec.string("solver_params")
+                    + "; allowed: an integer >= solver_params");
+        }
         List<Cell> cells = new ArrayList<>();
         for (String data : spec.list("data")) {
             for (String updater : spec.list("updaters")) {
@@ -152,7 +160,7 @@ public final class Crosscheck implements Experiment {
                             c.put("mode", mode);
                             c.put("batch_size", String.valueOf(batchSize(mode, train.get(data).size(), b)));
                             c.put("dtype", dtype);
-                            c.put("lr", updater.equals("adadelta") ? "none" : spec.string(lrKey(updater)));
+                            c.put("lr", updater.equals("adadelta") ? "none" : lr(spec, updater, mode));
                             c.put("seed", String.valueOf(seed));
                             cells.add(new Cell(cells.size(), c));
                         }
@@ -161,6 +169,16 @@ public final class Crosscheck implements Experiment {
             }
         }
         return cells;
+    }
+
+    /** The learning rate of a cell: the updater's, scaled down in stochastic mode. */
+    static String lr(Spec spec, String updater, String mode) {
+        java.math.BigDecimal lr = new java.math.BigDecimal(spec.string(lrKey(updater)));
+        if (mode.equals(STOCHASTIC)) {
+            lr = lr.multiply(new java.math.BigDecimal(spec.string("stochastic_lr_scale")));
+        }
+        // decimal arithmetic, so 0.1 x 0.1 is written 0.01 (not 0.010000000000000002)
+        return lr.stripTrailingZeros().toPlainString();
     }
 
     static int batchSize(String mode, int n, int miniBatch) {
@@ -201,6 +219,7 @@ public final class Crosscheck implements Experiment {
             Diff diff = o.paper().get(s);
             metrics.add(diff == null ? null : diff.rel());
         }
+        metrics.add(o.stepWithExactHyper() == null ? null : o.stepWithExactHyper().rel());
         int[] sizes = sizes(data);
         int nParams = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
