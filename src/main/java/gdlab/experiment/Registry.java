@@ -14,6 +14,7 @@ public final class Registry {
     static {
         register(GradientBasics::new);
         register(BatchModes::new);
+        register(Crosscheck::new);
     }
 
     private Registry() {
