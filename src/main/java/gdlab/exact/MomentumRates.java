@@ -137,4 +137,54 @@ public final class MomentumRates {
     public static double nesterovTextbookMomentum(double kappa) {
         return (Math.sqrt(kappa) - 1) / (Math.sqrt(kappa) + 1);
     }
+
+    /**
+     * The exact count, transients included: the first step t at which the loss gap 1/2 sum_i lambda_i e_i(t)^2 is at
+     * most {@code tolerance} of its start, with each eigen-direction's error e_i following the method's recurrence
+     * from e_i(0) = {@code e0[i]} and zero velocity (sgd: e' = (1 - lr lambda) e; heavy ball: v' = mu v + lambda e,
+     * e' = e - lr v'; DL4J's Nesterov: v' = mu v - lr lambda e, e' = e - mu v + (1 + mu) v'). Returns -1 if not
+     * reached within {@code maxSteps}.
+     */
+    public static int exactIterations(String method, double lr, double mu, double[] lambdas, double[] e0,
+                                      double tolerance, int maxSteps) {
+        int n = lambdas.length;
+        double[] e = e0.clone();
+        double[] v = new double[n];
+        double start = gap(lambdas, e);
+        for (int t = 0; t <= maxSteps; t++) {
+            double g = gap(lambdas, e);
+            if (g <= tolerance * start) {
+                return t;
+            }
+            if (!Double.isFinite(g)) {
+                return -1;
+            }
+            for (int i = 0; i < n; i++) {
+                double grad = lambdas[i] * e[i];
+                switch (method) {
+                    case "sgd" -> e[i] -= lr * grad;
+                    case "momentum" -> {
+                        v[i] = mu * v[i] + grad;
+                        e[i] -= lr * v[i];
+                    }
+                    case "nesterov" -> {
+                        double previous = v[i];
+                        v[i] = mu * v[i] - lr * grad;
+                        e[i] += -mu * previous + (1 + mu) * v[i];
+                    }
+                    default -> throw new IllegalArgumentException("unknown method '" + method + "'; known: "
+                            + METHODS);
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static double gap(double[] lambdas, double[] e) {
+        double s = 0;
+        for (int i = 0; i < lambdas.length; i++) {
+            s += 0.5 * lambdas[i] * e[i] * e[i];
+        }
+        return s;
+    }
 }

@@ -14,6 +14,7 @@ public final class Registry {
     static {
         register(BatchModes::new);
         register(LearningRate::new);
+        register(Momentum::new);
     }
 
     private Registry() {
