@@ -15,6 +15,8 @@ public final class Registry {
         register(GradientBasics::new);
         register(BatchModes::new);
         register(Crosscheck::new);
+        register(LearningRate::new);
+        register(Momentum::new);
     }
 
     private Registry() {
