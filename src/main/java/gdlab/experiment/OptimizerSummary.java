@@ -252,7 +252,7 @@ final class OptimizerSummary {
             Stats steps = stat(rs, "steps_to_target");
             long reached = rs.stream().filter(r -> r.status() == CellResult.Status.OK
                     && r.metric(OptimizerBenchmark.METRICS, "steps_to_target") != null).count();
-            String target = reached == 0 ? "not reached (0/" + rs.size() + ")"
+            String target = tuned.statusClass() == 2 ? "-" : reached == 0 ? "not reached (0/" + rs.size() + ")"
                     : steps.pretty() + " (" + reached + "/" + rs.size() + ")";
             String time = reached == 0 ? "-" : stat(rs, "time_to_target_ms").pretty();
             String place = network ? stat(rs, "test_accuracy").pretty() : point(rs);
