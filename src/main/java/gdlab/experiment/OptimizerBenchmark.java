@@ -77,7 +77,7 @@ public final class OptimizerBenchmark implements Experiment {
 
     static final List<String> METRICS = List.of("steps", "final_loss", "final_x", "final_y", "test_accuracy",
             "steps_to_target", "time_to_target_ms", "train_time_ms", "last_progress_step", "ref_final_loss",
-            "ref_abs_diff", "ref_agrees");
+            "ref_first_rel_diff", "ref_first_agrees", "ref_final_rel_diff", "ref_split_step", "ref_agrees");
     static final List<String> CURVE = List.of("step", "loss", "elapsed_ms");
 
     private Spec spec;
@@ -345,12 +345,15 @@ public final class OptimizerBenchmark implements Experiment {
         // the reference replays the same epochs: same initial parameters, same minibatches, same updater
         ReferenceTrainer ref = new ReferenceTrainer(referenceMlp(sizes), referenceUpdater(optimizer, lr), init,
                 train.features(), train.oneHot(), batch, Ordering.shuffled(seed));
-        ref.epochs(t.epochs().size());
-        double refLoss = ref.trainLoss();
+        double[] refLosses = new double[losses.length];
+        refLosses[0] = ref.trainLoss();
+        for (int e = 1; e < refLosses.length; e++) {
+            refLosses[e] = ref.finishEpoch().trainLoss();
+        }
         long steps = t.epochs().isEmpty() ? 0 : t.last().updates();
         return result(cell, t.status() == Trainer.Status.DIVERGED, t.stopReason(), steps, t.finalLoss(), null,
                 testAccuracy(net, split), t.updatesToTarget(), t.msToTarget(), t.trainingMs(),
-                lastProgress(losses, t.updatesPerEpoch()), refLoss, t.initialLoss(), curve);
+                lastProgress(losses, t.updatesPerEpoch()), Replay.of(losses, refLosses, t.updatesPerEpoch()), curve);
     }
 
     private CellResult networkSolver(Cell cell) {
@@ -470,8 +473,9 @@ public final class OptimizerBenchmark implements Experiment {
         double[] p = d.point();
         // the reference takes as many steps with the same updater from the same start
         Trajectory ref = GradientDescent.run(testFunction(problem), referenceUpdater(optimizer, lr), x0, s);
+        double[] mine = Arrays.copyOf(losses, s + 1);
         return result(cell, diverged, reason, s, losses[s], p, Double.NaN, toTarget, msToTarget, ms,
-                lastProgress(Arrays.copyOf(losses, s + 1), 1), ref.finalValue(), f0, curve);
+                lastProgress(mine, 1), Replay.of(mine, ref.values(), 1), curve);
     }
 
     private CellResult functionSolver(Cell cell) {
@@ -527,8 +531,7 @@ public final class OptimizerBenchmark implements Experiment {
         }
         long steps = t.epochs().isEmpty() ? 0 : t.last().updates();
         return result(cell, t.status() == Trainer.Status.DIVERGED, t.stopReason(), steps, t.finalLoss(), point,
-                accuracy, t.updatesToTarget(), t.msToTarget(), t.trainingMs(), lastProgress(losses, 1), null,
-                t.initialLoss(), curve);
+                accuracy, t.updatesToTarget(), t.msToTarget(), t.trainingMs(), lastProgress(losses, 1), null, curve);
     }
 
     /** A reference solver's run. */
@@ -548,23 +551,57 @@ public final class OptimizerBenchmark implements Experiment {
         boolean diverged = tr.status() == gdlab.reference.Status.DIVERGED;
         return result(cell, diverged, tr.status().label() + ", " + tr.evaluations() + " evaluations",
                 tr.iterations(), tr.finalValue(), point, accuracy, toTarget, msToTarget,
-                timed.ms()[tr.values().length - 1], lastProgress(tr.values(), 1), null, tr.values()[0], curve);
+                timed.ms()[tr.values().length - 1], lastProgress(tr.values(), 1), null, curve);
     }
 
     private CellResult result(Cell cell, boolean diverged, String reason, long steps, double finalLoss, double[] point,
                               double accuracy, Long toTarget, Double msToTarget, double trainMs, long lastProgress,
-                              Double refLoss, double initialLoss, List<List<Object>> curve) {
-        Double absDiff = null;
-        Boolean agrees = null;
-        if (refLoss != null) {
-            absDiff = Math.abs(finalLoss - refLoss);
-            agrees = agree(finalLoss, refLoss, initialLoss);
-        }
+                              Replay replay, List<List<Object>> curve) {
         List<Object> metrics = Arrays.asList(steps, finalLoss, point == null ? null : point[0],
                 point == null ? null : point[1], Double.isNaN(accuracy) ? null : accuracy, toTarget, msToTarget,
-                trainMs, lastProgress, refLoss, absDiff, agrees == null ? null : agrees ? 1 : 0);
+                trainMs, lastProgress, replay == null ? null : replay.finalLoss(),
+                replay == null ? null : replay.firstRelDiff(), replay == null ? null : replay.firstAgrees() ? 1 : 0,
+                replay == null ? null : replay.finalRelDiff(),
+                replay == null ? null : replay.splitStep(), replay == null ? null : replay.agrees() ? 1 : 0);
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
                 diverged || !reason.equals("budget") ? reason : "", metrics, curve);
+    }
+
+    /**
+     * The reference's replay of a DL4J run, compared point by point (after each epoch on networks, each step on
+     * functions).
+     *
+     * @param finalLoss    the reference's loss at the end
+     * @param firstRelDiff relative difference after the first epoch or step (NaN if either is not finite)
+     * @param firstAgrees  whether they {@link #agree} after the first epoch or step
+     * @param finalRelDiff relative difference at the end (NaN if either is not finite)
+     * @param splitStep    the first step at which they disagree ({@link #agree}), or null if they never do
+     * @param agrees       whether they agree at the end
+     */
+    record Replay(double finalLoss, double firstRelDiff, boolean firstAgrees, double finalRelDiff, Long splitStep,
+                  boolean agrees) {
+        static Replay of(double[] dl4j, double[] reference, long stepsPerPoint) {
+            int n = Math.min(dl4j.length, reference.length);
+            Long split = null;
+            for (int i = 0; i < n && split == null; i++) {
+                if (!agree(dl4j[i], reference[i], dl4j[0])) {
+                    split = i * stepsPerPoint;
+                }
+            }
+            double mine = dl4j[dl4j.length - 1];
+            double theirs = reference[reference.length - 1];
+            return new Replay(theirs, n > 1 ? relativeDifference(dl4j[1], reference[1]) : Double.NaN,
+                    n <= 1 || agree(dl4j[1], reference[1], dl4j[0]), relativeDifference(mine, theirs), split,
+                    agree(mine, theirs, dl4j[0]));
+        }
+    }
+
+    static double relativeDifference(double a, double b) {
+        if (!Double.isFinite(a) || !Double.isFinite(b)) {
+            return Double.NaN;
+        }
+        double scale = Math.max(Math.abs(a), Math.abs(b));
+        return scale == 0 ? 0 : Math.abs(a - b) / scale;
     }
 
     /**

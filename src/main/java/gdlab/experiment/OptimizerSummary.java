@@ -188,7 +188,7 @@ final class OptimizerSummary {
                 "diverged", "crashed", "final_loss_mean", "final_loss_std", "final_loss_ci95", "test_accuracy_mean",
                 "test_accuracy_std", "steps_to_target_mean", "reached_target", "time_to_target_ms_mean", "steps_mean",
                 "lr_grid_ok", "lr_grid_size", "loss_spread_decades", "reference_agrees", "reference_replayed",
-                "reference_max_abs_diff", "message");
+                "reference_max_final_rel_diff", "message");
         StringBuilder md = new StringBuilder();
         md.append(intro());
         for (String problem : cells.keySet()) {
@@ -301,7 +301,9 @@ final class OptimizerSummary {
         }
         long agree = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 1))
                 .count();
-        return agree + "/" + replayed + " agree";
+        long late = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 0)
+                && firstAgrees(r)).count();
+        return agree + "/" + replayed + " agree" + (late == 0 ? "" : ", " + late + " split late");
     }
 
     private static String note(String problem, Config c, List<CellResult> rs) {
@@ -329,7 +331,7 @@ final class OptimizerSummary {
         long replayed = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_agrees") != null).count();
         long agree = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 1))
                 .count();
-        double maxDiff = rs.stream().map(r -> r.number(OptimizerBenchmark.METRICS, "ref_abs_diff"))
+        double maxDiff = rs.stream().map(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
                 .filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         String message = rs.stream().map(CellResult::message).filter(m -> !m.isEmpty()).distinct()
                 .reduce((a, b) -> a + "; " + b).orElse("");
@@ -479,9 +481,40 @@ final class OptimizerSummary {
         return new Sameness(identical, pairs, max);
     }
 
+    /** DL4J line-gd against DL4J Sgd steps on a 2-D function: same final f (1e-9 relative) at the same lr, seed. */
+    Sameness sameFinalAsSgd(String problem) {
+        Map<String, List<CellResult>> line = cells.get(problem).get("line-gd");
+        Map<String, List<CellResult>> sgd = cells.get(problem).get("sgd");
+        if (line == null || sgd == null) {
+            return new Sameness(0, 0, Double.NaN);
+        }
+        int same = 0;
+        int pairs = 0;
+        double max = 0;
+        for (Map.Entry<String, List<CellResult>> e : line.entrySet()) {
+            for (CellResult r : e.getValue()) {
+                CellResult other = sgd.getOrDefault(e.getKey(), List.of()).stream()
+                        .filter(x -> x.cell().get("seed").equals(r.cell().get("seed"))).findFirst().orElse(null);
+                if (other == null || r.status() != CellResult.Status.OK || other.status() != CellResult.Status.OK) {
+                    continue;
+                }
+                double a = r.number(OptimizerBenchmark.METRICS, "final_loss");
+                double b = other.number(OptimizerBenchmark.METRICS, "final_loss");
+                double scale = Math.max(Math.abs(a), Math.abs(b));
+                double rel = scale == 0 ? 0 : Math.abs(a - b) / scale;
+                pairs++;
+                if (rel <= 1e-9) {
+                    same++;
+                }
+                max = Math.max(max, rel);
+            }
+        }
+        return new Sameness(same, pairs, max);
+    }
+
     private String solverSection() {
         Table table = new Table("problem", "solver", "dl4j_one_shot_final_loss", "dl4j_tuned_lr",
-                "dl4j_tuned_final_loss", "dl4j_last_progress_step", "dl4j_steps", "same_trajectory_as_dl4j_line_gd",
+                "dl4j_tuned_final_loss", "dl4j_last_progress_step", "dl4j_steps", "same_as",
                 "reference_final_loss", "reference_steps", "reference_end");
         boolean any = false;
         for (String problem : cells.keySet()) {
@@ -496,8 +529,12 @@ final class OptimizerSummary {
                 String same = "-";
                 if (!solver.equals("line-gd")) {
                     Sameness s = sameAsLineGd(problem, solver);
-                    same = s.pairs() == 0 ? "-" : s.identical() + "/" + s.pairs() + " runs identical (max |diff| "
-                            + Table.readable(s.maxDifference()) + ")";
+                    same = s.pairs() == 0 ? "-" : "line-gd: " + s.identical() + "/" + s.pairs()
+                            + " runs identical (max |diff| " + Table.readable(s.maxDifference()) + ")";
+                } else if (!OptimizerBenchmark.NETWORKS.contains(problem)) {
+                    Sameness s = sameFinalAsSgd(problem);
+                    same = s.pairs() == 0 ? "-" : "sgd: " + s.identical() + "/" + s.pairs()
+                            + " runs end at the same f (max relative diff " + Table.readable(s.maxDifference()) + ")";
                 }
                 String ref = solver + "-ref";
                 String refLoss = "-";
@@ -523,8 +560,11 @@ final class OptimizerSummary {
 
                 DL4J rows: OptimizationAlgorithm with DL4J's default updater (Sgd) at the one-shot lr and at the \
                 tuned lr; last_progress_step = the last iteration at which the loss went down (mean over seeds). \
-                same_trajectory_as_dl4j_line_gd compares the whole loss curve with DL4J LINE_GRADIENT_DESCENT at the \
-                same lr and seed, over every lr and seed run. Reference rows: the correct method of the same name \
+                same_as: for cg and lbfgs, the whole loss curve against DL4J LINE_GRADIENT_DESCENT's at the same lr \
+                and seed, over every lr and seed run; for line-gd on a 2-D function (one example, so every step is \
+                full batch), its final f against plain DL4J Sgd steps (through SameDiff) at the same lr and seed, \
+                among the runs where both finished (1e-9 relative): equal when the line search always takes the \
+                first step it tries. Reference rows: the correct method of the same name \
                 from the same start (reference_end: how its runs ended).
 
                 """ + table.toMarkdown() + "\n";
@@ -541,49 +581,53 @@ final class OptimizerSummary {
     // ---------------------------------------------------------------- DL4J against the reference
 
     private String crosscheckSection() {
-        Map<String, long[]> counts = new LinkedHashMap<>();
-        Map<String, Double> maxDiff = new LinkedHashMap<>();
+        Map<String, List<CellResult>> byOptimizer = new LinkedHashMap<>();
         for (CellResult r : results) {
-            Object agrees = r.metric(OptimizerBenchmark.METRICS, "ref_agrees");
-            if (agrees == null) {
-                continue;
-            }
-            String o = r.cell().get("optimizer");
-            long[] c = counts.computeIfAbsent(o, k -> new long[2]);
-            c[0]++;
-            if (Objects.equals(agrees, 1)) {
-                c[1]++;
-            }
-            double a = r.number(OptimizerBenchmark.METRICS, "final_loss");
-            double b = r.number(OptimizerBenchmark.METRICS, "ref_final_loss");
-            if (Double.isFinite(a) && Double.isFinite(b) && Objects.equals(agrees, 1)) {
-                double scale = Math.max(Math.abs(a), Math.abs(b));
-                maxDiff.merge(o, scale == 0 ? 0 : Math.abs(a - b) / scale, Math::max);
+            if (r.metric(OptimizerBenchmark.METRICS, "ref_agrees") != null) {
+                byOptimizer.computeIfAbsent(r.cell().get("optimizer"), k -> new ArrayList<>()).add(r);
             }
         }
-        if (counts.isEmpty()) {
+        if (byOptimizer.isEmpty()) {
             return "";
         }
-        Table t = new Table("optimizer", "runs_replayed", "runs_agreeing", "max_relative_diff_where_agreeing",
-                "disagreeing_runs");
-        for (Map.Entry<String, long[]> e : counts.entrySet()) {
-            String o = e.getKey();
-            List<String> bad = results.stream().filter(r -> r.cell().get("optimizer").equals(o)
-                    && Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 0))
-                    .map(r -> r.cell().get("problem") + " lr " + r.cell().get("lr") + " seed " + r.cell().get("seed"))
-                    .limit(4).toList();
-            t.add(o, e.getValue()[0], e.getValue()[1], maxDiff.getOrDefault(o, Double.NaN),
-                    bad.isEmpty() ? "-" : String.join("; ", bad) + (e.getValue()[0] - e.getValue()[1] > 4 ? "; ..."
-                            : ""));
+        Table t = new Table("optimizer", "runs_replayed", "agree_after_first_point", "max_first_rel_diff",
+                "agree_at_end", "max_end_rel_diff_where_agreeing", "runs_that_split (problem lr seed: step, "
+                        + "first rel diff)");
+        for (Map.Entry<String, List<CellResult>> e : byOptimizer.entrySet()) {
+            List<CellResult> rs = e.getValue();
+            long firstOk = rs.stream().filter(r -> firstAgrees(r)).count();
+            double maxFirst = rs.stream().mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_first_rel_diff"))
+                    .filter(Double::isFinite).max().orElse(Double.NaN);
+            long endOk = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 1))
+                    .count();
+            double maxEnd = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"),
+                            1)).mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
+                    .filter(Double::isFinite).max().orElse(Double.NaN);
+            List<CellResult> split = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_split_step")
+                    != null).toList();
+            List<String> shown = split.stream().limit(4).map(r -> String.format(Locale.ROOT, "%s %s %s: %s, %s",
+                    r.cell().get("problem"), r.cell().get("lr"), r.cell().get("seed"),
+                    Table.readable(r.metric(OptimizerBenchmark.METRICS, "ref_split_step")),
+                    Table.readable(r.metric(OptimizerBenchmark.METRICS, "ref_first_rel_diff")))).toList();
+            t.add(e.getKey(), rs.size(), firstOk + "/" + rs.size(), maxFirst, endOk + "/" + rs.size(), maxEnd,
+                    split.isEmpty() ? "-" : split.size() + ": " + String.join("; ", shown)
+                            + (split.size() > 4 ? "; ..." : ""));
         }
         return """
                 ### DL4J against the reference
 
                 Every updater run replayed by the reference (plain Java, DL4J's formulas): same initial point or \
-                parameters, same minibatches, same number of steps; final losses compared (1e-6 relative, or both \
-                blew up).
+                parameters, same minibatches, same number of steps. Losses compared after the first epoch (networks) \
+                or step (functions), then at every epoch or step: agree = within 1e-6 relative, or both blew up. A \
+                run "splits" at the first point where they no longer agree: when it agreed to rounding level after \
+                the first point and splits late, at a large learning rate, it is rounding error amplified by an \
+                unstable run, not a different method; a disagreement from the first point would be one.
 
                 """ + t.toMarkdown() + "\n";
+    }
+
+    static boolean firstAgrees(CellResult r) {
+        return Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_first_agrees"), 1);
     }
 
     // ---------------------------------------------------------------- verdicts
@@ -630,6 +674,22 @@ final class OptimizerSummary {
                     + "loss curve exactly in %d of %d runs (same problem, lr, seed)%s", identical, pairs,
                     identical == pairs ? ": it is line-search gradient descent (its beta is never used)."
                             : "; where it differed, see the solver table."));
+        }
+        long lbfgsRuns = 0;
+        long frozen = 0;
+        for (CellResult r : results) {
+            if (r.cell().get("optimizer").equals("lbfgs") && r.status() == CellResult.Status.OK) {
+                lbfgsRuns++;
+                if (r.number(OptimizerBenchmark.METRICS, "last_progress_step")
+                        < r.number(OptimizerBenchmark.METRICS, "steps")) {
+                    frozen++;
+                }
+            }
+        }
+        if (lbfgsRuns > 0) {
+            lines.add(String.format(Locale.ROOT, "- DL4J LBFGS stopped improving before its budget ended in %d of %d "
+                    + "finished runs (its loss then stays exactly the same: the line search finds no step; on the "
+                    + "saddle a run ends early when it escapes).", frozen, lbfgsRuns));
         }
         List<String> lbfgs = new ArrayList<>();
         for (String p : cells.keySet()) {
