@@ -17,6 +17,7 @@ public final class Registry {
         register(Crosscheck::new);
         register(LearningRate::new);
         register(Momentum::new);
+        register(OptimizerBenchmark::new);
     }
 
     private Registry() {
