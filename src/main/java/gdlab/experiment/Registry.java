@@ -13,6 +13,8 @@ public final class Registry {
 
     static {
         register(BatchModes::new);
+        register(Epochs::new);
+        register(CnnInit::new);
     }
 
     private Registry() {
