@@ -18,6 +18,8 @@ public final class Registry {
         register(LearningRate::new);
         register(Momentum::new);
         register(OptimizerBenchmark::new);
+        register(Epochs::new);
+        register(CnnInit::new);
     }
 
     private Registry() {
