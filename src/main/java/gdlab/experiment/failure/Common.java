@@ -50,6 +50,28 @@ final class Common {
         return Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
     }
 
+    /** Two orbits that stay this close are the same orbit (rounding level for O(1) coordinates). */
+    static final double ORBIT_TOL = 1e-9;
+    /** Orbits equal to {@link #ORBIT_TOL} for at least this many steps before they part started out identical. */
+    static final int CHAOS_MIN_STEPS = 10;
+
+    /** The first step at which two orbits are farther apart than {@link #ORBIT_TOL}, or -1 if they never are. */
+    static int splitStep(List<double[]> a, List<double[]> b) {
+        int n = Math.min(a.size(), b.size());
+        for (int k = 0; k < n; k++) {
+            double[] p = a.get(k);
+            double[] q = b.get(k);
+            double d = 0;
+            for (int i = 0; i < p.length; i++) {
+                d += (p[i] - q[i]) * (p[i] - q[i]);
+            }
+            if (!(Math.sqrt(d) <= ORBIT_TOL)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     static double norm(double[] v) {
         double s = 0;
         for (double x : v) {

@@ -170,7 +170,8 @@ final class EscapePart implements Part {
                 .put("theory_steps", theory)
                 .put("engines_agree", java.util.Objects.equals(escape, refEscape) ? 1 : 0)
                 .put("final_value", value).put("ref_final_value", ref.finalValue())
-                .put("initial_grad_norm", Common.norm(TestFunction.SADDLE.gradient(new double[] {saddleX0, y0})))
+                // the gradient along the escape direction, |df/dy| = 2 |y0| (the x part only pulls back to the line)
+                .put("initial_grad_norm", Math.abs(TestFunction.SADDLE.gradient(new double[] {saddleX0, y0})[1]))
                 .put("run_ms", (System.nanoTime() - t0) / 1e6);
         return Outcome.ok(v.map(), curve.rows());
     }
@@ -289,7 +290,7 @@ final class EscapePart implements Part {
     public Section summarize(List<Row> rows) {
         Table csv = new Table("case", "setting", "optimizer", "lr", "escape_step", "ref_escape_step", "theory_steps",
                 "engines_agree", "initial_grad_norm", "final_value");
-        Table md = new Table("case", "start", "optimizer", "lr", "initial_grad_norm", "escape_step_dl4j",
+        Table md = new Table("case", "start", "optimizer", "lr", "initial_gradient", "escape_step_dl4j",
                 "escape_step_reference", "linear_theory", "agree", "final_value_dl4j");
         boolean failed = false;
         int theoryChecked = 0;
@@ -324,7 +325,8 @@ final class EscapePart implements Part {
                 in DL4J (SameDiff for the saddle, a MultiLayerNetwork for the plateau) and in the reference; \
                 `linear_theory` is the escape step from the exact linear recurrence of SGD, heavy ball and DL4J's \
                 Nesterov on the quadratic (and "never" from y0 = 0 for every method: a zero gradient gives a zero \
-                update).
+                update). `initial_gradient`: |df/dy| = 2|y0| at the saddle start (the direction of escape), the \
+                gradient norm at the plateau start.
 
                 """, Table.readable(saddleX0), Table.readable(saddleEscape), plateauPoints,
                 Table.readable(plateauBias), Table.readable(plateauEscape)));
