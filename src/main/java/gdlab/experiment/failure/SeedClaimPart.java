@@ -315,7 +315,7 @@ final class SeedClaimPart implements Part {
                 "mcnemar_p", "verdict", "final_loss_mean", "engines_agree");
         Table md = new Table("case", "setting", "mode", "B", "lr", "updates", "runs", "reached_global",
                 "share (95% CI)", "diverged", "vs batch: only this / only batch", "mcnemar_p", "verdict",
-                "final_loss", "dl4j_vs_reference");
+                "final_loss", "not reached: median loss, grad norm", "dl4j_vs_reference");
         List<String> verdicts = new ArrayList<>();
         List<String> barNames = new ArrayList<>();
         List<Double> barValues = new ArrayList<>();
@@ -385,8 +385,8 @@ final class SeedClaimPart implements Part {
                                 Table.readable(ci[0]), Table.readable(ci[1])), divergedRuns,
                         mode.equals("batch") ? "-" : onlyThis + " / " + onlyBatch,
                         mode.equals("batch") ? "-" : p, verdict, Double.isNaN(lossMean) ? "-" : lossMean,
-                        compared == 0 ? "-" : agree + "/" + compared);
-                barNames.add(shortCase(kase) + " " + setting.replace("noise_std=", "s=") + " " + mode);
+                        stuck(rs), compared == 0 ? "-" : agree + "/" + compared);
+                barNames.add(shortCase(kase) + " " + setting.replace("noise_std=", "s=") + " B=" + first.get("batch_size"));
                 barValues.add(reached / (double) runs);
                 barErrors.add((ci[1] - ci[0]) / 2);
             }
@@ -415,7 +415,8 @@ final class SeedClaimPart implements Part {
                 - **%s**: a DL4J net 2-%d-2 (%s, softmax, cross-entropy, Xavier init, %s) on %d points in four XOR \
                 blobs, SGD lr %s for %d updates; reached = final training loss <= %s. Each run is replayed in the \
                 reference from DL4J's initial parameters with the same minibatches (`dl4j_vs_reference`: runs whose \
-                final losses agree to %s).
+                final losses agree to %s). `not reached`: where the other runs stopped (median final loss and \
+                norm of the full-batch mean gradient, to tell a stuck run from a slow one).
 
                 """, function, function, terms, Table.readable(lr), steps, starts, Table.readable(POLISH_TOL),
                 MLP_CASE, hidden, activation, dtype.name().toLowerCase(Locale.ROOT), xor.size(), Table.readable(mlpLr),
@@ -433,7 +434,19 @@ final class SeedClaimPart implements Part {
         return new Section(text.toString(), csv, figures, failed);
     }
 
+    /** Median final loss and gradient norm of the net's runs that did not reach the target ("-" if none). */
+    private static String stuck(List<Row> rs) {
+        double[] loss = rs.stream().filter(r -> r.get("final_grad_norm") != null && r.num("reached") == 0)
+                .mapToDouble(r -> r.num("final_loss")).sorted().toArray();
+        double[] grad = rs.stream().filter(r -> r.get("final_grad_norm") != null && r.num("reached") == 0)
+                .mapToDouble(r -> r.num("final_grad_norm")).sorted().toArray();
+        if (loss.length == 0) {
+            return "-";
+        }
+        return Table.readable(loss[loss.length / 2]) + ", " + Table.readable(grad[grad.length / 2]);
+    }
+
     private static String shortCase(String kase) {
-        return kase.startsWith(MLP_CASE) ? "xor" : kase.replace("+tilts", "");
+        return kase.startsWith(MLP_CASE) ? "xor" : kase.replace("+tilts", "").replace("six-hump-", "");
     }
 }
