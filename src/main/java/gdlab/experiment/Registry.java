@@ -20,6 +20,7 @@ public final class Registry {
         register(OptimizerBenchmark::new);
         register(Epochs::new);
         register(CnnInit::new);
+        register(FailureModes::new);
     }
 
     private Registry() {
