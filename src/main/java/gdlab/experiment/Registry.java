@@ -13,6 +13,7 @@ public final class Registry {
 
     static {
         register(BatchModes::new);
+        register(gdlab.bench.Bench::new);
     }
 
     private Registry() {
