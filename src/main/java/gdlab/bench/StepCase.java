@@ -154,6 +154,12 @@ public final class StepCase {
         return mlp.numParams();
     }
 
+    /** DL4J's training and inference workspace mode for this case's net (DL4J's default: ENABLED). */
+    public void workspaces(org.deeplearning4j.nn.conf.WorkspaceMode mode) {
+        net.getLayerWiseConfigurations().setTrainingWorkspaceMode(mode);
+        net.getLayerWiseConfigurations().setInferenceWorkspaceMode(mode);
+    }
+
     /** One DL4J update on the fixed minibatch. */
     public void fit() {
         net.fit(minibatch);
