@@ -46,7 +46,8 @@ public final class Bench implements Experiment {
             "fit_ms", "reference_ms", "dl4j_over_reference", "gemm_ms", "fit_gflops", "gemm_gflops", "gemm_share",
             "loop_before_ms", "loop_after_ms", "loop_speedup", "loop_overhead", "fit_spread", "load_1m");
     static final List<String> SWEEP_PER_WORKERS = List.of("wall_ms", "cells_per_min", "cell_sum_ms",
-            "training_sum_ms", "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms");
+            "training_sum_ms", "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms",
+            "plots_ms");
     static final List<String> CURVE = List.of("round", "measure", "value_ms");
 
     /** The goals of the benchmarks issue, as ratios. */
@@ -295,6 +296,7 @@ public final class Bench implements Experiment {
             put(m, "w" + w + "_prepare_ms", median(rs, SweepProbe.Result::prepareMs));
             put(m, "w" + w + "_summarize_ms", median(rs, SweepProbe.Result::summarizeMs));
             put(m, "w" + w + "_rest_ms", median(rs, SweepProbe.Result::restMs));
+            put(m, "w" + w + "_plots_ms", median(rs, SweepProbe.Result::plotsMs));
         }
         int first = sweepWorkers.get(0);
         int last = sweepWorkers.get(sweepWorkers.size() - 1);
@@ -330,11 +332,14 @@ public final class Bench implements Experiment {
 
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Machine: %s, %s cores; ND4J %s (%s, platform %s), BLAS %s, "
-                        + "OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s, ND4J threads per worker %s; Java %s.%n%n",
+                        + "OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s; per worker: libnd4j threads %s (set once by "
+                        + "OMP_NUM_THREADS when the library loads; ND4J's setMaxThreads does not lower it), BLAS "
+                        + "threads %d; Java %s.%n%n",
                 environment.get("cpu_model"), environment.get("cores"), environment.get("nd4j_version"),
                 environment.get("nd4j_backend"), environment.get("javacpp_platform"), environment.get("blas_vendor"),
                 blank(environment.get("openblas_coretype")), blank(environment.get("omp_num_threads")),
-                environment.get("nd4j_max_threads"), environment.get("java_version")));
+                org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(),
+                org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads(), environment.get("java_version")));
         md.append(String.format(Locale.ROOT, "**Load average** (1, 5, 15 min) at start: %s; at end: %s; %d cores.%s%n%n",
                 loadAtStart, loadAtEnd, Runtime.getRuntime().availableProcessors(),
                 loadAtStart.overloaded() || loadAtEnd.overloaded()
@@ -374,7 +379,8 @@ public final class Bench implements Experiment {
                 (build, convert, train, evaluate), training_sum_ms = the training loop's update time, \
                 harness_share = 1 - cell_sum / (workers x wall), outside_training_share = 1 - training_sum / \
                 (workers x wall), rest_ms = wall - prepare - cell_sum / workers - summarize (worker pool, run \
-                folder, git, plots).
+                folder, git, plots); plots_ms = drawing the sweep's figures once more after it, alone (the plots' \
+                part of rest_ms).
 
                 """);
         return new Report(table, md.toString(), false, figures(steps, sweep));
@@ -387,7 +393,7 @@ public final class Bench implements Experiment {
 
     private Table sweepTable(CellResult sweep) {
         Table t = new Table("workers", "wall_ms", "cells_per_min", "speedup", "cell_sum_ms", "training_sum_ms",
-                "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms", "load_1m");
+                "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms", "plots_ms", "load_1m");
         double base = sweep.number(metrics, "w" + sweepWorkers.get(0) + "_cells_per_min");
         for (int w : sweepWorkers) {
             String p = "w" + w + "_";
@@ -396,7 +402,7 @@ public final class Bench implements Experiment {
                     sweep.number(metrics, p + "training_sum_ms"), sweep.number(metrics, p + "harness_share"),
                     sweep.number(metrics, p + "outside_training_share"), sweep.number(metrics, p + "prepare_ms"),
                     sweep.number(metrics, p + "summarize_ms"), sweep.number(metrics, p + "rest_ms"),
-                    sweep.number(metrics, "load_1m"));
+                    sweep.number(metrics, p + "plots_ms"), sweep.number(metrics, "load_1m"));
         }
         return t;
     }
@@ -411,9 +417,10 @@ public final class Bench implements Experiment {
             double wall = sweep.number(metrics, p + "wall_ms");
             String why = share < MAX_HARNESS_SHARE ? "" : String.format(Locale.ROOT,
                     "of %.0f ms wall with %d worker, %.0f ms were outside the cells: prepare %.0f, summarize %.0f, "
-                            + "pool + run folder + git + plots %.0f",
+                            + "pool + run folder + git + plots %.0f (drawing the plots alone: %.0f)",
                     wall, one, share * wall, sweep.number(metrics, p + "prepare_ms"),
-                    sweep.number(metrics, p + "summarize_ms"), sweep.number(metrics, p + "rest_ms"));
+                    sweep.number(metrics, p + "summarize_ms"), sweep.number(metrics, p + "rest_ms"),
+                    sweep.number(metrics, p + "plots_ms"));
             t.add("harness overhead, " + one + " worker (wall time outside the cells' own code)",
                     "< " + percent(MAX_HARNESS_SHARE), percent(share) + String.format(Locale.ROOT,
                             " (outside training updates: %s)",

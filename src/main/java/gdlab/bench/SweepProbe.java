@@ -3,6 +3,7 @@ package gdlab.bench;
 import gdlab.experiment.Experiment;
 import gdlab.experiment.Registry;
 import gdlab.experiment.Report;
+import gdlab.report.Plots;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
@@ -43,9 +44,11 @@ public final class SweepProbe {
      * @param trainingMsSum sum over cells of the training loop's update time (its {@code epoch_time_ms} curve
      *                    column summed; NaN if the experiment has none)
      * @param summarizeMs the experiment's {@code summarize}
+     * @param plotsMs     drawing the report's figures again, after the run, into a scratch folder: an estimate
+     *                    of the plots' part of the rest
      */
     public record Result(int workers, double wallMs, int cells, double prepareMs, double cellMsSum,
-                         double trainingMsSum, double summarizeMs) {
+                         double trainingMsSum, double summarizeMs, double plotsMs) {
 
         public double cellsPerMinute() {
             return cells / (wallMs / 60_000.0);
@@ -102,8 +105,14 @@ public final class SweepProbe {
                         + outcome.results().stream().filter(r -> r.status() == CellResult.Status.FAILED)
                         .findFirst().map(CellResult::message).orElse(""));
             }
+            Path scratch = Files.createDirectory(dir.resolve("plots-again"));
+            long p0 = System.nanoTime();
+            outcome.report().figures().forEach(f -> Plots.write(f, scratch));
+            double plots = (System.nanoTime() - p0) / 1e6;
             return new Result(workers, wall, outcome.results().size(), timed.prepare.get() / 1e6,
-                    timed.cells.get() / 1e6, training, timed.summarize.get() / 1e6);
+                    timed.cells.get() / 1e6, training, timed.summarize.get() / 1e6, plots);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             delete(dir);
         }

@@ -71,6 +71,14 @@ class TrainerEquivalenceTest {
         assertThat(Tensors.toDoubles(x)).containsExactly(Tensors.toDoubles(Tensors.matrix(features(n, 4, 1), dtype)));
     }
 
+    @org.junit.jupiter.api.Test
+    void theNetsCarryNoListeners() {
+        // a listener runs every iteration (a score fetch at least): none unless an experiment asks for one
+        MultiLayerNetwork net = Networks.classifier(new int[] {4, 6, 3}, "relu", Optimizers.updater("sgd", 0.1), 1,
+                DataType.FLOAT);
+        assertThat(net.getListeners()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({"float", "double"})
     void rowsCopiesTheSameValuesAsGetRows(String dtypeName) {
