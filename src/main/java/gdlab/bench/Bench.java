@@ -39,16 +39,20 @@ public final class Bench implements Experiment {
     /** The workloads of a step cell, in the order they take turns. */
     static final List<String> KINDS = List.of("fit", "reference", "gemm", "loop_before", "loop_after");
 
+    /**
+     * cells.csv holds only what was measured (timings, all {@code *_ms}) and what the shapes fix (params, FLOPs): the
+     * ratios, GFLOP/s and the load are derived in {@link #summarize}, so that a comparison of two runs (compare,
+     * the baseline test) judges the reproducible columns and leaves the timings alone, as for every experiment.
+     */
     static final List<String> STEP_METRICS = List.of("params", "mflop_per_step", "fit_ms", "fit_min_ms",
-            "fit_spread", "reference_ms", "gemm_ms", "loop_before_ms", "loop_after_ms", "dl4j_over_reference",
-            "fit_gflops", "gemm_gflops", "gemm_share", "loop_speedup", "loop_overhead", "load_1m");
+            "fit_max_ms", "reference_ms", "gemm_ms", "loop_before_ms", "loop_after_ms");
     static final List<String> SUMMARY_COLUMNS = List.of("net", "batch", "dtype", "params", "mflop_per_step",
             "fit_ms", "reference_ms", "dl4j_over_reference", "gemm_ms", "fit_gflops", "gemm_gflops", "gemm_share",
             "loop_before_ms", "loop_after_ms", "loop_speedup", "loop_overhead", "fit_spread", "load_1m");
-    static final List<String> SWEEP_PER_WORKERS = List.of("wall_ms", "cells_per_min", "cell_sum_ms",
-            "training_sum_ms", "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms",
-            "plots_ms");
-    static final List<String> CURVE = List.of("round", "measure", "value_ms");
+    static final List<String> SWEEP_PER_WORKERS = List.of("wall_ms", "cell_sum_ms", "training_sum_ms", "prepare_ms",
+            "summarize_ms", "rest_ms", "plots_ms");
+    /** Per cell: each window's ms per step (measure fit_ms, ...), each sweep run, and the load at start and end. */
+    static final List<String> CURVE = List.of("round", "measure", "value");
 
     /** The goals of the benchmarks issue, as ratios. */
     static final double MAX_HARNESS_SHARE = 0.03;
@@ -130,7 +134,6 @@ public final class Bench implements Experiment {
         for (int w : sweepWorkers) {
             SWEEP_PER_WORKERS.forEach(m -> metrics.add("w" + w + "_" + m));
         }
-        metrics.add("sweep_speedup");
         loadAtStart = LoadAverage.now();
         environment = Nd4jSetup.describe();
 
@@ -237,25 +240,20 @@ public final class Bench implements Experiment {
         put(m, "mflop_per_step", flops / 1e6);
         put(m, "fit_ms", fit);
         put(m, "fit_min_ms", Windows.min(ms.get("fit")));
-        put(m, "fit_spread", Windows.spread(ms.get("fit")));
+        put(m, "fit_max_ms", Arrays.stream(ms.get("fit")).max().orElse(Double.NaN));
         put(m, "reference_ms", reference);
         put(m, "gemm_ms", gemm);
         put(m, "loop_before_ms", before);
         put(m, "loop_after_ms", after);
-        put(m, "dl4j_over_reference", fit / reference);
-        put(m, "fit_gflops", flops / (fit * 1e6));
-        put(m, "gemm_gflops", flops / (gemm * 1e6));
-        put(m, "gemm_share", gemm / fit);
-        put(m, "loop_speedup", before / after);
-        put(m, "loop_overhead", after / fit - 1);
-        put(m, "load_1m", Math.max(load, LoadAverage.now().oneMinute()));
         List<List<Object>> curve = new ArrayList<>();
         for (String kind : KINDS) {
             double[] w = ms.get(kind);
             for (int i = 0; i < w.length; i++) {
-                curve.add(List.of(i + 1, kind, w[i]));
+                curve.add(List.of(i + 1, kind + "_ms", w[i]));
             }
         }
+        curve.add(List.of(0, "load_1m", load));
+        curve.add(List.of(1, "load_1m", LoadAverage.now().oneMinute()));
         return new CellResult(cell, CellResult.Status.OK, "", Arrays.asList(m), curve);
     }
 
@@ -279,8 +277,8 @@ public final class Bench implements Experiment {
             for (int w : order) {
                 SweepProbe.Result result = SweepProbe.run(experiment, overrides, w, environment);
                 runs.get(w).add(result);
-                curve.add(List.of(r + 1, "w" + w + "_wall", result.wallMs()));
-                curve.add(List.of(r + 1, "w" + w + "_cell_sum", result.cellMsSum()));
+                curve.add(List.of(r + 1, "w" + w + "_wall_ms", result.wallMs()));
+                curve.add(List.of(r + 1, "w" + w + "_cell_sum_ms", result.cellMsSum()));
             }
         }
         Object[] m = emptyMetrics();
@@ -288,21 +286,15 @@ public final class Bench implements Experiment {
         for (int w : sweepWorkers) {
             List<SweepProbe.Result> rs = runs.get(w);
             put(m, "w" + w + "_wall_ms", median(rs, SweepProbe.Result::wallMs));
-            put(m, "w" + w + "_cells_per_min", median(rs, SweepProbe.Result::cellsPerMinute));
             put(m, "w" + w + "_cell_sum_ms", median(rs, SweepProbe.Result::cellMsSum));
             put(m, "w" + w + "_training_sum_ms", median(rs, SweepProbe.Result::trainingMsSum));
-            put(m, "w" + w + "_harness_share", median(rs, SweepProbe.Result::harnessShare));
-            put(m, "w" + w + "_outside_training_share", median(rs, SweepProbe.Result::outsideTrainingShare));
             put(m, "w" + w + "_prepare_ms", median(rs, SweepProbe.Result::prepareMs));
             put(m, "w" + w + "_summarize_ms", median(rs, SweepProbe.Result::summarizeMs));
             put(m, "w" + w + "_rest_ms", median(rs, SweepProbe.Result::restMs));
             put(m, "w" + w + "_plots_ms", median(rs, SweepProbe.Result::plotsMs));
         }
-        int first = sweepWorkers.get(0);
-        int last = sweepWorkers.get(sweepWorkers.size() - 1);
-        put(m, "sweep_speedup", ((Number) m[metrics.indexOf("w" + last + "_cells_per_min")]).doubleValue()
-                / ((Number) m[metrics.indexOf("w" + first + "_cells_per_min")]).doubleValue());
-        put(m, "load_1m", Math.max(load, LoadAverage.now().oneMinute()));
+        curve.add(List.of(0, "load_1m", load));
+        curve.add(List.of(1, "load_1m", LoadAverage.now().oneMinute()));
         return new CellResult(cell, CellResult.Status.OK, "", Arrays.asList(m), curve);
     }
 
@@ -325,7 +317,7 @@ public final class Bench implements Experiment {
             row.add(r.cell().integer("batch"));
             row.add(r.cell().get("dtype"));
             for (String column : SUMMARY_COLUMNS.subList(3, SUMMARY_COLUMNS.size())) {
-                row.add(r.metric(metrics, column));
+                row.add(val(r, column));
             }
             table.add(row);
         }
@@ -386,6 +378,49 @@ public final class Bench implements Experiment {
         return new Report(table, md.toString(), false, figures(steps, sweep));
     }
 
+    /**
+     * A measured column of a cell, or one derived from them: for steps fit_spread, dl4j_over_reference, fit_gflops,
+     * gemm_gflops, gemm_share, loop_speedup, loop_overhead; for the sweep w{N}_cells_per_min, w{N}_harness_share,
+     * w{N}_outside_training_share, sweep_speedup; for both load_1m (the higher of the cell's start and end).
+     */
+    double val(CellResult r, String column) {
+        if (metrics.contains(column)) {
+            return r.number(metrics, column);
+        }
+        if (column.equals("load_1m")) {
+            return r.curve().stream().filter(p -> "load_1m".equals(p.get(1)))
+                    .mapToDouble(p -> ((Number) p.get(2)).doubleValue()).max().orElse(Double.NaN);
+        }
+        if (r.cell().get("part").equals(STEP)) {
+            double fit = val(r, "fit_ms");
+            double mflop = val(r, "mflop_per_step");
+            return switch (column) {
+                case "fit_spread" -> (val(r, "fit_max_ms") - val(r, "fit_min_ms")) / fit;
+                case "dl4j_over_reference" -> fit / val(r, "reference_ms");
+                case "fit_gflops" -> mflop / fit;
+                case "gemm_gflops" -> mflop / val(r, "gemm_ms");
+                case "gemm_share" -> val(r, "gemm_ms") / fit;
+                case "loop_speedup" -> val(r, "loop_before_ms") / val(r, "loop_after_ms");
+                case "loop_overhead" -> val(r, "loop_after_ms") / fit - 1;
+                default -> throw new IllegalArgumentException("no column '" + column + "' for a step cell");
+            };
+        }
+        if (column.equals("sweep_speedup")) {
+            return val(r, "w" + sweepWorkers.get(sweepWorkers.size() - 1) + "_cells_per_min")
+                    / val(r, "w" + sweepWorkers.get(0) + "_cells_per_min");
+        }
+        int cut = column.indexOf('_');
+        int workers = Integer.parseInt(column.substring(1, cut));
+        String p = column.substring(0, cut + 1);
+        double wall = val(r, p + "wall_ms");
+        return switch (column.substring(cut + 1)) {
+            case "cells_per_min" -> val(r, "sweep_cells") / (wall / 60_000.0);
+            case "harness_share" -> 1 - val(r, p + "cell_sum_ms") / (workers * wall);
+            case "outside_training_share" -> 1 - val(r, p + "training_sum_ms") / (workers * wall);
+            default -> throw new IllegalArgumentException("no column '" + column + "' for the sweep cell");
+        };
+    }
+
     private static String blank(Object value) {
         String s = String.valueOf(value);
         return s.isEmpty() ? "(unset)" : s;
@@ -394,15 +429,15 @@ public final class Bench implements Experiment {
     private Table sweepTable(CellResult sweep) {
         Table t = new Table("workers", "wall_ms", "cells_per_min", "speedup", "cell_sum_ms", "training_sum_ms",
                 "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms", "plots_ms", "load_1m");
-        double base = sweep.number(metrics, "w" + sweepWorkers.get(0) + "_cells_per_min");
+        double base = val(sweep, "w" + sweepWorkers.get(0) + "_cells_per_min");
         for (int w : sweepWorkers) {
             String p = "w" + w + "_";
-            t.add(w, sweep.number(metrics, p + "wall_ms"), sweep.number(metrics, p + "cells_per_min"),
-                    sweep.number(metrics, p + "cells_per_min") / base, sweep.number(metrics, p + "cell_sum_ms"),
-                    sweep.number(metrics, p + "training_sum_ms"), sweep.number(metrics, p + "harness_share"),
-                    sweep.number(metrics, p + "outside_training_share"), sweep.number(metrics, p + "prepare_ms"),
-                    sweep.number(metrics, p + "summarize_ms"), sweep.number(metrics, p + "rest_ms"),
-                    sweep.number(metrics, p + "plots_ms"), sweep.number(metrics, "load_1m"));
+            t.add(w, val(sweep, p + "wall_ms"), val(sweep, p + "cells_per_min"),
+                    val(sweep, p + "cells_per_min") / base, val(sweep, p + "cell_sum_ms"),
+                    val(sweep, p + "training_sum_ms"), val(sweep, p + "harness_share"),
+                    val(sweep, p + "outside_training_share"), val(sweep, p + "prepare_ms"),
+                    val(sweep, p + "summarize_ms"), val(sweep, p + "rest_ms"),
+                    val(sweep, p + "plots_ms"), val(sweep, "load_1m"));
         }
         return t;
     }
@@ -413,36 +448,36 @@ public final class Bench implements Experiment {
         if (sweep != null) {
             int one = sweepWorkers.get(0);
             String p = "w" + one + "_";
-            double share = sweep.number(metrics, p + "harness_share");
-            double wall = sweep.number(metrics, p + "wall_ms");
+            double share = val(sweep, p + "harness_share");
+            double wall = val(sweep, p + "wall_ms");
             String why = share < MAX_HARNESS_SHARE ? "" : String.format(Locale.ROOT,
                     "of %.0f ms wall with %d worker, %.0f ms were outside the cells: prepare %.0f, summarize %.0f, "
                             + "pool + run folder + git + plots %.0f (drawing the plots alone: %.0f)",
-                    wall, one, share * wall, sweep.number(metrics, p + "prepare_ms"),
-                    sweep.number(metrics, p + "summarize_ms"), sweep.number(metrics, p + "rest_ms"),
-                    sweep.number(metrics, p + "plots_ms"));
+                    wall, one, share * wall, val(sweep, p + "prepare_ms"),
+                    val(sweep, p + "summarize_ms"), val(sweep, p + "rest_ms"),
+                    val(sweep, p + "plots_ms"));
             t.add("harness overhead, " + one + " worker (wall time outside the cells' own code)",
                     "< " + percent(MAX_HARNESS_SHARE), percent(share) + String.format(Locale.ROOT,
                             " (outside training updates: %s)",
-                            percent(sweep.number(metrics, p + "outside_training_share"))),
+                            percent(val(sweep, p + "outside_training_share"))),
                     share < MAX_HARNESS_SHARE ? "yes" : "no", why);
             if (sweepWorkers.size() > 1) {
                 int two = sweepWorkers.get(sweepWorkers.size() - 1);
                 String q = "w" + two + "_";
-                double speedup = sweep.number(metrics, "sweep_speedup");
-                double cellsOne = sweep.number(metrics, p + "cell_sum_ms");
-                double cellsTwo = sweep.number(metrics, q + "cell_sum_ms");
-                double serial = sweep.number(metrics, q + "prepare_ms") + sweep.number(metrics, q + "summarize_ms")
-                        + sweep.number(metrics, q + "rest_ms");
+                double speedup = val(sweep, "sweep_speedup");
+                double cellsOne = val(sweep, p + "cell_sum_ms");
+                double cellsTwo = val(sweep, q + "cell_sum_ms");
+                double serial = val(sweep, q + "prepare_ms") + val(sweep, q + "summarize_ms")
+                        + val(sweep, q + "rest_ms");
                 double bound = wall / (serial + cellsOne / two);
                 String whyNot = speedup >= MIN_SPEEDUP ? "" : String.format(Locale.ROOT,
                         "the cells' own time grew %.2fx with %d workers at once (%.0f -> %.0f ms summed: they share "
                                 + "the cores%s); the serial part (prepare, summarize, run folder, plots) took %.0f ms, "
                                 + "which alone caps the speed-up at %.2fx",
                         cellsTwo / cellsOne, two, cellsOne, cellsTwo,
-                        sweep.number(metrics, "load_1m") > Runtime.getRuntime().availableProcessors()
+                        val(sweep, "load_1m") > Runtime.getRuntime().availableProcessors()
                                 ? String.format(Locale.ROOT, " with other processes: load %.1f on %d cores",
-                                sweep.number(metrics, "load_1m"), Runtime.getRuntime().availableProcessors())
+                                val(sweep, "load_1m"), Runtime.getRuntime().availableProcessors())
                                 : "", serial, bound);
                 t.add(two + " workers vs " + one + " (cells per minute)", ">= " + MIN_SPEEDUP + "x",
                         String.format(Locale.ROOT, "%.2fx", speedup), speedup >= MIN_SPEEDUP ? "yes" : "no",
@@ -451,16 +486,16 @@ public final class Bench implements Experiment {
         }
         List<CellResult> big = steps.stream().filter(r -> r.cell().integer("batch") >= GEMM_GOAL_MIN_BATCH).toList();
         if (!big.isEmpty()) {
-            long met = big.stream().filter(r -> r.number(metrics, "gemm_share") >= MIN_GEMM_SHARE).count();
-            CellResult worst = big.stream().min((a, b) -> Double.compare(a.number(metrics, "gemm_share"),
-                    b.number(metrics, "gemm_share"))).orElseThrow();
-            CellResult best = big.stream().max((a, b) -> Double.compare(a.number(metrics, "gemm_share"),
-                    b.number(metrics, "gemm_share"))).orElseThrow();
+            long met = big.stream().filter(r -> val(r, "gemm_share") >= MIN_GEMM_SHARE).count();
+            CellResult worst = big.stream().min((a, b) -> Double.compare(val(a, "gemm_share"),
+                    val(b, "gemm_share"))).orElseThrow();
+            CellResult best = big.stream().max((a, b) -> Double.compare(val(a, "gemm_share"),
+                    val(b, "gemm_share"))).orElseThrow();
             StringBuilder why = new StringBuilder();
             for (CellResult r : big) {
-                if (r.number(metrics, "gemm_share") < MIN_GEMM_SHARE) {
-                    double fit = r.number(metrics, "fit_ms");
-                    double gemm = r.number(metrics, "gemm_ms");
+                if (val(r, "gemm_share") < MIN_GEMM_SHARE) {
+                    double fit = val(r, "fit_ms");
+                    double gemm = val(r, "gemm_ms");
                     why.append(String.format(Locale.ROOT, "%s%s B=%s %s: %.2f of %.2f ms outside the products",
                             why.length() == 0 ? "" : "; ", r.cell().get("net"), r.cell().get("batch"),
                             r.cell().get("dtype"), fit - gemm, fit));
@@ -472,9 +507,9 @@ public final class Bench implements Experiment {
             }
             t.add("DL4J fit vs gemm GFLOP/s at batch >= " + GEMM_GOAL_MIN_BATCH, ">= " + percent(MIN_GEMM_SHARE),
                     String.format(Locale.ROOT, "%d of %d rows; worst %s (%s B=%s %s), best %s (%s B=%s %s)", met,
-                            big.size(), percent(worst.number(metrics, "gemm_share")), worst.cell().get("net"),
+                            big.size(), percent(val(worst, "gemm_share")), worst.cell().get("net"),
                             worst.cell().get("batch"), worst.cell().get("dtype"),
-                            percent(best.number(metrics, "gemm_share")), best.cell().get("net"),
+                            percent(val(best, "gemm_share")), best.cell().get("net"),
                             best.cell().get("batch"), best.cell().get("dtype")),
                     met == big.size() ? "yes" : met == 0 ? "no" : "partly", why.toString());
         }
@@ -513,14 +548,14 @@ public final class Bench implements Experiment {
             List<Double> speedups = new ArrayList<>();
             for (CellResult r : steps) {
                 cats.add(r.cell().get("net") + " B=" + r.cell().get("batch") + " " + r.cell().get("dtype"));
-                speedups.add(r.number(metrics, "loop_speedup"));
+                speedups.add(val(r, "loop_speedup"));
             }
             figures.add(new Figure.Bars("loop-speedup", "Training loop, before / after (x faster per update)",
                     "before / after", false, cats, speedups.stream().mapToDouble(Double::doubleValue).toArray(), null));
         }
         if (sweep != null) {
             List<String> cats = sweepWorkers.stream().map(w -> w + (w == 1 ? " worker" : " workers")).toList();
-            double[] cpm = sweepWorkers.stream().mapToDouble(w -> sweep.number(metrics, "w" + w + "_cells_per_min"))
+            double[] cpm = sweepWorkers.stream().mapToDouble(w -> val(sweep, "w" + w + "_cells_per_min"))
                     .toArray();
             figures.add(new Figure.Bars("sweep-cells-per-minute", "Sweep throughput: cells per minute",
                     "cells per minute", false, cats, cpm, null));
@@ -529,6 +564,6 @@ public final class Bench implements Experiment {
     }
 
     private double[] column(List<CellResult> rows, String name) {
-        return rows.stream().mapToDouble(r -> r.number(metrics, name)).toArray();
+        return rows.stream().mapToDouble(r -> val(r, name)).toArray();
     }
 }

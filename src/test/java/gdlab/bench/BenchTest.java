@@ -126,20 +126,27 @@ class BenchTest {
                 .filter(r -> r.get("part").equals("sweep")).findFirst().orElseThrow();
         assertThat(num(sweep, "sweep_cells")).isEqualTo(3);
         for (String w : List.of("w1_", "w2_")) {
-            for (String c : List.of("wall_ms", "cells_per_min", "cell_sum_ms", "training_sum_ms", "prepare_ms",
-                    "summarize_ms")) {
+            for (String c : List.of("wall_ms", "cell_sum_ms", "training_sum_ms", "prepare_ms", "summarize_ms",
+                    "plots_ms")) {
                 assertThat(num(sweep, w + c)).as(w + c).isPositive().isFinite();
             }
-            double wall = num(sweep, w + "wall_ms");
-            assertThat(num(sweep, w + "cells_per_min")).isCloseTo(3 / (wall / 60_000), within(1e-9));
-            assertThat(num(sweep, w + "harness_share")).isBetween(0.0, 1.0);
-            assertThat(num(sweep, w + "outside_training_share")).isBetween(num(sweep, w + "harness_share"), 1.0);
             assertThat(num(sweep, w + "training_sum_ms")).isLessThanOrEqualTo(num(sweep, w + "cell_sum_ms"));
         }
-        assertThat(num(sweep, "w1_harness_share"))
-                .isCloseTo(1 - num(sweep, "w1_cell_sum_ms") / num(sweep, "w1_wall_ms"), within(1e-9));
-        assertThat(num(sweep, "sweep_speedup"))
-                .isCloseTo(num(sweep, "w2_cells_per_min") / num(sweep, "w1_cells_per_min"), within(1e-9));
+        assertThat(num(sweep, "w1_cell_sum_ms")).isLessThan(num(sweep, "w1_wall_ms"));
+        // the ratios in the tables are computed from these columns
+        double speedup = num(sweep, "w1_wall_ms") / num(sweep, "w2_wall_ms");
+        double share = 1 - num(sweep, "w1_cell_sum_ms") / num(sweep, "w1_wall_ms");
+        assertThat(stdout).contains(String.format(java.util.Locale.ROOT, "| %.2fx ", speedup))
+                .contains(String.format(java.util.Locale.ROOT, "| %.1f%% (outside training", 100 * share));
+    }
+
+    @Test
+    void cellsHoldOnlyTimingsAndWhatTheShapesFix() throws IOException {
+        // compare and the baseline test judge every cells.csv column but the timings (*_ms)
+        List<String> header = Csv.parse(Files.readString(run.resolve("cells.csv"))).get(0);
+        List<String> metrics = header.subList(header.indexOf("dtype") + 1, header.indexOf("status"));
+        assertThat(metrics).isNotEmpty().allMatch(c -> c.endsWith("_ms")
+                || List.of("params", "mflop_per_step", "sweep_cells").contains(c));
     }
 
     @Test
