@@ -21,6 +21,7 @@ public final class Registry {
         register(Epochs::new);
         register(CnnInit::new);
         register(FailureModes::new);
+        register(gdlab.bench.Bench::new);
     }
 
     private Registry() {
