@@ -8,7 +8,6 @@ import gdlab.sweep.Engine;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
-import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.LoggerFactory;
@@ -87,18 +86,19 @@ public final class SparkEngine implements Engine {
                     results.add(r);
                     onFinished.accept(r);
                 } else if (job.isCompleted() && arrived.isEmpty()) {
-                    job.get();   // throws the job's failure
-                    throw new IllegalStateException("Spark job ended with " + results.size() + " of "
-                            + cells.size() + " results");
+                    // every result is queued before the job completes: fewer means the job failed
+                    scala.util.Try<BoxedUnit> outcome = job.value().get();
+                    Throwable why = outcome.isFailure() ? outcome.failed().get()
+                            : new IllegalStateException("the job ended without them");
+                    throw new IllegalStateException("the Spark job failed after " + results.size() + " of "
+                            + cells.size() + " cells (those are in cells.csv: finish with -Dresume=latest): "
+                            + why.getMessage(), why);
                 }
             }
             return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (SparkException e) {
-            throw new IllegalStateException("the Spark job failed after " + results.size() + " of " + cells.size()
-                    + " cells (those are in cells.csv: finish with -Dresume=latest): " + e.getMessage(), e);
         } finally {
             if (!job.isCompleted()) {
                 job.cancel();
