@@ -12,6 +12,7 @@ public final class Registry {
     private static final Map<String, Supplier<Experiment>> EXPERIMENTS = new LinkedHashMap<>();
 
     static {
+        register(GradientBasics::new);
         register(BatchModes::new);
     }
 

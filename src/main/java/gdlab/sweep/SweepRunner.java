@@ -121,8 +121,17 @@ public final class SweepRunner {
         Report report = experiment.summarize(results);
         StringBuilder figures = new StringBuilder();
         for (Figure figure : report.figures()) {
-            Plots.write(figure, folder.dir());
-            figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+            try {
+                Plots.write(figure, folder.dir());
+                figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+            } catch (RunFolder.ResultWriteException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a figure the plotting library cannot draw must not cost the run its tables
+                figures.append("_Figure '").append(figure.name()).append("' could not be drawn: ")
+                        .append(e).append("_\n\n");
+                progress(quiet, "warning: figure " + figure.name() + " could not be drawn: " + e);
+            }
         }
         Duration wall = Duration.between(start, clock.instant());
         String markdown = "# " + experiment.name() + ": " + experiment.question() + "\n\n"
