@@ -13,13 +13,17 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 import java.util.List;
 
-/** gdlab's optimizer names mapped to DL4J updaters, with DL4J's defaults for everything but the learning rate. */
+/**
+ * gdlab's optimizer names mapped to DL4J updaters, with DL4J's defaults for everything but the learning rate.
+ * {@code momentum} is heavy-ball momentum ({@link HeavyBall}, mu 0.9), which DL4J lacks; DL4J's own "momentum"
+ * updater is {@code nesterov}.
+ */
 public final class Optimizers {
     private Optimizers() {
     }
 
-    public static final List<String> UPDATERS = List.of("sgd", "nesterov", "adam", "adamax", "nadam", "amsgrad",
-            "adagrad", "rmsprop", "adadelta");
+    public static final List<String> UPDATERS = List.of("sgd", "momentum", "nesterov", "adam", "adamax", "nadam",
+            "amsgrad", "adagrad", "rmsprop", "adadelta");
 
     /** The DL4J updater for {@code name} at learning rate {@code lr} (AdaDelta has none and ignores it). */
     public static IUpdater updater(String name, double lr) {
@@ -28,6 +32,7 @@ public final class Optimizers {
         }
         return switch (name) {
             case "sgd" -> new Sgd(lr);
+            case "momentum" -> new HeavyBall(lr, HeavyBall.DEFAULT_MOMENTUM);
             case "nesterov" -> new Nesterovs(lr, Nesterovs.DEFAULT_NESTEROV_MOMENTUM);
             case "adam" -> new Adam(lr);
             case "adamax" -> new AdaMax(lr);
