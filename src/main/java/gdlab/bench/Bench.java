@@ -471,12 +471,13 @@ public final class Bench implements Experiment {
                         + val(sweep, q + "rest_ms");
                 double bound = wall / (serial + cellsOne / two);
                 String whyNot = speedup >= MIN_SPEEDUP ? "" : String.format(Locale.ROOT,
-                        "the cells' own time grew %.2fx with %d workers at once (%.0f -> %.0f ms summed: they share "
-                                + "the cores%s); the serial part (prepare, summarize, run folder, plots) took %.0f ms, "
-                                + "which alone caps the speed-up at %.2fx",
-                        cellsTwo / cellsOne, two, cellsOne, cellsTwo,
+                        "the cells' own time summed to %.0f ms with %d workers against %.0f ms with %d (%.2fx: a cell "
+                                + "is slower while another runs beside it%s); the time not covered by cells on every "
+                                + "worker (prepare, summarize, run folder, plots, and workers idle while the last "
+                                + "cells finish) was %.0f ms, which alone caps the speed-up at %.2fx",
+                        cellsTwo, two, cellsOne, one, cellsTwo / cellsOne,
                         val(sweep, "load_1m") > Runtime.getRuntime().availableProcessors()
-                                ? String.format(Locale.ROOT, " with other processes: load %.1f on %d cores",
+                                ? String.format(Locale.ROOT, ", and other processes held the cores: load %.1f on %d",
                                 val(sweep, "load_1m"), Runtime.getRuntime().availableProcessors())
                                 : "", serial, bound);
                 t.add(two + " workers vs " + one + " (cells per minute)", ">= " + MIN_SPEEDUP + "x",
