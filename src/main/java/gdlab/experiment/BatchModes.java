@@ -75,6 +75,7 @@ public final class BatchModes implements Experiment {
                 Param.real("lr_stochastic", 0, false, "learning rate for stochastic mode"),
                 Param.real("lr_mini_batch", 0, false, "learning rate for mini-batch mode"),
                 Param.integer("max_epochs", 1, 1_000_000, false, "epochs each cell trains"),
+                Param.realIn("max_seconds", 0, 1e9, false, "wall-time budget per cell's updates (0 = none)"),
                 Param.real("target_loss", 0, false, "training loss that counts as reached"));
     }
 
@@ -137,7 +138,8 @@ public final class BatchModes implements Experiment {
                 Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
-        Trainer.Outcome t = Trainer.train(net, x, y, Trainer.Options.of(b, maxEpochs, target, seed), null);
+        Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, maxEpochs, spec.real("max_seconds"),
+                target, seed, Trainer.Order.SHUFFLED), null);
 
         List<List<Object>> curve = new ArrayList<>();
         curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));

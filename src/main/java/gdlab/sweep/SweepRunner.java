@@ -24,10 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Runs one experiment's sweep into a run folder: every cell on a pool of workers, each finished cell appended to
@@ -55,6 +51,7 @@ public final class SweepRunner {
 
     public Outcome run(Experiment experiment, Spec spec) {
         List<Cell> cells = experiment.prepare(spec);
+        Engine engine = Engine.named(spec.string(Harness.ENGINE));
         List<String> coordColumns = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).coords().keySet());
         List<String> cellHeader = cellHeader(coordColumns, experiment.metricColumns());
         List<String> curveHeader = new ArrayList<>(List.of("cell"));
@@ -104,7 +101,7 @@ public final class SweepRunner {
 
         Instant start = clock.instant();
         List<CellResult> results = new ArrayList<>(done.values());
-        results.addAll(trainAll(experiment, todo, spec.integer(Harness.WORKERS), quiet, r -> {
+        results.addAll(trainAll(engine, experiment, spec, todo, r -> {
             // curves first: a cell counts as finished only once its cells.csv row is there
             folder.appendRecords("curves.csv", curveHeader, curveRecords(r, coordColumns));
             folder.appendRecord("cells.csv", cellHeader, cellRecord(r, coordColumns));
@@ -124,8 +121,17 @@ public final class SweepRunner {
         Report report = experiment.summarize(results);
         StringBuilder figures = new StringBuilder();
         for (Figure figure : report.figures()) {
-            Plots.write(figure, folder.dir());
-            figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+            try {
+                Plots.write(figure, folder.dir());
+                figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+            } catch (RunFolder.ResultWriteException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a figure the plotting library cannot draw must not cost the run its tables
+                figures.append("_Figure '").append(figure.name()).append("' could not be drawn: ")
+                        .append(e).append("_\n\n");
+                progress(quiet, "warning: figure " + figure.name() + " could not be drawn: " + e);
+            }
         }
         Duration wall = Duration.between(start, clock.instant());
         String markdown = "# " + experiment.name() + ": " + experiment.question() + "\n\n"
@@ -161,44 +167,13 @@ public final class SweepRunner {
         return rows;
     }
 
-    private List<CellResult> trainAll(Experiment experiment, List<Cell> cells, int workers, boolean quiet,
+    private List<CellResult> trainAll(Engine engine, Experiment experiment, Spec spec, List<Cell> cells,
                                       java.util.function.Consumer<CellResult> onFinished) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, cells.size())), r -> {
-            Thread t = new Thread(r, "gdlab-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        try (Progress progress = Progress.of(experiment.name(), cells.size(), quiet, err, clock)) {
-            List<Future<CellResult>> futures = new ArrayList<>();
-            for (Cell cell : cells) {
-                futures.add(pool.submit(() -> {
-                    CellResult result;
-                    try {
-                        result = experiment.run(cell);
-                    } catch (RuntimeException | Error e) {
-                        result = CellResult.failed(cell, e, experiment.metricColumns().size());
-                    }
-                    onFinished.accept(result);
-                    progress.finished(cell, result);
-                    return result;
-                }));
-            }
-            List<CellResult> results = new ArrayList<>();
-            for (Future<CellResult> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
+        try (Progress progress = Progress.of(experiment.name(), cells.size(), spec.bool(Harness.QUIET), err, clock)) {
+            return engine.train(experiment, spec, cells, r -> {
+                onFinished.accept(r);
+                progress.finished(r.cell(), r);
+            });
         }
     }
 
