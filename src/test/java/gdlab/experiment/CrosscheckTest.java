@@ -103,12 +103,13 @@ class CrosscheckTest {
     @Test
     void dl4jsFloatNadamUsesFloatRoundedHyperparameters() throws IOException {
         // DL4J's kernels cast beta2 to float before computing 1 - beta2: with the exact beta2 the reference is
-        // ~3e-6 away after one Nadam update; with the float-rounded one, at float rounding
+        // 5e-7..3e-6 away after one Nadam update; with the float-rounded one, at float rounding (~1e-7)
         List<Map<String, String>> nadamFloat = rows(run.resolve("cells.csv")).stream()
                 .filter(c -> c.get("updater").equals("nadam") && c.get("dtype").equals("float")).toList();
         assertThat(nadamFloat).hasSize(3).allSatisfy(c -> {
-            assertThat(Double.parseDouble(c.get("step_1_rel_diff_exact_hyper"))).isGreaterThan(1e-6);
-            assertThat(Double.parseDouble(c.get("step_1_rel_diff"))).isLessThan(3e-7);
+            double rounded = Double.parseDouble(c.get("step_1_rel_diff"));
+            assertThat(rounded).isLessThan(3e-7);
+            assertThat(Double.parseDouble(c.get("step_1_rel_diff_exact_hyper"))).isGreaterThan(10 * rounded);
         });
         assertThat(stdout).contains("### Float hyperparameters");
     }
