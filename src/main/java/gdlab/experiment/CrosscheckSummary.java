@@ -102,8 +102,9 @@ final class CrosscheckSummary {
                     At this many updates the endpoints cannot be compared more tightly by any floating-point \
                     implementation; lower the learning rate (or stochastic_lr_scale) or the budget to resolve more.
 
-                    The last column is the same cell in double: where it agrees to its double tolerance, DL4J's \
-                    formulas are the reference's, and the float difference is float rounding carried along.
+                    The last column (float rows) is the same cell in double: where it agrees to its double \
+                    tolerance, DL4J's formulas are the reference's, and the float difference is float rounding \
+                    carried along.
 
                     """, Table.readable(Tolerances.DRIFT_FACTOR)));
             md.append(driftTable().toMarkdown()).append('\n');
@@ -213,7 +214,8 @@ final class CrosscheckSummary {
                 "tolerance", "rounding_drift_rel", "rel_diff_over_drift", "verdict", "same_cell_double_rel_diff");
         for (Row r : rows) {
             if (r.verdict() == Verdict.DRIFT) {
-                Row twin = rows.stream().filter(o -> o.stage() == r.stage() && o.get("dtype").equals("double")
+                Row twin = r.get("dtype").equals("double") ? null : rows.stream()
+                        .filter(o -> o.stage() == r.stage() && o.get("dtype").equals("double")
                         && o.get("data").equals(r.get("data")) && o.get("updater").equals(r.get("updater"))
                         && o.get("mode").equals(r.get("mode")) && o.get("seed").equals(r.get("seed")))
                         .findFirst().orElse(null);
