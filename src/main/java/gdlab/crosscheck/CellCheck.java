@@ -28,8 +28,13 @@ import java.util.SplittableRandom;
  * initialisation, copied into the reference) and see the same minibatches ({@link EpochOrder}), and their numbers
  * are compared stage by stage ({@link Stage}).
  *
- * <p>With {@code float}, the reference computes in double from DL4J's float inputs and float initial parameters
- * (both exactly representable as doubles), so the differences are DL4J's float arithmetic and nothing else.
+ * <p>With {@code float}, the reference computes in double from DL4J's float inputs, float initial parameters and
+ * float-rounded updater hyperparameters ({@link ReferenceUpdaters}), all exactly representable as doubles, so the
+ * differences are DL4J's float arithmetic and nothing else.
+ *
+ * <p>Beside them runs a shadow: the reference again with rounding-size noise injected (see {@link #noisyGradient}
+ * and {@link #jitter}), whose distance from the reference measures how much this trajectory amplifies rounding
+ * ({@link Tolerances}). A third reference run uses the paper's form of the updater where it has one (informative).
  *
  * @param train        standardized training examples (all of them are used)
  * @param sizes        layer sizes, inputs first
@@ -209,8 +214,7 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
         }
         double finalLoss = mlp.score(ref, x, y);
         return new Outcome(diffs, paper, drift, stepWithExactHyper, updatesPerEpoch, totalSteps, initialLoss,
-                finalLoss, curve,
-                dl4jNanos / 1e6, refNanos / 1e6);
+                finalLoss, curve, dl4jNanos / 1e6, refNanos / 1e6);
     }
 
     /** The unit roundoff of {@code dtype}: 2^-24 for float, 2^-53 for double. */

@@ -1,0 +1,167 @@
+package gdlab.experiment;
+
+import gdlab.Main;
+import gdlab.crosscheck.Stage;
+import gdlab.crosscheck.Tolerances.Verdict;
+import gdlab.dl4j.Nd4jSetup;
+import gdlab.report.Csv;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** crosscheck end to end on its quick setting, and proof that it can fail. */
+class CrosscheckTest {
+    @TempDir
+    static Path results;
+    static Path run;
+    static String stdout;
+    static int status;
+
+    @BeforeAll
+    static void runQuick() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        status = Main.run(props(results, Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        stdout = out.toString(StandardCharsets.UTF_8);
+        run = results.resolve("crosscheck/latest");
+    }
+
+    static Map<String, String> props(Path dir, Map<String, String> extra) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("experiment", "crosscheck");
+        props.put("quick", "true");
+        props.put("quiet", "true");
+        props.put("results_dir", dir.toString());
+        props.putAll(extra);
+        return props;
+    }
+
+    static List<Map<String, String>> rows(Path file) throws IOException {
+        List<List<String>> records = Csv.parse(Files.readString(file));
+        List<String> header = records.get(0);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (List<String> r : records.subList(1, records.size())) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                m.put(header.get(i), r.get(i));
+            }
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    @Test
+    void quickSubsetPassesEveryRowAndExitsZero() throws IOException {
+        assertThat(status).as(stdout).isZero();
+        List<Map<String, String>> summary = rows(run.resolve("summary.csv"));
+        List<Map<String, String>> cells = rows(run.resolve("cells.csv"));
+        assertThat(cells).allSatisfy(c -> assertThat(c.get("status")).isEqualTo("ok"));
+        assertThat(summary).hasSize(cells.size() * Stage.values().length);
+        assertThat(summary).allSatisfy(r -> assertThat(r.get("verdict")).as(r.toString()).isEqualTo("PASS"));
+        assertThat(cells.stream().map(c -> c.get("updater")).distinct())
+                .containsExactlyInAnyOrderElementsOf(Crosscheck.UPDATERS);
+        assertThat(cells.stream().map(c -> c.get("mode")).distinct()).containsExactlyInAnyOrder("batch",
+                "stochastic", "mini-batch");
+        assertThat(cells.stream().map(c -> c.get("dtype")).distinct()).containsExactlyInAnyOrder("double", "float");
+        assertThat(stdout).contains("**Verdict: no row FAILS**").contains("### Solvers");
+    }
+
+    @Test
+    void trainingMovesTheParametersFarEnoughToMeanSomething() throws IOException {
+        for (Map<String, String> c : rows(run.resolve("cells.csv"))) {
+            assertThat(Double.parseDouble(c.get("final_loss"))).as(c.toString())
+                    .isLessThan(0.9 * Double.parseDouble(c.get("initial_loss")));
+        }
+    }
+
+    @Test
+    void solverSectionShowsDl4jsCgAsLineSearchGdAndItsLbfgsStalled() {
+        assertThat(stdout).contains("within n, as theory says")
+                .contains("DL4J's CG takes exactly the steps of its line-search gradient descent")
+                .contains("it stalls and never reaches the target");
+    }
+
+    @Test
+    void dl4jsFloatNadamUsesFloatRoundedHyperparameters() throws IOException {
+        // DL4J's kernels cast beta2 to float before computing 1 - beta2: with the exact beta2 the reference is
+        // 5e-7..3e-6 away after one Nadam update; with the float-rounded one, at float rounding (~1e-7)
+        List<Map<String, String>> nadamFloat = rows(run.resolve("cells.csv")).stream()
+                .filter(c -> c.get("updater").equals("nadam") && c.get("dtype").equals("float")).toList();
+        assertThat(nadamFloat).hasSize(3).allSatisfy(c -> {
+            double rounded = Double.parseDouble(c.get("step_1_rel_diff"));
+            assertThat(rounded).isLessThan(3e-7);
+            assertThat(Double.parseDouble(c.get("step_1_rel_diff_exact_hyper"))).isGreaterThan(10 * rounded);
+        });
+        assertThat(stdout).contains("### Float hyperparameters");
+    }
+
+    @Test
+    void adaBeliefIsReportedAsTheCrashItIs() {
+        assertThat(stdout).contains("- AdaBelief: crashes: ArrayIndexOutOfBoundsException");
+    }
+
+    static List<CellResult> runCells(Crosscheck experiment, Spec spec) {
+        List<CellResult> results = new ArrayList<>();
+        for (Cell c : experiment.prepare(spec)) {
+            results.add(experiment.run(c));
+        }
+        return results;
+    }
+
+    static Spec tinySpec(Crosscheck experiment, String dtype) {
+        return Spec.resolve("crosscheck", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/crosscheck.properties")),
+                Map.of("data", "iris", "updaters", "sgd,adam", "modes", "batch,mini-batch", "dtypes", dtype,
+                        "steps", "3", "epochs", "1", "solvers", "false"));
+    }
+
+    /** Adding 1e-6 to one DL4J weight (1e-4 in float, whose tolerances are 1e-5) fails every stage. */
+    @ParameterizedTest
+    @CsvSource({"double, 1e-6", "float, 1e-4"})
+    void aPerturbedDl4jWeightFailsEveryStage(String dtype, double perturbation) {
+        Nd4jSetup.singleThreadedOps();
+        Crosscheck perturbed = new Crosscheck(perturbation);
+        Spec spec = tinySpec(perturbed, dtype);
+        List<CellResult> results = runCells(perturbed, spec);
+        Report report = perturbed.summarize(results);
+        assertThat(report.failed()).isTrue();
+        assertThat(report.markdown()).contains("### FAIL rows");
+        assertThat(CrosscheckSummary.of(spec, results, Map.of()).rows()).hasSize(4 * Stage.values().length)
+                .allSatisfy(r -> assertThat(r.verdict()).as(r.toString()).isEqualTo(Verdict.FAIL));
+
+        Crosscheck clean = new Crosscheck();
+        assertThat(clean.summarize(runCells(clean, tinySpec(clean, dtype))).failed()).as("unperturbed").isFalse();
+    }
+
+    @Test
+    void sameSpecGivesTheSameCellsApartFromTimings(@TempDir Path other) throws IOException {
+        Map<String, String> small = Map.of("updaters", "adam,momentum", "modes", "mini-batch", "steps", "5",
+                "epochs", "1", "solvers", "false");
+        Main.run(props(other.resolve("a"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
+        Main.run(props(other.resolve("b"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
+        List<Map<String, String>> a = rows(other.resolve("a/crosscheck/latest/cells.csv"));
+        List<Map<String, String>> b = rows(other.resolve("b/crosscheck/latest/cells.csv"));
+        a.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
+        b.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
+        assertThat(a).hasSize(4).isEqualTo(b);
+    }
+}
