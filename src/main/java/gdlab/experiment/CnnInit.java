@@ -440,15 +440,19 @@ public final class CnnInit implements Experiment {
             double spreadDense = zero.stream().mapToDouble(g -> max(g, "dense_spread")).max().orElse(Double.NaN);
             List<String> moved = zero.stream().filter(g -> max(g, "dense_scale") > 0).map(Group::label).distinct()
                     .toList();
+            List<String> stayed = zero.stream().filter(g -> max(g, "dense_scale") == 0).map(Group::label)
+                    .distinct().toList();
             lines.add(String.format(Locale.ROOT, "- **Zero initialization never breaks the symmetry**: after "
                             + "training, every zero-init cell has %s (1 distinct filter and 1 distinct dense unit "
                             + "in every seed: %s); the largest difference between any unit and unit 0 is %s "
-                            + "(convolution) and %s (dense). The weights did move in %s, so the units are "
-                            + "identical copies, not merely untouched zeros; with relu, leakyrelu and tanh the "
-                            + "hidden weights stay exactly 0 (0 in, 0 out: no gradient reaches them).",
+                            + "(convolution) and %s (dense). The dense weights moved in %s: identical copies, not "
+                            + "merely untouched zeros. They stayed exactly 0 in %s (an activation with f(0) = 0 "
+                            + "passes 0 forward, so no gradient reaches the hidden weights; only the output biases "
+                            + "learn, which is why those nets predict one class).",
                     identical ? "identical hidden units" : "NOT all identical hidden units",
                     identical ? "yes" : "NO", Table.readable(spreadConv), Table.readable(spreadDense),
-                    moved.isEmpty() ? "no cell" : String.join(", ", moved)));
+                    moved.isEmpty() ? "no combination" : String.join(", ", moved),
+                    stayed.isEmpty() ? "no combination" : String.join(", ", stayed)));
         }
         if (!random.isEmpty()) {
             int minConv = random.stream().mapToInt(g -> g.cells.stream()
