@@ -483,6 +483,27 @@ public final class CnnInit implements Experiment {
                         + reluHe.stats("test_accuracy").pretty() + " (" + toTarget(reluHe) + ")") + ".");
             }
         }
+        // tiny weights stall every activation under plain steps: all gradients are small, not only the first layer's
+        for (String act : spec.list("activation")) {
+            String first = spec.list("optimizer").get(0);
+            Group small = groups.get(first + "|" + act + "|small-uniform");
+            Group xavier = groups.get(first + "|" + act + "|xavier");
+            if (small == null || xavier == null || act.equals("sigmoid")) {
+                continue;
+            }
+            List<String> accs = new ArrayList<>();
+            for (String opt : spec.list("optimizer")) {
+                Group g = groups.get(opt + "|" + act + "|small-uniform");
+                if (g != null) {
+                    accs.add(opt + " " + g.stats("test_accuracy").pretty());
+                }
+            }
+            lines.add(String.format(Locale.ROOT, "- %s + small-uniform: output-layer gradient at initialization %s "
+                            + "vs %s with xavier (all layers' gradients are small, the first/last ratio is %s); test "
+                            + "accuracy %s.", act, small.stats("grad_norm_output").pretty(),
+                    xavier.stats("grad_norm_output").pretty(), small.stats("grad_ratio_first_last").pretty(),
+                    String.join(", ", accs)));
+        }
         String slow = sigmoidVerdict(groups);
         if (!slow.isEmpty()) {
             lines.add(slow);
