@@ -440,15 +440,19 @@ public final class CnnInit implements Experiment {
             double spreadDense = zero.stream().mapToDouble(g -> max(g, "dense_spread")).max().orElse(Double.NaN);
             List<String> moved = zero.stream().filter(g -> max(g, "dense_scale") > 0).map(Group::label).distinct()
                     .toList();
+            List<String> stayed = zero.stream().filter(g -> max(g, "dense_scale") == 0).map(Group::label)
+                    .distinct().toList();
             lines.add(String.format(Locale.ROOT, "- **Zero initialization never breaks the symmetry**: after "
                             + "training, every zero-init cell has %s (1 distinct filter and 1 distinct dense unit "
                             + "in every seed: %s); the largest difference between any unit and unit 0 is %s "
-                            + "(convolution) and %s (dense). The weights did move in %s, so the units are "
-                            + "identical copies, not merely untouched zeros; with relu, leakyrelu and tanh the "
-                            + "hidden weights stay exactly 0 (0 in, 0 out: no gradient reaches them).",
+                            + "(convolution) and %s (dense). The dense weights moved in %s: identical copies, not "
+                            + "merely untouched zeros. They stayed exactly 0 in %s (an activation with f(0) = 0 "
+                            + "passes 0 forward, so no gradient reaches the hidden weights; only the output biases "
+                            + "learn, which is why those nets predict one class).",
                     identical ? "identical hidden units" : "NOT all identical hidden units",
                     identical ? "yes" : "NO", Table.readable(spreadConv), Table.readable(spreadDense),
-                    moved.isEmpty() ? "no cell" : String.join(", ", moved)));
+                    moved.isEmpty() ? "no combination" : String.join(", ", moved),
+                    stayed.isEmpty() ? "no combination" : String.join(", ", stayed)));
         }
         if (!random.isEmpty()) {
             int minConv = random.stream().mapToInt(g -> g.cells.stream()
@@ -478,6 +482,27 @@ public final class CnnInit implements Experiment {
                         + String.join("; ", parts) + (reluHe == null ? "" : "; relu + he for comparison "
                         + reluHe.stats("test_accuracy").pretty() + " (" + toTarget(reluHe) + ")") + ".");
             }
+        }
+        // tiny weights stall every activation under plain steps: all gradients are small, not only the first layer's
+        for (String act : spec.list("activation")) {
+            String first = spec.list("optimizer").get(0);
+            Group small = groups.get(first + "|" + act + "|small-uniform");
+            Group xavier = groups.get(first + "|" + act + "|xavier");
+            if (small == null || xavier == null || act.equals("sigmoid")) {
+                continue;
+            }
+            List<String> accs = new ArrayList<>();
+            for (String opt : spec.list("optimizer")) {
+                Group g = groups.get(opt + "|" + act + "|small-uniform");
+                if (g != null) {
+                    accs.add(opt + " " + g.stats("test_accuracy").pretty());
+                }
+            }
+            lines.add(String.format(Locale.ROOT, "- %s + small-uniform: output-layer gradient at initialization %s "
+                            + "vs %s with xavier (all layers' gradients are small, the first/last ratio is %s); test "
+                            + "accuracy %s.", act, small.stats("grad_norm_output").pretty(),
+                    xavier.stats("grad_norm_output").pretty(), small.stats("grad_ratio_first_last").pretty(),
+                    String.join(", ", accs)));
         }
         String slow = sigmoidVerdict(groups);
         if (!slow.isEmpty()) {

@@ -206,7 +206,6 @@ public final class Epochs implements Experiment {
                 accuracy(net, valSet, validation)});
         int[] best = {0};
         INDArray[] bestParams = {net.params().dup()};
-        boolean[] patienceRanOut = {false};
         Trainer.EpochHook hook = e -> {
             double trainAcc = accuracy(net, trainSet, data);
             double valLoss = net.score(valSet);
@@ -219,8 +218,7 @@ public final class Epochs implements Experiment {
                     bestParams[0] = net.params().dup();
                 }
             }
-            patienceRanOut[0] = e.epoch() - best[0] >= patience;
-            return early && patienceRanOut[0];
+            return early && e.epoch() - best[0] >= patience;
         };
         Trainer.Options options = new Trainer.Options(spec.integer("batch_size"), spec.integer("max_epochs"),
                 spec.real("max_seconds"), Double.NaN, seed, order);
@@ -506,9 +504,14 @@ public final class Epochs implements Experiment {
                         continue;
                     }
                     for (int i = 0; i < e.curve().size() && i < b.curve().size(); i++) {
-                        // the losses and accuracies (columns 2..5); epoch_ms may differ
-                        if (!e.curve().get(i).subList(0, 6).equals(b.curve().get(i).subList(0, 6))) {
-                            return false;
+                        // epoch, updates, losses and accuracies (columns 0..5); epoch_ms may differ. Compared as
+                        // numbers: a resumed run reads its curves back from CSV (an Integer may come back a Long)
+                        for (int c = 0; c < 6; c++) {
+                            double x = ((Number) e.curve().get(i).get(c)).doubleValue();
+                            double y = ((Number) b.curve().get(i).get(c)).doubleValue();
+                            if (Double.compare(x, y) != 0) {
+                                return false;
+                            }
                         }
                     }
                 }
@@ -538,21 +541,26 @@ public final class Epochs implements Experiment {
         List<CellResult> shuffledEarly = groups.get(SHUFFLED + "|" + EARLY);
         List<CellResult> shuffledBudget = groups.get(SHUFFLED + "|" + BUDGET);
         if (shuffledEarly != null && shuffledBudget != null) {
+            // linear axis, from epoch ZOOM_FROM on: the rise after the minimum is small next to the first drop
             List<Figure.Series> s = new ArrayList<>();
-            s.add(SeedBands.overSeeds("validation (whole budget)", column(shuffledBudget, 0),
-                    column(shuffledBudget, 3), true));
-            s.add(SeedBands.overSeeds("train (whole budget)", column(shuffledBudget, 0),
-                    column(shuffledBudget, 2), true));
+            s.add(Figure.Series.overSeeds("validation loss, whole budget", from(column(shuffledBudget, 0)),
+                    from(column(shuffledBudget, 3))));
             double[] bestX = shuffledEarly.stream().mapToDouble(r -> r.number(METRICS, "best_epoch")).toArray();
             double[] bestY = shuffledEarly.stream().mapToDouble(r -> r.number(METRICS, "best_val_loss")).toArray();
             double[] stopX = shuffledEarly.stream().mapToDouble(r -> r.number(METRICS, "epochs_run")).toArray();
-            double[] stopY = shuffledEarly.stream().mapToDouble(r -> lastValLoss(r)).toArray();
-            s.add(Figure.Series.points("best epoch (early stopping, per seed)", bestX, bestY));
-            s.add(Figure.Series.points("where early stopping stopped", stopX, stopY));
-            figures.add(new Figure.Lines("early-stopping", "Shuffled order: where early stopping stops",
-                    "epoch", "loss", false, true, s));
+            double[] stopY = shuffledEarly.stream().mapToDouble(Epochs::lastValLoss).toArray();
+            s.add(Figure.Series.points("lowest validation loss (per seed)", bestX, bestY));
+            s.add(Figure.Series.points("where early stopping stopped (per seed)", stopX, stopY));
+            figures.add(new Figure.Lines("early-stopping", "Shuffled order: validation loss from epoch " + ZOOM_FROM
+                    + " on, and where early stopping stops", "epoch", "validation loss", false, false, s));
         }
         return figures;
+    }
+
+    static final int ZOOM_FROM = 3;
+
+    private static List<double[]> from(List<double[]> curves) {
+        return curves.stream().map(c -> Arrays.copyOfRange(c, Math.min(ZOOM_FROM, c.length), c.length)).toList();
     }
 
     private static double lastValLoss(CellResult r) {
