@@ -14,7 +14,14 @@ public final class Registry {
     static {
         register(GradientBasics::new);
         register(BatchModes::new);
+        register(Crosscheck::new);
+        register(LearningRate::new);
+        register(Momentum::new);
+        register(OptimizerBenchmark::new);
+        register(Epochs::new);
+        register(CnnInit::new);
         register(FailureModes::new);
+        register(gdlab.bench.Bench::new);
     }
 
     private Registry() {
