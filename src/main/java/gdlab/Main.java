@@ -3,6 +3,7 @@ package gdlab;
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.experiment.Experiment;
 import gdlab.experiment.Registry;
+import gdlab.report.Compare;
 import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
@@ -71,6 +72,9 @@ public final class Main {
                 out.print(list());
                 return 0;
             }
+            if (name.equals("compare")) {
+                return compare(props, out);
+            }
             Experiment experiment = Registry.create(name);
             SpecFile file = SpecFile.read(Path.of(specPath != null ? specPath : "experiments/" + name + ".properties"));
             Spec spec = Spec.resolve(name, Harness.allParams(experiment.params()), Harness.defaults(), file, props);
@@ -86,12 +90,29 @@ public final class Main {
         }
     }
 
+    /** {@code compare}: exit 0 when nothing got worse, 1 when something did. */
+    static int compare(Map<String, String> props, PrintStream out) {
+        for (String key : props.keySet()) {
+            if (Compare.PARAMS.stream().noneMatch(p -> p.key().equals(key))) {
+                throw new BadInputException("unknown key '" + key + "' for compare; known: "
+                        + String.join(", ", Compare.PARAMS.stream().map(p -> p.key()).sorted().toList()));
+            }
+        }
+        Compare.PARAMS.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));
+        Compare.Result result = Compare.run(props);
+        out.print(Compare.markdown(result));
+        return result.worse() > 0 ? 1 : 0;
+    }
+
     static String usage() {
         return """
                 usage: mvn -q compile exec:java -Dexperiment=NAME [-Dkey=value ...]
                   -Dexperiment=list       the experiments and the question each answers
                   -Dquick=true            a small, fast setting
                   -Dkey=v1,v2,...         a comma list makes a sweep axis (keys: see experiments/NAME.properties)
+                  -Dresume=latest         finish an interrupted run
+                mvn -q compile exec:java -Dexperiment=compare -Dbaseline=RUN_DIR -Dcandidate=RUN_DIR [-Dtolerance=R]
+                mvn -q compile exec:java -Dexperiment=compare -Drun=RUN_DIR -Dby=KEY [-Dbase_value=V]
 
                 """ + list();
     }

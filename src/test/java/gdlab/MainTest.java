@@ -61,7 +61,8 @@ class MainTest {
     void unknownExperimentNamesTheKnownOnes() throws IOException {
         Run r = run("experiment", "x");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).startsWith("gdlab: unknown experiment 'x'; known: batch-modes");
+        assertThat(r.err()).isEqualTo("gdlab: unknown experiment 'x'; known: "
+                + String.join(", ", gdlab.experiment.Registry.names()) + System.lineSeparator());
         assertThat(noResults()).isTrue();
     }
 
@@ -78,6 +79,8 @@ class MainTest {
                 {"workers", "two"},
                 {"dtype", "half"},
                 {"data", "mnist"},
+                {"engine", "spark"},         // only with the spark build
+                {"engine", "cluster"},
         };
         for (String[] c : cases) {
             Run r = run("experiment", "batch-modes", "quick", "true", c[0], c[1]);

@@ -1,12 +1,16 @@
 package gdlab.data;
 
 import gdlab.spec.BadInputException;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +18,10 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The data sets shipped with gdlab (src/main/resources/data, see its README for sources and licences):
- * {@code digits} (1797 8x8 images, 10 classes) and {@code iris} (150 flowers, 3 classes).
+ * Classification data: the sets shipped with gdlab (src/main/resources/data, see its README for sources and
+ * licences), {@code digits} (1797 8x8 images, 10 classes) and {@code iris} (150 flowers, 3 classes), or the
+ * user's own: {@code csv:PATH} (a header row, numeric features, the label in the column named by {@code label},
+ * default the last) and {@code idx:IMAGES,LABELS} (MNIST's IDX format, gzip or not).
  */
 public final class Datasets {
     private Datasets() {
@@ -23,13 +29,54 @@ public final class Datasets {
 
     public static final List<String> SHIPPED = List.of("digits", "iris");
 
+    static final String ALLOWED = "digits, iris, csv:PATH or idx:IMAGES,LABELS";
+
+    /** The {@code data} key of a classification experiment. */
+    public static Param param() {
+        return new Param("data", ALLOWED, s -> SHIPPED.contains(s) || (s.startsWith("csv:") && s.length() > 4)
+                || (s.startsWith("idx:") && s.indexOf(',') > 4 && !s.endsWith(",")), false,
+                "the data set: shipped, or your own CSV or IDX files");
+    }
+
+    /** The {@code label} key: the label column of a CSV file (empty = the last column). */
+    public static Param labelParam() {
+        return Param.text("label", "a column name of the CSV file (empty: the last column)",
+                "with data=csv:PATH, the column holding the class");
+    }
+
+    /** Loads {@code data} (and {@code label}) of a resolved spec. */
+    public static Dataset load(Spec spec) {
+        return load(spec.string("data"), spec.values().containsKey("label") ? spec.string("label") : "");
+    }
+
     public static Dataset load(String name) {
-        return switch (name) {
+        return load(name, "");
+    }
+
+    public static Dataset load(String data, String label) {
+        if (data.startsWith("csv:")) {
+            return readUserCsv(Path.of(data.substring(4)), label);
+        }
+        if (data.startsWith("idx:")) {
+            String[] files = data.substring(4).split(",", 2);
+            return Idx.read(Path.of(files[0].strip()), Path.of(files[1].strip()));
+        }
+        return switch (data) {
             case "digits" -> readCsv("digits", "/data/digits.csv.gz", true);
             case "iris" -> readCsv("iris", "/data/iris.csv", false);
-            default -> throw new BadInputException("unknown data set '" + name + "'; known: "
-                    + String.join(", ", SHIPPED));
+            default -> throw new BadInputException("bad value '" + data + "' for data; allowed: " + ALLOWED);
         };
+    }
+
+    private static Dataset readUserCsv(Path file, String label) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("data file not found: " + file.toAbsolutePath());
+        }
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(file.toString(), reader, label);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new BadInputException("cannot read data file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Dataset readCsv(String name, String resource, boolean gzip) {
@@ -38,22 +85,35 @@ public final class Datasets {
                 throw new IllegalStateException("data resource missing from the build: " + resource);
             }
             InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-            return parse(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+            return parse(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Parses a header row then numeric feature columns with the label in the last column. Class names are the
-     * distinct labels in order of first appearance, except that integer labels keep their numeric order.
+     * Parses a header row then numeric feature columns and one label column ({@code label}, or the last when
+     * empty). Class names are the distinct labels in order of first appearance, except that integer labels keep
+     * their numeric order.
      */
-    static Dataset parse(String name, BufferedReader reader) throws IOException {
+    static Dataset parse(String name, BufferedReader reader, String label) throws IOException {
         String header = reader.readLine();
         if (header == null) {
-            throw new BadInputException(name + ": empty file");
+            throw new BadInputException(name + ": empty file (a header row and data rows are expected)");
         }
-        List<String> columns = List.of(header.split(",", -1));
+        List<String> all = java.util.Arrays.stream(header.split(",", -1)).map(String::strip).toList();
+        if (all.size() < 2) {
+            throw new BadInputException(name + ": the header has " + all.size()
+                    + " column; at least one feature and a label are expected");
+        }
+        int labelColumn = label.isEmpty() ? all.size() - 1 : all.indexOf(label);
+        if (labelColumn < 0) {
+            throw new BadInputException("bad value '" + label + "' for label: no such column in " + name
+                    + "; allowed: " + String.join(", ", all));
+        }
+        List<String> columns = new ArrayList<>(all);
+        columns.remove(labelColumn);
+        columns.add(all.get(labelColumn));
         int nFeatures = columns.size() - 1;
         List<double[]> rows = new ArrayList<>();
         List<String> rawLabels = new ArrayList<>();
@@ -64,15 +124,22 @@ public final class Datasets {
             if (line.isBlank()) {
                 continue;
             }
-            String[] cells = line.split(",", -1);
-            if (cells.length != columns.size()) {
-                throw new BadInputException(name + " line " + lineNo + ": " + cells.length + " cells, header has "
+            String[] raw = line.split(",", -1);
+            if (raw.length != columns.size()) {
+                throw new BadInputException(name + " line " + lineNo + ": " + raw.length + " cells, header has "
                         + columns.size());
             }
+            String[] cells = new String[raw.length];
+            for (int c = 0, k = 0; c < raw.length; c++) {
+                if (c != labelColumn) {
+                    cells[k++] = raw[c];
+                }
+            }
+            cells[raw.length - 1] = raw[labelColumn];
             double[] x = new double[nFeatures];
             for (int c = 0; c < nFeatures; c++) {
                 try {
-                    x[c] = Double.parseDouble(cells[c].strip());
+                    x[c] = Double.parseDouble(cells[c].strip().replaceAll("^\"|\"$", ""));
                 } catch (NumberFormatException e) {
                     x[c] = Double.NaN;
                 }
@@ -83,6 +150,9 @@ public final class Datasets {
             }
             rows.add(x);
             rawLabels.add(cells[nFeatures].strip());
+        }
+        if (rows.isEmpty()) {
+            throw new BadInputException(name + ": no data rows after the header");
         }
         boolean numeric = rawLabels.stream().allMatch(s -> s.matches("\\d+"));
         Map<String, Integer> index = new LinkedHashMap<>();

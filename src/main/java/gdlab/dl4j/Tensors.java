@@ -22,9 +22,12 @@ public final class Tensors {
         return matrix(y, dtype);
     }
 
-    /** The rows {@code rows} of features and labels, in that order, as one minibatch. */
+    /**
+     * The rows {@code rows} of features and labels, in that order, as one minibatch (a copy). One native gather per
+     * array: ND4J's {@code getRows} copies a matrix one row at a time (a view and an assign per row).
+     */
     public static DataSet rows(INDArray features, INDArray labels, int[] rows) {
-        return new DataSet(features.getRows(rows), labels.getRows(rows));
+        return new DataSet(Nd4j.pullRows(features, 1, rows), Nd4j.pullRows(labels, 1, rows));
     }
 
     /** Share of rows where the arg-max of {@code output} is the label. */

@@ -59,7 +59,8 @@ public final class BatchModes implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", Datasets.SHIPPED, false, "the data set"),
+                Datasets.param(),
+                Datasets.labelParam(),
                 Param.realIn("test_fraction", 0.0, 0.9, false, "share of examples held out for test accuracy"),
                 Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the train/test split"),
                 Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
@@ -74,6 +75,7 @@ public final class BatchModes implements Experiment {
                 Param.real("lr_stochastic", 0, false, "learning rate for stochastic mode"),
                 Param.real("lr_mini_batch", 0, false, "learning rate for mini-batch mode"),
                 Param.integer("max_epochs", 1, 1_000_000, false, "epochs each cell trains"),
+                Param.realIn("max_seconds", 0, 1e9, false, "wall-time budget per cell's updates (0 = none)"),
                 Param.real("target_loss", 0, false, "training loss that counts as reached"));
     }
 
@@ -91,7 +93,7 @@ public final class BatchModes implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Dataset data = Datasets.load(spec.string("data"));
+        Dataset data = Datasets.load(spec);
         this.split = Split.of(data, spec.real("test_fraction"), spec.longValue("split_seed"),
                 spec.integer("max_examples"));
         int n = split.train().size();
@@ -136,7 +138,8 @@ public final class BatchModes implements Experiment {
                 Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
-        Trainer.Outcome t = Trainer.train(net, x, y, Trainer.Options.of(b, maxEpochs, target, seed), null);
+        Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, maxEpochs, spec.real("max_seconds"),
+                target, seed, Trainer.Order.SHUFFLED), null);
 
         List<List<Object>> curve = new ArrayList<>();
         curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));

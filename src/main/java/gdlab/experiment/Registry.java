@@ -12,9 +12,16 @@ public final class Registry {
     private static final Map<String, Supplier<Experiment>> EXPERIMENTS = new LinkedHashMap<>();
 
     static {
+        register(GradientBasics::new);
         register(BatchModes::new);
+        register(Crosscheck::new);
         register(LearningRate::new);
         register(Momentum::new);
+        register(OptimizerBenchmark::new);
+        register(Epochs::new);
+        register(CnnInit::new);
+        register(FailureModes::new);
+        register(gdlab.bench.Bench::new);
     }
 
     private Registry() {

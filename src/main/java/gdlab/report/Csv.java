@@ -65,6 +65,26 @@ public final class Csv {
         return Double.toString(d).replace("E", "e");
     }
 
+    /**
+     * A field read back as the value it was written from: empty as null, integers as Long, other numbers
+     * (NaN and infinities too) as Double, true/false as Boolean, anything else as the string.
+     */
+    public static Object value(String field) {
+        if (field.isEmpty()) {
+            return null;
+        }
+        if (field.equals("true") || field.equals("false")) {
+            return Boolean.valueOf(field);
+        }
+        if (field.matches("-?\\d{1,18}")) {
+            return Long.parseLong(field);
+        }
+        if (field.matches("[-+]?(NaN|Infinity|(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?)")) {
+            return Double.parseDouble(field);
+        }
+        return field;
+    }
+
     /** Parses RFC 4180 text into records (used by tests and by readers of earlier runs). */
     public static List<List<String>> parse(String text) {
         List<List<String>> records = new ArrayList<>();

@@ -3,9 +3,151 @@ package gdlab.report;
 import java.util.Collection;
 import java.util.Map;
 
-/** A minimal JSON writer for run.json: maps, collections, strings, numbers, booleans and null, pretty-printed. */
+/**
+ * Minimal JSON for run.json: writes maps, collections, strings, numbers, booleans and null, pretty-printed, and
+ * reads such text back (objects as ordered maps, arrays as lists, numbers as Double, strings, booleans, null).
+ */
 public final class Json {
     private Json() {
+    }
+
+    /** Parses JSON text; throws IllegalArgumentException with the offset on malformed input. */
+    public static Object parse(String text) {
+        Reader r = new Reader(text);
+        Object value = r.value();
+        r.skipSpace();
+        if (r.pos != text.length()) {
+            throw r.error("trailing characters");
+        }
+        return value;
+    }
+
+    private static final class Reader {
+        private final String s;
+        private int pos;
+
+        Reader(String s) {
+            this.s = s;
+        }
+
+        IllegalArgumentException error(String what) {
+            return new IllegalArgumentException("malformed JSON at offset " + pos + ": " + what);
+        }
+
+        void skipSpace() {
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        char peek() {
+            skipSpace();
+            if (pos >= s.length()) {
+                throw error("unexpected end");
+            }
+            return s.charAt(pos);
+        }
+
+        void expect(char c) {
+            if (peek() != c) {
+                throw error("expected '" + c + "'");
+            }
+            pos++;
+        }
+
+        Object value() {
+            char c = peek();
+            if (c == '{') {
+                pos++;
+                java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+                if (peek() == '}') {
+                    pos++;
+                    return map;
+                }
+                while (true) {
+                    String key = string();
+                    expect(':');
+                    map.put(key, value());
+                    if (peek() == ',') {
+                        pos++;
+                    } else {
+                        expect('}');
+                        return map;
+                    }
+                }
+            }
+            if (c == '[') {
+                pos++;
+                java.util.List<Object> list = new java.util.ArrayList<>();
+                if (peek() == ']') {
+                    pos++;
+                    return list;
+                }
+                while (true) {
+                    list.add(value());
+                    if (peek() == ',') {
+                        pos++;
+                    } else {
+                        expect(']');
+                        return list;
+                    }
+                }
+            }
+            if (c == '"') {
+                return string();
+            }
+            for (String word : new String[]{"true", "false", "null"}) {
+                if (s.startsWith(word, pos)) {
+                    pos += word.length();
+                    return word.equals("null") ? null : Boolean.valueOf(word);
+                }
+            }
+            int start = pos;
+            while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
+                pos++;
+            }
+            try {
+                return Double.parseDouble(s.substring(start, pos));
+            } catch (NumberFormatException e) {
+                pos = start;
+                throw error("unexpected character '" + c + "'");
+            }
+        }
+
+        String string() {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (pos < s.length()) {
+                char c = s.charAt(pos++);
+                if (c == '"') {
+                    return sb.toString();
+                }
+                if (c == '\\') {
+                    if (pos >= s.length()) {
+                        break;
+                    }
+                    char e = s.charAt(pos++);
+                    switch (e) {
+                        case 'n' -> sb.append('\n');
+                        case 'r' -> sb.append('\r');
+                        case 't' -> sb.append('\t');
+                        case 'b' -> sb.append('\b');
+                        case 'f' -> sb.append('\f');
+                        case 'u' -> {
+                            if (pos + 4 > s.length()) {
+                                throw error("short \\u escape");
+                            }
+                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                            pos += 4;
+                        }
+                        default -> sb.append(e);
+                    }
+                } else {
+                    sb.append(c);
+                }
+            }
+            throw error("unterminated string");
+        }
     }
 
     public static String write(Object value) {

@@ -62,7 +62,7 @@ public final class Plots {
                 continue;
             }
             XYSeries series = chart.addSeries(s.name(), kept.get(0), kept.get(1),
-                    s.low() == null ? null : errors(kept.get(1), kept.get(2), kept.get(3)));
+                    s.low() == null ? null : errors(kept.get(1), kept.get(2), kept.get(3), f.logY()));
             if (s.markersOnly()) {
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             } else if (kept.get(0).length > 30) {
@@ -93,11 +93,17 @@ public final class Plots {
         return Arrays.asList(x, y, lo, hi);
     }
 
-    /** XChart draws symmetric error bars: the larger distance from y to the band's edges. */
-    private static double[] errors(double[] y, double[] low, double[] high) {
+    /**
+     * XChart draws symmetric error bars: the larger distance from y to the band's edges. On a log axis a bar may
+     * not reach zero, so it is shortened to stay above it (the band's upper side is then understated).
+     */
+    private static double[] errors(double[] y, double[] low, double[] high, boolean logY) {
         double[] e = new double[y.length];
         for (int i = 0; i < y.length; i++) {
             e[i] = Math.max(Math.abs(y[i] - low[i]), Math.abs(high[i] - y[i]));
+            if (logY) {
+                e[i] = Math.min(e[i], 0.9 * y[i]);
+            }
         }
         return e;
     }

@@ -3,7 +3,8 @@ package gdlab.report;
 import gdlab.spec.BadInputException;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -75,17 +76,50 @@ public final class RunFolder {
         }
     }
 
-    /** Appends one CSV record (writing the header first when the file is new), flushed before returning. */
-    public synchronized void appendRecord(String name, List<String> header, List<?> record) {
+    /** Appends one CSV record (writing the header first when the file is new). */
+    public void appendRecord(String name, List<String> header, List<?> record) {
+        appendRecords(name, header, List.of(record));
+    }
+
+    /**
+     * Appends CSV records (the header first when the file is new) with one write call, forced to disk before
+     * returning: a process killed at any moment leaves either all of them or none (a torn final line, possible
+     * only on a full disk or power loss, is dropped by {@link #committedRecords}).
+     */
+    public synchronized void appendRecords(String name, List<String> header, List<? extends List<?>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
         Path target = dir.resolve(name);
-        try {
-            boolean fresh = !Files.exists(target) || Files.size(target) == 0;
-            try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                w.write((fresh ? Csv.line(header) : "") + Csv.line(record));
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            StringBuilder sb = new StringBuilder(channel.size() == 0 ? Csv.line(header) : "");
+            records.forEach(r -> sb.append(Csv.line(r)));
+            ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
+            channel.force(false);
         } catch (IOException e) {
             throw new ResultWriteException("cannot append to " + target + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * The complete records of a CSV file in this folder (header first), or an empty list when it does not exist.
+     * A final line without its line end (a torn write) is not a record and is left out.
+     */
+    public List<List<String>> committedRecords(String name) {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf(Csv.EOL);
+            return end < 0 ? List.of() : Csv.parse(text.substring(0, end + Csv.EOL.length()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

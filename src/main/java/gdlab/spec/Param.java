@@ -22,16 +22,22 @@ public record Param(String key, String allowed, Predicate<String> accepts, boole
         }
     }
 
-    /** Checks a raw value (possibly a comma list) and returns its parts; throws with a message naming key and value. */
+    /**
+     * Checks a raw value and returns its parts: a sweep axis splits a comma list, any other key keeps the value
+     * whole (a path may hold commas). Throws with a message naming key, value and what is allowed.
+     */
     public List<String> parse(String raw) {
         String trimmed = raw == null ? "" : raw.trim();
-        List<String> parts = List.of(trimmed.split("\\s*,\\s*", -1));
-        if (parts.size() > 1 && !sweepable) {
-            throw new BadInputException("bad value '" + trimmed + "' for " + key + ": a single value is expected"
-                    + " (it is not a sweep axis); allowed: " + allowed);
+        if (!sweepable) {
+            if (!accepts.test(trimmed)) {
+                throw new BadInputException("bad value '" + trimmed + "' for " + key + "; allowed: " + allowed
+                        + (trimmed.contains(",") ? " (a single value: " + key + " is not a sweep axis)" : ""));
+            }
+            return List.of(trimmed);
         }
+        List<String> parts = List.of(trimmed.split("\\s*,\\s*", -1));
         for (String part : parts) {
-            if (part.isEmpty() || !accepts.test(part)) {
+            if (!accepts.test(part)) {
                 throw new BadInputException("bad value '" + (parts.size() > 1 ? part + "' in '" + trimmed : part)
                         + "' for " + key + "; allowed: " + allowed);
             }

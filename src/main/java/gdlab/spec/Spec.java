@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * @param values     every key's values (one, or several for a sweep axis), in a stable order
  * @param overridden the keys set on the command line
  */
-public record Spec(String experiment, String hypothesis, Map<String, List<String>> values, List<String> overridden) {
+public record Spec(String experiment, String hypothesis, Map<String, List<String>> values, List<String> overridden)
+        implements java.io.Serializable {
 
     public Spec {
         values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * One point of a sweep: its position in the grid and its coordinates (sweep key to value, e.g. {@code mode},
  * {@code batch_size}, {@code lr}, {@code seed}). Plain data, so any engine can carry it.
  */
-public record Cell(int index, Map<String, String> coords) {
+public record Cell(int index, Map<String, String> coords) implements java.io.Serializable {
 
     public Cell {
         coords = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(coords));

@@ -7,7 +7,8 @@ import java.util.Map;
  * What one cell produced: its status, the metric values (in the experiment's metric column order) and its curve
  * rows (in the experiment's curve column order). A diverged or failed cell is a result too, never a dropped row.
  */
-public record CellResult(Cell cell, Status status, String message, List<Object> metrics, List<List<Object>> curve) {
+public record CellResult(Cell cell, Status status, String message, List<Object> metrics, List<List<Object>> curve)
+        implements java.io.Serializable {
 
     public enum Status {
         /** trained to the end of its budget */

@@ -18,6 +18,8 @@ public final class Harness {
     public static final String WORKERS = "workers";
     public static final String RESULTS_DIR = "results_dir";
     public static final String QUIET = "quiet";
+    public static final String RESUME = "resume";
+    public static final String ENGINE = "engine";
 
     public static final List<Param> PARAMS = List.of(
             Param.bool(QUICK, "a small, fast setting of the experiment (the spec file's quick.* values)"),
@@ -25,7 +27,10 @@ public final class Harness {
                     "one number N means seeds 1..N; a comma list names the seeds"),
             Param.integer(WORKERS, 1, 256, false, "cells trained at once, each with one ND4J thread"),
             Param.text(RESULTS_DIR, "a folder path", "where run folders are written"),
-            Param.bool(QUIET, "no progress lines on stderr"));
+            Param.bool(QUIET, "no progress lines on stderr"),
+            Param.text(RESUME, "latest or the path of a run folder",
+                    "finish an interrupted run: train only the cells its cells.csv lacks"),
+            Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers or Spark tasks"));
 
     public static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -34,6 +39,8 @@ public final class Harness {
         d.put(WORKERS, String.valueOf(Runtime.getRuntime().availableProcessors()));
         d.put(RESULTS_DIR, "results");
         d.put(QUIET, "false");
+        d.put(RESUME, "");
+        d.put(ENGINE, "local");
         return d;
     }
 

@@ -24,11 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one experiment's sweep into a run folder: every cell on a pool of workers, each finished cell appended to
@@ -56,54 +51,98 @@ public final class SweepRunner {
 
     public Outcome run(Experiment experiment, Spec spec) {
         List<Cell> cells = experiment.prepare(spec);
-        RunFolder folder = RunFolder.create(Path.of(spec.string(Harness.RESULTS_DIR)), experiment.name(),
-                hash(spec), LocalDateTime.now(clock));
-        boolean quiet = spec.bool(Harness.QUIET);
-        Instant start = clock.instant();
-        Map<String, Object> runInfo = runInfo(experiment, spec, cells.size());
-        folder.writeAtomically("run.json", Json.write(runInfo));
-        progress(quiet, experiment.name() + ": " + cells.size() + " cells, " + spec.integer(Harness.WORKERS)
-                + " workers, run folder " + folder.dir());
-
+        Engine engine = Engine.named(spec.string(Harness.ENGINE));
         List<String> coordColumns = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).coords().keySet());
         List<String> cellHeader = cellHeader(coordColumns, experiment.metricColumns());
-        List<CellResult> results = trainAll(experiment, cells, spec.integer(Harness.WORKERS), quiet,
-                r -> folder.appendRecord("cells.csv", cellHeader, cellRecord(r, coordColumns)));
-        results.sort(Comparator.comparingInt(r -> r.cell().index()));
-
-        // the append log, rewritten in grid order so equal runs give equal files
-        Table cellsTable = new Table(cellHeader);
-        results.forEach(r -> cellsTable.add(cellRecord(r, coordColumns)));
-        folder.writeAtomically("cells.csv", cellsTable.toCsv());
         List<String> curveHeader = new ArrayList<>(List.of("cell"));
         curveHeader.addAll(coordColumns);
         curveHeader.addAll(experiment.curveColumns());
+
+        boolean quiet = spec.bool(Harness.QUIET);
+        String resume = spec.string(Harness.RESUME);
+        RunFolder folder;
+        Map<String, Object> runInfo;
+        Map<Integer, CellResult> done;
+        if (resume.isEmpty()) {
+            folder = RunFolder.create(Path.of(spec.string(Harness.RESULTS_DIR)), experiment.name(), hash(spec),
+                    LocalDateTime.now(clock));
+            runInfo = runInfo(experiment, spec, cells.size());
+            runInfo.put("coords", coordColumns);
+            runInfo.put("metrics", experiment.metricColumns());
+            done = Map.of();
+            folder.markLatest();
+        } else {
+            folder = Resume.locate(resume, spec);
+            runInfo = Resume.checkSameSpec(folder, spec);
+            done = Resume.load(folder, cells, cellHeader, curveHeader, experiment);
+            List<Integer> resumes = new ArrayList<>();
+            if (runInfo.get("resumed") instanceof List<?> earlier) {
+                earlier.forEach(e -> resumes.add(((Number) e).intValue()));
+            }
+            resumes.add(done.size());
+            runInfo.put("resumed", resumes);
+            runInfo.put("status", "running");
+            runInfo.putAll(environment);
+            // keep exactly the finished cells: drops a torn last line and curves of unfinished cells
+            Table kept = new Table(cellHeader);
+            Table keptCurves = new Table(curveHeader);
+            done.values().forEach(r -> {
+                kept.add(cellRecord(r, coordColumns));
+                curveRecords(r, coordColumns).forEach(keptCurves::add);
+            });
+            folder.writeAtomically("cells.csv", kept.toCsv());
+            folder.writeAtomically("curves.csv", keptCurves.toCsv());
+        }
+        folder.writeAtomically("run.json", Json.write(runInfo));
+        List<Cell> todo = cells.stream().filter(c -> !done.containsKey(c.index())).toList();
+        progress(quiet, experiment.name() + ": " + cells.size() + " cells" + (done.isEmpty() ? ""
+                : " (" + done.size() + " already done, " + todo.size() + " to train)") + ", "
+                + spec.integer(Harness.WORKERS) + " workers, run folder " + folder.dir());
+
+        Instant start = clock.instant();
+        List<CellResult> results = new ArrayList<>(done.values());
+        results.addAll(trainAll(engine, experiment, spec, todo, r -> {
+            // curves first: a cell counts as finished only once its cells.csv row is there
+            folder.appendRecords("curves.csv", curveHeader, curveRecords(r, coordColumns));
+            folder.appendRecord("cells.csv", cellHeader, cellRecord(r, coordColumns));
+        }));
+        results.sort(Comparator.comparingInt(r -> r.cell().index()));
+
+        // the append logs, rewritten in grid order so equal runs give equal files
+        Table cellsTable = new Table(cellHeader);
         Table curves = new Table(curveHeader);
         for (CellResult r : results) {
-            for (List<Object> point : r.curve()) {
-                List<Object> row = new ArrayList<>();
-                row.add(r.cell().index());
-                coordColumns.forEach(c -> row.add(r.cell().coords().get(c)));
-                row.addAll(point);
-                curves.add(row);
-            }
+            cellsTable.add(cellRecord(r, coordColumns));
+            curveRecords(r, coordColumns).forEach(curves::add);
         }
+        folder.writeAtomically("cells.csv", cellsTable.toCsv());
         folder.writeAtomically("curves.csv", curves.toCsv());
 
         Report report = experiment.summarize(results);
         StringBuilder figures = new StringBuilder();
         for (Figure figure : report.figures()) {
-            Plots.write(figure, folder.dir());
-            figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+            try {
+                Plots.write(figure, folder.dir());
+                figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
+            } catch (RunFolder.ResultWriteException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a figure the plotting library cannot draw must not cost the run its tables
+                figures.append("_Figure '").append(figure.name()).append("' could not be drawn: ")
+                        .append(e).append("_\n\n");
+                progress(quiet, "warning: figure " + figure.name() + " could not be drawn: " + e);
+            }
         }
         Duration wall = Duration.between(start, clock.instant());
         String markdown = "# " + experiment.name() + ": " + experiment.question() + "\n\n"
                 + (spec.hypothesis().isEmpty() ? "" : "**Hypothesis.** " + spec.hypothesis() + "\n\n")
                 + report.markdown().strip() + "\n\n"
                 + (figures.length() == 0 ? "" : "### Figures\n\n" + figures)
-                + String.format(java.util.Locale.ROOT, "_%d cells (%d ok, %d diverged, %d failed) in %.1f s; run folder %s_%n",
+                + String.format(java.util.Locale.ROOT, "_%d cells (%d ok, %d diverged, %d failed)%s in %.1f s; run folder %s_%n",
                 results.size(), count(results, CellResult.Status.OK), count(results, CellResult.Status.DIVERGED),
-                count(results, CellResult.Status.FAILED), wall.toMillis() / 1000.0, folder.dir());
+                count(results, CellResult.Status.FAILED),
+                done.isEmpty() ? "" : ", " + done.size() + " of them from the interrupted run,",
+                wall.toMillis() / 1000.0, folder.dir());
         folder.writeAtomically("summary.csv", report.summary().toCsv());
         folder.writeAtomically("summary.md", markdown);
         runInfo.put("status", "finished");
@@ -116,51 +155,25 @@ public final class SweepRunner {
         return new Outcome(folder, results, report);
     }
 
-    private List<CellResult> trainAll(Experiment experiment, List<Cell> cells, int workers, boolean quiet,
+    static List<List<Object>> curveRecords(CellResult r, List<String> coordColumns) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<Object> point : r.curve()) {
+            List<Object> row = new ArrayList<>();
+            row.add(r.cell().index());
+            coordColumns.forEach(c -> row.add(r.cell().coords().get(c)));
+            row.addAll(point);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private List<CellResult> trainAll(Engine engine, Experiment experiment, Spec spec, List<Cell> cells,
                                       java.util.function.Consumer<CellResult> onFinished) {
-        AtomicInteger done = new AtomicInteger();
-        Instant start = clock.instant();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, cells.size())), r -> {
-            Thread t = new Thread(r, "gdlab-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<CellResult>> futures = new ArrayList<>();
-            for (Cell cell : cells) {
-                futures.add(pool.submit(() -> {
-                    CellResult result;
-                    try {
-                        result = experiment.run(cell);
-                    } catch (RuntimeException | Error e) {
-                        result = CellResult.failed(cell, e, experiment.metricColumns().size());
-                    }
-                    onFinished.accept(result);
-                    int n = done.incrementAndGet();
-                    double elapsed = Duration.between(start, clock.instant()).toMillis() / 1000.0;
-                    double eta = elapsed / n * (cells.size() - n);
-                    progress(quiet, String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s (%.1f s elapsed, ETA %.0f s)",
-                            n, cells.size(), cell.label(), result.status(),
-                            result.message().isEmpty() ? "" : " - " + result.message(), elapsed, eta));
-                    return result;
-                }));
-            }
-            List<CellResult> results = new ArrayList<>();
-            for (Future<CellResult> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
+        try (Progress progress = Progress.of(experiment.name(), cells.size(), spec.bool(Harness.QUIET), err, clock)) {
+            return engine.train(experiment, spec, cells, r -> {
+                onFinished.accept(r);
+                progress.finished(r.cell(), r);
+            });
         }
     }
 
@@ -217,7 +230,7 @@ public final class SweepRunner {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(spec.experiment().getBytes(StandardCharsets.UTF_8));
             spec.flat().forEach((k, v) -> {
-                if (!k.equals(Harness.WORKERS) && !k.equals(Harness.QUIET) && !k.equals(Harness.RESULTS_DIR)) {
+                if (!Resume.HOW_KEYS.contains(k)) {
                     sha.update(("\n" + k + "=" + v).getBytes(StandardCharsets.UTF_8));
                 }
             });

@@ -22,7 +22,7 @@ class DatasetsTest {
         assertThat(iris.size()).isEqualTo(150);
         assertThat(iris.numFeatures()).isEqualTo(4);
         assertThat(iris.classNames()).containsExactly("setosa", "versicolor", "virginica");
-        assertThatThrownBy(() -> Datasets.load("mnist")).hasMessage("unknown data set 'mnist'; known: digits, iris");
+        assertThatThrownBy(() -> Datasets.load("mnist")).hasMessage("bad value 'mnist' for data; allowed: digits, iris, csv:PATH or idx:IMAGES,LABELS");
     }
 
     @Test
@@ -47,10 +47,10 @@ class DatasetsTest {
     @Test
     void nonNumericCellsAreNamedByLineAndColumn() {
         String csv = "a,b,label\n1,2,x\n3,NaN,y\n";
-        assertThatThrownBy(() -> Datasets.parse("t", new BufferedReader(new StringReader(csv))))
+        assertThatThrownBy(() -> Datasets.parse("t", new BufferedReader(new StringReader(csv)), ""))
                 .isInstanceOf(BadInputException.class).hasMessage("t line 3, column b: not a finite number: 'NaN'");
         String ragged = "a,b,label\n1,2\n";
-        assertThatThrownBy(() -> Datasets.parse("t", new BufferedReader(new StringReader(ragged))))
+        assertThatThrownBy(() -> Datasets.parse("t", new BufferedReader(new StringReader(ragged)), ""))
                 .hasMessageContaining("line 2: 2 cells, header has 3");
     }
 

@@ -1,0 +1,195 @@
+package gdlab.bench;
+
+import gdlab.experiment.Experiment;
+import gdlab.experiment.Registry;
+import gdlab.experiment.Report;
+import gdlab.report.Plots;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
+import gdlab.sweep.SweepRunner;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * One whole sweep of another experiment through the ordinary {@link SweepRunner} (spec, run folder, CSV, summary,
+ * plots), into a temporary folder, with the experiment wrapped so the time inside its own code is measured: the
+ * preparation, each cell's {@code run} (building the net, converting data, training, evaluating) and the summary.
+ * The rest of the wall time is the harness: the worker pool, run-folder writes, progress and the plots.
+ */
+public final class SweepProbe {
+    private SweepProbe() {
+    }
+
+    /**
+     * @param wallMs      the sweep's wall time, {@code SweepRunner.run} from call to return
+     * @param cells       cells trained
+     * @param prepareMs   the experiment's {@code prepare} (data loading, grid)
+     * @param cellMsSum   sum over cells of the time inside {@code run(cell)}
+     * @param trainingMsSum sum over cells of the training loop's update time (its {@code epoch_time_ms} curve
+     *                    column summed; NaN if the experiment has none)
+     * @param summarizeMs the experiment's {@code summarize}
+     * @param plotsMs     drawing the report's figures again, after the run, into a scratch folder: an estimate
+     *                    of the plots' part of the rest
+     */
+    public record Result(int workers, double wallMs, int cells, double prepareMs, double cellMsSum,
+                         double trainingMsSum, double summarizeMs, double plotsMs) {
+
+        public double cellsPerMinute() {
+            return cells / (wallMs / 60_000.0);
+        }
+
+        /** Share of the workers' capacity (workers x wall time) spent outside the cells' own code. */
+        public double harnessShare() {
+            return 1 - cellMsSum / (workers * wallMs);
+        }
+
+        /** Share of the workers' capacity spent outside the training loop's updates. */
+        public double outsideTrainingShare() {
+            return 1 - trainingMsSum / (workers * wallMs);
+        }
+
+        /** Wall time in neither prepare, the cells (per worker) nor summarize: pool, run folder, plots. */
+        public double restMs() {
+            return wallMs - prepareMs - cellMsSum / workers - summarizeMs;
+        }
+    }
+
+    /**
+     * Runs {@code experiment} with its spec file, the given overrides and {@code workers}, quietly, into a temporary
+     * results folder that is deleted afterwards.
+     */
+    public static Result run(String experiment, Map<String, String> overrides, int workers,
+                             Map<String, Object> environment) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("gdlab-bench-sweep");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Timed timed = new Timed(Registry.create(experiment));
+            Map<String, String> props = new LinkedHashMap<>(overrides);
+            props.put(Harness.WORKERS, String.valueOf(workers));
+            props.put(Harness.QUIET, "true");
+            props.put(Harness.RESULTS_DIR, dir.toString());
+            SpecFile file = SpecFile.read(Path.of("experiments", experiment + ".properties"));
+            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+            long t0 = System.nanoTime();
+            Spec spec = Spec.resolve(experiment, Harness.allParams(timed.params()), Harness.defaults(), file, props);
+            SweepRunner.Outcome outcome = new SweepRunner(nowhere, nowhere, Clock.systemDefaultZone(), environment)
+                    .run(timed, spec);
+            double wall = (System.nanoTime() - t0) / 1e6;
+            int column = timed.curveColumns().indexOf("epoch_time_ms");
+            double training = column < 0 ? Double.NaN : outcome.results().stream()
+                    .flatMap(r -> r.curve().stream())
+                    .mapToDouble(p -> ((Number) p.get(column)).doubleValue()).sum();
+            long failed = outcome.results().stream().filter(r -> r.status() == CellResult.Status.FAILED).count();
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " cells of the " + experiment + " sweep failed: "
+                        + outcome.results().stream().filter(r -> r.status() == CellResult.Status.FAILED)
+                        .findFirst().map(CellResult::message).orElse(""));
+            }
+            Path scratch = Files.createDirectory(dir.resolve("plots-again"));
+            long p0 = System.nanoTime();
+            outcome.report().figures().forEach(f -> Plots.write(f, scratch));
+            double plots = (System.nanoTime() - p0) / 1e6;
+            return new Result(workers, wall, outcome.results().size(), timed.prepare.get() / 1e6,
+                    timed.cells.get() / 1e6, training, timed.summarize.get() / 1e6, plots);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+
+    /** An experiment that measures the time spent in its own methods. */
+    static final class Timed implements Experiment {
+        private final Experiment inner;
+        final AtomicLong prepare = new AtomicLong();
+        final AtomicLong cells = new AtomicLong();
+        final AtomicLong summarize = new AtomicLong();
+
+        Timed(Experiment inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public String question() {
+            return inner.question();
+        }
+
+        @Override
+        public List<Param> params() {
+            return inner.params();
+        }
+
+        @Override
+        public List<String> metricColumns() {
+            return inner.metricColumns();
+        }
+
+        @Override
+        public List<String> curveColumns() {
+            return inner.curveColumns();
+        }
+
+        @Override
+        public List<Cell> prepare(Spec spec) {
+            long t0 = System.nanoTime();
+            try {
+                return inner.prepare(spec);
+            } finally {
+                prepare.addAndGet(System.nanoTime() - t0);
+            }
+        }
+
+        @Override
+        public CellResult run(Cell cell) {
+            long t0 = System.nanoTime();
+            try {
+                return inner.run(cell);
+            } finally {
+                cells.addAndGet(System.nanoTime() - t0);
+            }
+        }
+
+        @Override
+        public Report summarize(List<CellResult> results) {
+            long t0 = System.nanoTime();
+            try {
+                return inner.summarize(results);
+            } finally {
+                summarize.addAndGet(System.nanoTime() - t0);
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package gdlab.experiment;
+
+import gdlab.crosscheck.CellCheck;
+import gdlab.crosscheck.Diff;
+import gdlab.crosscheck.Stage;
+import gdlab.crosscheck.Tolerances;
+import gdlab.data.Dataset;
+import gdlab.data.Datasets;
+import gdlab.data.Split;
+import gdlab.dl4j.Networks;
+import gdlab.reference.Updaters;
+import gdlab.report.Table;
+import gdlab.spec.BadInputException;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * DL4J against the independent reference, stage by stage: forward output, loss, gradient, one update, {@code steps}
+ * updates and {@code epochs} shuffled epochs, for every updater x batch mode x data type on the shipped data sets.
+ * A row fails when the relative difference exceeds its tolerance ({@link Tolerances}); any failure makes the run
+ * exit with status 1. A solver section sets DL4J's line-search solvers beside the reference's.
+ */
+public final class Crosscheck implements Experiment {
+    static final String BATCH = "batch";
+    static final String STOCHASTIC = "stochastic";
+    static final String MINI_BATCH = "mini-batch";
+    static final List<String> MODES = List.of(BATCH, STOCHASTIC, MINI_BATCH);
+    /** The updaters checked: DL4J's nine plus gdlab's heavy-ball momentum. */
+    static final List<String> UPDATERS = Updaters.NAMES;
+
+    static final List<String> METRICS;
+    static final List<String> CURVE = List.of("step", "epochs_done", "params_abs_diff", "params_rel_diff",
+            "drift_rel_diff");
+
+    static {
+        List<String> m = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            m.add(s.label() + "_abs_diff");
+            m.add(s.label() + "_rel_diff");
+        }
+        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
+            m.add("drift_" + s.label() + "_rel_diff");
+        }
+        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
+            m.add("paper_" + s.label() + "_rel_diff");
+        }
+        m.add("step_1_rel_diff_exact_hyper");
+        m.addAll(List.of("n_train", "n_params", "updates_per_epoch", "total_steps", "initial_loss", "final_loss",
+                "dl4j_ms", "reference_ms"));
+        METRICS = List.copyOf(m);
+    }
+
+    private final double perturbation;
+    private Spec spec;
+    private final Map<String, Dataset> train = new LinkedHashMap<>();
+
+    public Crosscheck() {
+        this(0.0);
+    }
+
+    /** With {@code perturbation} added to one DL4J weight before the comparison: for tests that prove it can fail. */
+    Crosscheck(double perturbation) {
+        this.perturbation = perturbation;
+    }
+
+    @Override
+    public String name() {
+        return "crosscheck";
+    }
+
+    @Override
+    public String question() {
+        return "Does DL4J compute exactly what gradient descent should (checked against an independent reference)?";
+    }
+
+    static String lrKey(String updater) {
+        return "lr_" + updater;
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> p = new ArrayList<>(List.of(
+                Param.choice("data", Datasets.SHIPPED, true, "data sets: iris (4-h-3) and/or digits (64-h-10)"),
+                Param.choice("updaters", UPDATERS, true, "updaters to check (momentum = gdlab's heavy ball)"),
+                Param.choice("modes", MODES, true, "batch (B = N), stochastic (B = 1), mini-batch (B = mini_batch_size)"),
+                Param.choice("dtypes", Networks.DTYPES, true, "DL4J data types"),
+                Param.choice("activation", Networks.ACTIVATIONS, false, "hidden-layer activation"),
+                Param.integer("hidden_iris", 1, 4096, false, "hidden units of the iris net"),
+                Param.integer("hidden_digits", 1, 4096, false, "hidden units of the digits net"),
+                Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
+                        "use only this many examples of each data set (0 = all)"),
+                Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the example order and subset"),
+                Param.integer("mini_batch_size", 2, 1_000_000, false, "B of the mini-batch mode"),
+                Param.realIn("stochastic_lr_scale", 1e-6, 1, false, "learning rates are multiplied by this in "
+                        + "stochastic mode (single-example steps at the batch rate make trajectories chaotic)"),
+                Param.integer("steps", 1, 1_000_000, false, "updates before stage 5 (steps) is compared"),
+                Param.integer("epochs", 1, 10_000, false, "shuffled epochs before stage 6 (epochs) is compared"),
+                Param.bool("solvers", "run the solver section (DL4J line GD, CG, L-BFGS vs the reference's)"),
+                Param.integer("solver_params", 2, 1000, false,
+                        "parameters n of the least-squares problem of the solver section"),
+                Param.integer("solver_examples", 2, 100_000, false, "examples m of the least-squares problem (>= n)"),
+                Param.real("solver_condition", 1, false, "condition number of the least-squares Hessian (about)"),
+                Param.integer("solver_max_iterations", 1, 1_000_000, false, "iterations K each solver may take"),
+                Param.real("solver_target", 0, false, "relative loss (f - f*) / (f0 - f*) counted as reached")));
+        for (String u : UPDATERS) {
+            if (!u.equals("adadelta")) {
+                p.add(Param.real(lrKey(u), 0, false, "learning rate of " + u));
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public List<String> metricColumns() {
+        return METRICS;
+    }
+
+    @Override
+    public List<String> curveColumns() {
+        return CURVE;
+    }
+
+    @Override
+    public List<Cell> prepare(Spec spec) {
+        this.spec = spec;
+        int b = spec.integer("mini_batch_size");
+        for (String name : spec.list("data")) {
+            Dataset d = Split.of(Datasets.load(name), 0.0, spec.longValue("split_seed"),
+                    spec.integer("max_examples")).train();
+            if (b >= d.size()) {
+                throw new BadInputException("bad value '" + b + "' for mini_batch_size: " + name + " has "
+                        + d.size() + " examples; allowed: an integer from 2 to " + (d.size() - 1));
+            }
+            train.put(name, d);
+        }
+        if (spec.integer("solver_examples") < spec.integer("solver_params")) {
+            throw new BadInputException("bad value '" + spec.string("solver_examples") + "' for solver_examples: "
+                    + "fewer examples than solver_params = " + spec.string("solver_params")
+                    + "; allowed: an integer >= solver_params");
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (String data : spec.list("data")) {
+            for (String updater : spec.list("updaters")) {
+                for (String mode : spec.list("modes")) {
+                    for (String dtype : spec.list("dtypes")) {
+                        for (long seed : Harness.seeds(spec)) {
+                            Map<String, String> c = new LinkedHashMap<>();
+                            c.put("data", data);
+                            c.put("updater", updater);
+                            c.put("mode", mode);
+                            c.put("batch_size", String.valueOf(batchSize(mode, train.get(data).size(), b)));
+                            c.put("dtype", dtype);
+                            c.put("lr", updater.equals("adadelta") ? "none" : lr(spec, updater, mode));
+                            c.put("seed", String.valueOf(seed));
+                            cells.add(new Cell(cells.size(), c));
+                        }
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    /** The learning rate of a cell: the updater's, scaled down in stochastic mode. */
+    static String lr(Spec spec, String updater, String mode) {
+        java.math.BigDecimal lr = new java.math.BigDecimal(spec.string(lrKey(updater)));
+        if (mode.equals(STOCHASTIC)) {
+            lr = lr.multiply(new java.math.BigDecimal(spec.string("stochastic_lr_scale")));
+        }
+        // decimal arithmetic, so 0.1 x 0.1 is written 0.01 (not 0.010000000000000002)
+        return lr.stripTrailingZeros().toPlainString();
+    }
+
+    static int batchSize(String mode, int n, int miniBatch) {
+        return switch (mode) {
+            case BATCH -> n;
+            case STOCHASTIC -> 1;
+            case MINI_BATCH -> miniBatch;
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        };
+    }
+
+    int[] sizes(String data) {
+        Dataset d = train.get(data);
+        return new int[]{d.numFeatures(), spec.integer("hidden_" + data), d.numClasses()};
+    }
+
+    @Override
+    public CellResult run(Cell cell) {
+        String data = cell.get("data");
+        Dataset d = train.get(data);
+        String updater = cell.get("updater");
+        double lr = updater.equals("adadelta") ? Double.NaN : cell.real("lr");
+        CellCheck check = new CellCheck(d, sizes(data), spec.string("activation"), updater, lr,
+                cell.integer("batch_size"), Networks.dtype(cell.get("dtype")), cell.longValue("seed"),
+                spec.integer("steps"), spec.integer("epochs"), perturbation);
+        CellCheck.Outcome o = check.run();
+        List<Object> metrics = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            Diff diff = o.diffs().get(s);
+            metrics.add(diff == null ? null : diff.abs());
+            metrics.add(diff == null ? null : diff.rel());
+        }
+        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
+            Diff diff = o.drift().get(s);
+            metrics.add(diff == null ? null : diff.rel());
+        }
+        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
+            Diff diff = o.paper().get(s);
+            metrics.add(diff == null ? null : diff.rel());
+        }
+        metrics.add(o.stepWithExactHyper() == null ? null : o.stepWithExactHyper().rel());
+        int[] sizes = sizes(data);
+        int nParams = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            nParams += sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        metrics.addAll(Arrays.asList(d.size(), nParams, o.updatesPerEpoch(), o.totalSteps(), o.initialLoss(),
+                o.finalLoss(), o.dl4jMs(), o.referenceMs()));
+        List<List<Object>> curve = new ArrayList<>();
+        for (CellCheck.Point p : o.curve()) {
+            curve.add(List.of(p.step(), p.epochsDone(), p.params().abs(), p.params().rel(), p.drift().rel()));
+        }
+        return new CellResult(cell, CellResult.Status.OK, "", metrics, curve);
+    }
+
+    @Override
+    public Report summarize(List<CellResult> results) {
+        return CrosscheckSummary.of(spec, results, train).report();
+    }
+}

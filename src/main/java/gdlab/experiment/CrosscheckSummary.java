@@ -1,0 +1,365 @@
+package gdlab.experiment;
+
+import gdlab.crosscheck.Dl4jDefects;
+import gdlab.crosscheck.SolverCheck;
+import gdlab.crosscheck.Stage;
+import gdlab.crosscheck.Tolerances;
+import gdlab.crosscheck.Tolerances.Verdict;
+import gdlab.data.Dataset;
+import gdlab.reference.Updaters;
+import gdlab.report.Table;
+import gdlab.spec.Spec;
+import gdlab.sweep.CellResult;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** The crosscheck's tables: the long table (one row per cell and stage), the worst difference per stage, verdicts. */
+final class CrosscheckSummary {
+
+    /** One stage of one cell, as in summary.csv. */
+    record Row(CellResult cell, Stage stage, Double abs, Double rel, double tolerance, Double drift, Verdict verdict) {
+        String get(String key) {
+            return cell.cell().get(key);
+        }
+    }
+
+    private final Spec spec;
+    private final List<CellResult> results;
+    private final Map<String, Dataset> train;
+    private final List<Row> rows = new ArrayList<>();
+
+    private CrosscheckSummary(Spec spec, List<CellResult> results, Map<String, Dataset> train) {
+        this.spec = spec;
+        this.results = results;
+        this.train = train;
+        for (CellResult r : results) {
+            for (Stage s : Stage.values()) {
+                String dtype = r.cell().get("dtype");
+                Double abs = number(r, s.label() + "_abs_diff");
+                Double rel = number(r, s.label() + "_rel_diff");
+                Double drift = Tolerances.driftApplies(s) || s == Stage.STEP_1
+                        ? number(r, "drift_" + s.label() + "_rel_diff") : null;
+                Verdict v = r.status() == CellResult.Status.OK ? Tolerances.verdict(s, dtype, rel, drift)
+                        : Verdict.FAIL;
+                rows.add(new Row(r, s, abs, rel, Tolerances.of(s, dtype), drift, v));
+            }
+        }
+    }
+
+    static CrosscheckSummary of(Spec spec, List<CellResult> results, Map<String, Dataset> train) {
+        return new CrosscheckSummary(spec, results, train);
+    }
+
+    static Double number(CellResult r, String column) {
+        Object v = r.metric(Crosscheck.METRICS, column);
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    boolean failed() {
+        return rows.stream().anyMatch(r -> r.verdict() == Verdict.FAIL);
+    }
+
+    Table longTable() {
+        Table t = new Table("data", "updater", "mode", "batch_size", "dtype", "lr", "seed", "stage", "max_abs_diff",
+                "max_rel_diff", "tolerance", "rounding_drift_rel", "verdict");
+        for (Row r : rows) {
+            t.add(r.get("data"), r.get("updater"), r.get("mode"), r.cell().cell().integer("batch_size"),
+                    r.get("dtype"), r.get("lr"), r.cell().cell().longValue("seed"), r.stage().label(), r.abs(),
+                    r.rel(), r.tolerance(), r.drift(), r.verdict());
+        }
+        return t;
+    }
+
+    Report report() {
+        StringBuilder md = new StringBuilder();
+        long failed = count(r -> r.verdict() == Verdict.FAIL);
+        long drift = count(r -> r.verdict() == Verdict.DRIFT);
+        md.append(String.format(Locale.ROOT, "**Verdict: %s** — %d of %d rows PASS, %d DRIFT, %d FAIL "
+                        + "(%d cells x %d stages).%n%n",
+                failed == 0 ? "no row FAILS" : failed + " row(s) FAIL", count(r -> r.verdict() == Verdict.PASS),
+                rows.size(), drift, failed, results.size(), Stage.values().length));
+        md.append(setup()).append('\n');
+        md.append("### Worst difference per stage and data type\n\n").append(worstTable().toMarkdown()).append('\n');
+        if (failed > 0) {
+            md.append("### FAIL rows\n\n").append(rowsTable(r -> r.verdict() == Verdict.FAIL).toMarkdown())
+                    .append('\n');
+        }
+        if (drift > 0) {
+            md.append(String.format(Locale.ROOT, """
+                    ### DRIFT rows: beyond the tolerance, explained by amplified rounding
+
+                    These trajectories amplify rounding: the reference itself, with rounding-size noise injected, \
+                    ends this far from its own noiseless run (rounding_drift_rel), and DL4J is within %sx of that. \
+                    At this many updates the endpoints cannot be compared more tightly by any floating-point \
+                    implementation; lower the learning rate (or stochastic_lr_scale) or the budget to resolve more.
+
+                    """, Table.readable(Tolerances.DRIFT_FACTOR)));
+            md.append(rowsTable(r -> r.verdict() == Verdict.DRIFT).toMarkdown()).append('\n');
+        }
+        md.append("### Every cell (max relative difference per stage)\n\n").append(wideTable().toMarkdown())
+                .append('\n');
+        md.append(paperSection());
+        md.append(floatHyperSection());
+        if (spec.bool("solvers")) {
+            md.append(solverSection());
+        }
+        md.append(outsideTheGrid());
+        return new Report(longTable(), md.toString(), failed > 0);
+    }
+
+    private long count(Predicate<Row> p) {
+        return rows.stream().filter(p).count();
+    }
+
+    private String setup() {
+        StringBuilder sb = new StringBuilder();
+        List<String> nets = new ArrayList<>();
+        for (Map.Entry<String, Dataset> e : train.entrySet()) {
+            Dataset d = e.getValue();
+            nets.add(String.format(Locale.ROOT, "%s %d-%s-%d (%d examples)", e.getKey(), d.numFeatures(),
+                    spec.string("hidden_" + e.getKey()), d.numClasses(), d.size()));
+        }
+        sb.append(String.format(Locale.ROOT, """
+                Nets: %s; %s hidden layer, softmax output, multi-class cross-entropy, Xavier init, seeded. DL4J's \
+                initial parameters are copied into the reference, which computes in double; for float cells the \
+                reference gets exactly DL4J's float inputs: data, initial parameters and updater hyperparameters \
+                rounded to float. Both sides see the same minibatches (one seeded shuffle per epoch, shared). \
+                Stages 1-2 use the whole training set at the initial parameters, 3-4 the first minibatch, 5 is \
+                after %d updates, 6 after %d shuffled epochs. Every updater runs in DL4J's form (see "Paper \
+                forms" for the distance to the papers'). Stochastic mode uses the learning rates x %s.
+
+                **max_rel_diff = max|DL4J - reference| / max|reference|** over the compared vector (outputs, \
+                gradient or parameters); a normwise relative difference, robust to entries near zero. NaN fails. \
+                **rounding_drift_rel** (stages 4-6) is the same distance between the reference and its shadow: \
+                the reference again with rounding-size noise injected (parameters x (1 +- u) after every update, \
+                gradient entries +- u x the mean |per-example term|, u = 2^-53 double, 2^-24 float): how far \
+                rounding alone carries this trajectory. A stage 5-6 row beyond its tolerance but within %sx the \
+                drift is DRIFT (not a failure); everything else beyond its tolerance is FAIL (exit status 1).
+
+                """, String.join(", ", nets), spec.string("activation"), spec.integer("steps"), spec.integer("epochs"),
+                spec.string("stochastic_lr_scale"), Table.readable(Tolerances.DRIFT_FACTOR)));
+        Table tol = new Table("stage", "meaning", "double_tolerance", "float_tolerance");
+        for (Stage s : Stage.values()) {
+            tol.add(s.title(), s.meaning().replace("`steps`", spec.string("steps"))
+                    .replace("`epochs`", spec.string("epochs")), Tolerances.DOUBLE.get(s), Tolerances.FLOAT.get(s));
+        }
+        sb.append(tol.toMarkdown());
+        return sb.toString();
+    }
+
+    private Table worstTable() {
+        Table t = new Table("stage", "dtype", "rows", "pass", "drift", "fail", "worst_rel_diff", "worst_abs_diff",
+                "tolerance", "worst_cell");
+        for (String dtype : List.of("double", "float")) {
+            for (Stage s : Stage.values()) {
+                List<Row> g = rows.stream().filter(r -> r.stage() == s && r.get("dtype").equals(dtype)).toList();
+                if (g.isEmpty()) {
+                    continue;
+                }
+                Row worst = g.get(0);
+                double worstAbs = 0;
+                for (Row r : g) {
+                    if (rank(r.rel()) > rank(worst.rel())) {
+                        worst = r;
+                    }
+                    worstAbs = Math.max(worstAbs, rank(r.abs()));
+                }
+                t.add(s.title(), dtype, g.size(), g.stream().filter(r -> r.verdict() == Verdict.PASS).count(),
+                        g.stream().filter(r -> r.verdict() == Verdict.DRIFT).count(),
+                        g.stream().filter(r -> r.verdict() == Verdict.FAIL).count(), worst.rel(), worstAbs,
+                        Tolerances.of(s, dtype), cellName(worst));
+            }
+        }
+        return t;
+    }
+
+    /** NaN and missing rank worst. */
+    private static double rank(Double v) {
+        return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : v;
+    }
+
+    private static String cellName(Row r) {
+        return r.get("data") + " " + r.get("updater") + " " + r.get("mode") + " " + r.get("dtype")
+                + (r.cell().status() == CellResult.Status.OK ? "" : " (" + r.cell().status() + ")");
+    }
+
+    private Table rowsTable(Predicate<Row> which) {
+        Table t = new Table("data", "updater", "mode", "dtype", "lr", "stage", "max_abs_diff", "max_rel_diff",
+                "tolerance", "rounding_drift_rel", "rel_diff_over_drift", "verdict", "note");
+        for (Row r : rows) {
+            if (which.test(r)) {
+                Double ratio = r.rel() == null || r.drift() == null || r.drift() == 0 ? null : r.rel() / r.drift();
+                t.add(r.get("data"), r.get("updater"), r.get("mode"), r.get("dtype"), r.get("lr"), r.stage().title(),
+                        r.abs(), r.rel(), r.tolerance(), r.drift(), ratio, r.verdict(), r.cell().message());
+            }
+        }
+        return t;
+    }
+
+    private Table wideTable() {
+        List<String> cols = new ArrayList<>(List.of("data", "updater", "mode", "dtype", "lr"));
+        for (Stage s : Stage.values()) {
+            cols.add(s.title());
+        }
+        cols.addAll(List.of("loss_before", "loss_after", "verdict"));
+        Table t = new Table(cols);
+        Map<CellResult, List<Row>> byCell = new LinkedHashMap<>();
+        rows.forEach(r -> byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r));
+        for (Map.Entry<CellResult, List<Row>> e : byCell.entrySet()) {
+            CellResult c = e.getKey();
+            List<Object> row = new ArrayList<>(List.of(c.cell().get("data"), c.cell().get("updater"),
+                    c.cell().get("mode"), c.cell().get("dtype"), c.cell().get("lr")));
+            Verdict worst = Verdict.PASS;
+            for (Row r : e.getValue()) {
+                row.add(r.rel() == null ? "-" : Table.readable(r.rel())
+                        + (r.verdict() == Verdict.PASS ? "" : " " + r.verdict()));
+                worst = r.verdict().compareTo(worst) > 0 ? r.verdict() : worst;
+            }
+            row.add(c.metric(Crosscheck.METRICS, "initial_loss"));
+            row.add(c.metric(Crosscheck.METRICS, "final_loss"));
+            row.add(c.status() == CellResult.Status.OK ? worst.toString() : "FAIL (" + c.message() + ")");
+            t.add(row);
+        }
+        return t;
+    }
+
+    /** Informative: how far DL4J's form of each updater is from its paper's, on the same trajectories. */
+    private String paperSection() {
+        Table t = new Table("updater", "cells", "after_1_update", "after_steps", "after_epochs", "paper_form");
+        for (String u : Updaters.WITH_PAPER_VARIANT) {
+            List<CellResult> cells = results.stream().filter(r -> r.cell().get("updater").equals(u)
+                    && r.cell().get("dtype").equals("double") && r.status() == CellResult.Status.OK).toList();
+            if (cells.isEmpty()) {
+                continue;
+            }
+            t.add(u, cells.size(), max(cells, "paper_step_1_rel_diff"), max(cells, "paper_steps_rel_diff"),
+                    max(cells, "paper_epochs_rel_diff"), PAPER_FORMS.get(u));
+        }
+        if (t.rows().isEmpty()) {
+            return "";
+        }
+        return """
+                ### Paper forms (informative, not pass/fail)
+
+                Max relative distance between DL4J's parameters and the reference run with the paper's form of \
+                the updater, over the double cells (same start, same minibatches). DL4J's form is what the \
+                crosscheck checks; this shows how much the departure matters on these nets.
+
+                """ + t.toMarkdown() + '\n';
+    }
+
+    static final Map<String, String> PAPER_FORMS = Map.of(
+            "adam", "eps added to sqrt of the bias-corrected v (DL4J: to sqrt of the uncorrected v)",
+            "nadam", "v bias-corrected (DL4J: not corrected, first step ~31.6x larger)",
+            "amsgrad", "eps on the corrected v_hat (DL4J: on the uncorrected)",
+            "adagrad", "history starts at 0 (DL4J: at eps = 1e-6)",
+            "rmsprop", "cache starts at 0 (DL4J: at eps = 1e-8)");
+
+    private static Double max(List<CellResult> cells, String column) {
+        double m = Double.NaN;
+        for (CellResult c : cells) {
+            Double v = number(c, column);
+            if (v != null && (Double.isNaN(m) || v > m || v.isNaN())) {
+                m = v;
+            }
+        }
+        return Double.isNaN(m) ? null : m;
+    }
+
+    /** Float cells: one update with float-rounded hyperparameters (what DL4J uses) against exact ones. */
+    private String floatHyperSection() {
+        Table t = new Table("updater", "float_cells", "step_1_rel_diff_float_hyper", "step_1_rel_diff_exact_hyper");
+        for (String u : Crosscheck.UPDATERS) {
+            List<CellResult> cells = results.stream().filter(r -> r.cell().get("updater").equals(u)
+                    && r.cell().get("dtype").equals("float") && r.status() == CellResult.Status.OK).toList();
+            if (!cells.isEmpty()) {
+                t.add(u, cells.size(), max(cells, "step_1_rel_diff"), max(cells, "step_1_rel_diff_exact_hyper"));
+            }
+        }
+        if (t.rows().isEmpty()) {
+            return "";
+        }
+        return """
+                ### Float hyperparameters
+
+                DL4J's updater kernels cast their hyperparameters to the array type, so a float net runs with \
+                beta2 = 0.999f = 0.99900001287 and computes 1 - beta2 = 9.99987e-4, 1.3e-5 relative off 1e-3. \
+                Where v is not bias-corrected (Nadam) every update is then ~6.4e-6 relative larger than with the \
+                exact beta2 (Adam's bias correction cancels it). The float cells give the reference the same \
+                float-valued hyperparameters; the last column is DL4J after one update against the reference with \
+                the exact ones (max over the float cells).
+
+                """ + t.toMarkdown() + '\n';
+    }
+
+    private String solverSection() {
+        SolverCheck check = new SolverCheck(spec.integer("solver_params"), spec.integer("solver_examples"),
+                spec.real("solver_condition"), spec.integer("solver_max_iterations"), spec.real("solver_target"),
+                spec.longValue("split_seed"));
+        SolverCheck.Outcome o = check.run();
+        int k = check.maxIterations();
+        StringBuilder sb = new StringBuilder("### Solvers: DL4J's line-search solvers against the reference's\n\n");
+        sb.append(String.format(Locale.ROOT, """
+                Least squares f(w) = (1/m) ||Xw - y||^2 with n = %d parameters, m = %d examples, Hessian (2/m) X'X \
+                with eigenvalues geometric from 1/%s to 1 (condition number %s), y = X w* (f* = 0), start w = 0, \
+                full batch, DOUBLE. DL4J: one-layer identity network without bias, MSE, updater Sgd(1.0) (the \
+                search direction is the mean gradient), DL4J's other defaults; one fit() per iteration. Reference: \
+                the same function as a Quadratic (DL4J's initial loss matches it to %s relative). Iterations \
+                until (f - f*) / (f0 - f*) <= %s, or "not reached in %d"; relative loss after 1, 10, 100 \
+                iterations and at the end.
+
+                """, check.n(), check.m(), Table.readable(check.kappa()), Table.readable(check.kappa()),
+                Table.readable(o.dl4jVersusQuadratic()), Table.readable(check.target()), k));
+        Table t = new Table("dl4j_solver", "dl4j_iterations", "dl4j_rel_loss_1", "dl4j_rel_loss_10",
+                "dl4j_rel_loss_100", "dl4j_rel_loss_end", "dl4j_status", "reference_solver", "reference_iterations",
+                "reference_rel_loss_end", "reference_status");
+        for (SolverCheck.Row r : o.rows()) {
+            t.add(r.dl4jName(), iterations(r.dl4j(), k), r.dl4j().relativeLossAt(1), r.dl4j().relativeLossAt(10),
+                    r.dl4j().relativeLossAt(100), r.dl4j().finalRelativeLoss(), r.dl4j().status(), r.referenceName(),
+                    iterations(r.reference(), k), r.reference().finalRelativeLoss(), r.reference().status());
+        }
+        sb.append(t.toMarkdown()).append('\n');
+        SolverCheck.Run refCg = o.rows().get(1).reference();
+        SolverCheck.Run lbfgs = o.rows().get(2).dl4j();
+        sb.append(String.format(Locale.ROOT, """
+                - Reference CG (exact line search on the quadratic) needs %s iterations for n = %d: %s.
+                - DL4J's CONJUGATE_GRADIENT against DL4J's LINE_GRADIENT_DESCENT, parameters after every \
+                iteration: max |difference| = %s%s
+                - DL4J's LBFGS last changed its parameters at iteration %d of %d%s
+                """, refCg.iterationsToTarget() == null ? "more than " + k : refCg.iterationsToTarget(), check.n(),
+                refCg.iterationsToTarget() != null && refCg.iterationsToTarget() <= check.n()
+                        ? "within n, as theory says" : "MORE than n (theory: at most n in exact arithmetic)",
+                Table.readable(o.cgVersusLineGd()), o.cgVersusLineGd() == 0
+                        ? ": DL4J's CG takes exactly the steps of its line-search gradient descent. Its Polak-Ribiere "
+                        + "beta = (g - g_last).g / g_last.g_last is 0 at every iteration: g_last is the same buffer "
+                        + "as g (../shared/FINDINGS.md), so CG degenerates to steepest descent."
+                        : " (DL4J's CG differs from its line GD).",
+                o.lbfgsLastChange(), lbfgs.relativeLoss().length - 1,
+                lbfgs.iterationsToTarget() == null
+                        ? ": it stalls and never reaches the target. Its source computes the curvature "
+                        + "sy = dot(previousParameters, previousGradient), x.g where s.y belongs (and keeps m = 4 "
+                        + "pairs); FINDINGS: y stays 0. Upstream: deeplearning4j #760."
+                        : "."));
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private static String iterations(SolverCheck.Run run, int k) {
+        return run.iterationsToTarget() == null ? "not reached in " + k : String.valueOf(run.iterationsToTarget());
+    }
+
+    /** DL4J updaters the grid leaves out, and why, as measured. */
+    private static String outsideTheGrid() {
+        return "### DL4J updaters outside the grid\n\n- AdaBelief: " + Dl4jDefects.adaBeliefFit()
+                + " (measured in this run: one fit() of a 4-3 softmax net).\n";
+    }
+}

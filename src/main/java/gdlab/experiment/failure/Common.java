@@ -1,0 +1,82 @@
+package gdlab.experiment.failure;
+
+import gdlab.dl4j.Networks;
+import gdlab.reference.Activation;
+import gdlab.spec.Param;
+
+import java.util.List;
+
+/** Spec keys and small conversions several parts share. */
+final class Common {
+    private Common() {
+    }
+
+    static final Param DTYPE = Param.choice("dtype", Networks.DTYPES, false,
+            "ND4J data type of the DL4J networks that are crosschecked with the reference (double: exact comparison)");
+
+    static final Param DATA = Param.choice("data", gdlab.data.Datasets.SHIPPED, false,
+            "vanishing / step size: the data set of the digits MLPs");
+    static final Param TEST_FRACTION = Param.realIn("test_fraction", 0.0, 0.9, false,
+            "vanishing / step size: share of examples held out");
+    static final Param SPLIT_SEED = Param.integer("split_seed", 0, Integer.MAX_VALUE, false,
+            "vanishing / step size: seed of the train/test split");
+    static final Param MAX_EXAMPLES = Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
+            "vanishing / step size: use only this many examples (0 = all)");
+
+    static gdlab.data.Split split(gdlab.spec.Spec spec) {
+        return gdlab.data.Split.of(gdlab.data.Datasets.load(spec.string("data")), spec.real("test_fraction"),
+                spec.longValue("split_seed"), spec.integer("max_examples"));
+    }
+
+    static final List<String> MODES = List.of("batch", "stochastic", "mini-batch");
+
+    /** The reference activation for a gdlab activation name. */
+    static Activation activation(String name) {
+        return switch (name) {
+            case "relu" -> Activation.RELU;
+            case "leakyrelu" -> Activation.LEAKY_RELU;
+            case "tanh" -> Activation.TANH;
+            case "sigmoid" -> Activation.SIGMOID;
+            case "identity" -> Activation.IDENTITY;
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
+        };
+    }
+
+    /** Two values agree when both are NaN or they differ by at most tol relative to max(1, |b|). */
+    static boolean agree(double a, double b, double tol) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Double.isNaN(a) && Double.isNaN(b);
+        }
+        return Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+    }
+
+    /** Two orbits that stay this close are the same orbit (rounding level for O(1) coordinates). */
+    static final double ORBIT_TOL = 1e-9;
+    /** Orbits equal to {@link #ORBIT_TOL} for at least this many steps before they part started out identical. */
+    static final int CHAOS_MIN_STEPS = 10;
+
+    /** The first step at which two orbits are farther apart than {@link #ORBIT_TOL}, or -1 if they never are. */
+    static int splitStep(List<double[]> a, List<double[]> b) {
+        int n = Math.min(a.size(), b.size());
+        for (int k = 0; k < n; k++) {
+            double[] p = a.get(k);
+            double[] q = b.get(k);
+            double d = 0;
+            for (int i = 0; i < p.length; i++) {
+                d += (p[i] - q[i]) * (p[i] - q[i]);
+            }
+            if (!(Math.sqrt(d) <= ORBIT_TOL)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    static double norm(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+}

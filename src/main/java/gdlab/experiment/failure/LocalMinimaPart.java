@@ -1,0 +1,481 @@
+package gdlab.experiment.failure;
+
+import gdlab.dl4j.Optimizers;
+import gdlab.dl4j.SameDiffDescent;
+import gdlab.experiment.failure.Minima.Minimum;
+import gdlab.reference.GradientDescent;
+import gdlab.reference.HeavyBall;
+import gdlab.reference.Nesterov;
+import gdlab.reference.Status;
+import gdlab.reference.StopRule;
+import gdlab.reference.TestFunction;
+import gdlab.reference.Theory;
+import gdlab.reference.Trajectory;
+import gdlab.reference.Updaters;
+import gdlab.report.Figure;
+import gdlab.report.Table;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.sweep.Cell;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Part 1, local minima: gradient descent from a jittered grid of starts on functions with several minima, per
+ * optimizer and learning rate; where each start ends (which minimum, a stationary point, still moving, diverged).
+ * The whole grid runs in the reference (plain Java); a subset of starts, stratified over the endpoints the reference
+ * found, runs in DL4J (SameDiff autodiff + DL4J's updater) for exactly as many steps, and the endpoints are compared.
+ */
+final class LocalMinimaPart implements Part {
+    static final String NAME = "local-minima";
+    /** DL4J and reference endpoints closer than this (and equally classified) agree. */
+    static final double AGREE_TOL = 1e-6;
+
+    static final List<String> METRICS = List.of("starts", "share_global", "share_local", "share_stationary",
+            "share_not_converged", "share_diverged", "share_sum", "endpoint_counts", "f_star",
+            "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic",
+            "dl4j_steps", "dl4j_ms");
+    /** {@code diff}: distance of a DL4J end point from the reference's (rounding-level numbers stay out of cells.csv,
+     * whose columns are compared between machines). */
+    static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
+            "status", "diff");
+
+    private final Map<String, List<Minimum>> catalogue = new LinkedHashMap<>();
+    private int grid;
+    private int maxSteps;
+    private double gradTol;
+    private double endpointTol;
+    private int dl4jStarts;
+    private int dl4jMaxSteps;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String title() {
+        return "1. Local minima: where does gradient descent end?";
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(
+                Param.choice("functions", Minima.FUNCTIONS, true, "local minima: the test functions"),
+                Param.choice("optimizer", Optimizers.UPDATERS, true, "local minima: the optimizers"),
+                Param.real("lr", 0, true, "local minima: the learning rates (each optimizer runs each)"),
+                Param.integer("grid", 1, 200, false, "local minima: grid x grid starts over the function's box"),
+                Param.integer("grid_seed", 0, Integer.MAX_VALUE, false, "local minima: seed of the start jitter"),
+                Param.integer("max_steps", 1, 10_000_000, false, "local minima: step budget per start"),
+                Param.real("grad_tol", 0, false, "local minima: a run stops when its gradient norm is at most this"),
+                Param.real("endpoint_tol", 0, false,
+                        "local minima: an end point this close to a minimizer counts as at that minimum"),
+                Param.integer("dl4j_starts", 0, 1_000_000, false,
+                        "local minima: starts per (function, optimizer, lr) also run in DL4J"),
+                Param.integer("dl4j_max_steps", 1, 10_000_000, false,
+                        "local minima: a DL4J run takes at most this many steps and is compared with the reference "
+                                + "at the same step"));
+    }
+
+    @Override
+    public List<String> metricColumns() {
+        return METRICS;
+    }
+
+    @Override
+    public List<String> curveColumns() {
+        return CURVE;
+    }
+
+    @Override
+    public List<Map<String, String>> prepare(Spec spec) {
+        grid = spec.integer("grid");
+        maxSteps = spec.integer("max_steps");
+        gradTol = spec.real("grad_tol");
+        endpointTol = spec.real("endpoint_tol");
+        dl4jStarts = spec.integer("dl4j_starts");
+        dl4jMaxSteps = spec.integer("dl4j_max_steps");
+        List<Map<String, String>> cells = new ArrayList<>();
+        for (String f : spec.list("functions")) {
+            catalogue.put(f, Minima.of(f));
+            for (String opt : spec.list("optimizer")) {
+                for (String lr : spec.list("lr")) {
+                    cells.add(Part.coords(NAME, f, opt, lr, "-", "grid=" + grid + "x" + grid,
+                            spec.string("grid_seed")));
+                }
+            }
+        }
+        return cells;
+    }
+
+    /** The end of one run, in whichever engine, and (for compared runs) the points it visited. */
+    record End(double[] x, double value, int steps, String label, boolean converged, List<double[]> path) {
+    }
+
+    @Override
+    public Outcome run(Cell cell) {
+        String fn = cell.get("case");
+        String opt = cell.get("optimizer");
+        double lr = cell.real("lr");
+        TestFunction f = Minima.function(fn);
+        List<Minimum> minima = catalogue.get(fn);
+        List<double[]> starts = Minima.gridStarts(Minima.box(fn), grid, cell.longValue("seed"));
+        End[] ends = new End[starts.size()];
+        Curve curve = new Curve();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        minima.forEach(m -> counts.put(m.label(), 0));
+        for (String other : List.of(Minima.STATIONARY, Minima.NOT_CONVERGED, Minima.DIVERGED)) {
+            counts.put(other, 0);
+        }
+        for (int i = 0; i < starts.size(); i++) {
+            Trajectory t = GradientDescent.run(f, Updaters.create(opt, lr), starts.get(i), maxSteps,
+                    StopRule.gradientNormBelow(gradTol));
+            String label = Minima.classify(minima, f, t, endpointTol, gradTol);
+            ends[i] = new End(t.x(), t.finalValue(), t.iterations(), label, t.status() == Status.CONVERGED, null);
+            counts.merge(label, 1, Integer::sum);
+            curve.add("engine", "reference", "series", "endpoint", "step", t.iterations(), "value", t.finalValue(),
+                    "x0", starts.get(i)[0], "y0", starts.get(i)[1], "x", t.x()[0], "y", t.x()[1], "label", label,
+                    "status", t.status().label());
+        }
+        int n = starts.size();
+        double global = 0;
+        double local = 0;
+        for (Minimum m : minima) {
+            if (m.global()) {
+                global += counts.get(m.label());
+            } else {
+                local += counts.get(m.label());
+            }
+        }
+        double globalValueSum = 0;
+        int globalRuns = 0;
+        double gapMax = 0;
+        for (End e : ends) {
+            Minimum m = Minima.byLabel(minima, e.label());
+            if (m != null) {
+                gapMax = Math.max(gapMax, Math.abs(e.value() - m.value()));
+                if (m.global()) {
+                    globalValueSum += e.value();
+                    globalRuns++;
+                }
+            }
+        }
+
+        // DL4J on a subset: every endpoint class the reference found is represented, in turn
+        long t0 = System.nanoTime();
+        int agree = 0;
+        int chaotic = 0;
+        long dl4jSteps = 0;
+        List<Integer> subset = stratified(ends, dl4jStarts);
+        for (int i : subset) {
+            int compareAt = Math.min(ends[i].steps(), dl4jMaxSteps);
+            // the reference replayed to the same step, keeping its path
+            End ref = referenceRun(f, opt, lr, starts.get(i), compareAt, minima);
+            End dl4j = dl4jRun(fn, opt, lr, starts.get(i), compareAt, minima);
+            dl4jSteps += compareAt;
+            boolean bothDiverged = ref.label().equals(Minima.DIVERGED) && dl4j.label().equals(Minima.DIVERGED);
+            double diff = bothDiverged ? 0 : Minima.distance(ref.x(), dl4j.x());
+            int split = Common.splitStep(ref.path(), dl4j.path());
+            if (ref.label().equals(dl4j.label()) && (bothDiverged || diff <= AGREE_TOL)) {
+                agree++;
+            } else if (split >= Common.CHAOS_MIN_STEPS) {
+                // identical orbits for many steps that then part: rounding amplified by unstable dynamics
+                chaotic++;
+            }
+            curve.add("engine", "dl4j", "series", "endpoint", "step", compareAt, "value", dl4j.value(),
+                    "x0", starts.get(i)[0], "y0", starts.get(i)[1], "x", dl4j.x()[0], "y", dl4j.x()[1],
+                    "label", dl4j.label(), "status", dl4j.converged() ? "converged" : "-", "diff", diff);
+        }
+        double dl4jMs = (System.nanoTime() - t0) / 1e6;
+        StringBuilder endpointCounts = new StringBuilder();
+        counts.forEach((k, v) -> endpointCounts.append(endpointCounts.length() == 0 ? "" : "; ").append(k)
+                .append('=').append(v));
+        int[] steps = Arrays.stream(ends).mapToInt(End::steps).sorted().toArray();
+        Values v = new Values()
+                .put("starts", n)
+                .put("share_global", global / n)
+                .put("share_local", local / n)
+                .put("share_stationary", counts.get(Minima.STATIONARY) / (double) n)
+                .put("share_not_converged", counts.get(Minima.NOT_CONVERGED) / (double) n)
+                .put("share_diverged", counts.get(Minima.DIVERGED) / (double) n)
+                .put("share_sum", global / n + local / n + counts.get(Minima.STATIONARY) / (double) n
+                        + counts.get(Minima.NOT_CONVERGED) / (double) n + counts.get(Minima.DIVERGED) / (double) n)
+                .put("endpoint_counts", endpointCounts.toString())
+                .put("f_star", f.minimumValue())
+                .put("final_value_global_mean", globalRuns == 0 ? null : globalValueSum / globalRuns)
+                .put("gap_max", gapMax)
+                .put("steps_median", (double) steps[steps.length / 2])
+                .put("dl4j_runs", subset.size())
+                .put("dl4j_agree", agree)
+                .put("dl4j_chaotic", chaotic)
+                .put("dl4j_steps", dl4jSteps)
+                .put("dl4j_ms", dl4jMs);
+        return Outcome.ok(v.map(), curve.rows());
+    }
+
+    /** Up to {@code k} start indices, taking the next unused start of each endpoint class in turn. */
+    static List<Integer> stratified(End[] ends, int k) {
+        Map<String, List<Integer>> byLabel = new LinkedHashMap<>();
+        for (int i = 0; i < ends.length; i++) {
+            byLabel.computeIfAbsent(ends[i].label(), x -> new ArrayList<>()).add(i);
+        }
+        List<Integer> picked = new ArrayList<>();
+        for (int round = 0; picked.size() < k; round++) {
+            boolean any = false;
+            for (List<Integer> members : byLabel.values()) {
+                if (round < members.size() && picked.size() < k) {
+                    picked.add(members.get(round));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        picked.sort(Integer::compare);
+        return picked;
+    }
+
+    /** The reference cut at {@code steps} steps (or earlier if its stop rule holds or it diverges). */
+    End referenceRun(TestFunction f, String opt, double lr, double[] start, int steps, List<Minimum> minima) {
+        Trajectory t = GradientDescent.run(f, Updaters.create(opt, lr), start, steps,
+                StopRule.gradientNormBelow(gradTol));
+        return new End(t.x(), t.finalValue(), t.iterations(), Minima.classify(minima, f, t, endpointTol, gradTol),
+                t.status() == Status.CONVERGED, t.points());
+    }
+
+    /** DL4J: exactly {@code steps} updater steps from {@code start} (fewer only if the point stops being finite). */
+    End dl4jRun(String fn, String opt, double lr, double[] start, int steps, List<Minimum> minima) {
+        SameDiffDescent d = SameDiffDescent.function(fn, start[0], start[1], Optimizers.updater(opt, lr));
+        double f0 = d.value();
+        boolean diverged = false;
+        List<double[]> path = new ArrayList<>();
+        path.add(d.point());
+        for (int s = 0; s < steps; s++) {
+            d.step();
+            double[] p = d.point();
+            path.add(p);
+            if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) {
+                diverged = true;
+                break;
+            }
+        }
+        double[] end = d.point();
+        double value = diverged ? Double.NaN : d.value();
+        diverged |= !Double.isFinite(value)
+                || Math.abs(value - f0) > GradientDescent.BLOW_UP * Math.max(1, Math.abs(f0));
+        double gradNorm = diverged ? Double.NaN : Minima.norm(d.gradient());
+        String label = Minima.classify(minima, end, diverged, gradNorm, endpointTol, gradTol);
+        return new End(end, value, steps, label, gradNorm <= gradTol, path);
+    }
+
+    /**
+     * The largest learning rate at which {@code optimizer} can converge to a minimum whose Hessian's largest
+     * eigenvalue is {@code lambdaMax} (linear stability), or NaN where no closed form is used.
+     */
+    static double criticalLr(String optimizer, double lambdaMax) {
+        return switch (optimizer) {
+            case "sgd" -> Theory.criticalLearningRate(lambdaMax);
+            // heavy ball v = mu v + g, x -= lr v: stable iff lr lambda < 2 (1 + mu)
+            case "momentum" -> 2 * (1 + HeavyBall.DEFAULT_MOMENTUM) / lambdaMax;
+            case "nesterov" -> Theory.nesterovCriticalLearningRate(lambdaMax, Nesterov.DEFAULT_MOMENTUM);
+            default -> Double.NaN;
+        };
+    }
+
+    @Override
+    public Section summarize(List<Row> rows) {
+        Table csv = new Table("case", "optimizer", "lr", "starts", "share_global", "share_local",
+                "share_stationary", "share_not_converged", "share_diverged", "share_sum", "f_star",
+                "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic");
+        Table md = new Table("function", "optimizer", "lr", "starts", "at_global", "at_local", "stationary",
+                "not_converged", "diverged", "sum", "f_star", "final_f_at_global", "max_gap_to_minimum",
+                "median_steps", "dl4j_agrees", "dl4j_max_diff");
+        boolean failed = false;
+        int theoryCases = 0;
+        int theoryViolations = 0;
+        List<String> violations = new ArrayList<>();
+        for (Row r : rows) {
+            csv.add(r.coord("case"), r.coord("optimizer"), Double.parseDouble(r.coord("lr")), r.get("starts"),
+                    r.get("share_global"), r.get("share_local"), r.get("share_stationary"),
+                    r.get("share_not_converged"), r.get("share_diverged"), r.get("share_sum"), r.get("f_star"),
+                    r.get("final_value_global_mean"), r.get("gap_max"), r.get("steps_median"), r.get("dl4j_runs"),
+                    r.get("dl4j_agree"), r.get("dl4j_chaotic"));
+            md.add(r.coord("case"), r.coord("optimizer"), r.coord("lr"), r.get("starts"), r.get("share_global"),
+                    r.get("share_local"), r.get("share_stationary"), r.get("share_not_converged"),
+                    r.get("share_diverged"), r.get("share_sum"), r.get("f_star"),
+                    r.get("final_value_global_mean") == null ? "-" : r.get("final_value_global_mean"),
+                    r.get("gap_max"), r.get("steps_median"),
+                    (long) r.num("dl4j_agree") + "/" + (long) r.num("dl4j_runs")
+                            + (r.num("dl4j_chaotic") > 0 ? " (+" + (long) r.num("dl4j_chaotic") + " chaotic)" : ""),
+                    maxDiff(r));
+            if (r.num("dl4j_agree") + r.num("dl4j_chaotic") != r.num("dl4j_runs")) {
+                failed = true;
+            }
+            // linear stability: no run may converge to a minimum whose critical step size is below its lr
+            List<Minimum> minima = catalogue.get(r.coord("case"));
+            double lr = Double.parseDouble(r.coord("lr"));
+            for (Minimum m : minima) {
+                double crit = criticalLr(r.coord("optimizer"), m.lambdaMax());
+                if (Double.isNaN(crit) || lr <= crit) {
+                    continue;
+                }
+                theoryCases++;
+                long converged = r.curve().stream().filter(c -> "reference".equals(c.get("engine"))
+                        && m.label().equals(c.get("label")) && "converged".equals(c.get("status"))).count();
+                if (converged > 0) {
+                    theoryViolations++;
+                    violations.add(r.coord("case") + " " + r.coord("optimizer") + " lr=" + r.coord("lr") + " at "
+                            + m.label() + ": " + converged + " runs");
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Gradient descent from a jittered %dx%d grid of starts over each "
+                + "function's box; a run stops when its gradient norm is at most %s or after %d steps. An end point "
+                + "within %s of a minimizer counts as at that minimum; `stationary` = stopped elsewhere (a saddle "
+                + "or maximum); `not_converged` = still moving at the budget; `diverged` = non-finite or blown up. "
+                + "Shares are of all starts and sum to 1. `dl4j_agrees`: of a subset of starts (every endpoint "
+                + "class in turn), how many DL4J runs (SameDiff gradient + DL4J updater) are in the same class "
+                + "within %s of the reference after the same number of steps: the reference's own step count, "
+                + "or %d for runs longer than that (then both points are classified at that step). `chaotic`: "
+                + "runs whose two orbits stayed within 1e-9 for at least 10 steps and then parted (rounding "
+                + "differences amplified by unstable dynamics), counted apart from agreement and disagreement.%n%n",
+                grid, grid, Table.readable(gradTol), maxSteps, Table.readable(endpointTol),
+                Table.readable(AGREE_TOL), dl4jMaxSteps));
+        text.append(md.toMarkdown()).append('\n');
+        text.append(perMinimum(rows));
+        text.append(String.format(Locale.ROOT, "Theory check (linear stability: GD converges to a minimum only if "
+                + "lr < 2/lambda_max there; heavy ball lr < 2(1+mu)/lambda_max; DL4J's Nesterov lr < "
+                + "(2+2mu)/((1+2mu) lambda_max)): %d (minimum, optimizer, lr) combinations have lr above the bound; "
+                + "runs that still converged to such a minimum: %s.%n%n", theoryCases,
+                theoryViolations == 0 ? "none" : String.join(", ", violations)));
+        text.append(findings(rows));
+        return new Section(text.toString(), csv, figures(rows), failed || theoryViolations > 0);
+    }
+
+    /** Per function: each minimum's share under every (optimizer, lr), beside its curvature and critical lrs. */
+    private String perMinimum(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        Map<String, List<Row>> byFunction = new LinkedHashMap<>();
+        rows.forEach(r -> byFunction.computeIfAbsent(r.coord("case"), k -> new ArrayList<>()).add(r));
+        for (Map.Entry<String, List<Row>> e : byFunction.entrySet()) {
+            List<String> columns = new ArrayList<>(List.of("endpoint", "f", "global", "lambda_max",
+                    "lr_crit_sgd", "lr_crit_momentum"));
+            for (Row r : e.getValue()) {
+                columns.add(r.coord("optimizer") + " " + r.coord("lr"));
+            }
+            Table t = new Table(columns);
+            List<Minimum> minima = catalogue.get(e.getKey());
+            List<String> labels = new ArrayList<>();
+            minima.forEach(m -> labels.add(m.label()));
+            labels.addAll(List.of(Minima.STATIONARY, Minima.NOT_CONVERGED, Minima.DIVERGED));
+            for (String label : labels) {
+                Minimum m = Minima.byLabel(minima, label);
+                List<Object> row = new ArrayList<>();
+                row.add(label);
+                row.add(m == null ? "-" : m.value());
+                row.add(m == null ? "-" : m.global() ? "yes" : "no");
+                row.add(m == null ? "-" : m.lambdaMax());
+                row.add(m == null ? "-" : criticalLr("sgd", m.lambdaMax()));
+                row.add(m == null ? "-" : criticalLr("momentum", m.lambdaMax()));
+                for (Row r : e.getValue()) {
+                    row.add(counts(r).getOrDefault(label, 0) / r.num("starts"));
+                }
+                t.add(row);
+            }
+            sb.append("Share of starts ending at each point, ").append(e.getKey()).append(":\n\n")
+                    .append(t.toMarkdown()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Largest distance between a DL4J end point and the reference's in this cell ("-" without DL4J runs). */
+    static Object maxDiff(Row r) {
+        double[] diffs = r.curve().stream().filter(c -> "dl4j".equals(c.get("engine")) && c.get("diff") != null)
+                .mapToDouble(c -> ((Number) c.get("diff")).doubleValue()).toArray();
+        if (diffs.length == 0) {
+            return "-";
+        }
+        double max = 0;
+        for (double d : diffs) {
+            max = Double.isNaN(d) || Double.isNaN(max) ? Double.NaN : Math.max(max, d);
+        }
+        return max;
+    }
+
+    static Map<String, Integer> counts(Row r) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String part : r.str("endpoint_counts").split("; ")) {
+            int eq = part.lastIndexOf('=');
+            if (eq > 0) {
+                counts.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)));
+            }
+        }
+        return counts;
+    }
+
+    private String findings(List<Row> rows) {
+        List<String> lines = new ArrayList<>();
+        Map<String, List<Row>> byFunction = new LinkedHashMap<>();
+        rows.forEach(r -> byFunction.computeIfAbsent(r.coord("case"), k -> new ArrayList<>()).add(r));
+        for (Map.Entry<String, List<Row>> e : byFunction.entrySet()) {
+            List<Minimum> minima = catalogue.get(e.getKey());
+            long globals = minima.stream().filter(Minimum::global).count();
+            double lo = e.getValue().stream().filter(r -> r.num("share_diverged") < 1)
+                    .mapToDouble(r -> r.num("share_global")).min().orElse(Double.NaN);
+            double hi = e.getValue().stream().mapToDouble(r -> r.num("share_global")).max().orElse(Double.NaN);
+            long reachedMinima = minima.stream().filter(m -> e.getValue().stream()
+                    .anyMatch(r -> counts(r).getOrDefault(m.label(), 0) > 0)).count();
+            lines.add(String.format(Locale.ROOT, "- %s: %d minima (%d global); runs ended at %d of them; the share "
+                            + "of starts ending at a global minimum ranged %s..%s over the (optimizer, lr) settings "
+                            + "that did not all diverge.", e.getKey(), minima.size(), globals, reachedMinima,
+                    Table.readable(lo), Table.readable(hi)));
+        }
+        long agree = rows.stream().mapToLong(r -> (long) r.num("dl4j_agree")).sum();
+        long chaotic = rows.stream().mapToLong(r -> (long) r.num("dl4j_chaotic")).sum();
+        long runs = rows.stream().mapToLong(r -> (long) r.num("dl4j_runs")).sum();
+        lines.add(String.format(Locale.ROOT, "- DL4J subset: %d of %d runs end where the reference ends%s%s.", agree,
+                runs, chaotic == 0 ? "" : ", " + chaotic + " follow it exactly and then part on a chaotic orbit",
+                agree + chaotic == runs ? "" : " (**DISAGREEMENT**: see dl4j_max_diff)"));
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** For each function, the basins of the setting with the most converged starts: start points by end point. */
+    private List<Figure> figures(List<Row> rows) {
+        Map<String, Row> best = new LinkedHashMap<>();
+        for (Row r : rows) {
+            double settled = 1 - r.num("share_not_converged") - r.num("share_diverged");
+            Row b = best.get(r.coord("case"));
+            if (b == null || settled > 1 - b.num("share_not_converged") - b.num("share_diverged")) {
+                best.put(r.coord("case"), r);
+            }
+        }
+        List<Figure> figures = new ArrayList<>();
+        for (Row r : best.values()) {
+            Map<String, List<double[]>> byLabel = new LinkedHashMap<>();
+            for (Map<String, Object> c : r.curve()) {
+                if ("reference".equals(c.get("engine"))) {
+                    byLabel.computeIfAbsent((String) c.get("label"), k -> new ArrayList<>())
+                            .add(new double[] {((Number) c.get("x0")).doubleValue(),
+                                ((Number) c.get("y0")).doubleValue()});
+                }
+            }
+            List<Figure.Series> series = new ArrayList<>();
+            byLabel.forEach((label, pts) -> series.add(Figure.Series.points("from here to " + label,
+                    pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray())));
+            List<Minimum> minima = catalogue.get(r.coord("case"));
+            series.add(Figure.Series.points("minima", minima.stream().mapToDouble(m -> m.x()[0]).toArray(),
+                    minima.stream().mapToDouble(m -> m.x()[1]).toArray()));
+            figures.add(new Figure.Lines("basins-" + r.coord("case"), String.format(Locale.ROOT,
+                    "Where each start ends: %s, %s lr=%s", r.coord("case"), r.coord("optimizer"), r.coord("lr")),
+                    "x0", "y0", false, false, series));
+        }
+        return figures;
+    }
+}

@@ -1,0 +1,398 @@
+package gdlab.experiment.failure;
+
+import gdlab.data.Dataset;
+import gdlab.data.Split;
+import gdlab.dl4j.Networks;
+import gdlab.dl4j.Optimizers;
+import gdlab.dl4j.SameDiffDescent;
+import gdlab.dl4j.Tensors;
+import gdlab.dl4j.Trainer;
+import gdlab.reference.GradientDescent;
+import gdlab.reference.Loss;
+import gdlab.reference.Mlp;
+import gdlab.reference.Ordering;
+import gdlab.reference.ReferenceTrainer;
+import gdlab.reference.Status;
+import gdlab.reference.StopRule;
+import gdlab.reference.TestFunction;
+import gdlab.reference.Theory;
+import gdlab.reference.Trajectory;
+import gdlab.reference.Updaters;
+import gdlab.report.Figure;
+import gdlab.report.Table;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Part 5, a bad step size: plain GD with too large a learning rate on (a) Rosenbrock from (-1.2, 1), in DL4J
+ * (SameDiff) and the reference, beside linear-stability theory at the minimum (GD can converge to (1, 1) only if
+ * lr &lt; 2 / lambda_max of the Hessian there); (b) the digits MLP trained full-batch (one update per epoch, so the
+ * epoch is the step) in DL4J, in double and float, replayed in the reference (double only). A run that blows up is a
+ * row with status {@code diverged} and the step it happened at, never an exception.
+ */
+final class StepSizePart implements Part {
+    static final String NAME = "step-size";
+    static final String ROSENBROCK = "rosenbrock";
+    static final double[] START = {-1.2, 1};
+    /** f at most this counts as converged on Rosenbrock (minimum 0). */
+    static final double CONVERGED_F = 1e-10;
+    static final double AGREE_TOL = 1e-6;
+
+    static final List<String> METRICS = List.of("outcome", "diverged_step", "nonfinite_step", "ref_outcome",
+            "ref_diverged_step", "ref_nonfinite_step", "initial_value", "final_value", "ref_final_value", "lr_bound",
+            "engines_agree", "agreement", "orbit_split_step", "run_ms");
+    static final List<String> CURVE = List.of("engine", "series", "step", "value");
+
+    private int rosenbrockSteps;
+    private int mlpSteps;
+    private int hidden;
+    private double blowup;
+    private Split split;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String title() {
+        return "5. A bad step size: divergence as a status";
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(
+                Param.real("rosenbrock_lr", 0, true, "step size: GD learning rates on Rosenbrock"),
+                Param.integer("rosenbrock_steps", 1, 10_000_000, false, "step size: step budget on Rosenbrock"),
+                Param.real("mlp_lr", 0, true, "step size: full-batch GD learning rates of the digits MLP"),
+                Param.integer("mlp_steps", 1, 1_000_000, false, "step size: full-batch steps of the digits MLP"),
+                Param.integer("mlp_hidden", 1, 4096, false, "step size: hidden units of the digits MLP"),
+                Param.choice("mlp_activation", Networks.ACTIVATIONS, true, "step size: hidden activation"),
+                Param.choice("mlp_dtype", Networks.DTYPES, true, "step size: ND4J data type of the MLP"),
+                Param.real("blowup_factor", 1, false,
+                        "step size: an MLP whose training loss exceeds this times its initial loss has diverged"),
+                Common.DATA, Common.TEST_FRACTION, Common.SPLIT_SEED, Common.MAX_EXAMPLES);
+    }
+
+    @Override
+    public List<String> metricColumns() {
+        return METRICS;
+    }
+
+    @Override
+    public List<String> curveColumns() {
+        return CURVE;
+    }
+
+    @Override
+    public List<Map<String, String>> prepare(Spec spec) {
+        rosenbrockSteps = spec.integer("rosenbrock_steps");
+        mlpSteps = spec.integer("mlp_steps");
+        hidden = spec.integer("mlp_hidden");
+        blowup = spec.real("blowup_factor");
+        split = Common.split(spec);
+        List<Map<String, String>> cells = new ArrayList<>();
+        for (String lr : spec.list("rosenbrock_lr")) {
+            cells.add(Part.coords(NAME, ROSENBROCK, "sgd", lr, "-", "start=(-1.2, 1)", "-"));
+        }
+        Dataset train = split.train();
+        for (String act : spec.list("mlp_activation")) {
+            String kase = String.format(Locale.ROOT, "%s %d-%d-%d %s", train.name(), train.numFeatures(), hidden,
+                    train.numClasses(), act);
+            for (String dtype : spec.list("mlp_dtype")) {
+                for (String lr : spec.list("mlp_lr")) {
+                    cells.add(Part.coords(NAME, kase, "sgd", lr, "batch", "dtype=" + dtype, 1));
+                }
+            }
+        }
+        return cells;
+    }
+
+    /** Largest eigenvalue of Rosenbrock's Hessian at its minimum (1, 1): [[802, -400], [-400, 200]]. */
+    static double rosenbrockLambdaMax() {
+        double a = 1200 - 400 + 2;
+        double b = -400;
+        double d = 200;
+        return (a + d) / 2 + Math.hypot((a - d) / 2, b);
+    }
+
+    @Override
+    public Outcome run(Cell cell) {
+        return cell.get("case").equals(ROSENBROCK) ? runRosenbrock(cell) : runMlp(cell);
+    }
+
+    private Outcome runRosenbrock(Cell cell) {
+        long t0 = System.nanoTime();
+        double lr = cell.real("lr");
+        Trajectory ref = GradientDescent.run(TestFunction.ROSENBROCK, Updaters.create("sgd", lr), START,
+                rosenbrockSteps, StopRule.valueBelow(CONVERGED_F));
+        String refOutcome = switch (ref.status()) {
+            case CONVERGED -> "converged";
+            case DIVERGED -> "diverged";
+            default -> "not_converged";
+        };
+
+        SameDiffDescent d = SameDiffDescent.function(ROSENBROCK, START[0], START[1], Optimizers.updater("sgd", lr));
+        double f0 = d.value();
+        double v = f0;
+        String outcome;
+        int step;
+        Curve curve = new Curve();
+        curve.add("engine", "dl4j", "series", "f", "step", 0, "value", f0);
+        List<double[]> path = new ArrayList<>();
+        path.add(d.point());
+        for (int k = 0; ; k++) {
+            if (v <= CONVERGED_F) {
+                outcome = "converged";
+                step = k;
+                break;
+            }
+            if (k == rosenbrockSteps) {
+                outcome = "not_converged";
+                step = k;
+                break;
+            }
+            d.step();
+            v = d.value();
+            double[] p = d.point();
+            path.add(p);
+            curve.add("engine", "dl4j", "series", "f", "step", k + 1, "value", v);
+            if (!Double.isFinite(v) || !Double.isFinite(p[0]) || !Double.isFinite(p[1])
+                    || Math.abs(v - f0) > GradientDescent.BLOW_UP * Math.max(1, Math.abs(f0))) {
+                outcome = "diverged";
+                step = k + 1;
+                break;
+            }
+        }
+        boolean same = outcome.equals(refOutcome) && (outcome.equals("diverged") ? step == ref.iterations()
+                : Common.agree(v, ref.finalValue(), AGREE_TOL) || Math.abs(v - ref.finalValue()) <= 1e-12);
+        int split = Common.splitStep(path, ref.points());
+        // same outcome, identical orbits for many steps, then apart: rounding amplified by unstable dynamics
+        boolean chaotic = !same && outcome.equals(refOutcome) && split >= Common.CHAOS_MIN_STEPS;
+        Values m = new Values().put("outcome", outcome).put("diverged_step", outcome.equals("diverged") ? step : null)
+                .put("ref_outcome", refOutcome)
+                .put("ref_diverged_step", ref.status() == Status.DIVERGED ? ref.iterations() : null)
+                .put("initial_value", f0).put("final_value", v).put("ref_final_value", ref.finalValue())
+                .put("lr_bound", Theory.criticalLearningRate(rosenbrockLambdaMax()))
+                .put("engines_agree", same ? 1 : 0).put("agreement", same ? "yes" : chaotic ? "chaotic" : "no")
+                .put("orbit_split_step", split < 0 ? null : split)
+                .put("run_ms", (System.nanoTime() - t0) / 1e6);
+        boolean diverged = outcome.equals("diverged");
+        return new Outcome(diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
+                diverged ? "f = " + v + " at step " + step : "", m.map(), curve.rows());
+    }
+
+    private Outcome runMlp(Cell cell) {
+        long t0 = System.nanoTime();
+        double lr = cell.real("lr");
+        long seed = cell.longValue("seed");
+        String act = cell.get("case").substring(cell.get("case").lastIndexOf(' ') + 1);
+        DataType dtype = Networks.dtype(cell.get("setting").substring("dtype=".length()));
+        Dataset train = split.train();
+        int n = train.size();
+        int[] sizes = {train.numFeatures(), hidden, train.numClasses()};
+        MultiLayerNetwork net = Networks.classifier(sizes, act, Optimizers.updater("sgd", lr), seed, dtype);
+        double[] p0 = Tensors.toDoubles(net.params());
+        INDArray x = Tensors.matrix(train.features(), dtype);
+        INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
+        double initial = net.score(new DataSet(x, y));
+        // no early stop at the blow-up: training goes on, so a later NaN (or none) is seen too
+        Trainer.Outcome o = Trainer.train(net, x, y, new Trainer.Options(n, mlpSteps, 0, Double.NaN, seed,
+                Trainer.Order.SHUFFLED), null);
+        double[] losses = o.epochs().stream().mapToDouble(Trainer.Epoch::trainLoss).toArray();
+        Integer blowStep = firstAbove(losses, blowup * initial);
+        Integer nonfinite = o.status() == Trainer.Status.DIVERGED && !Double.isFinite(o.finalLoss())
+                ? o.epochs().size() : null;
+        boolean diverged = blowStep != null || o.status() == Trainer.Status.DIVERGED;
+        Integer divergedStep = blowStep != null ? blowStep : diverged ? (Integer) o.epochs().size() : null;
+        String outcome = diverged ? "diverged" : "ok";
+        Curve curve = new Curve();
+        curve.add("engine", "dl4j", "series", "train_loss", "step", 0, "value", initial);
+        for (Trainer.Epoch e : o.epochs()) {
+            curve.add("engine", "dl4j", "series", "train_loss", "step", e.updates(), "value", e.trainLoss());
+        }
+
+        String refOutcome = null;
+        Integer refStep = null;
+        Integer refNonfinite = null;
+        Double refFinal = null;
+        Integer agree = null;
+        String agreement = null;
+        if (dtype == DataType.DOUBLE) {
+            Mlp mlp = new Mlp(sizes, Common.activation(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+            double[][] yRef = train.oneHot();
+            ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", lr), p0, train.features(), yRef,
+                    n, Ordering.shuffled(seed));
+            double refInitial = ref.trainLoss();
+            List<Double> refLosses = new ArrayList<>();
+            double loss = refInitial;
+            for (int k = 1; k <= mlpSteps; k++) {
+                ref.step();
+                loss = ref.trainLoss();
+                refLosses.add(loss);
+                // the Trainer's rule: stop at a non-finite loss or one above BLOW_UP x max(initial, 1)
+                if (!Double.isFinite(loss) || loss > Trainer.BLOW_UP * Math.max(refInitial, 1.0)) {
+                    refNonfinite = Double.isFinite(loss) ? null : k;
+                    break;
+                }
+            }
+            refStep = firstAbove(refLosses.stream().mapToDouble(Double::doubleValue).toArray(), blowup * refInitial);
+            refOutcome = refStep != null || refLosses.size() < mlpSteps ? "diverged" : "ok";
+            if (refStep == null && refLosses.size() < mlpSteps) {
+                refStep = refLosses.size();
+            }
+            refFinal = loss;
+            agree = outcome.equals(refOutcome) && Objects.equals(divergedStep, refStep)
+                    && Objects.equals(nonfinite, refNonfinite)
+                    && (diverged || Common.agree(o.finalLoss(), loss, AGREE_TOL)) ? 1 : 0;
+            agreement = agree == 1 ? "yes" : "no";
+        }
+        Values m = new Values().put("outcome", outcome).put("diverged_step", divergedStep)
+                .put("nonfinite_step", nonfinite).put("ref_outcome", refOutcome).put("ref_diverged_step", refStep)
+                .put("ref_nonfinite_step", refNonfinite).put("initial_value", initial)
+                .put("final_value", o.finalLoss()).put("ref_final_value", refFinal)
+                .put("lr_bound", null).put("engines_agree", agree).put("agreement", agreement)
+                .put("run_ms", (System.nanoTime() - t0) / 1e6);
+        return new Outcome(diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
+                diverged ? describe(outcome, divergedStep, nonfinite) : "", m.map(), curve.rows());
+    }
+
+    /** The first step (1-based) whose loss is non-finite or above {@code limit}, or null. */
+    static Integer firstAbove(double[] losses, double limit) {
+        for (int k = 0; k < losses.length; k++) {
+            if (!Double.isFinite(losses[k]) || losses[k] > limit) {
+                return k + 1;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Section summarize(List<Row> rows) {
+        Table csv = new Table("case", "setting", "lr", "lr_bound", "status", "outcome", "diverged_step",
+                "nonfinite_step", "ref_outcome", "ref_diverged_step", "ref_nonfinite_step", "initial_value",
+                "final_value", "ref_final_value", "engines_agree", "agreement", "orbit_split_step");
+        Table rosen = new Table("lr", "2/lambda_max at (1,1)", "theory", "status", "dl4j", "reference",
+                "final_f_dl4j", "final_f_reference", "agree");
+        Table mlp = new Table("net", "dtype", "lr", "status", "dl4j", "initial_loss", "final_loss_dl4j",
+                "reference", "final_loss_reference", "agree");
+        boolean failed = false;
+        int theoryViolations = 0;
+        for (Row r : rows) {
+            double lr = Double.parseDouble(r.coord("lr"));
+            csv.add(r.coord("case"), r.coord("setting"), lr, r.get("lr_bound"), r.status().toString(),
+                    r.get("outcome"), r.get("diverged_step"), r.get("nonfinite_step"), r.get("ref_outcome"),
+                    r.get("ref_diverged_step"), r.get("ref_nonfinite_step"), r.get("initial_value"),
+                    r.get("final_value"), r.get("ref_final_value"), r.get("engines_agree"), r.get("agreement"),
+                    r.get("orbit_split_step"));
+            String agree = switch (r.str("agreement")) {
+                case "" -> "-";
+                case "yes" -> "yes";
+                case "chaotic" -> "same outcome; orbits equal to 1e-9 until step " + r.str("orbit_split_step")
+                        + ", then apart (chaos)";
+                default -> "**NO**";
+            };
+            if (r.str("agreement").equals("no")) {
+                failed = true;
+            }
+            if (r.coord("case").equals(ROSENBROCK)) {
+                boolean canConverge = lr < r.num("lr_bound");
+                if (!canConverge && "converged".equals(r.get("outcome"))) {
+                    theoryViolations++;
+                }
+                rosen.add(r.coord("lr"), r.get("lr_bound"), canConverge ? "can converge" : "cannot converge to (1,1)",
+                        r.status().toString(), describe(r.str("outcome"), r.get("diverged_step")),
+                        describe(r.str("ref_outcome"), r.get("ref_diverged_step")), r.get("final_value"),
+                        r.get("ref_final_value"), agree);
+            } else {
+                mlp.add(r.coord("case"), r.coord("setting").substring("dtype=".length()), r.coord("lr"),
+                        r.status().toString(), describe(r.str("outcome"), r.get("diverged_step"),
+                                r.get("nonfinite_step")),
+                        r.get("initial_value"), r.get("final_value"),
+                        r.get("ref_outcome") == null ? "-" : describe(r.str("ref_outcome"), r.get("ref_diverged_step"),
+                                r.get("ref_nonfinite_step")),
+                        r.get("ref_final_value") == null ? "-" : r.get("ref_final_value"), agree);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, """
+                Rosenbrock: plain GD (sgd) from (-1.2, 1) for at most %d steps; converged = f <= %s; diverged = f or \
+                x not finite or |f - f0| > %s max(1, |f0|) (the reference's rule, applied to DL4J too), with the \
+                step it happened at. Theory: the Hessian at (1, 1) has lambda_max = %s, so GD can converge there only \
+                if lr < 2/lambda_max = %s. `agree` compares the DL4J run with the reference: the same outcome and \
+                end point, or, on an unstable (chaotic) orbit, the same outcome with the two orbits identical to \
+                1e-9 for at least %d steps before last-bit rounding differences grow apart.
+
+                """, rosenbrockSteps, Table.readable(CONVERGED_F), Table.readable(GradientDescent.BLOW_UP),
+                Table.readable(rosenbrockLambdaMax()), Table.readable(Theory.criticalLearningRate(rosenbrockLambdaMax())),
+                Common.CHAOS_MIN_STEPS));
+        if (!rosen.rows().isEmpty()) {
+            text.append(rosen.toMarkdown()).append('\n');
+        }
+        text.append(String.format(Locale.ROOT, """
+                Digits MLP (Xavier init, seed 1), full-batch GD for %d steps: one update per epoch, so an epoch is a \
+                step. Diverged at the first step whose training loss is above %s x the initial loss, or NaN/infinite \
+                (gdlab's Trainer stops there; its own rule, above %s x max(initial, 1), cannot fire here: DL4J clips \
+                the softmax cross-entropy at -log(1e-10) ~ 23 per example, so an exploding net's loss saturates \
+                instead). Training goes on after the blow-up, so a later NaN shows too. Reference replay from \
+                DL4J's initial parameters, double only.
+
+                """, mlpSteps, Table.readable(blowup), Table.readable(Trainer.BLOW_UP)));
+        if (!mlp.rows().isEmpty()) {
+            text.append(mlp.toMarkdown()).append('\n');
+        }
+        if (theoryViolations > 0) {
+            text.append("**Theory violated**: ").append(theoryViolations)
+                    .append(" Rosenbrock runs converged with lr above 2/lambda_max.\n\n");
+        }
+        long diverged = rows.stream().filter(r -> r.status() == CellResult.Status.DIVERGED).count();
+        text.append(String.format(Locale.ROOT, "- %d of %d runs diverged; each is a row with status `diverged` and "
+                + "its step, none raised an exception.%n", diverged, rows.size()));
+        return new Section(text.toString(), csv, figures(rows), failed || theoryViolations > 0);
+    }
+
+    private static String describe(String outcome, Object step) {
+        return step == null ? outcome : outcome + " at step " + step;
+    }
+
+    private static String describe(String outcome, Object step, Object nonfinite) {
+        return describe(outcome, step) + (nonfinite == null ? "" : ", NaN at step " + nonfinite);
+    }
+
+    private static List<Figure> figures(List<Row> rows) {
+        List<Figure.Series> rosen = new ArrayList<>();
+        List<Figure.Series> mlp = new ArrayList<>();
+        for (Row r : rows) {
+            double[] xs = r.curve().stream().mapToDouble(c -> ((Number) c.get("step")).doubleValue()).toArray();
+            double[] ys = r.curve().stream().mapToDouble(c -> ((Number) c.get("value")).doubleValue()).toArray();
+            if (r.coord("case").equals(ROSENBROCK)) {
+                rosen.add(Figure.Series.line("lr=" + r.coord("lr"), xs, ys));
+            } else {
+                mlp.add(Figure.Series.line(r.coord("setting").substring("dtype=".length()) + " lr=" + r.coord("lr"),
+                        xs, ys));
+            }
+        }
+        List<Figure> figures = new ArrayList<>();
+        if (!rosen.isEmpty()) {
+            figures.add(new Figure.Lines("rosenbrock-step-size", "GD on Rosenbrock: f per step (DL4J)", "step", "f",
+                    false, true, rosen));
+        }
+        if (!mlp.isEmpty()) {
+            figures.add(new Figure.Lines("mlp-step-size", "Digits MLP, full-batch GD: training loss per step (DL4J)",
+                    "step", "training loss", false, true, mlp));
+        }
+        return figures;
+    }
+}

@@ -1,0 +1,225 @@
+package gdlab.experiment;
+
+import gdlab.Main;
+import gdlab.report.Csv;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** failure-modes on its quick setting: what its hypothesis says, measured. */
+class FailureModesTest {
+    @TempDir
+    static Path results;
+    static Path run;
+    static String stdout;
+
+    @BeforeAll
+    static void runQuick() {
+        stdout = runMain(results, Map.of());
+        run = results.resolve("failure-modes/latest");
+    }
+
+    static String runMain(Path dir, Map<String, String> extra) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("experiment", "failure-modes");
+        props.put("quick", "true");
+        props.put("quiet", "true");
+        props.put("results_dir", dir.toString());
+        props.putAll(extra);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Main.run(props, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(text).isZero();
+        return text;
+    }
+
+    static List<Map<String, String>> rows(Path file) throws IOException {
+        List<List<String>> records = Csv.parse(Files.readString(file));
+        List<String> header = records.get(0);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (List<String> r : records.subList(1, records.size())) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                m.put(header.get(i), r.get(i));
+            }
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    static List<Map<String, String>> cells(String part) throws IOException {
+        return rows(run.resolve("cells.csv")).stream().filter(r -> r.get("part").equals(part)).toList();
+    }
+
+    static double num(Map<String, String> row, String column) {
+        return Double.parseDouble(row.get(column));
+    }
+
+    @Test
+    void writesTheRunFolderWithOneSectionPerPart() throws IOException {
+        for (String f : List.of("run.json", "cells.csv", "curves.csv", "summary.csv", "summary.md")) {
+            assertThat(run.resolve(f)).isRegularFile();
+        }
+        assertThat(stdout).contains("## 1. Local minima", "## 2. The seed's claim", "## 3. Saddles and plateaus",
+                "## 4. Vanishing gradients", "## 5. A bad step size");
+        assertThat(rows(run.resolve("cells.csv"))).allSatisfy(r -> assertThat(r.get("status")).isNotEqualTo("failed"));
+        Set<String> parts = rows(run.resolve("summary.csv")).stream().map(r -> r.get("part")).collect(Collectors.toSet());
+        assertThat(parts).containsExactlyInAnyOrder("local-minima", "seed-claim", "saddle-plateau", "vanishing",
+                "step-size");
+    }
+
+    @Test
+    void deepSigmoidNetsFirstLayerGradientIsOrdersOfMagnitudeBelowItsLastWhileRelusIsNot() throws IOException {
+        Map<String, List<Map<String, String>>> byActivation = cells("vanishing").stream()
+                .collect(Collectors.groupingBy(r -> r.get("setting")));
+        assertThat(byActivation).containsKeys("activation=sigmoid", "activation=relu");
+        for (Map<String, String> r : byActivation.get("activation=sigmoid")) {
+            assertThat(num(r, "grad_norm_first_init") * 100).isLessThanOrEqualTo(num(r, "grad_norm_last_init"));
+            assertThat(num(r, "first_over_last_init")).isLessThanOrEqualTo(0.01);
+        }
+        for (Map<String, String> r : byActivation.get("activation=relu")) {
+            assertThat(num(r, "grad_norm_first_init") * 100).isGreaterThan(num(r, "grad_norm_last_init"));
+        }
+        // DL4J's per-layer norms equal the reference Mlp's from the same parameters
+        for (Map<String, String> r : cells("vanishing")) {
+            assertThat(r.get("ref_agree")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void tooLargeAStepSizeIsADivergedRowWithItsStepNotAnException() throws IOException {
+        List<Map<String, String>> rows = cells("step-size");
+        Map<String, String> rosenbrockBig = rows.stream()
+                .filter(r -> r.get("case").equals("rosenbrock") && r.get("lr").equals("0.01")).findFirst().orElseThrow();
+        assertThat(rosenbrockBig.get("status")).isEqualTo("diverged");
+        assertThat(rosenbrockBig.get("diverged_step")).isNotEmpty();
+        assertThat(rosenbrockBig.get("ref_diverged_step")).isEqualTo(rosenbrockBig.get("diverged_step"));
+        Map<String, String> mlpBig = rows.stream()
+                .filter(r -> r.get("case").startsWith("digits") && r.get("lr").equals("1000")).findFirst().orElseThrow();
+        assertThat(mlpBig.get("status")).isEqualTo("diverged");
+        assertThat(Integer.parseInt(mlpBig.get("diverged_step"))).isPositive();
+        // the small step sizes do not diverge
+        assertThat(rows.stream().filter(r -> r.get("lr").equals("0.001") || r.get("lr").equals("1")))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("status")).isEqualTo("ok"));
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("agreement")).isIn("yes", "chaotic", ""));
+        assertThat(stdout).contains("diverged at step");
+    }
+
+    @Test
+    void localMinimaSharesSumToOnePerSettingAndDl4jEndsWhereTheReferenceEnds() throws IOException {
+        List<Map<String, String>> rows = cells("local-minima");
+        Set<String> settings = rows.stream().map(r -> r.get("case") + "|" + r.get("optimizer") + "|" + r.get("lr"))
+                .collect(Collectors.toSet());
+        assertThat(settings).hasSize(rows.size()).hasSize(3);
+        for (Map<String, String> r : rows) {
+            double sum = num(r, "share_global") + num(r, "share_local") + num(r, "share_stationary")
+                    + num(r, "share_not_converged") + num(r, "share_diverged");
+            assertThat(sum).as(r.get("case")).isCloseTo(1.0, within(1e-12));
+            int counted = 0;
+            int minimaReached = 0;
+            for (String part : r.get("endpoint_counts").split("; ")) {
+                int count = Integer.parseInt(part.substring(part.lastIndexOf('=') + 1));
+                counted += count;
+                if (part.startsWith("(") && count > 0) {
+                    minimaReached++;
+                }
+            }
+            assertThat(counted).isEqualTo(Integer.parseInt(r.get("starts")));
+            // where GD ends depends on where it starts: several minima are reached
+            assertThat(minimaReached).as(r.get("case")).isGreaterThanOrEqualTo(4);
+            assertThat(Integer.parseInt(r.get("dl4j_runs"))).isPositive();
+            assertThat(r.get("dl4j_agree")).isEqualTo(r.get("dl4j_runs"));
+        }
+        Map<String, String> camel = rows.stream().filter(r -> r.get("case").equals("six-hump-camel")).findFirst()
+                .orElseThrow();
+        assertThat(num(camel, "share_global")).isBetween(0.05, 0.95);
+        assertThat(num(camel, "share_local")).isPositive();
+    }
+
+    @Test
+    void saddleEscapeFollowsLinearTheoryAndNothingLeavesTheExactSaddleLine() throws IOException {
+        List<Map<String, String>> saddle = cells("saddle-plateau").stream()
+                .filter(r -> r.get("case").startsWith("saddle")).toList();
+        assertThat(saddle).isNotEmpty();
+        for (Map<String, String> r : saddle) {
+            assertThat(r.get("engines_agree")).isEqualTo("1");
+            if (r.get("setting").equals("y0=0")) {
+                assertThat(r.get("escape_step")).as(r.get("optimizer")).isEmpty();
+            }
+        }
+        Map<String, String> sgd = saddle.stream().filter(r -> r.get("optimizer").equals("sgd")
+                && r.get("setting").equals("y0=1e-4")).findFirst().orElseThrow();
+        // y_k = y0 (1 + 2 lr)^k: first k with y_k > 1 at lr 0.05 from 1e-4 is 97
+        assertThat(sgd.get("escape_step")).isEqualTo("97").isEqualTo(sgd.get("theory_steps"));
+        Map<String, String> adam = saddle.stream().filter(r -> r.get("optimizer").equals("adam")
+                && r.get("setting").equals("y0=1e-4")).findFirst().orElseThrow();
+        assertThat(num(adam, "escape_step")).isLessThan(num(sgd, "escape_step"));
+        List<Map<String, String>> plateau = cells("saddle-plateau").stream()
+                .filter(r -> r.get("case").startsWith("plateau")).toList();
+        assertThat(plateau).allSatisfy(r -> assertThat(r.get("engines_agree")).isEqualTo("1"));
+    }
+
+    @Test
+    void seedClaimComparesModesPairwiseAndXorRunsMatchTheReference() throws IOException {
+        List<Map<String, String>> summary = rows(run.resolve("summary.csv")).stream()
+                .filter(r -> r.get("part").equals("seed-claim")).toList();
+        Map<String, String> stochastic = summary.stream().filter(r -> r.get("case").endsWith("+tilts")
+                && r.get("mode").equals("stochastic")).findFirst().orElseThrow();
+        Map<String, String> miniBatch = summary.stream().filter(r -> r.get("case").endsWith("+tilts")
+                && r.get("mode").equals("mini-batch")).findFirst().orElseThrow();
+        // at noise_std 10 (quick): single-term noise moves runs into the global basin, 8-term noise does not
+        assertThat(stochastic.get("verdict")).isEqualTo("noise helped");
+        assertThat(miniBatch.get("verdict")).isEqualTo("no measurable difference");
+        assertThat(cells("seed-claim").stream().filter(r -> r.get("case").startsWith("xor")))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("engines_agree")).isEqualTo("1"));
+        assertThat(stdout).contains("Verdict on the claim, measured");
+    }
+
+    @Test
+    void sameSpecGivesTheSameCellsWhateverTheWorkers(@TempDir Path other) throws IOException {
+        Map<String, String> small = Map.of("parts", "local-minima,saddle-plateau", "functions", "six-hump-camel",
+                "grid", "3", "dl4j_starts", "1", "escape_optimizers", "adam", "saddle_y0", "1e-4", "workers", "2");
+        runMain(other.resolve("a"), small);
+        Map<String, String> one = new LinkedHashMap<>(small);
+        one.put("workers", "1");
+        runMain(other.resolve("b"), one);
+        List<Map<String, String>> a = withoutTimings(rows(other.resolve("a/failure-modes/latest/cells.csv")));
+        List<Map<String, String>> b = withoutTimings(rows(other.resolve("b/failure-modes/latest/cells.csv")));
+        assertThat(a).isNotEmpty().isEqualTo(b);
+
+        // resuming the finished run rebuilds every section from cells.csv and curves.csv alone: same summary
+        String before = withoutFooter(Files.readString(other.resolve("a/failure-modes/latest/summary.md")));
+        Map<String, String> resume = new LinkedHashMap<>(small);
+        resume.put("resume", "latest");
+        runMain(other.resolve("a"), resume);
+        String after = withoutFooter(Files.readString(other.resolve("a/failure-modes/latest/summary.md")));
+        assertThat(after).contains("## 1. Local minima", "## 3. Saddles").isEqualTo(before);
+    }
+
+    /** summary.md without its last line (cell counts, wall time, run folder). */
+    static String withoutFooter(String summary) {
+        String s = summary.strip();
+        return s.substring(0, s.lastIndexOf('\n'));
+    }
+
+    static List<Map<String, String>> withoutTimings(List<Map<String, String>> rows) {
+        rows.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
+        return rows;
+    }
+}
