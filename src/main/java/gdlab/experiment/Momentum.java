@@ -901,8 +901,35 @@ public final class Momentum implements Experiment {
         text.append("Best lr per row: all seeds reach the target in the fewest updates (mean); if none does, the "
                 + "lowest final loss. speedup_over_sgd = sgd's best updates / the row's. The whole grid:\n\n");
         text.append(grid.toMarkdown()).append('\n');
+        // momentum with mu at lr against plain GD at the "effective" lr / (1 - mu), where the grid has both
+        Table effective = new Table("optimizer", "mu", "lr", "updates_to_target", "sgd_lr_equal_lr_over_1_minus_mu",
+                "sgd_updates_to_target");
+        Map<String, List<CellResult>> sgdByLr = byRow.getOrDefault("sgd", Map.of());
+        for (Map.Entry<String, Map<String, List<CellResult>>> row : byRow.entrySet()) {
+            for (List<CellResult> g : row.getValue().values()) {
+                Cell c = g.get(0).cell();
+                double mu = g.get(0).number(METRICS, "mu");
+                if (mu == 0) {
+                    continue;
+                }
+                double equivalent = c.real("lr") / (1 - mu);
+                sgdByLr.values().stream().filter(s -> Math.abs(s.get(0).cell().real("lr") / equivalent - 1) < 1e-9)
+                        .findFirst().ifPresent(s -> effective.add(c.get("optimizer"), c.get("momentum"), c.real("lr"),
+                                reachedText(g), equivalent, reachedText(s)));
+            }
+        }
+        if (!effective.rows().isEmpty()) {
+            text.append("Momentum mu at lr against plain GD at lr / (1 - mu), its steady-state step on a constant "
+                    + "gradient (rows where the grid has both):\n\n").append(effective.toMarkdown()).append('\n');
+        }
         figures.add(new Figure.Lines("mlp-loss", "Digits MLP: training loss per update at each row's best lr "
                 + "(mean over seeds)", "updates", "training loss (log)", false, true, curves));
+    }
+
+    private static String reachedText(List<CellResult> g) {
+        long reached = g.stream().filter(r -> r.metric(METRICS, "updates_to_target") != null).count();
+        return reached == 0 ? "- (0/" + g.size() + ")"
+                : stat(g, "updates_to_target").pretty() + " (" + reached + "/" + g.size() + ")";
     }
 
     private static Stats stat(List<CellResult> g, String column) {
