@@ -74,10 +74,19 @@ public final class LearningRate implements Experiment {
 
     static final List<String> METRICS = List.of("lr_crit", "initial_loss", "final_loss", "final_gap", "target_loss",
             "epochs_run", "updates_per_epoch", "epochs_to_target", "updates_to_target", "loss_up_share",
-            "overshoot_share", "regime", "ref_max_rel_diff", "predicted_lr", "measured_lr", "reference_lr",
+            "overshoot_share", "regime", "ref_mismatch_epochs", "predicted_lr", "measured_lr", "reference_lr",
             "measured_to_predicted", "predicted_rate", "measured_rate", "reference_rate", "search_runs",
             "train_time_ms");
-    static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "loss_gap", "top_component");
+    static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "loss_gap", "top_component",
+            "ref_rel_diff");
+
+    /**
+     * DL4J and the reference disagree on an epoch when their losses differ by more than this, relative to the
+     * excess loss. Round-off differences are ~1e-15..1e-10 (they grow as the excess shrinks); cells.csv counts the
+     * disagreements rather than recording round-off, which changes with the CPU's kernels; curves.csv has each
+     * epoch's difference.
+     */
+    static final double REF_TOLERANCE = 1e-7;
 
     private Spec spec;
     private DataType dtype;
@@ -376,33 +385,36 @@ public final class LearningRate implements Experiment {
         String regime = regime(t.status() == Trainer.Status.DIVERGED, finalLoss, l0, target, upShare,
                 overshoot == null ? 0 : overshoot);
 
-        Double refDiff = null;
+        Integer mismatches = null;
+        Double[] refDiffs = new Double[losses.length];
         if (p.linear()) {
             ReferenceTrainer ref = new ReferenceTrainer(p.ref(), new gdlab.reference.Sgd(lr), init, p.x(), p.y(), b,
                     Ordering.shuffled(seed));
-            double worst = 0;
+            mismatches = 0;
             for (int i = 1; i < losses.length; i++) {
                 double r = ref.finishEpoch().trainLoss();
                 // compared while the excess loss is above round-off (1e-8 of its start)
                 if (Double.isFinite(r) && Double.isFinite(losses[i]) && Math.abs(r) < 1e100
                         && r - floor > 1e-8 * scale) {
-                    worst = Math.max(worst, Math.abs(losses[i] - r) / (r - floor));
+                    refDiffs[i] = Math.abs(losses[i] - r) / (r - floor);
+                    if (refDiffs[i] > REF_TOLERANCE) {
+                        mismatches++;
+                    }
                 }
             }
-            refDiff = worst;
         }
 
         List<List<Object>> curve = new ArrayList<>();
         for (int i = 0; i < losses.length; i++) {
             long updates = (long) i * t.updatesPerEpoch();
             curve.add(Arrays.asList(i, updates, losses[i], p.linear() ? (losses[i] - floor) / scale : null,
-                    trackTop && i < top.size() ? top.get(i) : null));
+                    trackTop && i < top.size() ? top.get(i) : null, refDiffs[i]));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lr_crit", p.lrCrit());
         m.put("initial_loss", l0);
         m.put("final_loss", finalLoss);
-        m.put("final_gap", p.linear() ? (finalLoss - floor) / scale : null);
+        m.put("final_gap", p.linear() ? gapOrZero((finalLoss - floor) / scale) : null);
         m.put("target_loss", target);
         m.put("epochs_run", t.epochs().size());
         m.put("updates_per_epoch", t.updatesPerEpoch());
@@ -411,12 +423,20 @@ public final class LearningRate implements Experiment {
         m.put("loss_up_share", upShare);
         m.put("overshoot_share", overshoot);
         m.put("regime", regime);
-        m.put("ref_max_rel_diff", refDiff);
+        m.put("ref_mismatch_epochs", mismatches);
         m.put("train_time_ms", t.trainingMs());
         boolean diverged = regime.equals(DIVERGED);
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
                 diverged ? (t.status() == Trainer.Status.DIVERGED ? t.stopReason() : "final loss above the initial")
                         : "", metrics(m), curve);
+    }
+
+    /**
+     * The relative excess loss, or 0 below 1e-12: there L - L* is at the precision of the loss itself (round-off,
+     * which differs between CPUs' kernels), not a measurement.
+     */
+    static double gapOrZero(double gap) {
+        return Math.abs(gap) < 1e-12 ? 0.0 : gap;
     }
 
     /**
@@ -803,7 +823,7 @@ public final class LearningRate implements Experiment {
         Table csv = new Table("problem", "mode", "batch_size", "lr", "lr_ratio", "seeds", "regime",
                 "final_loss_mean", "final_loss_std", "final_gap_mean", "final_gap_std", "reached_target",
                 "epochs_to_target_mean", "epochs_to_target_std", "updates_to_target_mean", "loss_up_share_mean",
-                "overshoot_share_mean", "ref_max_rel_diff_max");
+                "overshoot_share_mean", "ref_mismatch_epochs");
         for (Group g : groups.values()) {
             Cell c = g.first();
             csv.add(c.get("problem"), c.get("mode"), c.integer("batch_size"), c.real("lr"), c.real("lr_ratio"),
@@ -811,7 +831,7 @@ public final class LearningRate implements Experiment {
                     g.stat("final_gap").mean(), g.stat("final_gap").std(), g.reached(),
                     g.stat("epochs_to_target").mean(), g.stat("epochs_to_target").std(),
                     g.stat("updates_to_target").mean(), g.stat("loss_up_share").mean(),
-                    g.stat("overshoot_share").mean(), max(g, "ref_max_rel_diff"));
+                    g.stat("overshoot_share").mean(), sum(g, "ref_mismatch_epochs"));
         }
 
         StringBuilder text = new StringBuilder();
@@ -855,7 +875,7 @@ public final class LearningRate implements Experiment {
         if (!bests.isEmpty()) {
             text.append("### Full-batch GD on the quadratic: the best constant learning rate\n\n");
             Table t = new Table("problem", "predicted_lr_2_over_min_plus_max", "measured_best_lr_dl4j",
-                    "measured_best_lr_reference", "dl4j_over_predicted", "predicted_rate_(k-1)/(k+1)",
+                    "measured_best_lr_reference", "dl4j_over_predicted", "predicted_rate_k_minus_1_over_k_plus_1",
                     "measured_rate_dl4j", "measured_rate_reference", "runs");
             for (CellResult r : bests) {
                 t.add(r.cell().get("problem"), r.number(METRICS, "predicted_lr"), r.number(METRICS, "measured_lr"),
@@ -873,15 +893,17 @@ public final class LearningRate implements Experiment {
                     + "the fastest (lambda_max), which then overshoots every step.\n\n");
         }
 
-        double worstRef = results.stream().filter(r -> r.cell().get("task").equals(SWEEP))
-                .mapToDouble(r -> r.number(METRICS, "ref_max_rel_diff")).filter(Double::isFinite).max()
-                .orElse(Double.NaN);
-        failed |= worstRef > 1e-6;
+        List<CellResult> mirrored = results.stream().filter(r -> r.cell().get("task").equals(SWEEP)
+                && r.metric(METRICS, "ref_mismatch_epochs") != null).toList();
+        long mismatching = mirrored.stream().filter(r -> r.number(METRICS, "ref_mismatch_epochs") > 0).count();
+        double worstRef = mirrored.stream().flatMap(r -> r.curve().stream()).map(q -> (Number) q.get(5))
+                .filter(java.util.Objects::nonNull).mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
+        failed |= mismatching > 0;
 
         for (Problem p : problems.values()) {
             text.append("### ").append(p.name()).append(": the sweep\n\n");
             Table md = new Table("mode", "batch_size", "lr", "lr_ratio", "regime", p.linear() ? "final_gap"
-                    : "final_loss", "epochs_to_target", "loss_up_share", "overshoot_share", "ref_max_rel_diff");
+                    : "final_loss", "epochs_to_target", "loss_up_share", "overshoot_share", "ref_mismatch_epochs");
             for (Group g : groups.values()) {
                 Cell c = g.first();
                 if (!c.get("problem").equals(p.name())) {
@@ -892,7 +914,7 @@ public final class LearningRate implements Experiment {
                         g.rankLoss().pretty(), g.reached() == 0 ? "- (0/" + g.results.size() + ")"
                                 : e.pretty() + " (" + g.reached() + "/" + g.results.size() + ")",
                         g.stat("loss_up_share").pretty(), g.stat("overshoot_share").pretty(),
-                        p.linear() ? Table.readable(max(g, "ref_max_rel_diff")) : "-");
+                        p.linear() ? Table.readable(sum(g, "ref_mismatch_epochs")) : "-");
             }
             text.append(md.toMarkdown()).append('\n');
         }
@@ -903,9 +925,11 @@ public final class LearningRate implements Experiment {
                 there). loss_up_share: share of epochs whose loss rose. overshoot_share (full batch, least \
                 squares): share of steps where the error's component along the top eigenvector changed sign, i.e. \
                 the step jumped across the valley; it is 1 exactly when lr > 1/lambda_max = lr_crit/2. \
-                ref_max_rel_diff: largest relative difference between DL4J's epoch losses and the reference's \
-                (plain-Java MLP and SGD from the same initial parameters over the same minibatches), relative to \
-                the excess loss.
+                ref_mismatch_epochs (least squares): epochs where DL4J's loss and the reference's (plain-Java MLP \
+                and SGD from the same initial parameters over the same minibatches) differ by more than 1e-7 of \
+                the excess loss, summed over seeds; 0 means they agree to round-off (each epoch's difference is in \
+                curves.csv, ref_rel_diff). final_gap below 1e-12 is written as 0: L - L* is then below the \
+                precision of the loss.
 
                 Regimes, from the measurements: **diverged** = the loss blew up (non-finite, or 100x its start) or \
                 ended no lower than it started; **converged** = the final loss is at or below the target; \
@@ -930,7 +954,7 @@ public final class LearningRate implements Experiment {
                 if (g.anyDiverged() || !Double.isFinite(g.rankLoss().mean())) {
                     continue;
                 }
-                if (winner == null || g.rankLoss().mean() < winner.rankLoss().mean()) {
+                if (winner == null || better(g, winner)) {
                     winner = g;
                 }
             }
@@ -956,19 +980,40 @@ public final class LearningRate implements Experiment {
                             + " x lr_crit"));
         }
         text.append(best.toMarkdown()).append('\n');
-        text.append("Best = lowest mean final loss (excess loss for least squares) among the learning rates where no "
-                + "seed diverged.\n\n");
+        text.append("Best, among the learning rates where no seed diverged: the fewest epochs to the target (every "
+                + "seed reaching it), then the lowest mean final loss (excess loss for least squares). The grid is "
+                + "coarse: for full-batch least squares the searches above give the best rate exactly.\n\n");
         text.append(String.join("\n", lines)).append("\n");
-        if (Double.isFinite(worstRef)) {
-            text.append(String.format(Locale.ROOT, "- DL4J against the reference on least squares: largest relative "
-                    + "difference of the epoch losses over all runs %s.%n", Table.readable(worstRef)));
+        if (!mirrored.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "- DL4J against the reference on least squares: %d of %d runs "
+                    + "disagree anywhere by more than 1e-7 of the excess loss; the largest relative difference of any "
+                    + "epoch's loss is %s.%n", mismatching, mirrored.size(), Table.readable(worstRef)));
         }
         return new Report(csv, text.toString(), failed, figures(groups, results));
     }
 
-    private static double max(Group g, String column) {
-        return g.results.stream().mapToDouble(r -> r.number(METRICS, column)).filter(Double::isFinite).max()
-                .orElse(Double.NaN);
+    /**
+     * Whether g beats the best so far: when both reached the target with every seed, fewer epochs to it (then the
+     * lower final loss); one that reached it beats one that did not; otherwise the lower final loss.
+     */
+    static boolean better(Group g, Group best) {
+        boolean all = g.reached() == g.results.size();
+        boolean bestAll = best.reached() == best.results.size();
+        if (all != bestAll) {
+            return all;
+        }
+        if (all) {
+            double e = g.stat("epochs_to_target").mean();
+            double be = best.stat("epochs_to_target").mean();
+            if (e != be) {
+                return e < be;
+            }
+        }
+        return g.rankLoss().mean() < best.rankLoss().mean();
+    }
+
+    private static double sum(Group g, String column) {
+        return g.results.stream().mapToDouble(r -> r.number(METRICS, column)).filter(Double::isFinite).sum();
     }
 
     private List<Figure> figures(Map<String, Group> groups, List<CellResult> results) {

@@ -106,7 +106,7 @@ class LearningRateTest {
                 .filter(r -> r.get("problem").equals("quadratic") && r.get("task").equals("sweep")).toList();
         assertThat(ls).hasSizeGreaterThan(5);
         for (Map<String, String> r : ls) {
-            assertThat(num(r, "ref_max_rel_diff")).as(r.toString()).isLessThan(1e-8);
+            assertThat(num(r, "ref_mismatch_epochs")).as(r.toString()).isZero();
         }
     }
 

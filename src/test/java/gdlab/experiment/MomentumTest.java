@@ -78,7 +78,7 @@ class MomentumTest {
             double measured = num(r, "measured_iterations");
             assertThat(measured).as(r.toString()).isCloseTo(num(r, "reference_iterations"), within(1.0));
             assertThat(measured / num(r, "predicted_iterations")).as(r.toString()).isBetween(0.7, 2.0);
-            assertThat(num(r, "ref_max_rel_diff")).as(r.toString()).isLessThan(1e-8);
+            assertThat(num(r, "ref_mismatch_steps")).as(r.toString()).isZero();
         }
     }
 
@@ -88,13 +88,35 @@ class MomentumTest {
         assertThat(num(row("trajectory", "quadratic-2d", "momentum", "0.9"), "overshoot")).isGreaterThan(0.1);
         for (Map<String, String> r : cells) {
             if (r.get("part").equals("trajectory")) {
-                assertThat(num(r, "ref_max_rel_diff")).as(r.toString()).isLessThan(1e-9);
+                assertThat(num(r, "ref_mismatch_steps")).as(r.toString()).isZero();
             }
         }
         long pathPoints = curves.stream().filter(r -> r.get("part").equals("trajectory")
                 && r.get("problem").equals("quadratic-2d") && r.get("optimizer").equals("momentum")
                 && !r.get("x").isEmpty() && !r.get("y").isEmpty()).count();
         assertThat(pathPoints).isGreaterThan(80);
+    }
+
+    @Test
+    void sameSpecGivesTheSameCellsApartFromTimingsWhateverTheWorkers(@TempDir Path other) throws IOException {
+        List<List<Map<String, String>>> runs = new java.util.ArrayList<>();
+        for (String workers : List.of("1", "2")) {
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("experiment", "momentum");
+            props.put("quick", "true");
+            props.put("quiet", "true");
+            props.put("part", "quadratic,trajectory");
+            props.put("condition", "10");
+            props.put("rosenbrock_steps", "20");
+            props.put("trajectory_steps", "20");
+            props.put("workers", workers);
+            props.put("results_dir", other.resolve(workers).toString());
+            int status = Main.run(props, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    System.err);
+            assertThat(status).isZero();
+            runs.add(BatchModesTest.withoutTimings(rows(other.resolve(workers + "/momentum/latest/cells.csv"))));
+        }
+        assertThat(runs.get(0)).hasSize(5 + 7).isEqualTo(runs.get(1));
     }
 
     @Test
