@@ -617,10 +617,11 @@ final class OptimizerSummary {
 
                 Every updater run replayed by the reference (plain Java, DL4J's formulas): same initial point or \
                 parameters, same minibatches, same number of steps. Losses compared after the first epoch (networks) \
-                or step (functions), then at every epoch or step: agree = within 1e-6 relative, or both blew up. A \
-                run "splits" at the first point where they no longer agree: when it agreed to rounding level after \
-                the first point and splits late, at a large learning rate, it is rounding error amplified by an \
-                unstable run, not a different method; a disagreement from the first point would be one.
+                or step (functions), then at every epoch or step: agree = within 1e-6 relative (plus 1e-12 absolute), \
+                or both blew up. A run "splits" at the first point where they no longer agree: when it agreed to \
+                rounding level after the first point and splits late, at a large learning rate, it is rounding error \
+                amplified by an unstable run, not a different method; a disagreement from the first point would be \
+                one.
 
                 """ + t.toMarkdown() + "\n";
     }
