@@ -211,7 +211,8 @@ final class OptimizerSummary {
                         DL4J's solvers train them full batch for %s iterations (each iteration is a line search: \
                         several loss evaluations). 2-D functions: %s steps (updaters, through SameDiff) or \
                         iterations (solvers), each seed starting within %s of the centre (Rosenbrock (-1.2, 1), \
-                        Beale (1, 1.5), Himmelblau (0, 0), saddle x^2 - y^2 at (1, 0.1)).
+                        Beale (1, 1.5), Himmelblau (0, 0); the saddle x^2 - y^2 at x within that of 1 and y in \
+                        [0.005, 0.015], near the ridge y = 0).
 
                         Rows: DL4J's updaters; `momentum` is gdlab's heavy-ball IUpdater inside DL4J (DL4J has none; \
                         defaults as Nesterovs); `adabelief` is DL4J's AdaBelief; `line-gd`, `cg`, `lbfgs` are \
@@ -299,9 +300,8 @@ final class OptimizerSummary {
         if (replayed == 0) {
             return "-";
         }
-        long agree = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 1))
-                .count();
-        long late = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 0)
+        long agree = rs.stream().filter(r -> flag(r, "ref_agrees", 1)).count();
+        long late = rs.stream().filter(r -> flag(r, "ref_agrees", 0)
                 && firstAgrees(r)).count();
         return agree + "/" + replayed + " agree" + (late == 0 ? "" : ", " + late + " split late");
     }
@@ -329,8 +329,7 @@ final class OptimizerSummary {
         Stats time = stat(rs, "time_to_target_ms");
         Stats run = stat(rs, "steps");
         long replayed = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_agrees") != null).count();
-        long agree = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 1))
-                .count();
+        long agree = rs.stream().filter(r -> flag(r, "ref_agrees", 1)).count();
         double maxDiff = rs.stream().map(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
                 .filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         String message = rs.stream().map(CellResult::message).filter(m -> !m.isEmpty()).distinct()
@@ -412,7 +411,8 @@ final class OptimizerSummary {
 
                         Ranked: the optimizers you can pick in DL4J (the reference's solvers are the yardstick in \
                         the tables above, not ranked). mean_rank = mean over the problems of the rank above (1 = \
-                        best; crashed rows are not ranked). rho_*_tau_T = performance profile (Dolan & More): the share of the %d problem instances \
+                        best; crashed rows are not ranked). rho_*_tau_T = performance profile (Dolan & More): the \
+                        share of the %d problem instances \
                         (problem x seed) on which the optimizer's measure (final loss, floored at %s; steps to escape \
                         on the saddle) is within a factor T of the best optimizer's on that instance; a diverged, \
                         crashed or not-escaped run never counts.
@@ -500,13 +500,12 @@ final class OptimizerSummary {
                 }
                 double a = r.number(OptimizerBenchmark.METRICS, "final_loss");
                 double b = other.number(OptimizerBenchmark.METRICS, "final_loss");
-                double scale = Math.max(Math.abs(a), Math.abs(b));
-                double rel = scale == 0 ? 0 : Math.abs(a - b) / scale;
+                double diff = Math.abs(a - b);
                 pairs++;
-                if (rel <= 1e-9) {
+                if (diff <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-15) {
                     same++;
                 }
-                max = Math.max(max, rel);
+                max = Math.max(max, diff);
             }
         }
         return new Sameness(same, pairs, max);
@@ -534,7 +533,7 @@ final class OptimizerSummary {
                 } else if (!OptimizerBenchmark.NETWORKS.contains(problem)) {
                     Sameness s = sameFinalAsSgd(problem);
                     same = s.pairs() == 0 ? "-" : "sgd: " + s.identical() + "/" + s.pairs()
-                            + " runs end at the same f (max relative diff " + Table.readable(s.maxDifference()) + ")";
+                            + " runs end at the same f (max |diff| " + Table.readable(s.maxDifference()) + ")";
                 }
                 String ref = solver + "-ref";
                 String refLoss = "-";
@@ -563,9 +562,9 @@ final class OptimizerSummary {
                 same_as: for cg and lbfgs, the whole loss curve against DL4J LINE_GRADIENT_DESCENT's at the same lr \
                 and seed, over every lr and seed run; for line-gd on a 2-D function (one example, so every step is \
                 full batch), its final f against plain DL4J Sgd steps (through SameDiff) at the same lr and seed, \
-                among the runs where both finished (1e-9 relative): equal when the line search always takes the \
-                first step it tries. Reference rows: the correct method of the same name \
-                from the same start (reference_end: how its runs ended).
+                among the runs where both finished (1e-9 relative, 1e-15 absolute): equal when the line search \
+                always takes the first step it tries. Reference rows: the correct method of the same name from the \
+                same start (reference_end: how its runs ended).
 
                 """ + table.toMarkdown() + "\n";
     }
@@ -591,17 +590,16 @@ final class OptimizerSummary {
             return "";
         }
         Table t = new Table("optimizer", "runs_replayed", "agree_after_first_point", "max_first_rel_diff",
-                "agree_at_end", "max_end_rel_diff_where_agreeing", "runs_that_split (problem lr seed: step, "
-                        + "first rel diff)");
+                "agree_at_end", "max_end_rel_diff_where_agreeing", "dl4j_nan_reference_finite",
+                "runs_that_split (problem lr seed: step, first rel diff)");
         for (Map.Entry<String, List<CellResult>> e : byOptimizer.entrySet()) {
             List<CellResult> rs = e.getValue();
             long firstOk = rs.stream().filter(r -> firstAgrees(r)).count();
             double maxFirst = rs.stream().mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_first_rel_diff"))
                     .filter(Double::isFinite).max().orElse(Double.NaN);
-            long endOk = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"), 1))
-                    .count();
-            double maxEnd = rs.stream().filter(r -> Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_agrees"),
-                            1)).mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
+            long endOk = rs.stream().filter(r -> flag(r, "ref_agrees", 1)).count();
+            double maxEnd = rs.stream().filter(r -> flag(r, "ref_agrees", 1))
+                    .mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
                     .filter(Double::isFinite).max().orElse(Double.NaN);
             List<CellResult> split = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_split_step")
                     != null).toList();
@@ -610,6 +608,7 @@ final class OptimizerSummary {
                     Table.readable(r.metric(OptimizerBenchmark.METRICS, "ref_split_step")),
                     Table.readable(r.metric(OptimizerBenchmark.METRICS, "ref_first_rel_diff")))).toList();
             t.add(e.getKey(), rs.size(), firstOk + "/" + rs.size(), maxFirst, endOk + "/" + rs.size(), maxEnd,
+                    rs.stream().filter(OptimizerSummary::nanWhereReferenceIsFinite).count(),
                     split.isEmpty() ? "-" : split.size() + ": " + String.join("; ", shown)
                             + (split.size() > 4 ? "; ..." : ""));
         }
@@ -618,16 +617,31 @@ final class OptimizerSummary {
 
                 Every updater run replayed by the reference (plain Java, DL4J's formulas): same initial point or \
                 parameters, same minibatches, same number of steps. Losses compared after the first epoch (networks) \
-                or step (functions), then at every epoch or step: agree = within 1e-6 relative, or both blew up. A \
-                run "splits" at the first point where they no longer agree: when it agreed to rounding level after \
-                the first point and splits late, at a large learning rate, it is rounding error amplified by an \
-                unstable run, not a different method; a disagreement from the first point would be one.
+                or step (functions), then at every epoch or step: agree = within 1e-6 relative (plus 1e-12 absolute), \
+                or both blew up. A run "splits" at the first point where they no longer agree: when it agreed to \
+                rounding level after the first point and splits late, at a large learning rate, it is rounding error \
+                amplified by an unstable run, not a different method; a disagreement from the first point would be \
+                one.
 
                 """ + t.toMarkdown() + "\n";
     }
 
+    /**
+     * Whether a 0/1 metric has the value {@code v}, whatever number type holds it (a resumed run reads its cells
+     * back from CSV).
+     */
+    static boolean flag(CellResult r, String column, int v) {
+        return r.number(OptimizerBenchmark.METRICS, column) == v;
+    }
+
+    /** DL4J's final loss is NaN where the reference's, after the same steps, is a number. */
+    static boolean nanWhereReferenceIsFinite(CellResult r) {
+        return Double.isNaN(r.number(OptimizerBenchmark.METRICS, "final_loss"))
+                && Double.isFinite(r.number(OptimizerBenchmark.METRICS, "ref_final_loss"));
+    }
+
     static boolean firstAgrees(CellResult r) {
-        return Objects.equals(r.metric(OptimizerBenchmark.METRICS, "ref_first_agrees"), 1);
+        return flag(r, "ref_first_agrees", 1);
     }
 
     // ---------------------------------------------------------------- verdicts
@@ -643,12 +657,9 @@ final class OptimizerSummary {
             lines.add(String.format(Locale.ROOT, "- %s: best tuned **%s** (lr %s), best one-shot **%s**.", problem,
                     best, best.equals("-") ? "-" : chosen.get(TUNED).get(problem).get(best).lr(), bestOne));
         }
-        Map<String, Double> tunedMean = meanRanks(ranks.get(TUNED));
-        tunedMean.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
-                .min(Map.Entry.comparingByValue()).ifPresent(e -> lines.add(String.format(Locale.ROOT,
-                        "- Best mean tuned rank over the problems: **%s** (%.2f).", e.getKey(), e.getValue())));
         // AdaBelief, as measured
-        List<String> crashes = results.stream().filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
+        List<String> crashes = results.stream()
+                .filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
                 .filter(r -> r.status() == CellResult.Status.FAILED).map(CellResult::message).distinct().toList();
         long adabelief = results.stream().filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
                 .count();
@@ -712,7 +723,98 @@ final class OptimizerSummary {
         if (!lbfgs.isEmpty()) {
             lines.add("- LBFGS, tuned DL4J vs reference, mean final loss: " + String.join("; ", lbfgs) + ".");
         }
+        // DL4J NaN where the reference is finite, and the softmax measurement that explains the ones seen so far
+        List<CellResult> nanRuns = results.stream().filter(OptimizerSummary::nanWhereReferenceIsFinite).toList();
+        if (!nanRuns.isEmpty()) {
+            List<String> where = nanRuns.stream().map(r -> r.cell().get("optimizer") + " on "
+                    + r.cell().get("problem") + " at lr " + r.cell().get("lr")).distinct().toList();
+            double[] logits = {-800, -810, -820};
+            gdlab.dl4j.SoftmaxProbe.Result dbl = gdlab.dl4j.SoftmaxProbe.probe(logits,
+                    org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            gdlab.dl4j.SoftmaxProbe.Result flt = gdlab.dl4j.SoftmaxProbe.probe(logits,
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            lines.add(String.format(Locale.ROOT, "- In %d run%s (%s) DL4J's loss became NaN while the reference, "
+                            + "replaying the same steps, stayed finite. Measured now: DL4J's %s; %s.%s",
+                    nanRuns.size(), nanRuns.size() == 1 ? "" : "s",
+                    String.join("; ", where.stream().limit(6).toList()) + (where.size() > 6 ? "; ..." : ""), dbl, flt,
+                    dbl.agree() ? " In DOUBLE both ways agree here, so the NaN has another cause."
+                            : " A minibatch row whose logits are all very negative (large weights after a large step) "
+                            + "comes out NaN in DOUBLE."));
+        }
+        lines.add(hypothesisChecks(chosen, ranks));
         return "### Findings\n\n" + String.join("\n", lines) + "\n";
+    }
+
+    static final List<String> ADAPTIVE = List.of("adam", "adamax", "nadam", "amsgrad", "adagrad", "rmsprop",
+            "adadelta");
+
+    /** The hypothesis's claims, each checked against the tables. */
+    private String hypothesisChecks(Map<String, Map<String, Map<String, Config>>> chosen,
+                                    Map<String, Map<String, Map<String, Integer>>> ranks) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Double> tuned = meanRanks(ranks.get(TUNED));
+        Map<String, Double> oneShot = meanRanks(ranks.get(ONE_SHOT));
+        List<String> tunedOrder = tuned.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
+                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+        List<String> oneOrder = oneShot.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
+                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+        if (tunedOrder.isEmpty()) {
+            return "";
+        }
+        String bestTuned = tunedOrder.get(0);
+        lines.add(String.format(Locale.ROOT, "- Tuned, the best mean rank is %s's (%.2f): %s adaptive method; "
+                        + "top three %s.", bestTuned, tuned.get(bestTuned), ADAPTIVE.contains(bestTuned) ? "an"
+                        : "**not** an", tunedOrder.subList(0, Math.min(3, tunedOrder.size()))));
+        lines.add(String.format(Locale.ROOT, "- One-shot (DL4J's default learning rates), the best mean rank is "
+                        + "%s's (%.2f); top three %s.", oneOrder.get(0), oneShot.get(oneOrder.get(0)),
+                oneOrder.subList(0, Math.min(3, oneOrder.size()))));
+        List<String> moves = new ArrayList<>();
+        for (String o : tunedOrder) {
+            double d = oneShot.getOrDefault(o, Double.NaN) - tuned.get(o);
+            if (Double.isFinite(d) && Math.abs(d) >= 2) {
+                moves.add(String.format(Locale.ROOT, "%s %s%.1f", o, d > 0 ? "+" : "", d));
+            }
+        }
+        lines.add("- Tuning moves the mean rank by 2 or more places for: " + (moves.isEmpty() ? "none"
+                : String.join(", ", moves)) + " (+ = better tuned than one-shot).");
+        List<String> divergedOneShot = new ArrayList<>();
+        List<String> divergedTuned = new ArrayList<>();
+        for (String p : cells.keySet()) {
+            for (String o : cells.get(p).keySet()) {
+                if (!ranked(o)) {
+                    continue;
+                }
+                if (chosen.get(ONE_SHOT).get(p).get(o).statusClass() == 1) {
+                    divergedOneShot.add(o + " on " + p);
+                }
+                if (chosen.get(TUNED).get(p).get(o).statusClass() == 1) {
+                    divergedTuned.add(o + " on " + p);
+                }
+            }
+        }
+        for (String solver : List.of("cg-ref", "lbfgs-ref")) {
+            long runs = 0;
+            long reached = 0;
+            for (String p : cells.keySet()) {
+                if (OptimizerBenchmark.NETWORKS.contains(p) || escapeProblem(p) || !cells.get(p).containsKey(solver)) {
+                    continue;
+                }
+                for (CellResult r : cells.get(p).get(solver).get(OptimizerBenchmark.NO_LR)) {
+                    runs++;
+                    if (r.metric(OptimizerBenchmark.METRICS, "steps_to_target") != null) {
+                        reached++;
+                    }
+                }
+            }
+            if (runs > 0) {
+                lines.add(String.format(Locale.ROOT, "- The reference's %s reached f <= function_target on the 2-D "
+                        + "functions with a minimum in %d of %d runs.", solver, reached, runs));
+            }
+        }
+        lines.add("- At DL4J's default learning rate, diverged: " + (divergedOneShot.isEmpty() ? "none"
+                : String.join(", ", divergedOneShot)) + ". Diverged at every learning rate tried: "
+                + (divergedTuned.isEmpty() ? "none" : String.join(", ", divergedTuned)) + ".");
+        return String.join("\n", lines);
     }
 
     // ---------------------------------------------------------------- figures
