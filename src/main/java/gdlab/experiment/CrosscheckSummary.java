@@ -7,6 +7,7 @@ import gdlab.crosscheck.Tolerances;
 import gdlab.crosscheck.Tolerances.Verdict;
 import gdlab.data.Dataset;
 import gdlab.reference.Updaters;
+import gdlab.report.Figure;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
@@ -117,7 +118,24 @@ final class CrosscheckSummary {
             md.append(solverSection());
         }
         md.append(outsideTheGrid());
-        return new Report(longTable(), md.toString(), failed > 0);
+        return new Report(longTable(), md.toString(), failed > 0, List.of(worstPerUpdaterFigure()));
+    }
+
+    /**
+     * Per updater and dtype, the worst max_rel_diff over every stage and cell as a multiple of its row's tolerance:
+     * below 1 passes. Log scale, floored at 1e-8 (exact agreement); NaN or a missing value is drawn at 1e3.
+     */
+    private Figure worstPerUpdaterFigure() {
+        Map<String, Double> worst = new LinkedHashMap<>();
+        for (Row r : rows) {
+            String key = r.get("updater") + " " + r.get("dtype");
+            double ratio = r.rel() == null || r.rel().isNaN() ? 1e3 : Math.min(1e3, r.rel() / r.tolerance());
+            worst.merge(key, Math.max(1e-8, ratio), Math::max);
+        }
+        return new Figure.Bars("worst-difference-per-updater",
+                "DL4J vs reference: worst difference per updater / tolerance (below 1 passes)",
+                "(max_rel_diff / tolerance)", true, List.copyOf(worst.keySet()),
+                worst.values().stream().mapToDouble(Double::doubleValue).toArray(), null);
     }
 
     private long count(Predicate<Row> p) {

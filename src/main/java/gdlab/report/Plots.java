@@ -33,16 +33,28 @@ public final class Plots {
         Chart<?, ?> chart = figure instanceof Figure.Lines lines ? lines(lines) : bars((Figure.Bars) figure);
         Path png = dir.resolve(figure.name() + ".png");
         Path svg = dir.resolve(figure.name() + ".svg");
+        Path tmpPng = dir.resolve(figure.name() + ".tmp.png");
+        Path tmpSvg = dir.resolve(figure.name() + ".tmp.svg");
         try {
-            Path tmpPng = dir.resolve(figure.name() + ".tmp.png");
             BitmapEncoder.saveBitmap(chart, tmpPng.toString(), BitmapEncoder.BitmapFormat.PNG);
             Files.move(tmpPng, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Path tmpSvg = dir.resolve(figure.name() + ".tmp.svg");
             VectorGraphicsEncoder.saveVectorGraphic(chart, tmpSvg.toString(),
                     VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             Files.move(tmpSvg, svg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new RunFolder.ResultWriteException("cannot write plot " + png + ": " + e.getMessage(), e);
+        } finally {
+            // a chart that fails while painting leaves its temporary file behind
+            deleteQuietly(tmpPng);
+            deleteQuietly(tmpSvg);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // nothing more to do: the run's files are intact
         }
     }
 
@@ -108,19 +120,24 @@ public final class Plots {
         return e;
     }
 
+    /**
+     * XChart cannot draw bars on a logarithmic axis; a log-scaled bar figure is drawn as log10 of its values on a
+     * linear axis, so labelled (error bars are left out there: they are not symmetric in log10).
+     */
     private static CategoryChart bars(Figure.Bars f) {
+        String yLabel = f.logY() ? "log10 " + f.yLabel() : f.yLabel();
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(f.title())
-                .yAxisTitle(f.yLabel()).build();
+                .yAxisTitle(yLabel).build();
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setYAxisLogarithmic(f.logY());
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(f.categories().size() > 6 ? 45 : 0);
-        List<Double> values = Arrays.stream(f.values()).map(v -> Double.isFinite(v) ? v : 0.0).boxed().toList();
-        if (f.errors() == null) {
-            chart.addSeries(f.yLabel(), f.categories(), values);
+        List<Double> values = Arrays.stream(f.values()).map(v -> f.logY() ? Math.log10(v) : v)
+                .map(v -> Double.isFinite(v) ? v : 0.0).boxed().toList();
+        if (f.errors() == null || f.logY()) {
+            chart.addSeries(yLabel, f.categories(), values);
         } else {
             List<Double> errors = Arrays.stream(f.errors()).map(v -> Double.isFinite(v) ? v : 0.0).boxed().toList();
-            chart.addSeries(f.yLabel(), f.categories(), values, errors);
+            chart.addSeries(yLabel, f.categories(), values, errors);
         }
         return chart;
     }

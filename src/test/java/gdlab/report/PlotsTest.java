@@ -31,4 +31,14 @@ class PlotsTest {
                 new double[]{0.1, Double.NaN}), dir);
         assertThat(dir.resolve("bars.svg")).isNotEmptyFile();
     }
+
+    @Test
+    void logScaledBarsAreDrawnAsLog10AndLeaveNoTemporaryFile(@TempDir Path dir) throws Exception {
+        Plots.write(new Figure.Bars("ratios", "Ratios", "ratio", true, List.of("a", "b", "c"),
+                new double[]{1e-8, 0.5, 1e3}, null), dir);
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("ratios.png", "ratios.svg");
+        }
+    }
 }
