@@ -17,7 +17,7 @@ public final class Nd4jSetup {
 
     /**
      * One ND4J/BLAS thread per worker: small nets are dominated by per-op overhead, and OpenMP's spinning threads
-     * made them 3-4x slower than one thread (FINDINGS). One thread also keeps results bit-identical however many
+     * made them 3-4x slower than one thread (measured). One thread also keeps results bit-identical however many
      * workers run.
      */
     public static synchronized void singleThreadedOps() {

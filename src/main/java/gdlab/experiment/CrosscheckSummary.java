@@ -381,13 +381,13 @@ final class CrosscheckSummary {
                 Table.readable(o.cgVersusLineGd()), o.cgVersusLineGd() == 0
                         ? ": DL4J's CG takes exactly the steps of its line-search gradient descent. Its Polak-Ribiere "
                         + "beta = (g - g_last).g / g_last.g_last is 0 at every iteration: g_last is the same buffer "
-                        + "as g (../shared/FINDINGS.md), so CG degenerates to steepest descent."
+                        + "as g in DL4J's source, so CG degenerates to steepest descent."
                         : " (DL4J's CG differs from its line GD).",
                 o.lbfgsLastChange(), lbfgs.relativeLoss().length - 1,
                 lbfgs.iterationsToTarget() == null
                         ? ": it stalls and never reaches the target. Its source computes the curvature "
                         + "sy = dot(previousParameters, previousGradient), x.g where s.y belongs (and keeps m = 4 "
-                        + "pairs); FINDINGS: y stays 0. Upstream: deeplearning4j #760."
+                        + "pairs). Upstream: deeplearning4j #760."
                         : "."));
         sb.append('\n');
         return sb.toString();
