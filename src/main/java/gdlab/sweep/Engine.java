@@ -24,6 +24,12 @@ public interface Engine {
      */
     List<CellResult> train(Experiment experiment, Spec spec, List<Cell> cells, Consumer<CellResult> onFinished);
 
+    /** Who trains the cells, for the progress line, e.g. {@code 2 workers}. */
+    default String describe(Spec spec) {
+        int workers = spec.integer(Harness.WORKERS);
+        return workers + (workers == 1 ? " worker" : " workers");
+    }
+
     static Engine named(String name) {
         return switch (name) {
             case "local" -> new LocalEngine();

@@ -97,7 +97,7 @@ public final class SweepRunner {
         List<Cell> todo = cells.stream().filter(c -> !done.containsKey(c.index())).toList();
         progress(quiet, experiment.name() + ": " + cells.size() + " cells" + (done.isEmpty() ? ""
                 : " (" + done.size() + " already done, " + todo.size() + " to train)") + ", "
-                + spec.integer(Harness.WORKERS) + " workers, run folder " + folder.dir());
+                + engine.describe(spec) + ", run folder " + folder.dir());
 
         Instant start = clock.instant();
         List<CellResult> results = new ArrayList<>(done.values());

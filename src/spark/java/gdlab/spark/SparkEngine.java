@@ -57,6 +57,11 @@ public final class SparkEngine implements Engine {
         }
     }
 
+    @Override
+    public String describe(Spec spec) {
+        return "Spark tasks on " + configuration(spec).get("spark.master");
+    }
+
     /** {@code spark.*} system properties, with gdlab's defaults for what they leave unset. */
     static SparkConf configuration(Spec spec) {
         return new SparkConf()   // loads every spark.* system property
