@@ -74,7 +74,10 @@ public sealed interface Figure permits Figure.Lines, Figure.Bars {
         }
     }
 
-    /** Bar chart: one bar per category, with optional error bars (e.g. the 95% CI half-width); {@code logY} draws log10 of the values. */
+    /**
+     * Bar chart: one bar per category, with optional error bars (e.g. the 95% CI half-width); {@code logY} draws
+     * log10 of the values.
+     */
     record Bars(String name, String title, String yLabel, boolean logY, List<String> categories, double[] values,
                 double[] errors) implements Figure {
     }
