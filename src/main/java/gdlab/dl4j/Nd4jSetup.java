@@ -3,12 +3,15 @@ package gdlab.dl4j;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /** ND4J's process-wide settings for sweeps, and a description of the backend for run.json. */
 public final class Nd4jSetup {
@@ -34,10 +37,15 @@ public final class Nd4jSetup {
         env.put("nd4j_version", version("org.nd4j", "nd4j-native"));
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        env.put("java_gc", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         env.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
         env.put("javacpp_platform", org.bytedeco.javacpp.Loader.getPlatform());
         env.put("javacpp_platform_requested", System.getProperty("javacpp.platform", ""));
+        org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        env.put("nd4j_binary_level", level(ops.binaryLevel()));
+        env.put("cpu_optimal_level", level(ops.optimalLevel()));
         Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
         env.put("blas_vendor", String.valueOf(info.getOrDefault("blas.vendor", "")));
         env.put("cpu_model", cpuModel());
@@ -46,6 +54,15 @@ public final class Nd4jSetup {
         env.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
         env.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", ""));
         return env;
+    }
+
+    /** libnd4j's instruction-set levels: what the loaded binary was built for, and the best this CPU could run. */
+    static String level(int level) {
+        return switch (level) {
+            case 3 -> "avx512";
+            case 2 -> "avx2";
+            default -> "generic x86";
+        };
     }
 
     static String version(String group, String artifact) {

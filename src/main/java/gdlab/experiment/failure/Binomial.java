@@ -29,7 +29,13 @@ public final class Binomial {
         if (n == 0) {
             return 1.0;
         }
+        // the tail summed term by term from log probabilities: the library's cumulative probability comes from a
+        // regularized beta function and rounds tails below ~1e-17 to 0
         BinomialDistribution d = new BinomialDistribution(null, n, 0.5);
-        return Math.min(1.0, 2 * d.cumulativeProbability(Math.min(b, c)));
+        double tail = 0;
+        for (int k = 0; k <= Math.min(b, c); k++) {
+            tail += Math.exp(d.logProbability(k));
+        }
+        return Math.min(1.0, 2 * tail);
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 class BinomialTest {
     @Test
@@ -25,5 +26,8 @@ class BinomialTest {
         assertThat(Binomial.mcnemarP(0, 0)).isEqualTo(1.0);
         // 8 vs 2: P(X <= 2) for Bin(10, 0.5) = 56/1024, doubled
         assertThat(Binomial.mcnemarP(8, 2)).isCloseTo(2 * 56 / 1024.0, within(1e-15));
+        // far tails stay positive and exact: 250 against 1 is 2 x 252 / 2^251
+        assertThat(Binomial.mcnemarP(250, 1)).isCloseTo(2 * 252 * Math.pow(0.5, 251), withinPercentage(1e-6));
+        assertThat(Binomial.mcnemarP(0, 244)).isCloseTo(2 * Math.pow(0.5, 244), withinPercentage(1e-6));
     }
 }
