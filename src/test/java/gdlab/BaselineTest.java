@@ -2,6 +2,7 @@ package gdlab;
 
 import gdlab.experiment.Registry;
 import gdlab.report.Compare;
+import gdlab.report.Csv;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every experiment has a committed baseline (results/baseline/NAME, its quick setting; refresh with
  * scripts/update-baselines) and a fresh quick run compares {@code same} with it on every row: nothing worse,
  * nothing better, no group missing on either side. The relative tolerance 1e-6 allows for the last bits that
- * another CPU's kernels change; seeds' confidence intervals absorb the rest.
+ * another CPU's kernels change; seeds' confidence intervals absorb the rest. Each run is then cut back to the
+ * first half of its cells, as a killed run would be, and resumed: it must end the same.
  */
 class BaselineTest {
     @TempDir
@@ -30,20 +33,49 @@ class BaselineTest {
     @TestFactory
     Stream<DynamicTest> freshQuickRunsMatchTheirBaselines() {
         return Registry.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-            Path baseline = Path.of("results/baseline", name);
-            assertThat(baseline.resolve("cells.csv")).as("committed baseline for " + name).isRegularFile();
-            Map<String, String> props = new LinkedHashMap<>(Map.of("experiment", name, "quick", "true",
-                    "quiet", "true", "results_dir", results.toString()));
-            PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-            int status = Main.run(props, sink, sink);
-            assertThat(status).as(name + " exit status").isIn(0, 1);
-            Path fresh = results.resolve(name).resolve("latest");
-            assertThat(Files.isDirectory(fresh)).isTrue();
-            Compare.Result r = Compare.run(Map.of("baseline", baseline.toString(), "candidate", fresh.toString(),
-                    "tolerance", "1e-6"));
-            assertThat(r.worse()).as(name + ":\n" + Compare.markdown(r)).isZero();
-            assertThat(r.better()).as(name + ":\n" + Compare.markdown(r)).isZero();
-            assertThat(r.oneSided()).as(name + ":\n" + Compare.markdown(r)).isZero();
+            Path baseline = baseline(name);
+            Path fresh = quickRun(name, Map.of());
+            assertSame(name, baseline, fresh);
+
+            // the same run cut short (only the first half of its cells kept, as if killed) and resumed
+            Path cells = fresh.resolve("cells.csv");
+            List<List<String>> rows = Csv.parse(Files.readString(cells));
+            int keep = 1 + (rows.size() - 1) / 2;
+            StringBuilder cut = new StringBuilder();
+            rows.subList(0, keep).forEach(row -> cut.append(Csv.line(row)));
+            Files.writeString(cells, cut.toString());
+            Files.deleteIfExists(fresh.resolve("summary.csv"));
+            Path resumed = quickRun(name, Map.of("resume", fresh.toRealPath().toString()));
+            assertThat(resumed.toRealPath()).isEqualTo(fresh.toRealPath());
+            assertThat(Csv.parse(Files.readString(cells))).as(name + " cells after resume").hasSize(rows.size());
+            assertSame(name + " (resumed after " + (keep - 1) + " of " + (rows.size() - 1) + " cells)", baseline,
+                    resumed);
         }));
+    }
+
+    private static Path baseline(String name) {
+        Path baseline = Path.of("results/baseline", name);
+        assertThat(baseline.resolve("cells.csv")).as("committed baseline for " + name).isRegularFile();
+        return baseline;
+    }
+
+    private static Path quickRun(String name, Map<String, String> extra) {
+        Map<String, String> props = new LinkedHashMap<>(Map.of("experiment", name, "quick", "true",
+                "quiet", "true", "results_dir", results.toString()));
+        props.putAll(extra);
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        int status = Main.run(props, sink, sink);
+        assertThat(status).as(name + " exit status").isIn(0, 1);
+        Path fresh = results.resolve(name).resolve("latest");
+        assertThat(Files.isDirectory(fresh)).isTrue();
+        return fresh;
+    }
+
+    private static void assertSame(String what, Path baseline, Path candidate) {
+        Compare.Result r = Compare.run(Map.of("baseline", baseline.toString(), "candidate", candidate.toString(),
+                "tolerance", "1e-6"));
+        assertThat(r.worse()).as(what + ":\n" + Compare.markdown(r)).isZero();
+        assertThat(r.better()).as(what + ":\n" + Compare.markdown(r)).isZero();
+        assertThat(r.oneSided()).as(what + ":\n" + Compare.markdown(r)).isZero();
     }
 }
