@@ -323,13 +323,15 @@ public final class Bench implements Experiment {
         }
 
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Machine: %s, %s cores; ND4J %s (%s, platform %s, native binary built for %s; this CPU: %s), BLAS %s, "
-                        + "OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s; per worker: libnd4j threads %s (set once by "
-                        + "OMP_NUM_THREADS when the library loads; ND4J's setMaxThreads does not lower it), BLAS "
+        md.append(String.format(Locale.ROOT, "Machine: %s, %s cores; ND4J %s (%s, platform %s, native binary "
+                        + "built for %s; this CPU: %s), BLAS %s, OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s; per "
+                        + "worker: libnd4j threads %s (set once by OMP_NUM_THREADS when the library loads; ND4J's "
+                        + "setMaxThreads does not lower it), BLAS "
                         + "threads %d; Java %s (GC: %s).%n%n",
                 environment.get("cpu_model"), environment.get("cores"), environment.get("nd4j_version"),
                 environment.get("nd4j_backend"), environment.get("javacpp_platform"),
-                environment.get("nd4j_binary_level"), environment.get("cpu_optimal_level"), environment.get("blas_vendor"),
+                environment.get("nd4j_binary_level"), environment.get("cpu_optimal_level"),
+                environment.get("blas_vendor"),
                 blank(environment.get("openblas_coretype")), blank(environment.get("omp_num_threads")),
                 org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(),
                 org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads(), environment.get("java_version"),
