@@ -61,8 +61,9 @@ public final class Plots {
     private static XYChart lines(Figure.Lines f) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(f.title())
                 .xAxisTitle(f.xLabel()).yAxisTitle(f.yLabel()).build();
+        // outside the plot area, so a legend never hides a curve's end
         Styler.LegendPosition legend = f.series().size() > 6 ? Styler.LegendPosition.OutsideE
-                : Styler.LegendPosition.InsideNE;
+                : Styler.LegendPosition.OutsideS;
         chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setXAxisLogarithmic(f.logX());
         chart.getStyler().setYAxisLogarithmic(f.logY());
