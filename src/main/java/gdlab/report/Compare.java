@@ -263,19 +263,11 @@ public final class Compare {
                     .map(String::valueOf).toList();
             List<String> metrics = ((List<Object>) info.getOrDefault("metrics", List.of())).stream()
                     .map(String::valueOf).toList();
-            List<List<String>> records = Csv.parse(Files.readString(cells));
-            List<String> header = records.get(0);
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (List<String> r : records.subList(1, records.size())) {
-                if (r.size() != header.size()) {
-                    throw new BadInputException(cells + ": a row has " + r.size() + " fields, the header "
-                            + header.size());
-                }
-                Map<String, String> m = new LinkedHashMap<>();
-                for (int i = 0; i < header.size(); i++) {
-                    m.put(header.get(i), r.get(i));
-                }
-                rows.add(m);
+            List<Map<String, String>> rows;
+            try {
+                rows = Csv.rows(Files.readString(cells));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(cells + ": " + e.getMessage(), e);
             }
             return new Run(folder, String.valueOf(info.get("experiment")), coords, metrics, rows);
         } catch (IOException | IllegalArgumentException | ClassCastException e) {

@@ -1,8 +1,10 @@
 package gdlab.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * RFC 4180 CSV: comma separated, CRLF line ends, a field quoted when it holds a comma, quote, CR or LF (quotes
@@ -83,6 +85,31 @@ public final class Csv {
             return Double.parseDouble(field);
         }
         return field;
+    }
+
+    /**
+     * Parses RFC 4180 text with a header row into one map per record, header name to field, in column order.
+     *
+     * @throws IllegalArgumentException when a record has a different number of fields than the header
+     */
+    public static List<Map<String, String>> rows(String text) {
+        List<List<String>> records = parse(text);
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (records.isEmpty()) {
+            return rows;
+        }
+        List<String> header = records.get(0);
+        for (List<String> r : records.subList(1, records.size())) {
+            if (r.size() != header.size()) {
+                throw new IllegalArgumentException("a row has " + r.size() + " fields, the header " + header.size());
+            }
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                m.put(header.get(i), r.get(i));
+            }
+            rows.add(m);
+        }
+        return rows;
     }
 
     /** Parses RFC 4180 text into records (used by tests and by readers of earlier runs). */

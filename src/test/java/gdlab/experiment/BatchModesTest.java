@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +46,9 @@ class BatchModesTest {
     }
 
     /** cells.csv as a list of column -> value maps. */
+    /** A CSV file of a run folder, one map per row (header name to field). */
     static List<Map<String, String>> rows(Path file) throws IOException {
-        List<List<String>> records = Csv.parse(Files.readString(file));
-        List<String> header = records.get(0);
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (List<String> r : records.subList(1, records.size())) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                m.put(header.get(i), r.get(i));
-            }
-            rows.add(m);
-        }
-        return rows;
+        return Csv.rows(Files.readString(file));
     }
 
     static Map<String, List<Map<String, String>>> byMode() throws IOException {

@@ -4,7 +4,6 @@ import gdlab.Main;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances.Verdict;
 import gdlab.dl4j.Nd4jSetup;
-import gdlab.report.Csv;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
@@ -20,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,25 +53,11 @@ class CrosscheckTest {
         return props;
     }
 
-    static List<Map<String, String>> rows(Path file) throws IOException {
-        List<List<String>> records = Csv.parse(Files.readString(file));
-        List<String> header = records.get(0);
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (List<String> r : records.subList(1, records.size())) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                m.put(header.get(i), r.get(i));
-            }
-            rows.add(m);
-        }
-        return rows;
-    }
-
     @Test
     void quickSubsetPassesEveryRowAndExitsZero() throws IOException {
         assertThat(status).as(stdout).isZero();
-        List<Map<String, String>> summary = rows(run.resolve("summary.csv"));
-        List<Map<String, String>> cells = rows(run.resolve("cells.csv"));
+        List<Map<String, String>> summary = BatchModesTest.rows(run.resolve("summary.csv"));
+        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
         assertThat(cells).allSatisfy(c -> assertThat(c.get("status")).isEqualTo("ok"));
         assertThat(summary).hasSize(cells.size() * Stage.values().length);
         assertThat(summary).allSatisfy(r -> assertThat(r.get("verdict")).as(r.toString()).isEqualTo("PASS"));
@@ -87,7 +71,7 @@ class CrosscheckTest {
 
     @Test
     void trainingMovesTheParametersFarEnoughToMeanSomething() throws IOException {
-        for (Map<String, String> c : rows(run.resolve("cells.csv"))) {
+        for (Map<String, String> c : BatchModesTest.rows(run.resolve("cells.csv"))) {
             assertThat(Double.parseDouble(c.get("final_loss"))).as(c.toString())
                     .isLessThan(0.9 * Double.parseDouble(c.get("initial_loss")));
         }
@@ -104,7 +88,7 @@ class CrosscheckTest {
     void dl4jsFloatNadamUsesFloatRoundedHyperparameters() throws IOException {
         // DL4J's kernels cast beta2 to float before computing 1 - beta2: with the exact beta2 the reference is
         // 5e-7..3e-6 away after one Nadam update; with the float-rounded one, at float rounding (~1e-7)
-        List<Map<String, String>> nadamFloat = rows(run.resolve("cells.csv")).stream()
+        List<Map<String, String>> nadamFloat = BatchModesTest.rows(run.resolve("cells.csv")).stream()
                 .filter(c -> c.get("updater").equals("nadam") && c.get("dtype").equals("float")).toList();
         assertThat(nadamFloat).hasSize(3).allSatisfy(c -> {
             double rounded = Double.parseDouble(c.get("step_1_rel_diff"));
@@ -158,8 +142,8 @@ class CrosscheckTest {
                 "epochs", "1", "solvers", "false");
         Main.run(props(other.resolve("a"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
         Main.run(props(other.resolve("b"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
-        List<Map<String, String>> a = rows(other.resolve("a/crosscheck/latest/cells.csv"));
-        List<Map<String, String>> b = rows(other.resolve("b/crosscheck/latest/cells.csv"));
+        List<Map<String, String>> a = BatchModesTest.rows(other.resolve("a/crosscheck/latest/cells.csv"));
+        List<Map<String, String>> b = BatchModesTest.rows(other.resolve("b/crosscheck/latest/cells.csv"));
         a.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
         b.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
         assertThat(a).hasSize(4).isEqualTo(b);

@@ -1,7 +1,6 @@
 package gdlab.experiment;
 
 import gdlab.Main;
-import gdlab.report.Csv;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,22 +47,8 @@ class FailureModesTest {
         return text;
     }
 
-    static List<Map<String, String>> rows(Path file) throws IOException {
-        List<List<String>> records = Csv.parse(Files.readString(file));
-        List<String> header = records.get(0);
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (List<String> r : records.subList(1, records.size())) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                m.put(header.get(i), r.get(i));
-            }
-            rows.add(m);
-        }
-        return rows;
-    }
-
     static List<Map<String, String>> cells(String part) throws IOException {
-        return rows(run.resolve("cells.csv")).stream().filter(r -> r.get("part").equals(part)).toList();
+        return BatchModesTest.rows(run.resolve("cells.csv")).stream().filter(r -> r.get("part").equals(part)).toList();
     }
 
     static double num(Map<String, String> row, String column) {
@@ -78,8 +62,8 @@ class FailureModesTest {
         }
         assertThat(stdout).contains("## 1. Local minima", "## 2. The seed's claim", "## 3. Saddles and plateaus",
                 "## 4. Vanishing gradients", "## 5. A bad step size");
-        assertThat(rows(run.resolve("cells.csv"))).allSatisfy(r -> assertThat(r.get("status")).isNotEqualTo("failed"));
-        Set<String> parts = rows(run.resolve("summary.csv")).stream().map(r -> r.get("part")).collect(Collectors.toSet());
+        assertThat(BatchModesTest.rows(run.resolve("cells.csv"))).allSatisfy(r -> assertThat(r.get("status")).isNotEqualTo("failed"));
+        Set<String> parts = BatchModesTest.rows(run.resolve("summary.csv")).stream().map(r -> r.get("part")).collect(Collectors.toSet());
         assertThat(parts).containsExactlyInAnyOrder("local-minima", "seed-claim", "saddle-plateau", "vanishing",
                 "step-size");
     }
@@ -177,7 +161,7 @@ class FailureModesTest {
 
     @Test
     void seedClaimComparesModesPairwiseAndXorRunsMatchTheReference() throws IOException {
-        List<Map<String, String>> summary = rows(run.resolve("summary.csv")).stream()
+        List<Map<String, String>> summary = BatchModesTest.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("part").equals("seed-claim")).toList();
         Map<String, String> stochastic = summary.stream().filter(r -> r.get("case").endsWith("+tilts")
                 && r.get("mode").equals("stochastic")).findFirst().orElseThrow();
@@ -199,8 +183,8 @@ class FailureModesTest {
         Map<String, String> one = new LinkedHashMap<>(small);
         one.put("workers", "1");
         runMain(other.resolve("b"), one);
-        List<Map<String, String>> a = withoutTimings(rows(other.resolve("a/failure-modes/latest/cells.csv")));
-        List<Map<String, String>> b = withoutTimings(rows(other.resolve("b/failure-modes/latest/cells.csv")));
+        List<Map<String, String>> a = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("a/failure-modes/latest/cells.csv")));
+        List<Map<String, String>> b = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("b/failure-modes/latest/cells.csv")));
         assertThat(a).isNotEmpty().isEqualTo(b);
 
         // resuming the finished run rebuilds every section from cells.csv and curves.csv alone: same summary
@@ -218,8 +202,4 @@ class FailureModesTest {
         return s.substring(0, s.lastIndexOf('\n'));
     }
 
-    static List<Map<String, String>> withoutTimings(List<Map<String, String>> rows) {
-        rows.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
-        return rows;
-    }
 }

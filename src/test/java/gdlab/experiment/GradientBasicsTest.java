@@ -2,7 +2,6 @@ package gdlab.experiment;
 
 import gdlab.Main;
 import gdlab.basics.GradientCheck;
-import gdlab.report.Csv;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ class GradientBasicsTest {
         assertThat(o.status()).as(o.err()).isZero();
         stdout = o.out();
         run = results.resolve("gradient-basics/latest");
-        curves = rows(run.resolve("curves.csv"));
+        curves = BatchModesTest.rows(run.resolve("curves.csv"));
     }
 
     record Outcome(int status, String out, String err) {
@@ -55,20 +53,6 @@ class GradientBasicsTest {
         int status = Main.run(props, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    static List<Map<String, String>> rows(Path file) throws IOException {
-        List<List<String>> records = Csv.parse(Files.readString(file));
-        List<String> header = records.get(0);
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (List<String> r : records.subList(1, records.size())) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                m.put(header.get(i), r.get(i));
-            }
-            rows.add(m);
-        }
-        return rows;
     }
 
     /** The curve rows of one part, grouped by cell. */
@@ -209,7 +193,7 @@ class GradientBasicsTest {
 
     @Test
     void cellsCsvCountsNoMismatchWithTheReferenceAndNoDisagreeingBlock() throws IOException {
-        List<Map<String, String>> cells = rows(run.resolve("cells.csv"));
+        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
         assertThat(cells).extracting(r -> r.get("data")).containsExactly("digits", "iris");
         for (Map<String, String> r : cells) {
             assertThat(r).containsEntry("status", "ok").containsEntry("reference_checks", "10")
@@ -221,7 +205,7 @@ class GradientBasicsTest {
 
     @Test
     void summaryCsvHoldsTheStepTableOneRowPerDataSetAndEta() throws IOException {
-        List<Map<String, String>> summary = rows(run.resolve("summary.csv"));
+        List<Map<String, String>> summary = BatchModesTest.rows(run.resolve("summary.csv"));
         // quick: 1e-5 .. 100, one step size per decade
         assertThat(summary).hasSize(2 * 8);
         assertThat(summary.get(0)).containsEntry("data", "digits").containsEntry("eta", "1.0e-5")
@@ -242,8 +226,8 @@ class GradientBasicsTest {
         Map<String, String> oneWorker = new LinkedHashMap<>(small);
         oneWorker.put("workers", "1");
         assertThat(runMain(dir.resolve("b"), oneWorker).status()).isZero();
-        List<Map<String, String>> a = withoutTimings(rows(dir.resolve("a/gradient-basics/latest/cells.csv")));
-        List<Map<String, String>> b = withoutTimings(rows(dir.resolve("b/gradient-basics/latest/cells.csv")));
+        List<Map<String, String>> a = BatchModesTest.withoutTimings(BatchModesTest.rows(dir.resolve("a/gradient-basics/latest/cells.csv")));
+        List<Map<String, String>> b = BatchModesTest.withoutTimings(BatchModesTest.rows(dir.resolve("b/gradient-basics/latest/cells.csv")));
         assertThat(a).hasSize(2).isEqualTo(b);
         assertThat(Files.readString(dir.resolve("a/gradient-basics/latest/curves.csv")))
                 .isEqualTo(Files.readString(dir.resolve("b/gradient-basics/latest/curves.csv")));
@@ -274,11 +258,6 @@ class GradientBasicsTest {
         try (var s = Files.list(dir)) {
             assertThat(s.findAny()).isEmpty();
         }
-    }
-
-    static List<Map<String, String>> withoutTimings(List<Map<String, String>> rows) {
-        rows.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
-        return rows;
     }
 
     static String smallestEta(List<Map<String, String>> rows) {

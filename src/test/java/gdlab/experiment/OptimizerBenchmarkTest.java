@@ -1,7 +1,6 @@
 package gdlab.experiment;
 
 import gdlab.Main;
-import gdlab.report.Csv;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,20 +51,6 @@ class OptimizerBenchmarkTest {
         return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }
 
-    static List<Map<String, String>> rows(Path file) throws IOException {
-        List<List<String>> records = Csv.parse(Files.readString(file));
-        List<String> header = records.get(0);
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (List<String> r : records.subList(1, records.size())) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                m.put(header.get(i), r.get(i));
-            }
-            rows.add(m);
-        }
-        return rows;
-    }
-
     static double num(Map<String, String> row, String column) {
         String v = row.get(column);
         return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
@@ -86,7 +70,7 @@ class OptimizerBenchmarkTest {
     /** The tuned table ranks nothing above an optimizer that diverged, and the quick run has such optimizers. */
     @Test
     void tunedTableRanksNoDivergedOptimizerAboveAFinishedOne() throws IOException {
-        List<Map<String, String>> tuned = rows(run.resolve("summary.csv")).stream()
+        List<Map<String, String>> tuned = BatchModesTest.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("setting").equals("tuned") && !r.get("rank").isEmpty()).toList();
         Map<String, List<Map<String, String>>> byProblem = tuned.stream()
                 .collect(Collectors.groupingBy(r -> r.get("problem")));
@@ -113,7 +97,7 @@ class OptimizerBenchmarkTest {
     /** Recomputed from cells.csv: each tuned lr has no diverged seed when some lr has none, and the lowest loss. */
     @Test
     void tunedLearningRateIsTheBestFinishedOneInTheCells() throws IOException {
-        List<Map<String, String>> cells = rows(run.resolve("cells.csv"));
+        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
         Map<String, Map<String, List<Map<String, String>>>> configs = new TreeMap<>();
         for (Map<String, String> c : cells) {
             configs.computeIfAbsent(c.get("problem") + "|" + c.get("optimizer"), k -> new TreeMap<>())
@@ -121,7 +105,7 @@ class OptimizerBenchmarkTest {
         }
         int checked = 0;
         int withDivergedAlternative = 0;
-        for (Map<String, String> row : rows(run.resolve("summary.csv"))) {
+        for (Map<String, String> row : BatchModesTest.rows(run.resolve("summary.csv"))) {
             if (!row.get("setting").equals("tuned") || row.get("status").startsWith("crashed")) {
                 continue;
             }
@@ -163,7 +147,7 @@ class OptimizerBenchmarkTest {
         } catch (RuntimeException e) {
             thrown = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        List<Map<String, String>> rows = rows(run.resolve("summary.csv")).stream()
+        List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("optimizer").equals("adabelief")).toList();
         assertThat(rows).hasSize(4); // 2 problems x (one-shot, tuned)
         for (Map<String, String> r : rows) {
@@ -177,9 +161,9 @@ class OptimizerBenchmarkTest {
     /** DL4J's CG retraces DL4J's line-gd; DL4J's LBFGS stalls; the reference's CG and L-BFGS do not. */
     @Test
     void dl4jCgAndLbfgsDifferFromTheReferenceAsMeasured() throws IOException {
-        List<Map<String, String>> cells = rows(run.resolve("cells.csv"));
+        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
         Map<String, List<Double>> curves = new LinkedHashMap<>();
-        for (Map<String, String> p : rows(run.resolve("curves.csv"))) {
+        for (Map<String, String> p : BatchModesTest.rows(run.resolve("curves.csv"))) {
             curves.computeIfAbsent(p.get("problem") + "|" + p.get("optimizer") + "|" + p.get("lr") + "|"
                     + p.get("seed"), k -> new ArrayList<>()).add(num(p, "loss"));
         }
@@ -243,7 +227,7 @@ class OptimizerBenchmarkTest {
 
     @Test
     void everyUpdaterRunAgreesWithTheReferenceReplay() throws IOException {
-        List<Map<String, String>> replayed = rows(run.resolve("cells.csv")).stream()
+        List<Map<String, String>> replayed = BatchModesTest.rows(run.resolve("cells.csv")).stream()
                 .filter(c -> !c.get("ref_agrees").isEmpty()).toList();
         assertThat(replayed).hasSizeGreaterThan(20);
         // after the first epoch or step DL4J and the reference agree to rounding level in every run ...
@@ -262,7 +246,7 @@ class OptimizerBenchmarkTest {
 
     @Test
     void oneShotUsesDl4jsDefaultLearningRates() throws IOException {
-        Map<String, String> oneShot = rows(run.resolve("summary.csv")).stream()
+        Map<String, String> oneShot = BatchModesTest.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("setting").equals("one-shot") && r.get("problem").equals("iris"))
                 .collect(Collectors.toMap(r -> r.get("optimizer"), r -> r.get("lr")));
         assertThat(oneShot).containsEntry("sgd", "0.001").containsEntry("nesterov", "0.1")
@@ -278,14 +262,9 @@ class OptimizerBenchmarkTest {
         runMain(other.resolve("a"), small, 0);
         small.put("workers", "2");
         runMain(other.resolve("b"), small, 0);
-        List<Map<String, String>> a = withoutTimings(rows(other.resolve("a/optimizers/latest/cells.csv")));
-        List<Map<String, String>> b = withoutTimings(rows(other.resolve("b/optimizers/latest/cells.csv")));
+        List<Map<String, String>> a = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("a/optimizers/latest/cells.csv")));
+        List<Map<String, String>> b = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("b/optimizers/latest/cells.csv")));
         assertThat(a).hasSize(5).isEqualTo(b); // adam 0.001, 0.1; cg 0.001, 0.1; lbfgs-ref
-    }
-
-    static List<Map<String, String>> withoutTimings(List<Map<String, String>> rows) {
-        rows.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
-        return rows;
     }
 
     @Test

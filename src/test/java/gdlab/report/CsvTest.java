@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CsvTest {
     @Test
@@ -48,5 +50,15 @@ class CsvTest {
         String md = t.toMarkdown();
         assertThat(md.lines().map(String::length).distinct()).hasSize(1);
         assertThat(md).contains("| a         | 1.235    |").contains("| long name | 10       |");
+    }
+
+    @Test
+    void rowsAreKeyedByTheHeaderAndAShortRowIsAnError() {
+        String text = Csv.line(List.of("mode", "lr")) + Csv.line(List.of("batch", 2)) + Csv.line(List.of("sgd", 0.5));
+        assertThat(Csv.rows(text)).containsExactly(Map.of("mode", "batch", "lr", "2"),
+                Map.of("mode", "sgd", "lr", "0.5"));
+        assertThat(Csv.rows("")).isEmpty();
+        assertThatThrownBy(() -> Csv.rows(text + Csv.line(List.of("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a row has 1 fields, the header 2");
     }
 }
