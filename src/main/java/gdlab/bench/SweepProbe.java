@@ -1,10 +1,10 @@
 package gdlab.bench;
 
 import gdlab.experiment.Experiment;
+import gdlab.experiment.ForwardingExperiment;
 import gdlab.experiment.Registry;
 import gdlab.experiment.Report;
 import gdlab.report.Plots;
-import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
@@ -127,39 +127,13 @@ public final class SweepProbe {
     }
 
     /** An experiment that measures the time spent in its own methods. */
-    static final class Timed implements Experiment {
-        private final Experiment inner;
+    static final class Timed extends ForwardingExperiment {
         final AtomicLong prepare = new AtomicLong();
         final AtomicLong cells = new AtomicLong();
         final AtomicLong summarize = new AtomicLong();
 
         Timed(Experiment inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public String question() {
-            return inner.question();
-        }
-
-        @Override
-        public List<Param> params() {
-            return inner.params();
-        }
-
-        @Override
-        public List<String> metricColumns() {
-            return inner.metricColumns();
-        }
-
-        @Override
-        public List<String> curveColumns() {
-            return inner.curveColumns();
+            super(inner);
         }
 
         @Override

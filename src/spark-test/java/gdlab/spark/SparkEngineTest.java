@@ -3,6 +3,7 @@ package gdlab.spark;
 import gdlab.Main;
 import gdlab.experiment.BatchModes;
 import gdlab.experiment.Experiment;
+import gdlab.experiment.ForwardingExperiment;
 import gdlab.experiment.Report;
 import gdlab.report.Csv;
 import gdlab.spec.Param;
@@ -284,38 +285,11 @@ class SparkEngineTest {
     // ------------------------------------------------------------------------- experiments known only here
 
     /** batch-modes, except that one cell throws (each executor re-creates it by its class). */
-    public static final class OneBadCell implements Experiment {
+    public static final class OneBadCell extends ForwardingExperiment {
         static final int BAD = 3;
-        private final BatchModes inner = new BatchModes();
 
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public String question() {
-            return inner.question();
-        }
-
-        @Override
-        public List<Param> params() {
-            return inner.params();
-        }
-
-        @Override
-        public List<String> metricColumns() {
-            return inner.metricColumns();
-        }
-
-        @Override
-        public List<String> curveColumns() {
-            return inner.curveColumns();
-        }
-
-        @Override
-        public List<Cell> prepare(Spec spec) {
-            return inner.prepare(spec);
+        public OneBadCell() {
+            super(new BatchModes());
         }
 
         @Override
@@ -324,11 +298,6 @@ class SparkEngineTest {
                 throw new IllegalStateException("cell " + BAD + " is bad on purpose");
             }
             return inner.run(cell);
-        }
-
-        @Override
-        public Report summarize(List<CellResult> results) {
-            return inner.summarize(results);
         }
     }
 
