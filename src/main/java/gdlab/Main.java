@@ -90,7 +90,7 @@ public final class Main {
         }
     }
 
-    /** {@code compare}: exit 0 when nothing got worse, 1 when something did. */
+    /** {@code compare}: exit 0 when nothing got worse or changed outcome, 1 when something did. */
     static int compare(Map<String, String> props, PrintStream out) {
         for (String key : props.keySet()) {
             if (Compare.PARAMS.stream().noneMatch(p -> p.key().equals(key))) {
@@ -101,7 +101,7 @@ public final class Main {
         Compare.PARAMS.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));
         Compare.Result result = Compare.run(props);
         out.print(Compare.markdown(result));
-        return result.worse() > 0 ? 1 : 0;
+        return result.worse() + result.changed() > 0 ? 1 : 0;
     }
 
     static String usage() {

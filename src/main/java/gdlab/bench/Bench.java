@@ -7,6 +7,7 @@ import gdlab.experiment.Experiment;
 import gdlab.experiment.Report;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -98,9 +99,10 @@ public final class Bench implements Experiment {
                 Param.integer("sweep_repeats", 1, 100, false, "runs of the sweep per worker count (median kept)"));
     }
 
+    /** Timings ({@code *_ms}) and what the shapes and the sweep fix (settings); nothing else is recorded. */
     @Override
-    public List<String> metricColumns() {
-        return metrics;
+    public List<Metric> metrics() {
+        return metrics.stream().map(n -> n.endsWith("_ms") ? Metric.timing(n) : Metric.setting(n)).toList();
     }
 
     @Override

@@ -8,6 +8,7 @@ import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -27,6 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
+
 /**
  * Batch vs stochastic vs mini-batch gradient descent: the same MLP and plain SGD, trained with B = N, B = 1 and
  * 1 < B < N, each mode at its own learning rate, over several seeds. Everything in the table is measured.
@@ -36,9 +41,12 @@ public final class BatchModes implements Experiment {
     static final String STOCHASTIC = "stochastic";
     static final String MINI_BATCH = "mini-batch";
 
-    static final List<String> METRICS = List.of("n_train", "updates_per_epoch", "epochs_run", "epoch_time_ms",
-            "epochs_to_target", "updates_to_target", "time_to_target_ms", "final_train_loss", "test_accuracy",
-            "loss_noise_std", "loss_noise_cv", "activation_bytes");
+    /** Settings describe the cell (how many examples, updates and bytes); the rest are what it measured. */
+    static final List<Metric> DECLARED = List.of(setting("n_train"), setting("updates_per_epoch"),
+            measure("epochs_run"), timing("epoch_time_ms"), measure("epochs_to_target"), measure("updates_to_target"),
+            timing("time_to_target_ms"), measure("final_train_loss"), measure("test_accuracy"),
+            measure("loss_noise_std"), measure("loss_noise_cv"), setting("activation_bytes"));
+    static final List<String> METRICS = Metric.names(DECLARED);
     static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "minibatch_loss_std",
             "epoch_time_ms");
 
@@ -80,8 +88,8 @@ public final class BatchModes implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

@@ -9,6 +9,7 @@ import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -29,6 +30,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.report.Metric.discrepancy;
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.measures;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
+
 /**
  * The seed's training loop for a convolutional net, in DL4J: a small CNN on the 8x8 digits (convolution 3x3 ->
  * max pooling -> dense -> softmax) trained by minibatches over epochs, swept over hidden activation x weight
@@ -44,10 +51,17 @@ public final class CnnInit implements Experiment {
     /** Two units are the same unit when their parameters differ by at most this times the layer's largest one. */
     static final double SAME_UNIT_RELATIVE = 1e-4;
 
-    static final List<String> METRICS = List.of("n_train", "n_test", "params", "initial_loss", "grad_norm_conv",
-            "grad_norm_dense", "grad_norm_output", "grad_ratio_first_last", "epochs_run", "final_train_loss",
-            "test_accuracy", "epochs_to_target", "conv_filters", "conv_distinct", "conv_spread", "conv_scale",
-            "dense_units", "dense_distinct", "dense_spread", "dense_scale", "training_ms");
+    /** A spread between units that should be identical is rounding below SAME_UNIT_RELATIVE x their scale. */
+    static final List<Metric> DECLARED = List.of(setting("n_train"), setting("n_test"), setting("params"),
+            measure("initial_loss"), measure("grad_norm_conv"), measure("grad_norm_dense"),
+            measure("grad_norm_output"), measure("grad_ratio_first_last"), measure("epochs_run"),
+            measure("final_train_loss"), measure("test_accuracy"), measure("epochs_to_target"),
+            setting("conv_filters"), measure("conv_distinct"),
+            discrepancy("conv_spread", Metric.Bound.relativeTo("conv_scale", SAME_UNIT_RELATIVE)),
+            measure("conv_scale"), setting("dense_units"), measure("dense_distinct"),
+            discrepancy("dense_spread", Metric.Bound.relativeTo("dense_scale", SAME_UNIT_RELATIVE)),
+            measure("dense_scale"), timing("training_ms"));
+    static final List<String> METRICS = Metric.names(DECLARED);
     static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "test_accuracy", "epoch_ms");
 
     private Spec spec;
@@ -94,8 +108,8 @@ public final class CnnInit implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

@@ -9,6 +9,7 @@ import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.reference.Updaters;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -24,6 +25,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.report.Metric.discrepancy;
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
+
 /**
  * DL4J against the independent reference, stage by stage: forward output, loss, gradient, one update, {@code steps}
  * updates and {@code epochs} shuffled epochs, for every updater x batch mode x data type on the shipped data sets.
@@ -38,26 +44,34 @@ public final class Crosscheck implements Experiment {
     /** The updaters checked: DL4J's nine plus gdlab's heavy-ball momentum. */
     static final List<String> UPDATERS = Updaters.NAMES;
 
+    static final List<Metric> DECLARED;
     static final List<String> METRICS;
     static final List<String> CURVE = List.of("step", "epochs_done", "params_abs_diff", "params_rel_diff",
             "drift_rel_diff");
 
     static {
-        List<String> m = new ArrayList<>();
+        // every difference is judged against its stage's tolerance: its last digits are the CPU's rounding
+        List<Metric> m = new ArrayList<>();
         for (Stage s : Stage.values()) {
-            m.add(s.label() + "_abs_diff");
-            m.add(s.label() + "_rel_diff");
+            m.add(discrepancy(s.label() + "_abs_diff", bound(s)));
+            m.add(discrepancy(s.label() + "_rel_diff", bound(s)));
         }
         for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
-            m.add("drift_" + s.label() + "_rel_diff");
+            m.add(discrepancy("drift_" + s.label() + "_rel_diff", bound(s)));
         }
         for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
-            m.add("paper_" + s.label() + "_rel_diff");
+            m.add(discrepancy("paper_" + s.label() + "_rel_diff", bound(s)));
         }
-        m.add("step_1_rel_diff_exact_hyper");
-        m.addAll(List.of("n_train", "n_params", "updates_per_epoch", "total_steps", "initial_loss", "final_loss",
-                "dl4j_ms", "reference_ms"));
-        METRICS = List.copyOf(m);
+        m.add(discrepancy("step_1_rel_diff_exact_hyper", bound(Stage.STEP_1)));
+        m.addAll(List.of(setting("n_train"), setting("n_params"), setting("updates_per_epoch"),
+                setting("total_steps"), measure("initial_loss"), measure("final_loss"), timing("dl4j_ms"),
+                timing("reference_ms")));
+        DECLARED = List.copyOf(m);
+        METRICS = Metric.names(DECLARED);
+    }
+
+    private static Metric.Bound bound(Stage stage) {
+        return Metric.Bound.byDtype(Tolerances.DOUBLE.get(stage), Tolerances.FLOAT.get(stage));
     }
 
     private final double perturbation;
@@ -121,8 +135,8 @@ public final class Crosscheck implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

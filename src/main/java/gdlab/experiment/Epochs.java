@@ -1,5 +1,7 @@
 package gdlab.experiment;
 
+import gdlab.crosscheck.Stage;
+import gdlab.crosscheck.Tolerances;
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;
 import gdlab.data.EpochOrder;
@@ -15,6 +17,7 @@ import gdlab.reference.Ordering;
 import gdlab.reference.ReferenceTrainer;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -38,6 +41,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
+import static gdlab.report.Metric.discrepancy;
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.outcome;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
+
 /**
  * What an epoch is, why the data is reshuffled, and when to stop: the digits MLP trained with the examples visited
  * in a fresh shuffle every epoch, in one fixed shuffled order, or sorted by class; each either for a fixed number of
@@ -53,12 +62,23 @@ public final class Epochs implements Experiment {
     static final String BUDGET = "budget";
     static final List<String> STOPPING = List.of(EARLY, BUDGET);
 
-    static final List<String> METRICS = List.of("n_train", "n_validation", "n_test", "updates_per_epoch",
-            "epochs_run", "stopped_by", "val_loss_at_compare_epoch", "val_accuracy_at_compare_epoch",
-            "epochs_to_val_target", "best_epoch", "epochs_past_best", "best_val_loss", "val_accuracy_at_best",
-            "final_train_loss", "final_val_loss", "val_loss_rise", "loss_gap_at_best", "loss_gap_at_end",
-            "accuracy_gap_at_end", "returned_epoch", "test_loss", "test_accuracy", "reference_epochs",
-            "reference_max_rel_diff", "training_ms");
+    /**
+     * val_loss_rise is a difference of two validation losses, so its last digits are their rounding (1e-5 of the
+     * loss leaves float's a margin of 60); reference_max_rel_diff is DL4J against the reference, bounded as the
+     * crosscheck bounds a whole epoch.
+     */
+    static final List<Metric> DECLARED = List.of(setting("n_train"), setting("n_validation"), setting("n_test"),
+            setting("updates_per_epoch"), measure("epochs_run"), outcome("stopped_by"),
+            measure("val_loss_at_compare_epoch"), measure("val_accuracy_at_compare_epoch"),
+            measure("epochs_to_val_target"), measure("best_epoch"), measure("epochs_past_best"),
+            measure("best_val_loss"), measure("val_accuracy_at_best"), measure("final_train_loss"),
+            measure("final_val_loss"), measure("val_loss_rise", Metric.Bound.relativeTo("final_val_loss", 1e-5)),
+            measure("loss_gap_at_best"),
+            measure("loss_gap_at_end"), measure("accuracy_gap_at_end"), measure("returned_epoch"),
+            measure("test_loss"), measure("test_accuracy"), setting("reference_epochs"),
+            discrepancy("reference_max_rel_diff", Metric.Bound.byDtype(Tolerances.DOUBLE.get(Stage.EPOCHS),
+                    Tolerances.FLOAT.get(Stage.EPOCHS))), timing("training_ms"));
+    static final List<String> METRICS = Metric.names(DECLARED);
     static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "val_loss", "train_accuracy",
             "val_accuracy", "epoch_ms");
 
@@ -111,8 +131,8 @@ public final class Epochs implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

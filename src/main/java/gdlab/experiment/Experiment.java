@@ -1,5 +1,6 @@
 package gdlab.experiment;
 
+import gdlab.report.Metric;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
@@ -26,8 +27,13 @@ public interface Experiment {
     /** The spec keys it reads, beyond the harness's own ({@code seeds}, {@code quick}, ...). */
     List<Param> params();
 
-    /** cells.csv columns after the cell's coordinates; names ending in {@code _ms} are timings. */
-    List<String> metricColumns();
+    /** cells.csv columns after the cell's coordinates, each with its kind (a measure, a setting, ...). */
+    List<Metric> metrics();
+
+    /** The names of {@link #metrics()}, in order. */
+    default List<String> metricColumns() {
+        return Metric.names(metrics());
+    }
 
     /** curves.csv columns after the cell's coordinates. */
     List<String> curveColumns();

@@ -3,6 +3,7 @@ package gdlab.experiment;
 import gdlab.experiment.failure.Part;
 import gdlab.experiment.failure.Parts;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -25,18 +26,24 @@ import java.util.Set;
 public final class FailureModes implements Experiment {
     private final List<Part> parts = Parts.all();
     private final Map<String, Part> byName = new LinkedHashMap<>();
-    private final List<String> metrics;
+    private final List<Metric> metrics;
     private final List<String> curve;
 
     public FailureModes() {
         parts.forEach(p -> byName.put(p.name(), p));
-        Set<String> m = new LinkedHashSet<>();
+        Map<String, Metric> m = new LinkedHashMap<>();
         Set<String> c = new LinkedHashSet<>();
         for (Part p : parts) {
-            m.addAll(p.metricColumns());
+            for (Metric metric : p.metrics()) {
+                Metric earlier = m.putIfAbsent(metric.name(), metric);
+                if (earlier != null && !earlier.equals(metric)) {
+                    throw new IllegalStateException("parts declare " + metric.name() + " differently: " + earlier
+                            + " and " + metric);
+                }
+            }
             c.addAll(p.curveColumns());
         }
-        metrics = List.copyOf(m);
+        metrics = List.copyOf(m.values());
         curve = List.copyOf(c);
     }
 
@@ -62,7 +69,7 @@ public final class FailureModes implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
+    public List<Metric> metrics() {
         return metrics;
     }
 
@@ -88,10 +95,10 @@ public final class FailureModes implements Experiment {
     public CellResult run(Cell cell) {
         Part.Outcome o = byName.get(cell.get("part")).run(cell);
         List<Object> values = new ArrayList<>();
-        for (String col : metrics) {
+        for (String col : metricColumns()) {
             values.add(o.metrics().get(col));
         }
-        checkKeys(o.metrics().keySet(), metrics, "metric");
+        checkKeys(o.metrics().keySet(), metricColumns(), "metric");
         List<List<Object>> rows = new ArrayList<>();
         for (Map<String, Object> point : o.curve()) {
             checkKeys(point.keySet(), curve, "curve");
@@ -124,7 +131,7 @@ public final class FailureModes implements Experiment {
             Map<String, Object> m = new LinkedHashMap<>();
             for (int i = 0; i < metrics.size(); i++) {
                 if (r.metrics().get(i) != null) {
-                    m.put(metrics.get(i), r.metrics().get(i));
+                    m.put(metrics.get(i).name(), r.metrics().get(i));
                 }
             }
             List<Map<String, Object>> points = new ArrayList<>();

@@ -31,8 +31,8 @@ public abstract class ForwardingExperiment implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return inner.metricColumns();
+    public List<gdlab.report.Metric> metrics() {
+        return inner.metrics();
     }
 
     @Override

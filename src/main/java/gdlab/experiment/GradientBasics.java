@@ -12,6 +12,7 @@ import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Probes;
+import gdlab.report.Metric;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -24,6 +25,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.measures;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
 
 /**
  * What gradient descent is, measured on a real DL4J network at its initialization: what a loss function and its
@@ -39,11 +45,14 @@ public final class GradientBasics implements Experiment {
      * since their exact values change with the CPU's kernels; the values themselves are in curves.csv and the
      * tables.
      */
-    static final List<String> METRICS = List.of("n_examples", "n_params", "initial_loss", "gradient_norm",
-            "reference_checks", "reference_mismatches", "fd_checked", "fd_near_kink", "fd_blocks_over_tolerance",
-            "smallest_eta", "first_order_ratio_smallest_eta", "plus_g_ratio_smallest_eta",
-            "random_ratio_smallest_eta", "random_cosine", "first_order_holds_to_eta", "best_eta", "best_eta_loss",
-            "minus_g_raises_loss_from_eta", "sgd_steps", "sgd_final_loss", "sgd_min_block_change", "cell_ms");
+    static final List<Metric> DECLARED = List.of(setting("n_examples"), setting("n_params"), measure("initial_loss"),
+            measure("gradient_norm"), setting("reference_checks"), measure("reference_mismatches"),
+            setting("fd_checked"), measure("fd_near_kink"), measure("fd_blocks_over_tolerance"),
+            setting("smallest_eta"), measure("first_order_ratio_smallest_eta"), measure("plus_g_ratio_smallest_eta"),
+            measure("random_ratio_smallest_eta"), measure("random_cosine"), measure("first_order_holds_to_eta"),
+            measure("best_eta"), measure("best_eta_loss"), measure("minus_g_raises_loss_from_eta"),
+            setting("sgd_steps"), measure("sgd_final_loss"), measure("sgd_min_block_change"), timing("cell_ms"));
+    static final List<String> METRICS = Metric.names(DECLARED);
 
     /** DL4J and the reference must agree this closely on loss values (relative) and gradients (absolute). */
     static final double AGREEMENT = 1e-12;
@@ -91,8 +100,8 @@ public final class GradientBasics implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

@@ -1,5 +1,4 @@
 package gdlab.experiment;
-
 import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
@@ -16,6 +15,7 @@ import gdlab.reference.Ordering;
 import gdlab.reference.Quadratic;
 import gdlab.reference.ReferenceTrainer;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -38,6 +38,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.DoubleFunction;
+
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.outcome;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
 
 /**
  * Learning rate: too small, too large, and where the edge is. Plain gradient descent (DL4J's Sgd) on three problems:
@@ -72,11 +77,15 @@ public final class LearningRate implements Experiment {
     /** Share of epochs with a rising loss above which a run that missed the target counts as oscillating. */
     static final double OSCILLATION_SHARE = 0.2;
 
-    static final List<String> METRICS = List.of("lr_crit", "initial_loss", "final_loss", "final_gap", "target_loss",
-            "epochs_run", "updates_per_epoch", "epochs_to_target", "updates_to_target", "loss_up_share",
-            "overshoot_share", "regime", "ref_mismatch_epochs", "predicted_lr", "measured_lr", "reference_lr",
-            "measured_to_predicted", "predicted_rate", "measured_rate", "reference_rate", "search_runs",
-            "train_time_ms");
+    /** final_gap (loss minus the least-squares minimum) is a subtraction: below 1e-12 x the loss it is rounding. */
+    static final List<Metric> DECLARED = List.of(measure("lr_crit"), measure("initial_loss"), measure("final_loss"),
+            measure("final_gap", Metric.Bound.relativeTo("final_loss", 1e-12)), setting("target_loss"),
+            measure("epochs_run"), setting("updates_per_epoch"), measure("epochs_to_target"),
+            measure("updates_to_target"), measure("loss_up_share"), measure("overshoot_share"), outcome("regime"),
+            measure("ref_mismatch_epochs"), measure("predicted_lr"), measure("measured_lr"), measure("reference_lr"),
+            measure("measured_to_predicted"), measure("predicted_rate"), measure("measured_rate"),
+            measure("reference_rate"), measure("search_runs"), timing("train_time_ms"));
+    static final List<String> METRICS = Metric.names(DECLARED);
     static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "loss_gap", "top_component",
             "ref_rel_diff");
 
@@ -170,8 +179,8 @@ public final class LearningRate implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

@@ -19,6 +19,7 @@ import gdlab.reference.TestFunction;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updater;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -43,6 +44,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.outcome;
+import static gdlab.report.Metric.timing;
 
 /**
  * Momentum: plain gradient descent (DL4J Sgd) against heavy-ball momentum (gdlab's DL4J {@link HeavyBall}: v = mu v
@@ -71,11 +76,13 @@ public final class Momentum implements Experiment {
     static final String QUADRATIC_2D = "quadratic-2d";
     static final String ROSENBROCK = "rosenbrock";
 
-    static final List<String> METRICS = List.of("mu", "condition", "predicted_rate", "predicted_iterations",
-            "exact_iterations", "measured_iterations", "reference_iterations", "measured_to_predicted",
-            "ref_mismatch_steps",
-            "final_loss", "final_relative_loss", "epochs_to_target", "updates_to_target", "overshoot",
-            "valley_crossings", "distance_to_minimum", "diverged", "train_time_ms");
+    static final List<Metric> DECLARED = List.of(measure("mu"), measure("condition"), measure("predicted_rate"),
+            measure("predicted_iterations"), measure("exact_iterations"), measure("measured_iterations"),
+            measure("reference_iterations"), measure("measured_to_predicted"), measure("ref_mismatch_steps"),
+            measure("final_loss"), measure("final_relative_loss"), measure("epochs_to_target"),
+            measure("updates_to_target"), measure("overshoot"), measure("valley_crossings"),
+            measure("distance_to_minimum"), outcome("diverged"), timing("train_time_ms"));
+    static final List<String> METRICS = Metric.names(DECLARED);
     static final List<String> CURVE = List.of("step", "x", "y", "loss", "relative_loss", "ref_diff");
 
     /**
@@ -146,8 +153,8 @@ public final class Momentum implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

@@ -25,6 +25,7 @@ import gdlab.reference.StopRule;
 import gdlab.reference.TestFunction;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
+import gdlab.report.Metric;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -45,6 +46,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+
+import static gdlab.report.Metric.discrepancy;
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.timing;
 
 /**
  * Which optimizer? Every DL4J updater, gdlab's heavy ball, AdaBelief (which crashes) and DL4J's line-search solvers,
@@ -80,9 +85,14 @@ public final class OptimizerBenchmark implements Experiment {
      */
     static final double SADDLE_Y_RADIUS = 0.005;
 
-    static final List<String> METRICS = List.of("steps", "final_loss", "final_x", "final_y", "test_accuracy",
-            "steps_to_target", "time_to_target_ms", "train_time_ms", "last_progress_step", "ref_final_loss",
-            "ref_first_rel_diff", "ref_first_agrees", "ref_final_rel_diff", "ref_split_step", "ref_agrees");
+    /** DL4J against the reference: relative loss differences, judged against the 1e-6 of {@link #agree}. */
+    static final List<Metric> DECLARED = List.of(measure("steps"), measure("final_loss"), measure("final_x"),
+            measure("final_y"), measure("test_accuracy"), measure("steps_to_target"), timing("time_to_target_ms"),
+            timing("train_time_ms"), measure("last_progress_step"), measure("ref_final_loss"),
+            discrepancy("ref_first_rel_diff", Metric.Bound.of(1e-6)), measure("ref_first_agrees"),
+            discrepancy("ref_final_rel_diff", Metric.Bound.of(1e-6)), measure("ref_split_step"),
+            measure("ref_agrees"));
+    static final List<String> METRICS = Metric.names(DECLARED);
     static final List<String> CURVE = List.of("step", "loss", "elapsed_ms");
 
     private Spec spec;
@@ -141,8 +151,8 @@ public final class OptimizerBenchmark implements Experiment {
     }
 
     @Override
-    public List<String> metricColumns() {
-        return METRICS;
+    public List<Metric> metrics() {
+        return DECLARED;
     }
 
     @Override

@@ -4,6 +4,7 @@ import gdlab.experiment.Experiment;
 import gdlab.experiment.Report;
 import gdlab.report.Figure;
 import gdlab.report.Json;
+import gdlab.report.Metric;
 import gdlab.report.Plots;
 import gdlab.report.RunFolder;
 import gdlab.report.Table;
@@ -69,6 +70,7 @@ public final class SweepRunner {
             runInfo = runInfo(experiment, spec, cells.size());
             runInfo.put("coords", coordColumns);
             runInfo.put("metrics", experiment.metricColumns());
+            runInfo.put("metric_kinds", Metric.toJson(experiment.metrics()));
             done = Map.of();
             folder.markLatest();
         } else {

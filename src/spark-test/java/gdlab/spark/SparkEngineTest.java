@@ -325,8 +325,8 @@ class SparkEngineTest {
         }
 
         @Override
-        public List<String> metricColumns() {
-            return List.of("waited_ms");
+        public List<gdlab.report.Metric> metrics() {
+            return List.of(gdlab.report.Metric.timing("waited_ms"));
         }
 
         @Override

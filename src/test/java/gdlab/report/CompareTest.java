@@ -120,4 +120,119 @@ class CompareTest {
         assertThatThrownBy(() -> Compare.run(args("candidate", tmp)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("compare needs -Dbaseline=DIR");
     }
+
+    /** A one-seed run folder whose cells are given as rows of column -> value, with declared metrics and spec. */
+    Path declared(String name, List<Metric> metrics, Map<String, String> spec, List<Map<String, Object>> cells)
+            throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("experiment", "demo");
+        info.put("started", "2026-12-01T10:00:00Z");
+        info.put("git_commit", "abc1234");
+        info.put("spec", spec);
+        info.put("coords", List.of("case", "seed"));
+        info.put("metrics", Metric.names(metrics));
+        info.put("metric_kinds", Metric.toJson(metrics));
+        Files.writeString(dir.resolve("run.json"), Json.write(info));
+        List<String> header = new ArrayList<>(List.of("cell", "case", "seed"));
+        header.addAll(Metric.names(metrics));
+        header.addAll(List.of("status", "message"));
+        Table t = new Table(header);
+        int i = 0;
+        for (Map<String, Object> c : cells) {
+            List<Object> row = new ArrayList<>(List.of(i++, c.getOrDefault("case", "a"), 1));
+            metrics.forEach(m -> row.add(c.get(m.name())));
+            row.addAll(List.of("ok", ""));
+            t.add(row);
+        }
+        Files.writeString(dir.resolve("cells.csv"), t.toCsv());
+        return dir;
+    }
+
+    static final List<Metric> KINDS = List.of(
+            Metric.discrepancy("output_rel_diff", Metric.Bound.byDtype(1e-12, 1e-5)),
+            Metric.discrepancy("dense_spread", Metric.Bound.relativeTo("dense_scale", 1e-4)),
+            Metric.measure("dense_scale"), Metric.setting("n_train"), Metric.outcome("regime"),
+            Metric.measure("final_loss"));
+
+    static Map<String, Object> cell(double diff, double spread, double scale, int nTrain, String regime,
+                                    double loss) {
+        return Map.of("output_rel_diff", diff, "dense_spread", spread, "dense_scale", scale, "n_train", nTrain,
+                "regime", regime, "final_loss", loss);
+    }
+
+    static Map<String, String> verdictByMetric(Compare.Result r) {
+        Map<String, String> v = new LinkedHashMap<>();
+        r.table().rows().forEach(row -> v.put(String.valueOf(row.get(1)), String.valueOf(row.get(row.size() - 1))));
+        return v;
+    }
+
+    @Test
+    void aDiscrepancyIsJudgedAgainstItsBoundNotByRelativeChange() throws IOException {
+        Map<String, String> spec = Map.of("data", "iris", "dtype", "double");
+        Path base = declared("base", KINDS, spec, List.of(cell(1.1102230246251565e-16, 0, 1e-3, 600, "converged",
+                0.5)));
+        // rounding on another CPU: the difference doubles and a zero spread becomes 1e-10, all within the bounds
+        Path otherCpu = declared("cpu", KINDS, spec, List.of(cell(2.220446049250313e-16, 1.164e-10, 1e-3, 600,
+                "converged", 0.5)));
+        Compare.Result same = Compare.run(args("baseline", base, "candidate", otherCpu));
+        assertThat(verdictByMetric(same)).containsEntry("output_rel_diff", "same").containsEntry("dense_spread",
+                "same");
+        assertThat(same.worse() + same.better()).isZero();
+        // judged as a measure, the same pair differs by half its size: worse at any relative tolerance below 0.5
+        assertThat(Compare.measureVerdict(Metric.measure("output_rel_diff"), Stats.of(new double[]{1.1e-16}),
+                Stats.of(new double[]{2.2e-16}), 0.4)).isEqualTo("worse");
+
+        Path broken = declared("broken", KINDS, spec, List.of(cell(3e-12, 2e-7, 1e-3, 600, "converged", 0.5)));
+        assertThat(verdictByMetric(Compare.run(args("baseline", base, "candidate", broken))))
+                .containsEntry("output_rel_diff", "worse").containsEntry("dense_spread", "worse");
+        assertThat(verdictByMetric(Compare.run(args("baseline", broken, "candidate", base))))
+                .containsEntry("output_rel_diff", "better");
+    }
+
+    @Test
+    void aFloatRunGetsTheFloatBoundAndTheFloatTolerance() throws IOException {
+        Map<String, String> spec = Map.of("data", "iris", "dtype", "float");
+        Path base = declared("fb", KINDS, spec, List.of(cell(1e-7, 0, 1, 600, "converged", 2.3026018142700195)));
+        Path other = declared("fc", KINDS, spec, List.of(cell(8e-6, 0, 1, 600, "converged", 2.3025915145874025)));
+        assertThat(verdictByMetric(Compare.run(args("baseline", base, "candidate", other))))
+                .containsEntry("output_rel_diff", "same").containsEntry("final_loss", "same");
+        assertThat(verdictByMetric(Compare.run(args("baseline", base, "candidate", other, "float_tolerance", "0"))))
+                .containsEntry("final_loss", "better");
+        Path doubles = declared("fd", KINDS, Map.of("data", "iris", "dtype", "double"),
+                List.of(cell(1e-16, 0, 1, 600, "converged", 2.3025915145874025)));
+        assertThat(verdictByMetric(Compare.run(args("baseline", declared("fe", KINDS, Map.of("data", "iris",
+                "dtype", "double"), List.of(cell(1e-16, 0, 1, 600, "converged", 2.3026018142700195))),
+                "candidate", doubles)))).containsEntry("final_loss", "better");
+    }
+
+    @Test
+    void settingsAreNeverBetterOrWorseAndOutcomesChange() throws IOException {
+        Map<String, String> spec = Map.of("data", "iris");
+        Path base = declared("sb", KINDS, spec, List.of(cell(0, 0, 1, 600, "converged", 0.5)));
+        Path cand = declared("sc", KINDS, spec, List.of(cell(0, 0, 1, 580, "diverged", 0.5)));
+        Compare.Result r = Compare.run(args("baseline", base, "candidate", cand));
+        assertThat(verdictByMetric(r)).containsEntry("n_train", "setting differs").containsEntry("regime",
+                "changed");
+        assertThat(r.settingsDiffer()).isEqualTo(1);
+        assertThat(r.changed()).isEqualTo(1);
+        assertThat(r.better() + r.worse()).isZero();
+    }
+
+    @Test
+    void runsOfDifferentDataAreRefusedUnlessAllowedAndBothRunsAreNamed() throws IOException {
+        Path digits = declared("d", KINDS, Map.of("data", "digits", "lr", "0.5", "workers", "1"),
+                List.of(cell(0, 0, 1, 1438, "converged", 0.5)));
+        Path csv = declared("c", KINDS, Map.of("data", "csv:/tmp/x.csv", "lr", "0.3", "workers", "2"),
+                List.of(cell(0, 0, 1, 38, "converged", 0.5)));
+        assertThatThrownBy(() -> Compare.run(args("baseline", digits, "candidate", csv)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("cannot compare runs of different data (data: digits -> csv:/tmp/x.csv)")
+                .hasMessageContaining("-Dallow_different=true");
+        Compare.Result r = Compare.run(args("baseline", digits, "candidate", csv, "allow_different", "true"));
+        assertThat(r.specDiffers()).containsExactly("data: digits -> csv:/tmp/x.csv", "lr: 0.5 -> 0.3");
+        assertThat(Compare.markdown(r)).contains("baseline: " + digits.toRealPath()
+                + " (started 2026-12-01T10:00:00Z, commit abc1234)").contains("candidate: " + csv.toRealPath())
+                .contains("spec keys that differ: data: digits -> csv:/tmp/x.csv; lr: 0.5 -> 0.3");
+    }
 }

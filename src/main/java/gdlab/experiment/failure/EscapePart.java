@@ -18,6 +18,7 @@ import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
 import gdlab.reference.Variant;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -39,6 +40,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.timing;
+
 /**
  * Part 3, saddles and plateaus: steps each optimizer needs to escape (a) the saddle of f = x^2 - y^2 from (x0, y0)
  * with y0 tiny or exactly 0 (escaped: |y| > saddle_escape), in DL4J (SameDiff) and the reference, beside the exact
@@ -52,8 +56,9 @@ final class EscapePart implements Part {
     static final String SADDLE = "saddle x^2-y^2";
     static final String PLATEAU = "plateau sigmoid unit";
 
-    static final List<String> METRICS = List.of("escape_step", "ref_escape_step", "theory_steps", "engines_agree",
-            "paper_escape_step", "final_value", "ref_final_value", "initial_grad_norm", "run_ms");
+    static final List<Metric> METRICS = List.of(measure("escape_step"), measure("ref_escape_step"),
+            measure("theory_steps"), measure("engines_agree"), measure("paper_escape_step"), measure("final_value"),
+            measure("ref_final_value"), measure("initial_grad_norm"), timing("run_ms"));
     static final List<String> CURVE = List.of("engine", "series", "step", "value");
 
     private double saddleX0;
@@ -93,7 +98,7 @@ final class EscapePart implements Part {
     }
 
     @Override
-    public List<String> metricColumns() {
+    public List<Metric> metrics() {
         return METRICS;
     }
 

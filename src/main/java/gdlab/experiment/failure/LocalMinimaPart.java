@@ -13,6 +13,7 @@ import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -25,6 +26,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.outcome;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
+
 /**
  * Part 1, local minima: gradient descent from a jittered grid of starts on functions with several minima, per
  * optimizer and learning rate; where each start ends (which minimum, a stationary point, still moving, diverged).
@@ -36,10 +42,11 @@ final class LocalMinimaPart implements Part {
     /** DL4J and reference endpoints closer than this (and equally classified) agree. */
     static final double AGREE_TOL = 1e-6;
 
-    static final List<String> METRICS = List.of("starts", "share_global", "share_local", "share_stationary",
-            "share_not_converged", "share_diverged", "share_sum", "endpoint_counts", "f_star",
-            "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic",
-            "dl4j_steps", "dl4j_ms");
+    static final List<Metric> METRICS = List.of(setting("starts"), measure("share_global"), measure("share_local"),
+            measure("share_stationary"), measure("share_not_converged"), measure("share_diverged"),
+            measure("share_sum"), outcome("endpoint_counts"), measure("f_star"), measure("final_value_global_mean"),
+            measure("gap_max"), measure("steps_median"), setting("dl4j_runs"), measure("dl4j_agree"),
+            measure("dl4j_chaotic"), measure("dl4j_steps"), timing("dl4j_ms"));
     /** {@code diff}: distance of a DL4J end point from the reference's (rounding-level numbers stay out of cells.csv,
      * whose columns are compared between machines). */
     static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
@@ -83,7 +90,7 @@ final class LocalMinimaPart implements Part {
     }
 
     @Override
-    public List<String> metricColumns() {
+    public List<Metric> metrics() {
         return METRICS;
     }
 

@@ -1,6 +1,7 @@
 package gdlab.experiment.failure;
 
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -29,7 +30,7 @@ public interface Part {
     List<Param> params();
 
     /** Its metric columns (cells.csv holds the union over parts; absent values stay empty). */
-    List<String> metricColumns();
+    List<Metric> metrics();
 
     /** Its curve columns (curves.csv holds the union). */
     List<String> curveColumns();

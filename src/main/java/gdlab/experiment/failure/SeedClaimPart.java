@@ -17,6 +17,7 @@ import gdlab.reference.Trajectory;
 import gdlab.reference.Updater;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -35,6 +36,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
 
 /**
  * Part 2, the seed's claim "batch GD gets stuck in local minima while stochastic GD's noise escapes them", tested
@@ -61,8 +66,9 @@ final class SeedClaimPart implements Part {
     static final double POLISH_ENDPOINT_TOL = 1e-3;
     static final double AGREE_TOL = 1e-6;
 
-    static final List<String> METRICS = List.of("batch_size", "updates", "runs", "reached", "share_reached",
-            "share_diverged", "final_loss", "final_grad_norm", "ref_final_loss", "engines_agree", "run_ms");
+    static final List<Metric> METRICS = List.of(setting("batch_size"), setting("updates"), setting("runs"),
+            measure("reached"), measure("share_reached"), measure("share_diverged"), measure("final_loss"),
+            measure("final_grad_norm"), measure("ref_final_loss"), measure("engines_agree"), timing("run_ms"));
     static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
             "status");
 
@@ -114,7 +120,7 @@ final class SeedClaimPart implements Part {
     }
 
     @Override
-    public List<String> metricColumns() {
+    public List<Metric> metrics() {
         return METRICS;
     }
 

@@ -19,6 +19,7 @@ import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -35,6 +36,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.outcome;
+import static gdlab.report.Metric.timing;
+
 /**
  * Part 5, a bad step size: plain GD with too large a learning rate on (a) Rosenbrock from (-1.2, 1), in DL4J
  * (SameDiff) and the reference, beside linear-stability theory at the minimum (GD can converge to (1, 1) only if
@@ -50,9 +55,11 @@ final class StepSizePart implements Part {
     static final double CONVERGED_F = 1e-10;
     static final double AGREE_TOL = 1e-6;
 
-    static final List<String> METRICS = List.of("outcome", "diverged_step", "nonfinite_step", "ref_outcome",
-            "ref_diverged_step", "ref_nonfinite_step", "initial_value", "final_value", "ref_final_value", "lr_bound",
-            "engines_agree", "agreement", "orbit_split_step", "run_ms");
+    static final List<Metric> METRICS = List.of(outcome("outcome"), measure("diverged_step"),
+            measure("nonfinite_step"), outcome("ref_outcome"), measure("ref_diverged_step"),
+            measure("ref_nonfinite_step"), measure("initial_value"), measure("final_value"),
+            measure("ref_final_value"), measure("lr_bound"), measure("engines_agree"), outcome("agreement"),
+            measure("orbit_split_step"), timing("run_ms"));
     static final List<String> CURVE = List.of("engine", "series", "step", "value");
 
     private int rosenbrockSteps;
@@ -87,7 +94,7 @@ final class StepSizePart implements Part {
     }
 
     @Override
-    public List<String> metricColumns() {
+    public List<Metric> metrics() {
         return METRICS;
     }
 

@@ -8,8 +8,8 @@ import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
-import gdlab.reference.Updaters;
 import gdlab.report.Figure;
+import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.timing;
+
 /**
  * Part 4, vanishing gradients: a deep MLP (deep_layers hidden layers of deep_width units) on the digits with each
  * activation, Xavier init; the norm of the mean gradient of each layer's weights (DL4J's computeGradientAndScore over
@@ -38,9 +41,10 @@ final class VanishingPart implements Part {
     /** DL4J and reference layer norms (DOUBLE) must agree to this relative error. */
     static final double AGREE_TOL = 1e-8;
 
-    static final List<String> METRICS = List.of("grad_norm_first_init", "grad_norm_last_init", "first_over_last_init",
-            "grad_norm_first_trained", "grad_norm_last_trained", "first_over_last_trained", "ref_agree",
-            "test_accuracy", "final_train_loss", "train_ms");
+    static final List<Metric> METRICS = List.of(measure("grad_norm_first_init"), measure("grad_norm_last_init"),
+            measure("first_over_last_init"), measure("grad_norm_first_trained"), measure("grad_norm_last_trained"),
+            measure("first_over_last_trained"), measure("ref_agree"), measure("test_accuracy"),
+            measure("final_train_loss"), timing("train_ms"));
     static final List<String> CURVE = List.of("engine", "series", "step", "value");
 
     private Split split;
@@ -76,7 +80,7 @@ final class VanishingPart implements Part {
     }
 
     @Override
-    public List<String> metricColumns() {
+    public List<Metric> metrics() {
         return METRICS;
     }
 
