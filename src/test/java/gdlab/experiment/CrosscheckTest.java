@@ -4,11 +4,13 @@ import gdlab.Main;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances.Verdict;
 import gdlab.dl4j.Nd4jSetup;
+import gdlab.report.Compare;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
+import gdlab.sweep.SweepRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +104,46 @@ class CrosscheckTest {
     @Test
     void adaBeliefIsReportedAsTheCrashItIs() {
         assertThat(stdout).contains("- AdaBelief: crashes: ArrayIndexOutOfBoundsException");
+    }
+
+    /**
+     * Two crosschecks of the same cells, one with DL4J's numbers moved at rounding level (1e-15 on a weight: its
+     * differences from the reference grow several-fold, as on another CPU), compare the same; a move beyond the
+     * 1e-12 bound (1e-9) compares worse.
+     */
+    @Test
+    void compareCallsRoundingLevelChangesTheSameAndChangesBeyondTheBoundWorse(@TempDir Path dir) throws IOException {
+        Path clean = sweep(new Crosscheck(), dir.resolve("clean"));
+        Path rounding = sweep(new Crosscheck(1e-15), dir.resolve("rounding"));
+        Path beyond = sweep(new Crosscheck(1e-9), dir.resolve("beyond"));
+
+        double cleanDiff = maxOf(clean, "output_rel_diff");
+        assertThat(maxOf(rounding, "output_rel_diff")).isGreaterThan(2 * cleanDiff).isLessThan(1e-12);
+        Compare.Result same = Compare.run(Map.of("baseline", clean.toString(), "candidate", rounding.toString()));
+        assertThat(same.worse() + same.better() + same.changed() + same.settingsDiffer())
+                .as(Compare.markdown(same)).isZero();
+
+        Compare.Result worse = Compare.run(Map.of("baseline", clean.toString(), "candidate", beyond.toString()));
+        assertThat(worse.table().rows()).as(Compare.markdown(worse))
+                .filteredOn(r -> r.get(r.size() - 5).equals("output_rel_diff"))
+                .allSatisfy(r -> assertThat(r.get(r.size() - 1)).isEqualTo("worse"));
+        assertThat(worse.better()).isZero();
+    }
+
+    private static Path sweep(Crosscheck experiment, Path resultsDir) {
+        Nd4jSetup.singleThreadedOps();
+        Spec spec = Spec.resolve("crosscheck", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/crosscheck.properties")),
+                Map.of("data", "iris", "updaters", "sgd,adam", "modes", "batch,mini-batch", "dtypes", "double",
+                        "steps", "3", "epochs", "1", "solvers", "false", "quiet", "true",
+                        "results_dir", resultsDir.toString()));
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return new SweepRunner(sink, sink, Clock.systemUTC(), Map.of()).run(experiment, spec).folder().dir();
+    }
+
+    private static double maxOf(Path run, String column) throws IOException {
+        return BatchModesTest.rows(run.resolve("cells.csv")).stream()
+                .mapToDouble(r -> Double.parseDouble(r.get(column))).max().orElseThrow();
     }
 
     static List<CellResult> runCells(Crosscheck experiment, Spec spec) {
