@@ -8,6 +8,7 @@ import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
+import gdlab.spec.UnknownKey;
 import gdlab.sweep.Harness;
 import gdlab.sweep.SweepRunner;
 
@@ -47,13 +48,13 @@ public final class Main {
     }
 
     /**
-     * The gdlab keys among the JVM's system properties: snake_case names without dots. The JVM's and Maven's own
-     * properties ({@code java.version}, {@code maven.home}, {@code javacpp.platform}) all have dots or capitals.
+     * The gdlab keys among the JVM's system properties: all of them except the JVM's, Maven's and the libraries'
+     * own ({@link OutsideProperties}). A key that is not a gdlab key is refused later, with the closest known one.
      */
     static Map<String, String> userProperties(Properties system) {
         Map<String, String> props = new LinkedHashMap<>();
         system.stringPropertyNames().stream().sorted()
-                .filter(k -> k.matches("[a-z][a-z0-9_]*"))
+                .filter(k -> !OutsideProperties.contains(k))
                 .forEach(k -> props.put(k, system.getProperty(k)));
         return props;
     }
@@ -94,8 +95,8 @@ public final class Main {
     static int compare(Map<String, String> props, PrintStream out) {
         for (String key : props.keySet()) {
             if (Compare.PARAMS.stream().noneMatch(p -> p.key().equals(key))) {
-                throw new BadInputException("unknown key '" + key + "' for compare; known: "
-                        + String.join(", ", Compare.PARAMS.stream().map(p -> p.key()).sorted().toList()));
+                throw new BadInputException(UnknownKey.message(key, " for compare",
+                        Compare.PARAMS.stream().map(p -> p.key()).toList()));
             }
         }
         Compare.PARAMS.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));

@@ -29,6 +29,10 @@ class MainTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
+        return run(props);
+    }
+
+    static Run run(Map<String, String> props) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(props, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -102,14 +106,70 @@ class MainTest {
         assertThat(noResults()).isTrue();
     }
 
-    @Test
-    void onlySnakeCaseSystemPropertiesAreGdlabKeys() {
+    /** What Main sees under {@code mvn -q compile exec:java}, besides the user's keys (a recorded snapshot). */
+    static Properties mavenExecJavaProperties() throws IOException {
         Properties p = new Properties();
-        p.setProperty("java.version", "17");
-        p.setProperty("javacpp.platform", "linux-x86_64");
+        try (var in = MainTest.class.getResourceAsStream("mvn-exec-java-properties.txt")) {
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(name -> p.setProperty(name, "x"));
+        }
+        return p;
+    }
+
+    @Test
+    void theJvmsMavensAndLibrariesPropertiesPassThroughAndEveryOtherIsAKey() throws IOException {
+        Properties p = mavenExecJavaProperties();
+        System.getProperties().forEach(p::put);      // this test JVM's (surefire's, ND4J's) as well
         p.setProperty("skipTests", "true");
+        p.setProperty("org.bytedeco.javacpp.nopointergc", "true");
+        p.setProperty("spark.master", "local[2]");
         p.setProperty("experiment", "batch-modes");
         p.setProperty("batch_size", "1,32");
-        assertThat(Main.userProperties(p)).containsOnlyKeys("experiment", "batch_size");
+        p.setProperty("maxEpochs", "1");
+        p.setProperty("lr.batch", "9");
+        assertThat(Main.userProperties(p)).containsOnlyKeys("experiment", "batch_size", "maxEpochs", "lr.batch");
+    }
+
+    @Test
+    void noExperimentKeyIsMistakenForAnOutsideProperty() {
+        for (String name : gdlab.experiment.Registry.names()) {
+            var params = gdlab.sweep.Harness.allParams(gdlab.experiment.Registry.create(name).params());
+            assertThat(params).as(name).noneMatch(param -> OutsideProperties.contains(param.key()));
+        }
+    }
+
+    @Test
+    void aMisspeltKeyOnTheCommandLineExits2WithTheClosestKey() throws IOException {
+        String[][] cases = {
+                {"maxEpochs", "max_epochs"},
+                {"lr.batch", "lr_batch"},
+                {"LR-Mini-Batch", "lr_mini_batch"},
+                {"max_epoch", "max_epochs"},
+                {"seed", "seeds"},
+        };
+        for (String[] c : cases) {
+            Properties system = mavenExecJavaProperties();
+            system.setProperty("experiment", "batch-modes");
+            system.setProperty("quick", "true");
+            system.setProperty(c[0], "1");
+            Map<String, String> props = Main.userProperties(system);
+            props.put("results_dir", results.toString());
+            Run r = run(props);
+            assertThat(r.status()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("gdlab: unknown key '" + c[0] + "'; did you mean '" + c[1] + "'?"
+                    + System.lineSeparator());
+        }
+        assertThat(noResults()).isTrue();
+    }
+
+    @Test
+    void aKeyFarFromEveryKnownOneListsThemAll() {
+        Run r = run("experiment", "batch-modes", "quick", "true", "colour", "red");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("gdlab: unknown key 'colour'; known: ").contains("batch_size, data, dtype")
+                .hasLineCount(1);
+        Run compare = run(Map.of("experiment", "compare", "baseLine", "x"));
+        assertThat(compare.status()).isEqualTo(2);
+        assertThat(compare.err()).startsWith("gdlab: unknown key 'baseLine' for compare; did you mean 'baseline'?");
     }
 }

@@ -48,14 +48,20 @@ class SpecTest {
     }
 
     @Test
-    void unknownKeyIsRejectedWithTheKnownOnes() {
+    void anUnknownKeyIsRejectedWithTheClosestKnownOneOrAllOfThem() {
         SpecFile f = file("max_epochs = 5", "lr = 0.1", "optimizer = sgd");
         assertThatThrownBy(() -> resolve(f, Map.of("max_epoch", "3")))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("unknown key 'max_epoch'")
-                .hasMessageContaining("known: lr, max_epochs, optimizer, quick");
+                .hasMessage("unknown key 'max_epoch'; did you mean 'max_epochs'?");
+        assertThatThrownBy(() -> resolve(f, Map.of("maxEpochs", "3")))
+                .hasMessage("unknown key 'maxEpochs'; did you mean 'max_epochs'?");
+        assertThatThrownBy(() -> resolve(f, Map.of("optimiser", "sgd")))
+                .hasMessage("unknown key 'optimiser'; did you mean 'optimizer'?");
+        assertThatThrownBy(() -> resolve(f, Map.of("momentum", "0.9")))
+                .hasMessage("unknown key 'momentum'; known: lr, max_epochs, optimizer, quick");
         assertThatThrownBy(() -> resolve(file("max_epochs = 5", "lr = 0.1", "optimizer = sgd", "typo = 1"), Map.of()))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("unknown key 'typo'");
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("unknown key 'typo' in experiments/x.properties; known: lr, max_epochs, optimizer, quick");
     }
 
     @Test
