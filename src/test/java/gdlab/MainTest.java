@@ -85,6 +85,9 @@ class MainTest {
                 {"data", "mnist"},
                 {"engine", "spark"},         // only with the spark build
                 {"engine", "cluster"},
+                {"seeds", "1,1"},            // a repeated sweep value
+                {"batch_size", "32,32"},
+                {"batch_size", "full,320"},  // two values, one cell (quick: 320 training examples)
         };
         for (String[] c : cases) {
             Run r = run("experiment", "batch-modes", "quick", "true", c[0], c[1]);
@@ -95,6 +98,11 @@ class MainTest {
         Run big = run("experiment", "batch-modes", "quick", "true", "batch_size", "100000");
         assertThat(big.err()).contains("larger than the 320 training examples")
                 .contains("allowed: 1, full, or an integer from 2 to 320");
+        assertThat(run("experiment", "batch-modes", "quick", "true", "batch_size", "full,320").err())
+                .isEqualTo("gdlab: cells 0 and 2 are the same (mode=batch batch_size=320 lr=2 seed=1): two sweep"
+                        + " values resolve to one; list each setting once" + System.lineSeparator());
+        assertThat(run("experiment", "batch-modes", "quick", "true", "seeds", "1,1").err())
+                .contains("bad value '1,1' for seeds: 1 is listed twice");
         assertThat(noResults()).isTrue();
     }
 

@@ -7,6 +7,7 @@ import gdlab.report.Json;
 import gdlab.report.Plots;
 import gdlab.report.RunFolder;
 import gdlab.report.Table;
+import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 
 import java.io.PrintStream;
@@ -51,6 +52,7 @@ public final class SweepRunner {
 
     public Outcome run(Experiment experiment, Spec spec) {
         List<Cell> cells = experiment.prepare(spec);
+        rejectSameCellTwice(cells);
         Engine engine = Engine.named(spec.string(Harness.ENGINE));
         List<String> coordColumns = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).coords().keySet());
         List<String> cellHeader = cellHeader(coordColumns, experiment.metricColumns());
@@ -153,6 +155,21 @@ public final class SweepRunner {
         out.print(markdown);
         out.flush();
         return new Outcome(folder, results, report);
+    }
+
+    /**
+     * Two sweep values that resolve to one point ({@code batch_size=full,320} on 320 examples) would give the same
+     * cell twice and pool the copies as if they were two seeds.
+     */
+    static void rejectSameCellTwice(List<Cell> cells) {
+        Map<Map<String, String>, Cell> seen = new java.util.HashMap<>();
+        for (Cell cell : cells) {
+            Cell first = seen.putIfAbsent(cell.coords(), cell);
+            if (first != null) {
+                throw new BadInputException("cells " + first.index() + " and " + cell.index() + " are the same ("
+                        + cell.label() + "): two sweep values resolve to one; list each setting once");
+            }
+        }
     }
 
     static List<List<Object>> curveRecords(CellResult r, List<String> coordColumns) {

@@ -87,6 +87,22 @@ class SpecTest {
     }
 
     @Test
+    void aSweepAxisListsEachValueOnce() {
+        SpecFile f = file("max_epochs = 5", "lr = 0.1", "optimizer = sgd");
+        assertThatThrownBy(() -> resolve(f, Map.of("lr", "0.5,0.5")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("bad value '0.5,0.5' for lr: 0.5 is listed twice; each value of a sweep axis must be distinct");
+        assertThatThrownBy(() -> resolve(f, Map.of("lr", "0.1, 1, 0.10")))
+                .hasMessage("bad value '0.1, 1, 0.10' for lr: 0.1 and 0.10 are the same value; "
+                        + "each value of a sweep axis must be distinct");
+        assertThatThrownBy(() -> resolve(f, Map.of("optimizer", "sgd,adam,sgd")))
+                .hasMessageContaining("sgd is listed twice");
+        assertThatThrownBy(() -> resolve(file("max_epochs = 5", "lr = 1e-1, 0.1", "optimizer = sgd"), Map.of()))
+                .hasMessageContaining("1e-1 and 0.1 are the same value");
+        assertThat(resolve(f, Map.of("lr", "0.1,0.01")).reals("lr")).containsExactly(0.1, 0.01);
+    }
+
+    @Test
     void malformedSpecFilesAreRejectedWithTheLine() {
         assertThatThrownBy(() -> file("max_epochs = 5", "just words"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("line 2")
