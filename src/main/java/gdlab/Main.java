@@ -21,8 +21,9 @@ import java.util.Properties;
 
 /**
  * The entry point: {@code -Dexperiment=NAME} (or {@code experiment=NAME} as an argument) plus spec overrides
- * {@code -Dkey=value}. Exit status: 0 done, 1 the run found a failure (or could not write its results),
- * 2 bad input.
+ * {@code -Dkey=value}. Exit status: 0 done; 1 the experiment found a failure, all its cells failed, or its results
+ * could not be written once the run had started; 2 bad input (including a results_dir that cannot be created),
+ * nothing written.
  */
 public final class Main {
     /** The experiment to run, and where its spec file is (default {@code experiments/<name>.properties}). */
