@@ -26,9 +26,8 @@ import java.util.Properties;
  * nothing written.
  */
 public final class Main {
-    /** The experiment to run, and where its spec file is (default {@code experiments/<name>.properties}). */
+    /** The experiment to run. */
     static final String EXPERIMENT = "experiment";
-    static final String SPEC = "spec";
 
     private Main() {
     }
@@ -63,7 +62,7 @@ public final class Main {
     public static int run(Map<String, String> properties, PrintStream out, PrintStream err) {
         Map<String, String> props = new LinkedHashMap<>(properties);
         String name = props.remove(EXPERIMENT);
-        String specPath = props.remove(SPEC);
+        String specPath = props.getOrDefault(Harness.SPEC, "").strip();
         try {
             if (name == null || name.isBlank()) {
                 err.print(usage());
@@ -78,11 +77,12 @@ public final class Main {
                 return compare(props, out);
             }
             Experiment experiment = Registry.create(name);
-            SpecFile file = SpecFile.read(Path.of(specPath != null ? specPath : "experiments/" + name + ".properties"));
+            SpecFile file = SpecFile.read(Path.of(specPath.isEmpty() ? "experiments/" + name + ".properties"
+                    : specPath));
             Spec spec = Spec.resolve(name, Harness.allParams(experiment.params()), Harness.defaults(), file, props);
             Nd4jSetup.singleThreadedOps();
             SweepRunner runner = new SweepRunner(out, err, Clock.systemDefaultZone(), Nd4jSetup.describe());
-            return runner.run(experiment, spec).report().failed() ? 1 : 0;
+            return runner.run(experiment, spec).failed() ? 1 : 0;
         } catch (BadInputException e) {
             err.println("gdlab: " + e.getMessage());
             return 2;
