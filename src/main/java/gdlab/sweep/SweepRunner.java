@@ -151,7 +151,7 @@ public final class SweepRunner {
             folder.markLatest();
             CellResult first = results.get(0);
             err.println("gdlab: all " + results.size() + " cells failed; the first, cell " + first.cell().index()
-                    + " (" + first.cell().label() + "): " + first.message());
+                    + " (" + first.cell().label() + "): " + first.message().replaceAll("\\s+", " ").strip());
             err.flush();
             return outcome;
         }

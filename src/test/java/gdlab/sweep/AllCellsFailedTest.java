@@ -37,7 +37,7 @@ class AllCellsFailedTest {
         @Override
         public CellResult run(Cell cell) {
             if (bad < 0 || cell.index() == bad) {
-                throw new IllegalStateException("cell " + cell.index() + " throws on purpose");
+                throw new IllegalStateException("cell " + cell.index() + " throws\non purpose");
             }
             return inner.run(cell);
         }
@@ -64,7 +64,7 @@ class AllCellsFailedTest {
     }
 
     @Test
-    void everyCellFailingIsAFailedRunWithTheFirstFailureOnStderr() throws IOException {
+    void everyCellFailingIsAFailedRunWithTheFirstFailureOnOneStderrLine() throws IOException {
         Run r = run(-1);
         assertThat(r.outcome().allCellsFailed()).isTrue();
         assertThat(r.outcome().failed()).as("exit status 1").isTrue();
