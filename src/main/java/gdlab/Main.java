@@ -8,6 +8,7 @@ import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
+import gdlab.spec.UnknownKey;
 import gdlab.sweep.Harness;
 import gdlab.sweep.SweepRunner;
 
@@ -20,13 +21,13 @@ import java.util.Properties;
 
 /**
  * The entry point: {@code -Dexperiment=NAME} (or {@code experiment=NAME} as an argument) plus spec overrides
- * {@code -Dkey=value}. Exit status: 0 done, 1 the run found a failure (or could not write its results),
- * 2 bad input.
+ * {@code -Dkey=value}. Exit status: 0 done; 1 the experiment found a failure, all its cells failed, or its results
+ * could not be written once the run had started; 2 bad input (including a results_dir that cannot be created),
+ * nothing written.
  */
 public final class Main {
-    /** The experiment to run, and where its spec file is (default {@code experiments/<name>.properties}). */
+    /** The experiment to run. */
     static final String EXPERIMENT = "experiment";
-    static final String SPEC = "spec";
 
     private Main() {
     }
@@ -47,13 +48,13 @@ public final class Main {
     }
 
     /**
-     * The gdlab keys among the JVM's system properties: snake_case names without dots. The JVM's and Maven's own
-     * properties ({@code java.version}, {@code maven.home}, {@code javacpp.platform}) all have dots or capitals.
+     * The gdlab keys among the JVM's system properties: all of them except the JVM's, Maven's and the libraries'
+     * own ({@link OutsideProperties}). A key that is not a gdlab key is refused later, with the closest known one.
      */
     static Map<String, String> userProperties(Properties system) {
         Map<String, String> props = new LinkedHashMap<>();
         system.stringPropertyNames().stream().sorted()
-                .filter(k -> k.matches("[a-z][a-z0-9_]*"))
+                .filter(k -> !OutsideProperties.contains(k))
                 .forEach(k -> props.put(k, system.getProperty(k)));
         return props;
     }
@@ -61,7 +62,7 @@ public final class Main {
     public static int run(Map<String, String> properties, PrintStream out, PrintStream err) {
         Map<String, String> props = new LinkedHashMap<>(properties);
         String name = props.remove(EXPERIMENT);
-        String specPath = props.remove(SPEC);
+        String specPath = props.getOrDefault(Harness.SPEC, "").strip();
         try {
             if (name == null || name.isBlank()) {
                 err.print(usage());
@@ -76,11 +77,12 @@ public final class Main {
                 return compare(props, out);
             }
             Experiment experiment = Registry.create(name);
-            SpecFile file = SpecFile.read(Path.of(specPath != null ? specPath : "experiments/" + name + ".properties"));
+            SpecFile file = SpecFile.read(Path.of(specPath.isEmpty() ? "experiments/" + name + ".properties"
+                    : specPath));
             Spec spec = Spec.resolve(name, Harness.allParams(experiment.params()), Harness.defaults(), file, props);
             Nd4jSetup.singleThreadedOps();
             SweepRunner runner = new SweepRunner(out, err, Clock.systemDefaultZone(), Nd4jSetup.describe());
-            return runner.run(experiment, spec).report().failed() ? 1 : 0;
+            return runner.run(experiment, spec).failed() ? 1 : 0;
         } catch (BadInputException e) {
             err.println("gdlab: " + e.getMessage());
             return 2;
@@ -94,8 +96,8 @@ public final class Main {
     static int compare(Map<String, String> props, PrintStream out) {
         for (String key : props.keySet()) {
             if (Compare.PARAMS.stream().noneMatch(p -> p.key().equals(key))) {
-                throw new BadInputException("unknown key '" + key + "' for compare; known: "
-                        + String.join(", ", Compare.PARAMS.stream().map(p -> p.key()).sorted().toList()));
+                throw new BadInputException(UnknownKey.message(key, " for compare",
+                        Compare.PARAMS.stream().map(p -> p.key()).toList()));
             }
         }
         Compare.PARAMS.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));

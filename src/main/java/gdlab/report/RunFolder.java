@@ -47,8 +47,9 @@ public final class RunFolder {
                 }
             }
         } catch (IOException e) {
-            throw new BadInputException("cannot create a run folder under " + parent.toAbsolutePath() + ": "
-                    + describe(e) + " (set -Dresults_dir=PATH to a writable folder)", e);
+            throw new BadInputException("bad value '" + resultsDir + "' for results_dir: cannot create "
+                    + parent.toAbsolutePath() + " (" + describe(e) + "); allowed: a folder gdlab can create and write",
+                    e);
         }
     }
 

@@ -42,7 +42,28 @@ public record Param(String key, String allowed, Predicate<String> accepts, boole
                         + "' for " + key + "; allowed: " + allowed);
             }
         }
+        rejectRepeats(trimmed, parts);
         return parts;
+    }
+
+    /** A sweep axis lists each value once: a repeat would pool copies of one cell as if they were two. */
+    private void rejectRepeats(String trimmed, List<String> parts) {
+        for (int i = 0; i < parts.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (sameValue(parts.get(j), parts.get(i))) {
+                    String repeat = parts.get(j).equals(parts.get(i)) ? parts.get(i) + " is listed twice"
+                            : parts.get(j) + " and " + parts.get(i) + " are the same value";
+                    throw new BadInputException("bad value '" + trimmed + "' for " + key + ": " + repeat
+                            + "; each value of a sweep axis must be distinct");
+                }
+            }
+        }
+    }
+
+    /** Equal text, or equal numbers ({@code 0.1} and {@code 0.10}). */
+    private static boolean sameValue(String a, String b) {
+        double x = parseDouble(a);
+        return a.equals(b) || (!Double.isNaN(x) && x == parseDouble(b));
     }
 
     public static Param integer(String key, int min, int max, boolean sweepable, String description) {

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -34,16 +33,16 @@ public record Spec(String experiment, String hypothesis, Map<String, List<String
         Map<String, Param> known = new LinkedHashMap<>();
         params.forEach(p -> known.put(p.key(), p));
         Map<String, List<String>> values = new LinkedHashMap<>();
-        defaults.forEach((k, v) -> values.put(k, check(known, k, v, "default")));
-        file.values().forEach((k, v) -> values.put(k, check(known, k, v, file.path().toString())));
+        defaults.forEach((k, v) -> values.put(k, check(known, k, v, " (a default)")));
+        file.values().forEach((k, v) -> values.put(k, check(known, k, v, " in " + file.path())));
         boolean quick = Boolean.parseBoolean(overrides.getOrDefault("quick",
                 file.values().getOrDefault("quick", "false")).trim());
         if (quick) {
-            file.quick().forEach((k, v) -> values.put(k, check(known, k, v, file.path() + " (quick)")));
+            file.quick().forEach((k, v) -> values.put(k, check(known, k, v, " in " + file.path() + " (quick)")));
         }
         List<String> overridden = new ArrayList<>();
         overrides.forEach((k, v) -> {
-            values.put(k, check(known, k, v, "command line"));
+            values.put(k, check(known, k, v, ""));
             overridden.add(k);
         });
         List<String> missing = known.keySet().stream().filter(k -> !values.containsKey(k)).toList();
@@ -55,11 +54,10 @@ public record Spec(String experiment, String hypothesis, Map<String, List<String
         return new Spec(experiment, file.hypothesis(), ordered, overridden);
     }
 
-    private static List<String> check(Map<String, Param> known, String key, String raw, String source) {
+    private static List<String> check(Map<String, Param> known, String key, String raw, String where) {
         Param param = known.get(key);
         if (param == null) {
-            throw new BadInputException("unknown key '" + key + "' (" + source + ") ; known: "
-                    + String.join(", ", new TreeSet<>(known.keySet())));
+            throw new BadInputException(UnknownKey.message(key, where, known.keySet()));
         }
         return param.parse(raw);
     }

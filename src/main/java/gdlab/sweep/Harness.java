@@ -20,6 +20,7 @@ public final class Harness {
     public static final String QUIET = "quiet";
     public static final String RESUME = "resume";
     public static final String ENGINE = "engine";
+    public static final String SPEC = "spec";
 
     public static final List<Param> PARAMS = List.of(
             Param.bool(QUICK, "a small, fast setting of the experiment (the spec file's quick.* values)"),
@@ -30,7 +31,8 @@ public final class Harness {
             Param.bool(QUIET, "no progress lines on stderr"),
             Param.text(RESUME, "latest or the path of a run folder",
                     "finish an interrupted run: train only the cells its cells.csv lacks"),
-            Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers or Spark tasks"));
+            Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers or Spark tasks"),
+            Param.text(SPEC, "the path of a spec file", "another spec file than experiments/<name>.properties"));
 
     public static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -41,6 +43,7 @@ public final class Harness {
         d.put(QUIET, "false");
         d.put(RESUME, "");
         d.put(ENGINE, "local");
+        d.put(SPEC, "");
         return d;
     }
 

@@ -20,12 +20,12 @@ import java.util.TreeMap;
 
 /**
  * Picking up an interrupted run: the cells already in its cells.csv are kept, the rest are trained. The spec
- * must be the one the run started with (apart from how it runs: workers, quiet, results_dir, resume, engine).
+ * must be the one the run started with (apart from how it runs: workers, quiet, results_dir, resume, engine, and which file held it).
  */
 final class Resume {
     /** Keys that say how a run is carried out, not what it computes. */
     static final Set<String> HOW_KEYS = Set.of(Harness.WORKERS, Harness.QUIET, Harness.RESULTS_DIR, Harness.RESUME,
-            Harness.ENGINE);
+            Harness.ENGINE, Harness.SPEC);
 
     private Resume() {
     }

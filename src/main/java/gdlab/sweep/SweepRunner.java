@@ -8,6 +8,7 @@ import gdlab.report.Metric;
 import gdlab.report.Plots;
 import gdlab.report.RunFolder;
 import gdlab.report.Table;
+import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 
 import java.io.PrintStream;
@@ -46,20 +47,30 @@ public final class SweepRunner {
         this.environment = environment;
     }
 
-    /** Outcome of a run: its folder and whether the experiment found a failure. */
+    /**
+     * Outcome of a run: its folder, its cells and the experiment's report (an empty one when every cell failed:
+     * there is nothing to summarize).
+     */
     public record Outcome(RunFolder folder, List<CellResult> results, Report report) {
+        /** True when no cell trained: every one threw. */
+        public boolean allCellsFailed() {
+            return !results.isEmpty() && results.stream().allMatch(r -> r.status() == CellResult.Status.FAILED);
+        }
+
+        /** The exit status is 1: the experiment found a failure, or every cell failed. */
+        public boolean failed() {
+            return allCellsFailed() || report.failed();
+        }
     }
 
     public Outcome run(Experiment experiment, Spec spec) {
         List<Cell> cells = experiment.prepare(spec);
+        rejectSameCellTwice(cells);
         Engine engine = Engine.named(spec.string(Harness.ENGINE));
         List<String> coordColumns = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).coords().keySet());
         List<String> cellHeader = cellHeader(coordColumns, experiment.metricColumns());
-        List<String> curveHeader = new ArrayList<>(List.of("cell"));
-        curveHeader.addAll(coordColumns);
-        curveHeader.addAll(experiment.curveColumns());
+        List<String> curveHeader = curveHeader(coordColumns, experiment.curveColumns());
 
-        boolean quiet = spec.bool(Harness.QUIET);
         String resume = spec.string(Harness.RESUME);
         RunFolder folder;
         Map<String, Object> runInfo;
@@ -96,6 +107,19 @@ public final class SweepRunner {
             folder.writeAtomically("curves.csv", keptCurves.toCsv());
         }
         folder.writeAtomically("run.json", Json.write(runInfo));
+        try (InterruptHook hook = InterruptHook.install(folder, runInfo, ResumeCommand.of(spec, folder.dir()), err)) {
+            return train(experiment, spec, engine, cells, done, folder, runInfo, hook);
+        }
+    }
+
+    /** Trains the cells a run still lacks and writes its results; {@code hook} writes the final run.json. */
+    private Outcome train(Experiment experiment, Spec spec, Engine engine, List<Cell> cells,
+                          Map<Integer, CellResult> done, RunFolder folder, Map<String, Object> runInfo,
+                          InterruptHook hook) {
+        boolean quiet = spec.bool(Harness.QUIET);
+        List<String> coordColumns = cells.isEmpty() ? List.of() : new ArrayList<>(cells.get(0).coords().keySet());
+        List<String> cellHeader = cellHeader(coordColumns, experiment.metricColumns());
+        List<String> curveHeader = curveHeader(coordColumns, experiment.curveColumns());
         List<Cell> todo = cells.stream().filter(c -> !done.containsKey(c.index())).toList();
         progress(quiet, experiment.name() + ": " + cells.size() + " cells" + (done.isEmpty() ? ""
                 : " (" + done.size() + " already done, " + todo.size() + " to train)") + ", "
@@ -120,6 +144,19 @@ public final class SweepRunner {
         folder.writeAtomically("cells.csv", cellsTable.toCsv());
         folder.writeAtomically("curves.csv", curves.toCsv());
 
+        Outcome outcome = new Outcome(folder, results, new Report(new Table(List.of()), "", false));
+        if (outcome.allCellsFailed()) {
+            runInfo.put("status", "failed");
+            runInfo.put("wall_time_ms", Duration.between(start, clock.instant()).toMillis());
+            runInfo.put("cells_failed", results.size());
+            hook.finish(runInfo);
+            folder.markLatest();
+            CellResult first = results.get(0);
+            err.println("gdlab: all " + results.size() + " cells failed; the first, cell " + first.cell().index()
+                    + " (" + first.cell().label() + "): " + first.message().replaceAll("\\s+", " ").strip());
+            err.flush();
+            return outcome;
+        }
         Report report = experiment.summarize(results);
         StringBuilder figures = new StringBuilder();
         for (Figure figure : report.figures()) {
@@ -150,11 +187,26 @@ public final class SweepRunner {
         runInfo.put("status", "finished");
         runInfo.put("wall_time_ms", wall.toMillis());
         runInfo.put("cells_failed", count(results, CellResult.Status.FAILED));
-        folder.writeAtomically("run.json", Json.write(runInfo));
+        hook.finish(runInfo);
         folder.markLatest();
         out.print(markdown);
         out.flush();
         return new Outcome(folder, results, report);
+    }
+
+    /**
+     * Two sweep values that resolve to one point ({@code batch_size=full,320} on 320 examples) would give the same
+     * cell twice and pool the copies as if they were two seeds.
+     */
+    static void rejectSameCellTwice(List<Cell> cells) {
+        Map<Map<String, String>, Cell> seen = new java.util.HashMap<>();
+        for (Cell cell : cells) {
+            Cell first = seen.putIfAbsent(cell.coords(), cell);
+            if (first != null) {
+                throw new BadInputException("cells " + first.index() + " and " + cell.index() + " are the same ("
+                        + cell.label() + "): two sweep values resolve to one; list each setting once");
+            }
+        }
     }
 
     static List<List<Object>> curveRecords(CellResult r, List<String> coordColumns) {
@@ -177,6 +229,13 @@ public final class SweepRunner {
                 progress.finished(r.cell(), r);
             });
         }
+    }
+
+    static List<String> curveHeader(List<String> coordColumns, List<String> curveColumns) {
+        List<String> header = new ArrayList<>(List.of("cell"));
+        header.addAll(coordColumns);
+        header.addAll(curveColumns);
+        return header;
     }
 
     static List<String> cellHeader(List<String> coordColumns, List<String> metricColumns) {

@@ -56,14 +56,17 @@ class RunFolderTest {
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
         assumeTrue(!Files.isWritable(locked), "running as a user who can write anywhere");
         assertThatThrownBy(() -> RunFolder.create(locked, "x", "h", NOW))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("cannot create a run folder")
-                .hasMessageContaining("results_dir");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("bad value '" + locked + "' for results_dir: cannot create");
     }
 
     @Test
     void aResultsPathThatIsAFileIsAClearError(@TempDir Path root) throws IOException {
         Path file = Files.writeString(root.resolve("not-a-folder"), "x");
         assertThatThrownBy(() -> RunFolder.create(file, "x", "h", NOW))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("cannot create a run folder");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("bad value '" + file + "' for results_dir: cannot create " + file.resolve("x"))
+                .hasMessageContaining("Not a directory")
+                .hasMessageEndingWith("; allowed: a folder gdlab can create and write");
     }
 }

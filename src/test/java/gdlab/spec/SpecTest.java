@@ -48,14 +48,20 @@ class SpecTest {
     }
 
     @Test
-    void unknownKeyIsRejectedWithTheKnownOnes() {
+    void anUnknownKeyIsRejectedWithTheClosestKnownOneOrAllOfThem() {
         SpecFile f = file("max_epochs = 5", "lr = 0.1", "optimizer = sgd");
         assertThatThrownBy(() -> resolve(f, Map.of("max_epoch", "3")))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("unknown key 'max_epoch'")
-                .hasMessageContaining("known: lr, max_epochs, optimizer, quick");
+                .hasMessage("unknown key 'max_epoch'; did you mean 'max_epochs'?");
+        assertThatThrownBy(() -> resolve(f, Map.of("maxEpochs", "3")))
+                .hasMessage("unknown key 'maxEpochs'; did you mean 'max_epochs'?");
+        assertThatThrownBy(() -> resolve(f, Map.of("optimiser", "sgd")))
+                .hasMessage("unknown key 'optimiser'; did you mean 'optimizer'?");
+        assertThatThrownBy(() -> resolve(f, Map.of("momentum", "0.9")))
+                .hasMessage("unknown key 'momentum'; known: lr, max_epochs, optimizer, quick");
         assertThatThrownBy(() -> resolve(file("max_epochs = 5", "lr = 0.1", "optimizer = sgd", "typo = 1"), Map.of()))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("unknown key 'typo'");
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("unknown key 'typo' in experiments/x.properties; known: lr, max_epochs, optimizer, quick");
     }
 
     @Test
@@ -78,6 +84,22 @@ class SpecTest {
                 .hasMessage("bad value 'yes' for quick; allowed: true or false");
         assertThatThrownBy(() -> resolve(f, Map.of("lr", "")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("for lr");
+    }
+
+    @Test
+    void aSweepAxisListsEachValueOnce() {
+        SpecFile f = file("max_epochs = 5", "lr = 0.1", "optimizer = sgd");
+        assertThatThrownBy(() -> resolve(f, Map.of("lr", "0.5,0.5")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("bad value '0.5,0.5' for lr: 0.5 is listed twice; each value of a sweep axis must be distinct");
+        assertThatThrownBy(() -> resolve(f, Map.of("lr", "0.1, 1, 0.10")))
+                .hasMessage("bad value '0.1, 1, 0.10' for lr: 0.1 and 0.10 are the same value; "
+                        + "each value of a sweep axis must be distinct");
+        assertThatThrownBy(() -> resolve(f, Map.of("optimizer", "sgd,adam,sgd")))
+                .hasMessageContaining("sgd is listed twice");
+        assertThatThrownBy(() -> resolve(file("max_epochs = 5", "lr = 1e-1, 0.1", "optimizer = sgd"), Map.of()))
+                .hasMessageContaining("1e-1 and 0.1 are the same value");
+        assertThat(resolve(f, Map.of("lr", "0.1,0.01")).reals("lr")).containsExactly(0.1, 0.01);
     }
 
     @Test
