@@ -2,6 +2,7 @@ package gdlab.sweep;
 
 import gdlab.experiment.Experiment;
 import gdlab.experiment.Report;
+import gdlab.report.Claim;
 import gdlab.report.Figure;
 import gdlab.report.Json;
 import gdlab.report.Metric;
@@ -59,7 +60,7 @@ public final class SweepRunner {
 
         /** The exit status is 1: the experiment found a failure, or every cell failed. */
         public boolean failed() {
-            return allCellsFailed() || report.failed();
+            return allCellsFailed() || report.fails();
         }
     }
 
@@ -176,6 +177,7 @@ public final class SweepRunner {
         String markdown = "# " + experiment.name() + ": " + experiment.question() + "\n\n"
                 + (spec.hypothesis().isEmpty() ? "" : "**Hypothesis.** " + spec.hypothesis() + "\n\n")
                 + report.markdown().strip() + "\n\n"
+                + (report.claims().isEmpty() ? "" : Claim.markdown(report.claims()) + "\n")
                 + (figures.length() == 0 ? "" : "### Figures\n\n" + figures)
                 + String.format(java.util.Locale.ROOT, "_%d cells (%d ok, %d diverged, %d failed)%s in %.1f s; run folder %s_%n",
                 results.size(), count(results, CellResult.Status.OK), count(results, CellResult.Status.DIVERGED),
@@ -184,6 +186,7 @@ public final class SweepRunner {
                 wall.toMillis() / 1000.0, folder.dir());
         folder.writeAtomically("summary.csv", report.summary().toCsv());
         folder.writeAtomically("summary.md", markdown);
+        folder.writeAtomically("claims.csv", Claim.table(report.claims()).toCsv());
         runInfo.put("status", "finished");
         runInfo.put("wall_time_ms", wall.toMillis());
         runInfo.put("cells_failed", count(results, CellResult.Status.FAILED));

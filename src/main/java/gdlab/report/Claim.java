@@ -1,0 +1,98 @@
+package gdlab.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One sentence of an experiment's hypothesis, checked against the run's results.
+ *
+ * <p>Two kinds. An {@link Kind#INTEGRITY} check says gdlab or DL4J computes what it should (DL4J equals the
+ * reference, a table agrees with the textbook): when it does not hold, the run exits with status 1. A
+ * {@link Kind#FINDING} is what the experiment found (SGD escaped the local minima in 2 of 5 settings): it holds
+ * or does not, and either is a result, never an error.
+ *
+ * @param id        short snake_case name, stable between runs (claims.csv's key)
+ * @param kind      integrity check or finding
+ * @param statement the sentence, as the hypothesis says it
+ * @param measured  what the run measured, in words and numbers
+ * @param expected  what would make the statement hold
+ * @param verdict   holds, does not hold, or not tested (the run lacks the cells it needs)
+ */
+public record Claim(String id, Kind kind, String statement, String measured, String expected, Verdict verdict) {
+
+    public enum Kind {
+        INTEGRITY, FINDING;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public enum Verdict {
+        HOLDS, DOES_NOT_HOLD, NOT_TESTED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    public Claim {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(verdict, "verdict");
+        if (!id.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("claim ids are snake_case, got '" + id + "'");
+        }
+        if (statement.isBlank()) {
+            throw new IllegalArgumentException("claim " + id + " has no statement");
+        }
+    }
+
+    public static Claim integrity(String id, String statement, String measured, String expected, boolean holds) {
+        return new Claim(id, Kind.INTEGRITY, statement, measured, expected,
+                holds ? Verdict.HOLDS : Verdict.DOES_NOT_HOLD);
+    }
+
+    public static Claim finding(String id, String statement, String measured, String expected, boolean holds) {
+        return new Claim(id, Kind.FINDING, statement, measured, expected,
+                holds ? Verdict.HOLDS : Verdict.DOES_NOT_HOLD);
+    }
+
+    /** A claim the run could not test, with why (e.g. a subset of the grid without the cells it needs). */
+    public static Claim notTested(String id, Kind kind, String statement, String why, String expected) {
+        return new Claim(id, kind, statement, why, expected, Verdict.NOT_TESTED);
+    }
+
+    /** An integrity check that does not hold: gdlab or DL4J is wrong, and the run exits with status 1. */
+    public boolean failsTheRun() {
+        return kind == Kind.INTEGRITY && verdict == Verdict.DOES_NOT_HOLD;
+    }
+
+    /** claims.csv: one row per claim, in the hypothesis's order. */
+    public static Table table(List<Claim> claims) {
+        Table t = new Table("claim", "kind", "statement", "measured", "expected", "verdict");
+        claims.forEach(c -> t.add(c.id(), c.kind(), c.statement(), c.measured(), c.expected(), c.verdict()));
+        return t;
+    }
+
+    /** The "Checks" section of summary.md: every claim with its verdict, failures first named. */
+    public static String markdown(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return "";
+        }
+        long failing = claims.stream().filter(Claim::failsTheRun).count();
+        long holds = claims.stream().filter(c -> c.verdict() == Verdict.HOLDS).count();
+        StringBuilder sb = new StringBuilder("### Checks\n\n");
+        sb.append(String.format(Locale.ROOT, "%d of %d claims hold%s. An integrity check that does not hold means "
+                        + "gdlab or DL4J computes something wrong (the run exits with status 1); a finding that does "
+                        + "not hold is a result.%n%n", holds, claims.size(),
+                failing == 0 ? "; every integrity check passes" : "; **" + failing + " integrity check"
+                        + (failing == 1 ? "" : "s") + " FAIL" + (failing == 1 ? "S" : "") + "**"));
+        Table t = new Table("claim", "kind", "statement", "measured", "expected", "verdict");
+        claims.forEach(c -> t.add(c.id(), c.kind(), c.statement(), c.measured(), c.expected(),
+                c.failsTheRun() ? "**FAILS**" : c.verdict().toString()));
+        return sb.append(t.toMarkdown()).toString();
+    }
+}
