@@ -38,6 +38,7 @@ class BaselineTest {
             Path baseline = baseline(name);
             Path fresh = quickRun(name, Map.of());
             assertSame(name, baseline, fresh);
+            assertSameClaims(name, baseline, fresh);
 
             // the same run cut short (only the first half of its cells kept, as if killed) and resumed
             Path cells = fresh.resolve("cells.csv");
@@ -71,6 +72,23 @@ class BaselineTest {
         Path fresh = results.resolve(name).resolve("latest");
         assertThat(Files.isDirectory(fresh)).isTrue();
         return fresh;
+    }
+
+    /**
+     * The same claims, and every integrity check with the baseline's verdict. (A finding's verdict may rest on
+     * timings, which are the machine's; its measured values are in the cells compared above.)
+     */
+    private static void assertSameClaims(String what, Path baseline, Path candidate) throws java.io.IOException {
+        List<Map<String, String>> base = Csv.rows(Files.readString(baseline.resolve("claims.csv")));
+        List<Map<String, String>> fresh = Csv.rows(Files.readString(candidate.resolve("claims.csv")));
+        assertThat(fresh).as(what + " claims").extracting(c -> c.get("claim"))
+                .containsExactlyElementsOf(base.stream().map(c -> c.get("claim")).toList());
+        for (int i = 0; i < base.size(); i++) {
+            if (base.get(i).get("kind").equals("integrity")) {
+                assertThat(fresh.get(i).get("verdict")).as(what + " claim " + base.get(i).get("claim"))
+                        .isEqualTo(base.get(i).get("verdict"));
+            }
+        }
     }
 
     private static void assertSame(String what, Path baseline, Path candidate) {
