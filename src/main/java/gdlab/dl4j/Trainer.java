@@ -15,7 +15,8 @@ import java.util.Locale;
  * The minibatch training loop every experiment uses: per epoch, an order of the examples (shuffled by
  * {@link EpochOrder}, fixed, or given), one {@code fit} per minibatch, then the full training loss. It stops at
  * the epoch budget, at the time budget, when the loss diverges, or when the caller's epoch hook says so (early
- * stopping). Time counts only the updates, not the evaluations.
+ * stopping). Time counts only the updates, not the evaluations. What counts as diverged: {@link #BLOW_UP} for every
+ * network, and for a softmax classifier ({@link Options#classifier}) also {@link #DIVERGENCE_RULE}'s two rules.
  *
  * <p>Speed: the minibatches of an epoch are gathered from the data in one native copy per epoch (features and
  * labels each) into a buffer allocated once per call, and minibatch k is always the same row range (a view) of that
@@ -44,9 +45,11 @@ public final class Trainer {
      * @param targetLoss  training loss that counts as reached (NaN = none)
      * @param seed        seed of the shuffles
      * @param order       how each epoch orders the examples
+     * @param classes     classes of a softmax classifier with cross-entropy loss (0 = not a classifier): turns on
+     *                    the classifier's divergence rule, see {@link #DIVERGENCE_RULE}
      */
     public record Options(int batchSize, int maxEpochs, double maxSeconds, double targetLoss, long seed,
-                          Order order) {
+                          Order order, int classes) {
         public Options {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -54,10 +57,23 @@ public final class Trainer {
             if (maxEpochs < 1) {
                 throw new IllegalArgumentException("max epochs must be >= 1, got " + maxEpochs);
             }
+            if (classes != 0 && classes < 2) {
+                throw new IllegalArgumentException("a classifier has at least 2 classes, got " + classes);
+            }
+        }
+
+        /** Options for a network that is not a softmax classifier (regression, least squares, a function). */
+        public Options(int batchSize, int maxEpochs, double maxSeconds, double targetLoss, long seed, Order order) {
+            this(batchSize, maxEpochs, maxSeconds, targetLoss, seed, order, 0);
         }
 
         public static Options of(int batchSize, int maxEpochs, double targetLoss, long seed) {
             return new Options(batchSize, maxEpochs, 0, targetLoss, seed, Order.SHUFFLED);
+        }
+
+        /** The same options for a softmax classifier of {@code classes} classes (cross-entropy loss). */
+        public Options classifier(int classes) {
+            return new Options(batchSize, maxEpochs, maxSeconds, targetLoss, seed, order, classes);
         }
     }
 
@@ -110,6 +126,15 @@ public final class Trainer {
     /** A loss this much above max(initial, 1) counts as diverged, like a NaN or infinite one. */
     public static final double BLOW_UP = 100;
 
+    /**
+     * When a classifier's cell counts as diverged (the note under every table that reports Trainer's status). DL4J
+     * clips the softmax cross-entropy near 23 (the log of its epsilon), so on 10 classes a blown-up net ends at a
+     * training loss of ~17-22 with chance accuracy: below {@link #BLOW_UP} x, hence the two classifier rules.
+     */
+    public static final String DIVERGENCE_RULE = "A cell is diverged when its training loss becomes non-finite, "
+            + "exceeds 100 x max(initial, 1), ends above its initial loss, or rises above ln(classes) after falling "
+            + "below it (DL4J clips the cross-entropy near 23, so a blown-up softmax net never reaches 100 x).";
+
     public static Outcome train(MultiLayerNetwork net, INDArray x, INDArray y, Options o, EpochHook hook) {
         int n = (int) x.rows();
         if (o.batchSize() > n) {
@@ -131,6 +156,8 @@ public final class Trainer {
         if (!Double.isFinite(initial)) {
             return new Outcome(Status.DIVERGED, "initial loss " + initial, initial, epochs, 0, null, null, null);
         }
+        double chance = o.classes() > 0 ? Math.log(o.classes()) : Double.NaN;
+        boolean fellBelowChance = false;
         for (int epoch = 0; epoch < o.maxEpochs(); epoch++) {
             int[] order = o.order() == Order.SHUFFLED ? EpochOrder.shuffled(o.seed(), epoch, n) : fixed;
             long t0 = System.nanoTime();
@@ -161,6 +188,18 @@ public final class Trainer {
                 reason = String.format(Locale.ROOT, "training loss %s at epoch %d", loss, epoch + 1);
                 break;
             }
+            if (o.classes() > 0) {
+                // ln(classes) is the loss of the uniform guess: above it after once being below, the net is worse
+                // than knowing nothing, which plain descent on a working step size does not do
+                if (loss < chance) {
+                    fellBelowChance = true;
+                } else if (fellBelowChance && loss > chance) {
+                    status = Status.DIVERGED;
+                    reason = String.format(Locale.ROOT, "training loss %s at epoch %d rose above ln(%d) = %s after "
+                            + "falling below it", readable(loss), epoch + 1, o.classes(), readable(chance));
+                    break;
+                }
+            }
             if (epochsToTarget == null && loss <= o.targetLoss()) {
                 epochsToTarget = epoch + 1;
                 updatesToTarget = updates;
@@ -175,7 +214,18 @@ public final class Trainer {
                 break;
             }
         }
+        if (status == Status.OK && o.classes() > 0 && !epochs.isEmpty() && epochs.get(epochs.size() - 1).trainLoss()
+                > initial) {
+            status = Status.DIVERGED;
+            reason = String.format(Locale.ROOT, "final training loss %s above the initial %s",
+                    readable(epochs.get(epochs.size() - 1).trainLoss()), readable(initial));
+        }
         return new Outcome(status, reason, initial, epochs, perEpoch, epochsToTarget, updatesToTarget, msToTarget);
+    }
+
+    /** A loss with 4 significant digits, for reasons. */
+    private static String readable(double loss) {
+        return String.format(Locale.ROOT, "%.4g", loss).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
     }
 
     /**

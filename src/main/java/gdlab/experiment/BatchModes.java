@@ -139,7 +139,7 @@ public final class BatchModes implements Experiment {
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, maxEpochs, spec.real("max_seconds"),
-                target, seed, Trainer.Order.SHUFFLED), null);
+                target, seed, Trainer.Order.SHUFFLED).classifier(train.numClasses()), null);
 
         List<List<Object>> curve = new ArrayList<>();
         curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));
@@ -220,9 +220,9 @@ public final class BatchModes implements Experiment {
                 the minibatch losses within the last epoch and loss_noise_cv the same divided by their mean (relative \
                 noise: the absolute spread shrinks as a run's loss falls, so runs that reached different losses \
                 compare by this one); activation_bytes = batch size x (inputs + hidden + \
-                outputs) x bytes per value, the activations one step holds.
+                outputs) x bytes per value, the activations one step holds. %s
 
-                """);
+                """.formatted(Trainer.DIVERGENCE_RULE));
         text.append("### The textbook table, measured\n\n");
         Table textbook = new Table("mode", "textbook_batch_size", "measured_batch_size", "textbook_updates_per_epoch",
                 "measured_updates_per_epoch", "agree");
