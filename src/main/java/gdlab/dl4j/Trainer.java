@@ -16,7 +16,8 @@ import java.util.Locale;
  * {@link EpochOrder}, fixed, or given), one {@code fit} per minibatch, then the full training loss. It stops at
  * the epoch budget, at the time budget, when the loss diverges, or when the caller's epoch hook says so (early
  * stopping). Time counts only the updates, not the evaluations. What counts as diverged: {@link #BLOW_UP} for every
- * network, and for a softmax classifier ({@link Options#classifier}) also {@link #DIVERGENCE_RULE}'s two rules.
+ * network, and for a softmax classifier ({@link Options#classifier}) also the end-of-run rules of
+ * {@link #classifierVerdict}; {@link #DIVERGENCE_RULE} says both in one sentence.
  *
  * <p>Speed: the minibatches of an epoch are gathered from the data in one native copy per epoch (features and
  * labels each) into a buffer allocated once per call, and minibatch k is always the same row range (a view) of that
@@ -129,11 +130,13 @@ public final class Trainer {
     /**
      * When a classifier's cell counts as diverged (the note under every table that reports Trainer's status). DL4J
      * clips the softmax cross-entropy near 23 (the log of its epsilon), so on 10 classes a blown-up net ends at a
-     * training loss of ~17-22 with chance accuracy: below {@link #BLOW_UP} x, hence the two classifier rules.
+     * training loss of ~17-22 with chance accuracy: below {@link #BLOW_UP} x, hence the classifier's rules, judged
+     * where the run ends ({@link #classifierVerdict}).
      */
-    public static final String DIVERGENCE_RULE = "A cell is diverged when its training loss becomes non-finite, "
-            + "exceeds 100 x max(initial, 1), ends above its initial loss, or rises above ln(classes) after falling "
-            + "below it (DL4J clips the cross-entropy near 23, so a blown-up softmax net never reaches 100 x).";
+    public static final String DIVERGENCE_RULE = "A cell is diverged when its training loss becomes non-finite or "
+            + "exceeds 100 x max(initial, 1) (training stops there), or, for a softmax classifier, ends the run above "
+            + "its initial loss, or above ln(classes) after an epoch below it (DL4J clips the cross-entropy near 23, "
+            + "so a blown-up softmax net never reaches 100 x).";
 
     public static Outcome train(MultiLayerNetwork net, INDArray x, INDArray y, Options o, EpochHook hook) {
         int n = (int) x.rows();
@@ -156,8 +159,6 @@ public final class Trainer {
         if (!Double.isFinite(initial)) {
             return new Outcome(Status.DIVERGED, "initial loss " + initial, initial, epochs, 0, null, null, null);
         }
-        double chance = o.classes() > 0 ? Math.log(o.classes()) : Double.NaN;
-        boolean fellBelowChance = false;
         for (int epoch = 0; epoch < o.maxEpochs(); epoch++) {
             int[] order = o.order() == Order.SHUFFLED ? EpochOrder.shuffled(o.seed(), epoch, n) : fixed;
             long t0 = System.nanoTime();
@@ -188,18 +189,6 @@ public final class Trainer {
                 reason = String.format(Locale.ROOT, "training loss %s at epoch %d", loss, epoch + 1);
                 break;
             }
-            if (o.classes() > 0) {
-                // ln(classes) is the loss of the uniform guess: above it after once being below, the net is worse
-                // than knowing nothing, which plain descent on a working step size does not do
-                if (loss < chance) {
-                    fellBelowChance = true;
-                } else if (fellBelowChance && loss > chance) {
-                    status = Status.DIVERGED;
-                    reason = String.format(Locale.ROOT, "training loss %s at epoch %d rose above ln(%d) = %s after "
-                            + "falling below it", readable(loss), epoch + 1, o.classes(), readable(chance));
-                    break;
-                }
-            }
             if (epochsToTarget == null && loss <= o.targetLoss()) {
                 epochsToTarget = epoch + 1;
                 updatesToTarget = updates;
@@ -214,13 +203,45 @@ public final class Trainer {
                 break;
             }
         }
-        if (status == Status.OK && o.classes() > 0 && !epochs.isEmpty() && epochs.get(epochs.size() - 1).trainLoss()
-                > initial) {
-            status = Status.DIVERGED;
-            reason = String.format(Locale.ROOT, "final training loss %s above the initial %s",
-                    readable(epochs.get(epochs.size() - 1).trainLoss()), readable(initial));
+        if (status == Status.OK && o.classes() > 0) {
+            String verdict = classifierVerdict(initial, epochs.stream().mapToDouble(Epoch::trainLoss).toArray(),
+                    o.classes());
+            if (verdict != null) {
+                status = Status.DIVERGED;
+                reason = verdict;
+            }
         }
         return new Outcome(status, reason, initial, epochs, perEpoch, epochsToTarget, updatesToTarget, msToTarget);
+    }
+
+    /**
+     * The classifier's rule, judged when the run ends (by budget, time or hook): why a run of a softmax classifier
+     * of {@code classes} classes with these end-of-epoch training losses diverged, or null. Diverged: the last loss
+     * is above the initial one, or above ln(classes) (the uniform guess) after an earlier epoch was below it. Only
+     * where the run ends counts: a noisy or spiking run that recovers (a loss just above ln(classes) for an epoch on
+     * a plateau, an Adam spike) is not diverged; a blown-up net, whose loss DL4J clips near 23, is.
+     */
+    static String classifierVerdict(double initial, double[] losses, int classes) {
+        if (losses.length == 0) {
+            return null;
+        }
+        double last = losses[losses.length - 1];
+        if (last > initial) {
+            return String.format(Locale.ROOT, "final training loss %s above the initial %s", readable(last),
+                    readable(initial));
+        }
+        double chance = Math.log(classes);
+        int best = 0;
+        for (int e = 1; e < losses.length; e++) {
+            if (losses[e] < losses[best]) {
+                best = e;
+            }
+        }
+        if (last > chance && losses[best] < chance) {
+            return String.format(Locale.ROOT, "final training loss %s above ln(%d) = %s after falling to %s at epoch "
+                    + "%d", readable(last), classes, readable(chance), readable(losses[best]), best + 1);
+        }
+        return null;
     }
 
     /** A loss with 4 significant digits, for reasons. */

@@ -940,9 +940,8 @@ public final class LearningRate implements Experiment {
                 ended no lower than it started; **converged** = the final loss is at or below the target; \
                 **oscillating** = not converged, and the loss rose in at least 20% of the epochs or the iterates \
                 overshot in at least half the steps; **too-slow** = not converged, the loss fell steadily but not \
-                far enough within the budget. For the digits MLP (a softmax classifier) the trainer's rule applies                 too: %s
-
-                """.formatted(Trainer.DIVERGENCE_RULE));
+                far enough within the budget. For the digits MLP (a softmax classifier) the trainer's rule applies \
+                too: """ + Trainer.DIVERGENCE_RULE + "\n\n");
 
         text.append("### Best learning rate per batch size\n\n");
         Table best = new Table("problem", "mode", "batch_size", "best_lr", "best_lr_ratio", "regime", "loss",
