@@ -200,7 +200,8 @@ public final class BatchModes implements Experiment {
                     s.finalLoss.ci95(), s.testAccuracy.mean(), s.testAccuracy.std(), s.testAccuracy.ci95(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
                     s.activationBytes);
             md.add(first.get("mode"), first.get("batch_size"), first.get("lr"), s.updatesPerEpoch, s.epochMs.pretty(),
-                    s.reached == 0 ? "not reached (0/" + g.size() + ")" : s.epochsToTarget.pretty() + " (" + reached + ")",
+                    (s.reached == 0 ? "not reached (0/" + g.size() : s.epochsToTarget.pretty() + " (" + reached)
+                            + (diverged > 0 ? ", " + diverged + " diverged)" : ")"),
                     s.reached == 0 ? "-" : s.updatesToTarget.pretty(), s.reached == 0 ? "-" : s.timeToTarget.pretty(),
                     s.finalLoss.pretty(), s.testAccuracy.pretty(), s.noise.pretty(), s.noiseCv.pretty(),
                     s.activationBytes);

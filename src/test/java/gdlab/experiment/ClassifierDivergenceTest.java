@@ -91,6 +91,9 @@ class ClassifierDivergenceTest {
             assertThat(Double.parseDouble(c.get("test_accuracy"))).isLessThan(0.3);
             assertThat(c.get("epochs_to_target")).isEmpty();
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains(Trainer.DIVERGENCE_RULE);
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(table).contains(Trainer.DIVERGENCE_RULE);
+        assertThat(table).containsPattern("\\| batch +\\| 320 .*\\| not reached \\(0/2, 2 diverged\\)")
+                .containsPattern("\\| mini-batch +\\| 32 .*\\| not reached \\(0/2, 2 diverged\\)");
     }
 }
