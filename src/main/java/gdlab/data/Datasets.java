@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,13 +54,35 @@ public final class Datasets {
         return load(name, "");
     }
 
+    /**
+     * Loads a data set for a classifier: as {@link #read} and then {@link #requireClassLabels}, so a label column
+     * with one class, or one that looks continuous, stops the run before anything is trained.
+     */
     public static Dataset load(String data, String label) {
+        Labelled d = readLabelled(data, label);
+        return requireClassLabels(data, d.labelSource(), d.data());
+    }
+
+    /**
+     * Reads a data set without judging its labels (each distinct label value is a class): for a caller that does
+     * not train a classifier. Classifiers use {@link #load(String, String)}.
+     */
+    public static Dataset read(String data, String label) {
+        return readLabelled(data, label).data();
+    }
+
+    /** A data set and where its labels came from (for messages), e.g. {@code label column 'species'}. */
+    record Labelled(Dataset data, String labelSource) {
+    }
+
+    private static Labelled readLabelled(String data, String label) {
         if (data.startsWith("csv:")) {
             return readUserCsv(Path.of(data.substring(4)), label);
         }
         if (data.startsWith("idx:")) {
             String[] files = data.substring(4).split(",", 2);
-            return Idx.read(Path.of(files[0].strip()), Path.of(files[1].strip()));
+            return new Labelled(Idx.read(Path.of(files[0].strip()), Path.of(files[1].strip())),
+                    "labels file " + files[1].strip());
         }
         return switch (data) {
             case "digits" -> readCsv("digits", "/data/digits.csv.gz", true);
@@ -68,24 +91,77 @@ public final class Datasets {
         };
     }
 
-    private static Dataset readUserCsv(Path file, String label) {
+    /** Most distinct label values a set of {@code rows} examples may have and still count as class labels. */
+    static int maxClasses(int rows) {
+        return Math.max(20, rows / 20);
+    }
+
+    /**
+     * Refuses labels a classifier cannot learn from: one class only; numbers that are not integers, or more
+     * distinct numbers than {@link #maxClasses} (a measured quantity, not a class); more distinct strings than that
+     * with fewer than two examples per class on average (names or ids, not classes).
+     *
+     * @param data   the {@code data} value, for the message
+     * @param source what holds the labels, e.g. {@code label column 'y'}
+     */
+    public static Dataset requireClassLabels(String data, String source, Dataset d) {
+        List<String> values = d.classNames();
+        int rows = d.size();
+        if (values.size() < 2) {
+            throw new BadInputException(data + ": " + source + " has one class ('" + values.get(0)
+                    + "'); a classifier needs at least 2");
+        }
+        boolean numeric = values.stream().allMatch(Datasets::isNumber);
+        String fractional = numeric ? values.stream().filter(v -> !isInteger(v)).findFirst().orElse(null) : null;
+        boolean many = values.size() > maxClasses(rows);
+        String counts = values.size() + " distinct values in " + rows + " rows";
+        if (numeric && (fractional != null || many)) {
+            throw new BadInputException(data + ": " + source + " looks continuous (" + counts + ", e.g. "
+                    + (fractional != null ? fractional : values.get(values.size() - 1))
+                    + "): gdlab's experiments here are classifiers; give a column of class labels");
+        }
+        if (!numeric && many && rows < 2L * values.size()) {
+            throw new BadInputException(data + ": " + source + " does not look like class labels (" + counts
+                    + ", fewer than 2 examples per class, e.g. '" + values.get(0)
+                    + "'): gdlab's experiments here are classifiers; give a column of class labels");
+        }
+        return d;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            return Double.isFinite(Double.parseDouble(s));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isInteger(String s) {
+        double v = Double.parseDouble(s);
+        return v == Math.rint(v);
+    }
+
+    private static Labelled readUserCsv(Path file, String label) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("data file not found: " + file.toAbsolutePath());
         }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(file.toString(), reader, label);
+            return parseLabelled(file.toString(), reader, label);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException("cannot read data file " + file
+                    + ": not a UTF-8 text file (a CSV with a header row is expected)", e);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new BadInputException("cannot read data file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static Dataset readCsv(String name, String resource, boolean gzip) {
+    private static Labelled readCsv(String name, String resource, boolean gzip) {
         try (InputStream raw = Datasets.class.getResourceAsStream(resource)) {
             if (raw == null) {
                 throw new IllegalStateException("data resource missing from the build: " + resource);
             }
             InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-            return parse(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "");
+            return parseLabelled(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
         }
@@ -97,6 +173,10 @@ public final class Datasets {
      * their numeric order.
      */
     static Dataset parse(String name, BufferedReader reader, String label) throws IOException {
+        return parseLabelled(name, reader, label).data();
+    }
+
+    private static Labelled parseLabelled(String name, BufferedReader reader, String label) throws IOException {
         String header = reader.readLine();
         if (header == null) {
             throw new BadInputException(name + ": empty file (a header row and data rows are expected)");
@@ -163,7 +243,7 @@ public final class Datasets {
             rawLabels.forEach(s -> index.putIfAbsent(s, index.size()));
         }
         int[] labels = rawLabels.stream().mapToInt(index::get).toArray();
-        return new Dataset(name, rows.toArray(double[][]::new), labels, columns.subList(0, nFeatures),
-                List.copyOf(index.keySet()));
+        return new Labelled(new Dataset(name, rows.toArray(double[][]::new), labels, columns.subList(0, nFeatures),
+                List.copyOf(index.keySet())), "label column '" + all.get(labelColumn) + "'");
     }
 }

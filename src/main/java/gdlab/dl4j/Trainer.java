@@ -15,7 +15,9 @@ import java.util.Locale;
  * The minibatch training loop every experiment uses: per epoch, an order of the examples (shuffled by
  * {@link EpochOrder}, fixed, or given), one {@code fit} per minibatch, then the full training loss. It stops at
  * the epoch budget, at the time budget, when the loss diverges, or when the caller's epoch hook says so (early
- * stopping). Time counts only the updates, not the evaluations.
+ * stopping). Time counts only the updates, not the evaluations. What counts as diverged: {@link #BLOW_UP} for every
+ * network, and for a softmax classifier ({@link Options#classifier}) also the end-of-run rules of
+ * {@link #classifierVerdict}; {@link #DIVERGENCE_RULE} says both in one sentence.
  *
  * <p>Speed: the minibatches of an epoch are gathered from the data in one native copy per epoch (features and
  * labels each) into a buffer allocated once per call, and minibatch k is always the same row range (a view) of that
@@ -44,9 +46,11 @@ public final class Trainer {
      * @param targetLoss  training loss that counts as reached (NaN = none)
      * @param seed        seed of the shuffles
      * @param order       how each epoch orders the examples
+     * @param classes     classes of a softmax classifier with cross-entropy loss (0 = not a classifier): turns on
+     *                    the classifier's divergence rule, see {@link #DIVERGENCE_RULE}
      */
     public record Options(int batchSize, int maxEpochs, double maxSeconds, double targetLoss, long seed,
-                          Order order) {
+                          Order order, int classes) {
         public Options {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -54,10 +58,23 @@ public final class Trainer {
             if (maxEpochs < 1) {
                 throw new IllegalArgumentException("max epochs must be >= 1, got " + maxEpochs);
             }
+            if (classes != 0 && classes < 2) {
+                throw new IllegalArgumentException("a classifier has at least 2 classes, got " + classes);
+            }
+        }
+
+        /** Options for a network that is not a softmax classifier (regression, least squares, a function). */
+        public Options(int batchSize, int maxEpochs, double maxSeconds, double targetLoss, long seed, Order order) {
+            this(batchSize, maxEpochs, maxSeconds, targetLoss, seed, order, 0);
         }
 
         public static Options of(int batchSize, int maxEpochs, double targetLoss, long seed) {
             return new Options(batchSize, maxEpochs, 0, targetLoss, seed, Order.SHUFFLED);
+        }
+
+        /** The same options for a softmax classifier of {@code classes} classes (cross-entropy loss). */
+        public Options classifier(int classes) {
+            return new Options(batchSize, maxEpochs, maxSeconds, targetLoss, seed, order, classes);
         }
     }
 
@@ -109,6 +126,17 @@ public final class Trainer {
 
     /** A loss this much above max(initial, 1) counts as diverged, like a NaN or infinite one. */
     public static final double BLOW_UP = 100;
+
+    /**
+     * When a classifier's cell counts as diverged (the note under every table that reports Trainer's status). DL4J
+     * clips the softmax cross-entropy near 23 (the log of its epsilon), so on 10 classes a blown-up net ends at a
+     * training loss of ~17-22 with chance accuracy: below {@link #BLOW_UP} x, hence the classifier's rules, judged
+     * where the run ends ({@link #classifierVerdict}).
+     */
+    public static final String DIVERGENCE_RULE = "A cell is diverged when its training loss becomes non-finite or "
+            + "exceeds 100 x max(initial, 1) (training stops there), or, for a softmax classifier, ends the run above "
+            + "its initial loss, or above ln(classes) after an epoch below it (DL4J clips the cross-entropy near 23, "
+            + "so a blown-up softmax net never reaches 100 x).";
 
     public static Outcome train(MultiLayerNetwork net, INDArray x, INDArray y, Options o, EpochHook hook) {
         int n = (int) x.rows();
@@ -175,7 +203,50 @@ public final class Trainer {
                 break;
             }
         }
+        if (status == Status.OK && o.classes() > 0) {
+            String verdict = classifierVerdict(initial, epochs.stream().mapToDouble(Epoch::trainLoss).toArray(),
+                    o.classes());
+            if (verdict != null) {
+                status = Status.DIVERGED;
+                reason = verdict;
+            }
+        }
         return new Outcome(status, reason, initial, epochs, perEpoch, epochsToTarget, updatesToTarget, msToTarget);
+    }
+
+    /**
+     * The classifier's rule, judged when the run ends (by budget, time or hook): why a run of a softmax classifier
+     * of {@code classes} classes with these end-of-epoch training losses diverged, or null. Diverged: the last loss
+     * is above the initial one, or above ln(classes) (the uniform guess) after an earlier epoch was below it. Only
+     * where the run ends counts: a noisy or spiking run that recovers (a loss just above ln(classes) for an epoch on
+     * a plateau, an Adam spike) is not diverged; a blown-up net, whose loss DL4J clips near 23, is.
+     */
+    static String classifierVerdict(double initial, double[] losses, int classes) {
+        if (losses.length == 0) {
+            return null;
+        }
+        double last = losses[losses.length - 1];
+        if (last > initial) {
+            return String.format(Locale.ROOT, "final training loss %s above the initial %s", readable(last),
+                    readable(initial));
+        }
+        double chance = Math.log(classes);
+        int best = 0;
+        for (int e = 1; e < losses.length; e++) {
+            if (losses[e] < losses[best]) {
+                best = e;
+            }
+        }
+        if (last > chance && losses[best] < chance) {
+            return String.format(Locale.ROOT, "final training loss %s above ln(%d) = %s after falling to %s at epoch "
+                    + "%d", readable(last), classes, readable(chance), readable(losses[best]), best + 1);
+        }
+        return null;
+    }
+
+    /** A loss with 4 significant digits, for reasons. */
+    private static String readable(double loss) {
+        return String.format(Locale.ROOT, "%.4g", loss).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
     }
 
     /**

@@ -147,7 +147,7 @@ public final class BatchModes implements Experiment {
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, maxEpochs, spec.real("max_seconds"),
-                target, seed, Trainer.Order.SHUFFLED), null);
+                target, seed, Trainer.Order.SHUFFLED).classifier(train.numClasses()), null);
 
         List<List<Object>> curve = new ArrayList<>();
         curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));
@@ -208,7 +208,8 @@ public final class BatchModes implements Experiment {
                     s.finalLoss.ci95(), s.testAccuracy.mean(), s.testAccuracy.std(), s.testAccuracy.ci95(), s.noise.mean(), s.noise.std(), s.noiseCv.mean(), s.noiseCv.std(),
                     s.activationBytes);
             md.add(first.get("mode"), first.get("batch_size"), first.get("lr"), s.updatesPerEpoch, s.epochMs.pretty(),
-                    s.reached == 0 ? "not reached (0/" + g.size() + ")" : s.epochsToTarget.pretty() + " (" + reached + ")",
+                    (s.reached == 0 ? "not reached (0/" + g.size() : s.epochsToTarget.pretty() + " (" + reached)
+                            + (diverged > 0 ? ", " + diverged + " diverged)" : ")"),
                     s.reached == 0 ? "-" : s.updatesToTarget.pretty(), s.reached == 0 ? "-" : s.timeToTarget.pretty(),
                     s.finalLoss.pretty(), s.testAccuracy.pretty(), s.noise.pretty(), s.noiseCv.pretty(),
                     s.activationBytes);
@@ -228,9 +229,9 @@ public final class BatchModes implements Experiment {
                 the minibatch losses within the last epoch and loss_noise_cv the same divided by their mean (relative \
                 noise: the absolute spread shrinks as a run's loss falls, so runs that reached different losses \
                 compare by this one); activation_bytes = batch size x (inputs + hidden + \
-                outputs) x bytes per value, the activations one step holds.
+                outputs) x bytes per value, the activations one step holds. %s
 
-                """);
+                """.formatted(Trainer.DIVERGENCE_RULE));
         text.append("### The textbook table, measured\n\n");
         Table textbook = new Table("mode", "textbook_batch_size", "measured_batch_size", "textbook_updates_per_epoch",
                 "measured_updates_per_epoch", "agree");

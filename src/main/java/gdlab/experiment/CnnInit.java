@@ -193,7 +193,7 @@ public final class CnnInit implements Experiment {
             return false;
         };
         Trainer.Options options = new Trainer.Options(spec.integer("batch_size"), spec.integer("max_epochs"),
-                spec.real("max_seconds"), Double.NaN, seed, Trainer.Order.SHUFFLED);
+                spec.real("max_seconds"), Double.NaN, seed, Trainer.Order.SHUFFLED).classifier(train.numClasses());
         Trainer.Outcome t = Trainer.train(net, x, y, options, hook);
         boolean diverged = t.status() == Trainer.Status.DIVERGED;
 
@@ -397,9 +397,9 @@ public final class CnnInit implements Experiment {
                 reached it (k/n seeds that did); grad_norm_output: ||dL/dW|| of the output layer at initialization (how \
                 big the first updates are); distinct_filters / distinct_dense_units: how many different \
                 hidden units the trained layer has (units whose weights and bias agree to %s of the layer's largest \
-                parameter count as one), worst seed, out of the layer's units.
+                parameter count as one), worst seed, out of the layer's units. %s
 
-                """, targetPct, Table.readable(SAME_UNIT_RELATIVE)));
+                """, targetPct, Table.readable(SAME_UNIT_RELATIVE), Trainer.DIVERGENCE_RULE));
         text.append("### Initial weights as DL4J draws them: measured vs the formula\n\n");
         text.append("Each layer's weights of seeds 1.." + INIT_CHECK_SEEDS + " pooled; the standard error of a "
                 + "measured std is about std / sqrt(2 x weights).\n\n");

@@ -241,7 +241,7 @@ public final class Epochs implements Experiment {
             return early && e.epoch() - best[0] >= patience;
         };
         Trainer.Options options = new Trainer.Options(spec.integer("batch_size"), spec.integer("max_epochs"),
-                spec.real("max_seconds"), Double.NaN, seed, order);
+                spec.real("max_seconds"), Double.NaN, seed, order).classifier(data.numClasses());
         Trainer.Outcome t = Trainer.train(net, x, y, options, hook);
         boolean diverged = t.status() == Trainer.Status.DIVERGED;
         if (diverged && history.size() <= t.epochs().size()) {
@@ -417,9 +417,9 @@ public final class Epochs implements Experiment {
                 epoch (the train/validation gap; the training loss is in summary.csv); test_loss and \
                 test_accuracy are those of the returned weights: the best epoch's for early stopping (restored), \
                 the last epoch's for the budget; stopped_by_patience counts the seeds that early stopping stopped \
-                before the budget.
+                before the budget. %s
 
-                """, k, k, k, k, target));
+                """, k, k, k, k, target, Trainer.DIVERGENCE_RULE));
         text.append("### What the run shows\n\n").append(String.join("\n", findings(byGroup, groups)))
                 .append("\n\n");
         if (refCells > 0) {

@@ -333,6 +333,11 @@ public final class LearningRate implements Experiment {
                 : Networks.classifier(p.sizes(), spec.string("activation"), new Sgd(lr), seed, dtype);
     }
 
+    /** The classifier's divergence rule for the softmax MLP; none for the least-squares problems. */
+    private static Trainer.Options classifierIfMlp(Problem p, Trainer.Options o) {
+        return p.linear() ? o : o.classifier(p.sizes()[p.sizes().length - 1]);
+    }
+
     private int epochs(String mode) {
         return spec.integer("max_epochs_" + mode.replace('-', '_'));
     }
@@ -379,7 +384,7 @@ public final class LearningRate implements Experiment {
             return false;
         } : null;
         Trainer.Outcome t = Trainer.train(net, x, y,
-                new Trainer.Options(b, epochs(mode), 0, target, seed, Trainer.Order.SHUFFLED), hook);
+                classifierIfMlp(p, new Trainer.Options(b, epochs(mode), 0, target, seed, Trainer.Order.SHUFFLED)), hook);
 
         double[] losses = new double[t.epochs().size() + 1];
         losses[0] = t.initialLoss();
@@ -944,9 +949,8 @@ public final class LearningRate implements Experiment {
                 ended no lower than it started; **converged** = the final loss is at or below the target; \
                 **oscillating** = not converged, and the loss rose in at least 20% of the epochs or the iterates \
                 overshot in at least half the steps; **too-slow** = not converged, the loss fell steadily but not \
-                far enough within the budget.
-
-                """);
+                far enough within the budget. For the digits MLP (a softmax classifier) the trainer's rule applies \
+                too: """ + Trainer.DIVERGENCE_RULE + "\n\n");
 
         text.append("### Best learning rate per batch size\n\n");
         Table best = new Table("problem", "mode", "batch_size", "best_lr", "best_lr_ratio", "regime", "loss",

@@ -540,7 +540,8 @@ public final class Momentum implements Experiment {
         INDArray y = Tensors.matrix(mlpY, dtype);
         double target = spec.real("target_loss");
         Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(mlpBatchSize(),
-                spec.integer("max_epochs"), 0, target, seed, Trainer.Order.SHUFFLED), e -> e.trainLoss() <= target);
+                spec.integer("max_epochs"), 0, target, seed, Trainer.Order.SHUFFLED).classifier(mlpY[0].length),
+                e -> e.trainLoss() <= target);
         boolean diverged = t.status() == Trainer.Status.DIVERGED || !(t.finalLoss() < t.initialLoss());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mu", mu);
@@ -906,7 +907,8 @@ public final class Momentum implements Experiment {
         }
         text.append(md.toMarkdown()).append('\n');
         text.append("Best lr per row: all seeds reach the target in the fewest updates (mean); if none does, the "
-                + "lowest final loss. speedup_over_sgd = sgd's best updates / the row's. The whole grid:\n\n");
+                + "lowest final loss. speedup_over_sgd = sgd's best updates / the row's. " + Trainer.DIVERGENCE_RULE
+                + " The whole grid:\n\n");
         text.append(grid.toMarkdown()).append('\n');
         // momentum with mu at lr against plain GD at the "effective" lr / (1 - mu), where the grid has both
         Table effective = new Table("optimizer", "mu", "lr", "updates_to_target", "sgd_lr_equal_lr_over_1_minus_mu",

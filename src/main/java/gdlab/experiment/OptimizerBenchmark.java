@@ -347,7 +347,8 @@ public final class OptimizerBenchmark implements Experiment {
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(batch, epochs(problem),
-                spec.real("max_seconds"), target(problem), seed, Trainer.Order.SHUFFLED), null);
+                spec.real("max_seconds"), target(problem), seed, Trainer.Order.SHUFFLED).classifier(train.numClasses()),
+                null);
         List<List<Object>> curve = new ArrayList<>();
         curve.add(List.of(0L, t.initialLoss(), 0.0));
         double elapsed = 0;
@@ -386,7 +387,7 @@ public final class OptimizerBenchmark implements Experiment {
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(train.size(),
                 spec.integer("solver_iterations"), spec.real("max_seconds"), target(problem), seed,
-                Trainer.Order.AS_GIVEN), null);
+                Trainer.Order.AS_GIVEN).classifier(train.numClasses()), null);
         return solverResult(cell, t, testAccuracy(net, split), null);
     }
 

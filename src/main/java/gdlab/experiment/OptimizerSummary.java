@@ -222,12 +222,12 @@ final class OptimizerSummary {
                         the reference's (plain Java) Armijo line-search GD, Polak-Ribiere+ CG with a strong-Wolfe \
                         search, and L-BFGS (memory 10), with no learning rate. Every updater run is replayed by the \
                         reference (same start, minibatches and steps): `reference` = runs whose final losses agree \
-                        (1e-6 relative, or both blew up).
+                        (1e-6 relative, or both blew up). On the digits and iris networks: %s
 
                         """, grid.stream().map(OptimizerBenchmark::lrString).toList(), seeds.size(),
                 spec.string("hidden"), spec.string("activation"), spec.string("dtype"), spec.string("batch_size"),
                 spec.string("digits_epochs"), spec.string("iris_epochs"), spec.string("solver_iterations"),
-                spec.string("function_steps"), spec.string("start_radius"));
+                spec.string("function_steps"), spec.string("start_radius"), gdlab.dl4j.Trainer.DIVERGENCE_RULE);
     }
 
     private String problemSection(String problem, Map<String, Map<String, Map<String, Config>>> chosen,

@@ -11,8 +11,9 @@ package gdlab.reference;
  *   <li>{@link Variant#PAPER}: Algorithm 1, m^ = m / (1 - b1^t), v^ = v / (1 - b2^t);
  *       U = lr m^ / (sqrt(v^) + eps): eps on the corrected v, as in PyTorch's {@code Adam}.</li>
  * </ul>
- * The two agree up to the placement of eps: DL4J's equals Algorithm 1 with eps' = eps sqrt(1 - b2^t), which is much
- * smaller than eps early on (at t = 1 with b2 = 0.999, 0.0316 eps), so they differ where v is small.
+ * The two agree up to the placement of eps: DL4J's equals Algorithm 1 with eps_t = eps / sqrt(1 - b2^t) at step t,
+ * which is much larger than eps early on (at t = 1 with b2 = 0.999, 31.6 eps) and tends to eps as t grows, so they
+ * differ where v is small (there DL4J's steps are the smaller).
  */
 public final class Adam extends AbstractUpdater {
     /** DL4J's Adam defaults. */

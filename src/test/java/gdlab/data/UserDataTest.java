@@ -59,6 +59,95 @@ class UserDataTest {
         assertThatThrownBy(() -> Datasets.load("csv:" + headerOnly, "")).hasMessageContaining("no data rows");
     }
 
+    /** A CSV of {@code labels.length} rows: two features and the given label column {@code column}. */
+    Path labelled(String column, String... labels) throws IOException {
+        StringBuilder text = new StringBuilder("a,b," + column + "\n");
+        for (int i = 0; i < labels.length; i++) {
+            text.append(i).append(',').append(i % 7).append(',').append(labels[i]).append('\n');
+        }
+        return Files.writeString(tmp.resolve(column + ".csv"), text);
+    }
+
+    @Test
+    void aLabelColumnWithOneClassIsRefused() throws IOException {
+        Path f = labelled("label", "0", "0", "0", "0");
+        assertThatThrownBy(() -> Datasets.load("csv:" + f, "")).isInstanceOf(BadInputException.class)
+                .hasMessage("csv:" + f + ": label column 'label' has one class ('0'); a classifier needs at least 2");
+        Path images = write("img1", idx(0x803, new int[]{3, 1, 2}, new byte[6]), false);
+        Path labels = write("lab1", idx(0x801, new int[]{3}, new byte[]{4, 4, 4}), false);
+        String data = "idx:" + images + "," + labels;
+        assertThatThrownBy(() -> Datasets.load(data, "")).isInstanceOf(BadInputException.class)
+                .hasMessage(data + ": labels file " + labels + " has one class ('4'); a classifier needs at least 2");
+    }
+
+    @Test
+    void aContinuousLabelColumnIsRefusedForClassifiers() throws IOException {
+        String[] y = new String[60];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = String.valueOf(i < 57 ? i : 0.37);     // 57 distinct values, one of them not an integer
+        }
+        y[0] = "0.37";
+        Path f = labelled("y", y);
+        assertThatThrownBy(() -> Datasets.load("csv:" + f, "y")).isInstanceOf(BadInputException.class)
+                .hasMessage("csv:" + f + ": label column 'y' looks continuous (57 distinct values in 60 rows, e.g. "
+                        + "0.37): gdlab's experiments here are classifiers; give a column of class labels");
+        // one fractional value is enough, however few distinct values there are
+        Path few = labelled("price", "1", "2", "1.5", "2", "1", "2");
+        assertThatThrownBy(() -> Datasets.load("csv:" + few, "")).hasMessageContaining("label column 'price' "
+                + "looks continuous (3 distinct values in 6 rows, e.g. 1.5)");
+        // integers, but more distinct values than max(20, 5% of the rows): a count or a measurement
+        String[] ages = new String[30];
+        for (int i = 0; i < ages.length; i++) {
+            ages[i] = String.valueOf(20 + i % 25);
+        }
+        Path many = labelled("age", ages);
+        assertThatThrownBy(() -> Datasets.load("csv:" + many, "")).hasMessageContaining("label column 'age' "
+                + "looks continuous (25 distinct values in 30 rows");
+        // a regression caller can skip the rule
+        assertThat(Datasets.read("csv:" + f, "y").numClasses()).isEqualTo(57);
+    }
+
+    @Test
+    void classLabelsThatAreIntegralNumbersOrRepeatedStringsAreAccepted() throws IOException {
+        assertThat(Datasets.load("csv:" + labelled("y", "1.0", "2.0", "1.0", "1e0"), "").numClasses()).isEqualTo(3);
+        String[] names = new String[60];                  // 30 classes, 2 examples each: more than 20, yet classes
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "class" + i / 2;
+        }
+        assertThat(Datasets.load("csv:" + labelled("kind", names), "").numClasses()).isEqualTo(30);
+        String[] ids = new String[30];                    // 25 distinct names in 30 rows: names, not classes
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = "person" + i % 25;
+        }
+        Path f = labelled("name", ids);
+        assertThatThrownBy(() -> Datasets.load("csv:" + f, "")).isInstanceOf(BadInputException.class)
+                .hasMessage("csv:" + f + ": label column 'name' does not look like class labels (25 distinct values "
+                        + "in 30 rows, fewer than 2 examples per class, e.g. 'person0'): gdlab's experiments here are "
+                        + "classifiers; give a column of class labels");
+    }
+
+    @Test
+    void aBinaryFileIsNotReadAsACsv() throws IOException {
+        Path elf = tmp.resolve("ls");
+        Files.write(elf, new byte[]{0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xc3, (byte) 0x28, (byte) 0xff, 0});
+        assertThatThrownBy(() -> Datasets.load("csv:" + elf, "")).isInstanceOf(BadInputException.class)
+                .hasMessage("cannot read data file " + elf + ": not a UTF-8 text file (a CSV with a header row is "
+                        + "expected)");
+        Path ls = Path.of("/bin/ls");
+        if (Files.isRegularFile(ls)) {
+            assertThatThrownBy(() -> Datasets.load("csv:" + ls, ""))
+                    .hasMessage("cannot read data file /bin/ls: not a UTF-8 text file (a CSV with a header row is "
+                            + "expected)");
+        }
+    }
+
+    @Test
+    void emptyFeatureCellsAreNamedLikeNaNs() throws IOException {
+        Path empty = csv("a,b,label\n1,2,x\n3,,y\n");
+        assertThatThrownBy(() -> Datasets.load("csv:" + empty, "")).isInstanceOf(BadInputException.class)
+                .hasMessageEndingWith("line 3, column b: not a finite number: ''");
+    }
+
     static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

@@ -280,7 +280,8 @@ final class SeedClaimPart implements Part {
         int perEpoch = (n + b - 1) / b;
         int epochs = (mlpUpdates + perEpoch - 1) / perEpoch;
         long t0 = System.nanoTime();
-        Trainer.Outcome o = Trainer.train(net, x, y, Trainer.Options.of(b, epochs, Double.NaN, seed), null);
+        Trainer.Outcome o = Trainer.train(net, x, y, Trainer.Options.of(b, epochs, Double.NaN, seed).classifier(2),
+                null);
         double ms = (System.nanoTime() - t0) / 1e6;
         long updates = o.epochs().isEmpty() ? 0 : o.last().updates();
         double loss = o.finalLoss();
@@ -422,11 +423,11 @@ final class SeedClaimPart implements Part {
                 blobs, SGD lr %s for %d updates; reached = final training loss <= %s. Each run is replayed in the \
                 reference from DL4J's initial parameters with the same minibatches (`dl4j_vs_reference`: runs whose \
                 final losses agree to %s). `not reached`: where the other runs stopped (median final loss and \
-                norm of the full-batch mean gradient, to tell a stuck run from a slow one).
+                norm of the full-batch mean gradient, to tell a stuck run from a slow one). %s
 
                 """, function, function, terms, Table.readable(lr), steps, starts, Table.readable(POLISH_TOL),
                 MLP_CASE, hidden, activation, dtype.name().toLowerCase(Locale.ROOT), xor.size(), Table.readable(mlpLr),
-                mlpUpdates, Table.readable(target), Table.readable(AGREE_TOL)));
+                mlpUpdates, Table.readable(target), Table.readable(AGREE_TOL), Trainer.DIVERGENCE_RULE));
         text.append(md.toMarkdown()).append('\n');
         text.append(String.join("\n", verdicts)).append('\n');
         text.append(String.format(Locale.ROOT, "%nVerdict on the claim, measured: stochastic GD reached the global "

@@ -162,7 +162,8 @@ final class VanishingPart implements Part {
         double[] init = dl4jWeightGradNorms(net, x, y);
         double[] refInit = referenceWeightGradNorms(mlp, Tensors.toDoubles(net.params()), train.features(), yRef);
         long t0 = System.nanoTime();
-        Trainer.Outcome o = Trainer.train(net, x, y, Trainer.Options.of(batchSize, epochs, Double.NaN, seed), null);
+        Trainer.Outcome o = Trainer.train(net, x, y, Trainer.Options.of(batchSize, epochs, Double.NaN, seed)
+                .classifier(train.numClasses()), null);
         double ms = (System.nanoTime() - t0) / 1e6;
         double[] trained = dl4jWeightGradNorms(net, x, y);
         double[] refTrained = referenceWeightGradNorms(mlp, Tensors.toDoubles(net.params()), train.features(), yRef);
@@ -270,9 +271,10 @@ final class VanishingPart implements Part {
                         + "%s lr %s, batch size %d, %d epochs, %s; %d training / %d test examples. Norm of the mean "
                         + "gradient of each layer's weights over the whole training set (DL4J's summed gradient from "
                         + "computeGradientAndScore divided by N), mean over seeds, at initialisation and after "
-                        + "training. Every norm is recomputed by the reference Mlp from DL4J's parameters.%n%n",
+                        + "training. Every norm is recomputed by the reference Mlp from DL4J's parameters. %s%n%n",
                 any.coord("case"), layers, width, any.coord("optimizer"), any.coord("lr"), batchSize, epochs,
-                dtype.name().toLowerCase(Locale.ROOT), split.train().size(), split.test().size()));
+                dtype.name().toLowerCase(Locale.ROOT), split.train().size(), split.test().size(),
+                Trainer.DIVERGENCE_RULE));
         text.append(perLayer.toMarkdown()).append('\n');
         text.append(md.toMarkdown()).append('\n');
         List<String> lines = new ArrayList<>();
