@@ -414,8 +414,8 @@ public final class Compare {
         sb.append('\n').append(r.table().toMarkdown());
         sb.append(String.format(Locale.ROOT, "%nMeasures: mean ± 95%% confidence half-width over seeds; a difference "
                 + "counts only beyond the tolerance and, with 2+ seeds on both sides, when the intervals do not "
-                + "overlap. Discrepancies (rounding-level differences that should be near zero) are the same when "
-                + "every value on both sides is within its bound. Outcomes are the same or changed; settings are "
+                + "overlap. Discrepancies (rounding-level differences that should be near zero), and measures that "
+                + "declare their rounding, are the same when they differ by less than their bound. Outcomes are the same or changed; settings are "
                 + "not judged: a differing setting means the groups are not like for like.%n"
                 + "%d better, %d same, %d worse, %d changed, %d settings differ, %d groups on one side only%n",
                 r.better(), r.same(), r.worse(), r.changed(), r.settingsDiffer(), r.oneSided()));
