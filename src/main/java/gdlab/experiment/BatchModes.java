@@ -235,35 +235,18 @@ public final class BatchModes implements Experiment {
         text.append("### The textbook table, measured\n\n");
         Table textbook = new Table("mode", "textbook_batch_size", "measured_batch_size", "textbook_updates_per_epoch",
                 "measured_updates_per_epoch", "agree");
-        for (Map.Entry<String, GroupStats> e : byMode.entrySet()) {
-            GroupStats s = e.getValue();
-            int b = s.batchSize;
-            String textbookB = switch (e.getKey()) {
-                case BATCH -> "N = " + nTrain;
-                case STOCHASTIC -> "1";
-                default -> "1 < B < N";
-            };
-            long expectedUpdates = switch (e.getKey()) {
-                case BATCH -> 1;
-                case STOCHASTIC -> nTrain;
-                default -> (nTrain + b - 1) / b;
-            };
-            String textbookU = switch (e.getKey()) {
-                case BATCH -> "1";
-                case STOCHASTIC -> "N = " + nTrain;
-                default -> "N/B = " + expectedUpdates;
-            };
-            boolean sizeOk = switch (e.getKey()) {
-                case BATCH -> b == nTrain;
-                case STOCHASTIC -> b == 1;
-                default -> b > 1 && b < nTrain;
-            };
-            textbook.add(e.getKey(), textbookB, b, textbookU, s.updatesPerEpoch,
-                    sizeOk && s.updatesPerEpoch == expectedUpdates ? "yes" : "NO");
+        List<BatchModesClaims.Group> claimGroups = groups.values().stream().map(BatchModesClaims.Group::of).toList();
+        for (BatchModesClaims.Group g : claimGroups) {
+            BatchModesClaims.TextbookRow row = BatchModesClaims.TextbookRow.of(g, nTrain);
+            textbook.add(g.mode(), row.textbookB(), g.batchSize(), row.textbookUpdates(),
+                    row.agree() == null ? "-" : row.measuredUpdates(),
+                    row.agree() == null ? "- (no cell trained)" : row.agree() ? "yes" : "NO");
         }
         text.append(textbook.toMarkdown()).append('\n');
-        text.append(findings(byMode)).append('\n');
-        return new Report(csv, text.toString(), false, figures(groups, byMode));
+        long bytesPerExample = (long) (split.train().numFeatures() + spec.integer("hidden")
+                + split.train().numClasses()) * dtype.width();
+        return new Report(csv, text.toString(), false, figures(groups, byMode),
+                BatchModesClaims.of(claimGroups, nTrain, spec.integer("max_epochs"), bytesPerExample));
     }
 
     /** Training loss per epoch and per update (mean over seeds, min..max band), and time to target per mode. */
@@ -295,40 +278,8 @@ public final class BatchModes implements Experiment {
                         "time to target [ms]", false, modes, time, ci));
     }
 
-    /** Plain sentences that answer the question from the measured numbers (only those the run can support). */
-    private static String findings(Map<String, GroupStats> byMode) {
-        List<String> lines = new ArrayList<>();
-        GroupStats batch = byMode.get(BATCH);
-        GroupStats stochastic = byMode.get(STOCHASTIC);
-        GroupStats mini = byMode.get(MINI_BATCH);
-        String noisiest = byMode.entrySet().stream()
-                .max((a, b) -> Double.compare(a.getValue().noiseCv.mean(), b.getValue().noiseCv.mean()))
-                .map(Map.Entry::getKey).orElse("-");
-        lines.add("- Noisiest minibatch loss (relative to its mean, loss_noise_cv): **" + noisiest + "**.");
-        String fewestEpochs = byMode.entrySet().stream().filter(e -> e.getValue().reached > 0)
-                .min((a, b) -> Double.compare(a.getValue().epochsToTarget.mean(), b.getValue().epochsToTarget.mean()))
-                .map(Map.Entry::getKey).orElse("none reached the target");
-        lines.add("- Fewest epochs to the target: **" + fewestEpochs + "**.");
-        String fastest = byMode.entrySet().stream().filter(e -> e.getValue().reached > 0)
-                .min((a, b) -> Double.compare(a.getValue().timeToTarget.mean(), b.getValue().timeToTarget.mean()))
-                .map(Map.Entry::getKey).orElse("none reached the target");
-        lines.add("- Least training time to the target: **" + fastest + "**.");
-        if (batch != null && stochastic != null) {
-            lines.add(String.format(Locale.ROOT, "- One stochastic epoch costs %.1fx a batch epoch in wall time "
-                    + "(%d updates instead of 1): per-step overhead, not arithmetic, dominates small nets.",
-                    stochastic.epochMs.mean() / batch.epochMs.mean(), stochastic.updatesPerEpoch));
-        }
-        if (batch != null && mini != null) {
-            lines.add(String.format(Locale.ROOT, "- Activation memory per step: batch %d bytes, mini-batch %d, "
-                    + "stochastic %s.", batch.activationBytes, mini.activationBytes,
-                    stochastic == null ? "-" : String.valueOf(stochastic.activationBytes)));
-        }
-        return String.join("\n", lines) + "\n";
-    }
-
     /** The seeds of one (mode, batch size) group. */
     private static final class GroupStats {
-        final int batchSize;
         final int updatesPerEpoch;
         final long activationBytes;
         final int reached;
@@ -342,7 +293,6 @@ public final class BatchModes implements Experiment {
         final Stats noiseCv;
 
         GroupStats(List<CellResult> g) {
-            batchSize = g.get(0).cell().integer("batch_size");
             updatesPerEpoch = (int) g.stream().mapToDouble(r -> r.number(METRICS, "updates_per_epoch")).max()
                     .orElse(0);
             activationBytes = (long) g.get(0).number(METRICS, "activation_bytes");

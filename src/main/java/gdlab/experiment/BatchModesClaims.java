@@ -1,0 +1,337 @@
+package gdlab.experiment;
+
+import gdlab.report.Claim;
+import gdlab.report.Stats;
+import gdlab.report.Table;
+import gdlab.sweep.CellResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static gdlab.experiment.BatchModes.BATCH;
+import static gdlab.experiment.BatchModes.METRICS;
+import static gdlab.experiment.BatchModes.MINI_BATCH;
+import static gdlab.experiment.BatchModes.STOCHASTIC;
+
+/**
+ * The claims of batch-modes' hypothesis, in its order, each checked against the run's (mode, batch size) groups:
+ * a group's mean over its seeds, and where two groups of two or more seeds are compared, whether their 95% intervals
+ * overlap (a difference inside them is seed noise, not a result). The hypothesis in experiments/batch-modes.properties
+ * is these statements, each after its id in brackets.
+ */
+final class BatchModesClaims {
+    /** "A few epochs" for stochastic GD. */
+    static final int FEW_EPOCHS = 5;
+    /** "About as few epochs": mini-batch may need this many more than stochastic. */
+    static final int NEAR_EPOCHS = 1;
+    /** "A fraction of its time": mini-batch's time to the target below this share of stochastic's. */
+    static final double TIME_FRACTION = 0.5;
+
+    static final String UPDATES_PER_EPOCH = "Batch GD (B = N) makes 1 update per epoch, stochastic GD (B = 1) makes N, "
+            + "and mini-batch GD (1 < B < N) makes ceil(N/B).";
+    static final String BATCH_SMOOTHEST = "Batch GD has the smoothest loss (the lowest loss_noise_cv).";
+    static final String BATCH_MOST_MEMORY = "Batch GD holds the most activation memory per step (activation_bytes grows "
+            + "with B).";
+    static final String BATCH_MOST_EPOCHS = "Batch GD needs the most epochs to reach the target (a seed that never "
+            + "reaches it counts as max_epochs + 1).";
+    static final String STOCHASTIC_NOISIEST = "Stochastic GD has the noisiest loss (the highest loss_noise_cv).";
+    static final String STOCHASTIC_FEW_EPOCHS = "Stochastic GD reaches the target within a few epochs: every seed "
+            + "within " + FEW_EPOCHS + ".";
+    static final String STOCHASTIC_SLOWEST = "Stochastic GD pays DL4J's fixed per-update cost N times per epoch, so its "
+            + "epochs are the slowest in wall time (epoch_time_ms).";
+    static final String MINI_BATCH_NEAR = "Mini-batch GD reaches the target in about as few epochs as stochastic GD: "
+            + "at most " + NEAR_EPOCHS + " more.";
+    static final String MINI_BATCH_FASTER = "Mini-batch GD reaches the target in a fraction of stochastic GD's wall "
+            + "time: under half its time_to_target_ms.";
+
+    private static final String TIMINGS = "; timings are this machine's";
+
+    private BatchModesClaims() {
+    }
+
+    /** One (mode, batch size) group of the run: its seeds' cells. */
+    record Group(String mode, int batchSize, List<CellResult> cells) {
+        static Group of(List<CellResult> cells) {
+            return new Group(cells.get(0).cell().get("mode"), cells.get(0).cell().integer("batch_size"), cells);
+        }
+
+        String label() {
+            return mode.equals(MINI_BATCH) ? MINI_BATCH + " B=" + batchSize : mode;
+        }
+
+        /** The cells that trained (ok or diverged); a failed cell has no metrics. */
+        List<CellResult> finished() {
+            return cells.stream().filter(r -> r.status() != CellResult.Status.FAILED).toList();
+        }
+
+        Stats stats(String metric) {
+            return Stats.of(finished().stream().map(r -> (Number) r.metric(METRICS, metric)).toList());
+        }
+
+        int reached() {
+            return (int) finished().stream().filter(r -> r.metric(METRICS, "epochs_to_target") != null).count();
+        }
+
+        /** Epochs to the target per seed, a seed that never reached it counted as maxEpochs + 1. */
+        Stats epochs(int maxEpochs) {
+            return Stats.of(finished().stream().map(r -> {
+                Object e = r.metric(METRICS, "epochs_to_target");
+                return e == null ? (Number) (maxEpochs + 1) : (Number) e;
+            }).toList());
+        }
+    }
+
+    /**
+     * One row of the textbook table: what the textbook says a mode's batch size and updates per epoch are, and what
+     * the run's cells measured ({@code measuredUpdates} null and {@code agree} null when no cell of the group trained).
+     */
+    record TextbookRow(Group group, String textbookB, String textbookUpdates, long expectedUpdates,
+                       String measuredUpdates, Boolean agree) {
+        static TextbookRow of(Group g, int n) {
+            int b = g.batchSize();
+            long expected = switch (g.mode()) {
+                case BATCH -> 1;
+                case STOCHASTIC -> n;
+                default -> (n + b - 1) / b;
+            };
+            String textbookB = switch (g.mode()) {
+                case BATCH -> "N = " + n;
+                case STOCHASTIC -> "1";
+                default -> "1 < B < N";
+            };
+            String textbookU = switch (g.mode()) {
+                case BATCH -> "1";
+                case STOCHASTIC -> "N = " + n;
+                default -> "N/B = " + expected;
+            };
+            boolean sizeOk = switch (g.mode()) {
+                case BATCH -> b == n;
+                case STOCHASTIC -> b == 1;
+                default -> b > 1 && b < n;
+            };
+            List<Long> measured = g.finished().stream()
+                    .map(r -> (long) r.number(METRICS, "updates_per_epoch")).distinct().sorted().toList();
+            if (measured.isEmpty()) {
+                return new TextbookRow(g, textbookB, textbookU, expected, null, null);
+            }
+            return new TextbookRow(g, textbookB, textbookU, expected,
+                    measured.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+                    sizeOk && measured.equals(List.of(expected)));
+        }
+    }
+
+    /**
+     * Every claim of the hypothesis, in its order.
+     *
+     * @param bytesPerExample (inputs + hidden + outputs) x bytes per value: one example's activations
+     */
+    static List<Claim> of(List<Group> groups, int n, int maxEpochs, long bytesPerExample) {
+        Group batch = find(groups, BATCH);
+        Group stochastic = find(groups, STOCHASTIC);
+        List<Group> minis = groups.stream().filter(g -> g.mode().equals(MINI_BATCH)).toList();
+        Function<Group, Stats> noise = g -> g.stats("loss_noise_cv");
+        Function<Group, Stats> epochs = g -> g.epochs(maxEpochs);
+        return List.of(
+                updatesPerEpoch(groups, n),
+                extreme("batch_smoothest_loss", BATCH_SMOOTHEST, BATCH, batch, groups, noise, false, false, ""),
+                mostMemory(batch, groups, bytesPerExample),
+                extreme("batch_most_epochs", BATCH_MOST_EPOCHS, BATCH, batch, groups, epochs, true, true, ""),
+                extreme("stochastic_noisiest_loss", STOCHASTIC_NOISIEST, STOCHASTIC, stochastic, groups, noise, true,
+                        false, ""),
+                fewEpochs(stochastic, maxEpochs),
+                extreme("stochastic_slowest_epochs", STOCHASTIC_SLOWEST, STOCHASTIC, stochastic, groups,
+                        g -> g.stats("epoch_time_ms"), true, false, TIMINGS),
+                miniNear(minis, stochastic, maxEpochs),
+                miniFaster(minis, stochastic));
+    }
+
+    private static Group find(List<Group> groups, String mode) {
+        return groups.stream().filter(g -> g.mode().equals(mode) && !g.finished().isEmpty()).findFirst()
+                .orElse(null);
+    }
+
+    private static String missing(String mode) {
+        return "the run has no " + mode + " cell that trained (batch_size " + switch (mode) {
+            case BATCH -> "full";
+            case STOCHASTIC -> "1";
+            default -> "between 1 and N";
+        } + ")";
+    }
+
+    /** Integrity: the textbook table's agree column, every group. */
+    static Claim updatesPerEpoch(List<Group> groups, int n) {
+        String id = "updates_per_epoch";
+        String expected = "1, N = " + n + ", ceil(N/B) (the textbook table)";
+        List<TextbookRow> rows = groups.stream().map(g -> TextbookRow.of(g, n)).filter(r -> r.agree() != null)
+                .toList();
+        if (rows.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.INTEGRITY, UPDATES_PER_EPOCH, "no cell trained", expected);
+        }
+        String measured = rows.stream().map(r -> r.group().label() + " " + r.measuredUpdates()
+                        + (r.agree() ? "" : " (textbook " + r.expectedUpdates() + ")"))
+                .collect(Collectors.joining(", "));
+        return Claim.integrity(id, UPDATES_PER_EPOCH, measured, expected, rows.stream().allMatch(TextbookRow::agree));
+    }
+
+    /** Integrity: activation_bytes is B x one example's bytes in every group, and batch's B = N is the largest. */
+    static Claim mostMemory(Group batch, List<Group> groups, long bytesPerExample) {
+        String id = "batch_most_memory";
+        String expected = "B x " + bytesPerExample + " bytes (inputs + hidden + outputs, x bytes per value); "
+                + "batch's the largest";
+        List<Group> trained = groups.stream().filter(g -> !g.finished().isEmpty()).toList();
+        if (batch == null || trained.size() < 2) {
+            return Claim.notTested(id, Claim.Kind.INTEGRITY, BATCH_MOST_MEMORY,
+                    batch == null ? missing(BATCH) : "no other group to compare with", expected);
+        }
+        boolean formula = true;
+        List<String> parts = new ArrayList<>();
+        for (Group g : trained) {
+            List<Long> bytes = g.finished().stream().map(r -> (long) r.number(METRICS, "activation_bytes")).distinct()
+                    .sorted().toList();
+            boolean ok = bytes.equals(List.of((long) g.batchSize() * bytesPerExample));
+            formula &= ok;
+            parts.add(g.label() + " " + bytes.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + (ok ? "" : " (not " + g.batchSize() + " x " + bytesPerExample + ")"));
+        }
+        double most = batch.stats("activation_bytes").mean();
+        boolean largest = trained.stream().filter(g -> g != batch)
+                .allMatch(g -> g.stats("activation_bytes").mean() < most);
+        return Claim.integrity(id, BATCH_MOST_MEMORY, String.join(", ", parts) + " bytes", expected,
+                formula && largest);
+    }
+
+    /**
+     * Finding: {@code subject}'s mean is the highest (or lowest) of all groups, and its 95% interval is apart from
+     * every other group's (with one seed there is no interval: the means decide, and the measured value says so).
+     */
+    static Claim extreme(String id, String statement, String mode, Group subject, List<Group> groups,
+                         Function<Group, Stats> metric, boolean highest, boolean toTarget, String note) {
+        String expected = (highest ? "the highest" : "the lowest") + " mean, its 95% interval apart from the others'";
+        if (subject == null) {
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, missing(mode), expected);
+        }
+        Stats s = metric.apply(subject);
+        List<Group> others = groups.stream().filter(g -> g != subject && metric.apply(g).n() > 0).toList();
+        if (s.n() == 0 || others.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, s.n() == 0 ? subject.label() + " has no value"
+                    : "no other group to compare with", expected);
+        }
+        boolean ordered = others.stream().allMatch(g -> highest ? s.mean() > metric.apply(g).mean()
+                : s.mean() < metric.apply(g).mean());
+        List<Group> overlapping = others.stream().filter(g -> overlap(s, metric.apply(g))).toList();
+        String measured = subject.label() + " " + mean(subject, metric, toTarget) + " vs "
+                + others.stream().map(g -> g.label() + " " + mean(g, metric, toTarget)).collect(Collectors.joining(", "))
+                + "; " + separation(s, others.stream().map(metric).toList(), overlapping.stream()
+                .map(Group::label).toList()) + note;
+        return Claim.finding(id, statement, measured, expected, ordered && overlapping.isEmpty());
+    }
+
+    /** A group's mean, and (toTarget) how many of its seeds reached the target when not all did. */
+    private static String mean(Group g, Function<Group, Stats> metric, boolean toTarget) {
+        int n = g.finished().size();
+        return Table.readable(metric.apply(g).mean()) + (!toTarget || g.reached() == n ? "" : " (" + g.reached()
+                + "/" + n + " reached)");
+    }
+
+    /** Whether both 95% intervals exist and overlap. */
+    static boolean overlap(Stats a, Stats b) {
+        return a.n() >= 2 && b.n() >= 2 && a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
+    }
+
+    private static String separation(Stats subject, List<Stats> others, List<String> overlapping) {
+        if (subject.n() < 2 || others.stream().anyMatch(o -> o.n() < 2)) {
+            return "1 seed: no 95% interval, seed noise unknown";
+        }
+        int seeds = others.stream().mapToInt(Stats::n).min().orElse(0);
+        String intervals = "95% intervals (" + Math.min(subject.n(), seeds) + " seeds)";
+        return overlapping.isEmpty() ? intervals + " apart"
+                : intervals + " overlap with " + String.join(", ", overlapping) + ": within seed noise";
+    }
+
+    /** Finding: every stochastic seed reaches the target within FEW_EPOCHS epochs. */
+    static Claim fewEpochs(Group stochastic, int maxEpochs) {
+        String id = "stochastic_few_epochs";
+        String expected = "every seed at most " + FEW_EPOCHS + " epochs";
+        if (stochastic == null) {
+            return Claim.notTested(id, Claim.Kind.FINDING, STOCHASTIC_FEW_EPOCHS, missing(STOCHASTIC), expected);
+        }
+        List<Object> perSeed = stochastic.finished().stream().map(r -> r.metric(METRICS, "epochs_to_target"))
+                .toList();
+        boolean holds = perSeed.stream().allMatch(e -> e != null && ((Number) e).intValue() <= FEW_EPOCHS);
+        String measured = "epochs to target per seed: " + perSeed.stream().map(e -> e == null
+                ? "not reached in " + maxEpochs : String.valueOf(e)).collect(Collectors.joining(", "));
+        return Claim.finding(id, STOCHASTIC_FEW_EPOCHS, measured, expected, holds);
+    }
+
+    /** Finding: each mini-batch group's mean epochs to the target is at most NEAR_EPOCHS above stochastic's. */
+    static Claim miniNear(List<Group> minis, Group stochastic, int maxEpochs) {
+        String id = "mini_batch_epochs_near_stochastic";
+        String expected = "mean epochs at most stochastic's + " + NEAR_EPOCHS;
+        List<Group> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
+        if (stochastic == null || trained.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_NEAR,
+                    missing(stochastic == null ? STOCHASTIC : MINI_BATCH), expected);
+        }
+        Stats s = stochastic.epochs(maxEpochs);
+        boolean holds = true;
+        List<String> parts = new ArrayList<>();
+        for (Group g : trained) {
+            Stats m = g.epochs(maxEpochs);
+            double diff = m.mean() - s.mean();
+            holds &= diff <= NEAR_EPOCHS;
+            parts.add(g.label() + " " + mean(g, x -> m, true) + " vs stochastic " + mean(stochastic, x -> s, true)
+                    + " (difference " + Table.readable(diff) + "; " + separation(m, List.of(s),
+                    overlap(m, s) ? List.of("stochastic") : List.of()).replace(": within seed noise", "") + ")");
+        }
+        return Claim.finding(id, MINI_BATCH_NEAR, String.join("; ", parts), expected, holds);
+    }
+
+    /**
+     * Finding: every seed of each mini-batch group reaches the target, and its mean time to it is under TIME_FRACTION
+     * of stochastic's (over stochastic's seeds that reached it), the two 95% intervals apart.
+     */
+    static Claim miniFaster(List<Group> minis, Group stochastic) {
+        String id = "mini_batch_fraction_of_time";
+        String expected = "every seed reaches it; mean time under " + Table.readable(TIME_FRACTION)
+                + " x stochastic's, 95% intervals apart";
+        List<Group> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
+        if (stochastic == null || trained.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_FASTER,
+                    missing(stochastic == null ? STOCHASTIC : MINI_BATCH), expected);
+        }
+        Stats s = stochastic.stats("time_to_target_ms");
+        String sText = s.n() == 0 ? "stochastic never reached it"
+                : "stochastic " + Table.readable(s.mean()) + " ms" + (stochastic.reached() < stochastic.finished()
+                .size() ? " (" + stochastic.reached() + "/" + stochastic.finished().size() + " reached)" : "");
+        boolean holds = true;
+        List<String> parts = new ArrayList<>();
+        for (Group g : trained) {
+            Stats m = g.stats("time_to_target_ms");
+            int n = g.finished().size();
+            if (g.reached() < n) {
+                holds = false;
+                parts.add(g.label() + " reached it in " + g.reached() + "/" + n + " seeds");
+                continue;
+            }
+            if (s.n() == 0) {
+                parts.add(g.label() + " " + Table.readable(m.mean()) + " ms");
+                continue;
+            }
+            double ratio = m.mean() / s.mean();
+            boolean apart = !overlap(m, s);
+            holds &= ratio < TIME_FRACTION && apart;
+            parts.add(g.label() + " " + Table.readable(m.mean()) + " ms (" + Table.readable(ratio) + "x; "
+                    + separation(m, List.of(s), apart ? List.of() : List.of("stochastic")) + ")");
+        }
+        return Claim.finding(id, MINI_BATCH_FASTER, String.join("; ", parts) + " vs " + sText + TIMINGS, expected,
+                holds);
+    }
+
+    /** The hypothesis these claims check: "You should see: [id] statement [id] statement ...". */
+    static String hypothesis(List<Claim> claims) {
+        return "You should see: " + claims.stream().map(c -> "[" + c.id() + "] " + c.statement())
+                .collect(Collectors.joining(" "));
+    }
+}
