@@ -1,7 +1,13 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
 import gdlab.report.Csv;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,9 +18,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +54,6 @@ class BatchModesTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** cells.csv as a list of column -> value maps. */
     /** A CSV file of a run folder, one map per row (header name to field). */
     static List<Map<String, String>> rows(Path file) throws IOException {
         return Csv.rows(Files.readString(file));
@@ -103,6 +111,123 @@ class BatchModesTest {
         double batch = mean(modes.get("batch"), "epochs_to_target", budget);
         assertThat(mini).isLessThan(budget);
         assertThat(mini).isLessThan(batch);
+    }
+
+    /** The hypothesis of the spec file as (id, sentence) pairs: "You should see: [id] sentence [id] sentence ...". */
+    static List<List<String>> hypothesisSentences() {
+        String hypothesis = SpecFile.read(Path.of("experiments/batch-modes.properties")).hypothesis();
+        String prefix = "You should see: ";
+        assertThat(hypothesis).startsWith(prefix);
+        Matcher m = Pattern.compile("\\[([a-z][a-z0-9_]*)] (.+?)(?= \\[[a-z][a-z0-9_]*] |$)")
+                .matcher(hypothesis.substring(prefix.length()));
+        List<List<String>> sentences = new ArrayList<>();
+        StringBuilder rebuilt = new StringBuilder(prefix);
+        while (m.find()) {
+            sentences.add(List.of(m.group(1), m.group(2)));
+            rebuilt.append(sentences.size() == 1 ? "" : " ").append(m.group(0));
+        }
+        // nothing outside the [id] sentences: a sentence without an id would be lost here
+        assertThat(rebuilt.toString()).isEqualTo(hypothesis);
+        return sentences;
+    }
+
+    @Test
+    void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
+        List<Map<String, String>> claims = rows(run.resolve("claims.csv"));
+        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement")))
+                .containsExactlyElementsOf(hypothesisSentences());
+        assertThat(claims).allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested"));
+        assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("verdict"))
+                .containsOnly("holds").hasSize(2);
+        assertThat(claims).filteredOn(c -> c.get("claim").equals("updates_per_epoch")).extracting(c -> c.get("measured"))
+                .containsExactly("batch 1, stochastic 320, mini-batch B=32 10");
+        assertThat(stdout).contains("### Checks").contains("every integrity check passes");
+    }
+
+    /** The quick run's cells, read back from cells.csv (metrics as numbers, an empty field as null). */
+    static List<CellResult> results() throws IOException {
+        List<CellResult> results = new ArrayList<>();
+        for (Map<String, String> r : rows(run.resolve("cells.csv"))) {
+            Map<String, String> coords = new LinkedHashMap<>();
+            for (String k : List.of("mode", "batch_size", "lr", "seed")) {
+                coords.put(k, r.get(k));
+            }
+            List<Object> metrics = new ArrayList<>();
+            for (String m : BatchModes.METRICS) {
+                metrics.add(r.get(m).isEmpty() ? null : (Object) Double.parseDouble(r.get(m)));
+            }
+            results.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
+                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
+                    metrics, List.of()));
+        }
+        return results;
+    }
+
+    /** A BatchModes prepared with the quick spec, ready to summarize results. */
+    static BatchModes quickExperiment() {
+        BatchModes experiment = new BatchModes();
+        experiment.prepare(Spec.resolve("batch-modes", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/batch-modes.properties")), Map.of("quick", "true")));
+        return experiment;
+    }
+
+    /** {@code r} with metric {@code name} set to {@code value}. */
+    static CellResult with(CellResult r, String name, Object value) {
+        List<Object> metrics = new ArrayList<>(r.metrics());
+        metrics.set(BatchModes.METRICS.indexOf(name), value);
+        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
+    }
+
+    static Claim claim(Report report, String id) {
+        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aWrongUpdateCountFailsTheIntegrityCheckAndTheRun() throws IOException {
+        BatchModes experiment = quickExperiment();
+        List<CellResult> results = results();
+        Report clean = experiment.summarize(results);
+        assertThat(clean.fails()).isFalse();
+        assertThat(clean.claims()).extracting(Claim::id).containsExactlyElementsOf(
+                hypothesisSentences().stream().map(s -> s.get(0)).toList());
+
+        List<CellResult> perturbed = new ArrayList<>(results);
+        int i = 0;
+        while (!perturbed.get(i).cell().get("mode").equals("mini-batch")) {
+            i++;
+        }
+        perturbed.set(i, with(perturbed.get(i), "updates_per_epoch", 11.0));   // N = 320, B = 32: 10
+        Report report = experiment.summarize(perturbed);
+        Claim updates = claim(report, "updates_per_epoch");
+        assertThat(updates.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(updates.failsTheRun()).isTrue();
+        assertThat(updates.measured()).contains("mini-batch B=32 10, 11 (textbook 10)");
+        assertThat(report.fails()).isTrue();
+        assertThat(report.markdown()).containsPattern("\\| mini-batch .*\\| 10, 11 +\\| NO ");
+    }
+
+    @Test
+    void wrongActivationBytesFailTheMemoryCheck() throws IOException {
+        BatchModes experiment = quickExperiment();
+        List<CellResult> results = new ArrayList<>(results());
+        results.replaceAll(r -> r.cell().get("mode").equals("stochastic") ? with(r, "activation_bytes", 1e6) : r);
+        Report report = experiment.summarize(results);
+        assertThat(claim(report, "batch_most_memory").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(report.fails()).isTrue();
+    }
+
+    @Test
+    void aRunWithoutBatchOrStochasticCellsLeavesTheirClaimsNotTested() throws IOException {
+        List<CellResult> miniOnly = results().stream().filter(r -> r.cell().get("mode").equals("mini-batch")).toList();
+        Report report = quickExperiment().summarize(miniOnly);
+        assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).containsExactly(
+                "updates_per_epoch: holds", "batch_smoothest_loss: not tested", "batch_most_memory: not tested",
+                "batch_most_epochs: not tested", "stochastic_noisiest_loss: not tested",
+                "stochastic_few_epochs: not tested", "stochastic_slowest_epochs: not tested",
+                "mini_batch_epochs_near_stochastic: not tested", "mini_batch_fraction_of_time: not tested");
+        assertThat(claim(report, "batch_most_epochs").measured()).contains("no batch cell");
+        assertThat(claim(report, "mini_batch_fraction_of_time").measured()).contains("no stochastic cell");
+        assertThat(report.fails()).isFalse();
     }
 
     @Test
