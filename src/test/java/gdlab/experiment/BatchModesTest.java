@@ -139,8 +139,8 @@ class BatchModesTest {
         assertThat(claims).allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested"));
         assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("verdict"))
                 .containsOnly("holds").hasSize(2);
-        assertThat(claims).filteredOn(c -> c.get("claim").equals("updates_per_epoch")).extracting(c -> c.get("measured"))
-                .containsExactly("batch 1, stochastic 320, mini-batch B=32 10");
+        assertThat(claims).filteredOn(c -> c.get("claim").equals("updates_per_epoch"))
+                .extracting(c -> c.get("measured")).containsExactly("batch 1, stochastic 320, mini-batch B=32 10");
         assertThat(stdout).contains("### Checks").contains("every integrity check passes");
     }
 
