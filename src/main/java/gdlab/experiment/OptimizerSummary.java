@@ -170,11 +170,11 @@ final class OptimizerSummary {
 
     Report report() {
         Map<String, Map<String, Map<String, Config>>> chosen = chosenAll();
-        Map<String, Map<String, Map<String, Integer>>> ranks = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Double>>> ranks = new LinkedHashMap<>();
         for (String setting : chosen.keySet()) {
-            Map<String, Map<String, Integer>> byProblem = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> byProblem = new LinkedHashMap<>();
             for (Map.Entry<String, Map<String, Config>> e : chosen.get(setting).entrySet()) {
-                Map<String, Integer> r = new LinkedHashMap<>();
+                Map<String, Double> r = new LinkedHashMap<>();
                 List<Config> contenders = e.getValue().values().stream().filter(c -> ranked(c.optimizer())).toList();
                 for (Ranked ranked : OptimizerRanking.rank(contenders)) {
                     r.put(ranked.config().optimizer(), ranked.rank());
@@ -231,15 +231,15 @@ final class OptimizerSummary {
     }
 
     private String problemSection(String problem, Map<String, Map<String, Map<String, Config>>> chosen,
-                                  Map<String, Map<String, Map<String, Integer>>> ranks, Table csv) {
+                                  Map<String, Map<String, Map<String, Double>>> ranks, Table csv) {
         boolean network = OptimizerBenchmark.NETWORKS.contains(problem);
         Table md = new Table("rank", "optimizer", "one_shot_lr", "one_shot_" + lossColumn(problem),
                 "one_shot_rank", "tuned_lr", "tuned_" + lossColumn(problem), network ? "test_accuracy" : "final_point",
                 "steps_to_target", "time_to_target_ms", "lr_grid_ok", "spread_decades", "reference", "note");
         List<String> order = new ArrayList<>(cells.get(problem).keySet());
-        Map<String, Integer> tunedRanks = ranks.get(TUNED).get(problem);
-        order.sort(Comparator.comparingInt((String o) -> !ranked(o) ? Integer.MAX_VALUE
-                : tunedRanks.get(o) == 0 ? Integer.MAX_VALUE - 1 : tunedRanks.get(o))
+        Map<String, Double> tunedRanks = ranks.get(TUNED).get(problem);
+        order.sort(Comparator.comparingDouble((String o) -> !ranked(o) ? Double.MAX_VALUE
+                : tunedRanks.get(o) == 0 ? Double.MAX_VALUE / 2 : tunedRanks.get(o))
                 .thenComparing(o -> chosen.get(TUNED).get(problem).get(o), OptimizerRanking.ORDER));
         for (String o : order) {
             Config one = chosen.get(ONE_SHOT).get(problem).get(o);
@@ -247,7 +247,7 @@ final class OptimizerSummary {
             Sensitivity sens = sensitivity(problem, o);
             for (String setting : List.of(ONE_SHOT, TUNED)) {
                 Config c = setting.equals(ONE_SHOT) ? one : tuned;
-                csv.add(csvRow(problem, o, setting, c, ranks.get(setting).get(problem).getOrDefault(o, 0), sens));
+                csv.add(csvRow(problem, o, setting, c, ranks.get(setting).get(problem).getOrDefault(o, 0.0), sens));
             }
             List<CellResult> rs = cellsOf(problem, tuned);
             Stats steps = stat(rs, "steps_to_target");
@@ -285,8 +285,8 @@ final class OptimizerSummary {
         return c.statusClass() == 0 ? loss : c.status() + (loss.equals("-") ? "" : "; others " + loss);
     }
 
-    private static String rankText(Integer rank) {
-        return rank == null ? "ref" : rank == 0 ? "-" : String.valueOf(rank);
+    private static String rankText(Double rank) {
+        return rank == null ? "ref" : rank == 0 ? "-" : Table.readable(rank);
     }
 
     private String point(List<CellResult> rs) {
@@ -320,7 +320,7 @@ final class OptimizerSummary {
         return String.join("; ", notes);
     }
 
-    private List<Object> csvRow(String problem, String optimizer, String setting, Config c, int rank,
+    private List<Object> csvRow(String problem, String optimizer, String setting, Config c, double rank,
                                 Sensitivity sens) {
         List<CellResult> rs = cellsOf(problem, c);
         Stats loss = stat(rs, "final_loss");
@@ -354,20 +354,26 @@ final class OptimizerSummary {
         return floors;
     }
 
+    /** The optimizers with the best rank (several when they tie), none when none is ranked. */
+    static List<String> first(Map<String, Double> ranks) {
+        double min = ranks.values().stream().filter(r -> r > 0).mapToDouble(Double::doubleValue).min().orElse(-1);
+        return ranks.entrySet().stream().filter(e -> e.getValue() == min).map(Map.Entry::getKey).toList();
+    }
+
     /** optimizer -> mean rank over the problems where it is ranked (NaN if none), for one setting. */
-    Map<String, Double> meanRanks(Map<String, Map<String, Integer>> ranks) {
-        Map<String, List<Integer>> all = new LinkedHashMap<>();
-        for (Map<String, Integer> byOpt : ranks.values()) {
+    Map<String, Double> meanRanks(Map<String, Map<String, Double>> ranks) {
+        Map<String, List<Double>> all = new LinkedHashMap<>();
+        for (Map<String, Double> byOpt : ranks.values()) {
             byOpt.forEach((o, r) -> all.computeIfAbsent(o, k -> new ArrayList<>()).add(r));
         }
         Map<String, Double> mean = new LinkedHashMap<>();
-        all.forEach((o, rs) -> mean.put(o, rs.stream().filter(r -> r > 0).mapToInt(Integer::intValue).average()
+        all.forEach((o, rs) -> mean.put(o, rs.stream().filter(r -> r > 0).mapToDouble(Double::doubleValue).average()
                 .orElse(Double.NaN)));
         return mean;
     }
 
     private String overall(Map<String, Map<String, Map<String, Config>>> chosen,
-                           Map<String, Map<String, Map<String, Integer>>> ranks) {
+                           Map<String, Map<String, Map<String, Double>>> ranks) {
         Map<String, Double> tunedMean = meanRanks(ranks.get(TUNED));
         Map<String, Double> oneMean = meanRanks(ranks.get(ONE_SHOT));
         double[] taus = taus();
@@ -386,7 +392,7 @@ final class OptimizerSummary {
         order.sort(Comparator.comparingDouble(o -> Double.isNaN(tunedMean.get(o)) ? Double.MAX_VALUE
                 : tunedMean.get(o)));
         for (String o : order) {
-            long ranked = ranks.get(TUNED).values().stream().filter(m -> m.getOrDefault(o, 0) > 0).count();
+            long ranked = ranks.get(TUNED).values().stream().filter(m -> m.getOrDefault(o, 0.0) > 0).count();
             long bad = chosen.get(TUNED).values().stream().filter(m -> m.containsKey(o)
                     && m.get(o).statusClass() > 0).count();
             List<Object> row = new ArrayList<>(List.of(o, OptimizerBenchmark.implementation(o)));
@@ -647,15 +653,14 @@ final class OptimizerSummary {
     // ---------------------------------------------------------------- verdicts
 
     private String findings(Map<String, Map<String, Map<String, Config>>> chosen,
-                            Map<String, Map<String, Map<String, Integer>>> ranks) {
+                            Map<String, Map<String, Map<String, Double>>> ranks) {
         List<String> lines = new ArrayList<>();
         for (String problem : cells.keySet()) {
-            String best = ranks.get(TUNED).get(problem).entrySet().stream().filter(e -> e.getValue() == 1)
-                    .map(Map.Entry::getKey).findFirst().orElse("-");
-            String bestOne = ranks.get(ONE_SHOT).get(problem).entrySet().stream().filter(e -> e.getValue() == 1)
-                    .map(Map.Entry::getKey).findFirst().orElse("-");
-            lines.add(String.format(Locale.ROOT, "- %s: best tuned **%s** (lr %s), best one-shot **%s**.", problem,
-                    best, best.equals("-") ? "-" : chosen.get(TUNED).get(problem).get(best).lr(), bestOne));
+            List<String> best = first(ranks.get(TUNED).get(problem)).stream()
+                    .map(o -> "**" + o + "** (lr " + chosen.get(TUNED).get(problem).get(o).lr() + ")").toList();
+            List<String> bestOne = first(ranks.get(ONE_SHOT).get(problem)).stream().map(o -> "**" + o + "**").toList();
+            lines.add(String.format(Locale.ROOT, "- %s: best tuned %s, best one-shot %s.", problem, best.isEmpty()
+                    ? "-" : String.join(" = ", best), bestOne.isEmpty() ? "-" : String.join(" = ", bestOne)));
         }
         // AdaBelief, as measured
         List<String> crashes = results.stream()
@@ -750,7 +755,7 @@ final class OptimizerSummary {
 
     /** The hypothesis's claims, each checked against the tables. */
     private String hypothesisChecks(Map<String, Map<String, Map<String, Config>>> chosen,
-                                    Map<String, Map<String, Map<String, Integer>>> ranks) {
+                                    Map<String, Map<String, Map<String, Double>>> ranks) {
         List<String> lines = new ArrayList<>();
         Map<String, Double> tuned = meanRanks(ranks.get(TUNED));
         Map<String, Double> oneShot = meanRanks(ranks.get(ONE_SHOT));
@@ -820,7 +825,7 @@ final class OptimizerSummary {
     // ---------------------------------------------------------------- figures
 
     private List<Figure> figures(Map<String, Map<String, Map<String, Config>>> chosen,
-                                 Map<String, Map<String, Map<String, Integer>>> ranks) {
+                                 Map<String, Map<String, Map<String, Double>>> ranks) {
         List<Figure> figures = new ArrayList<>();
         double lo = grid.isEmpty() ? 1e-3 : grid.get(0);
         double hi = grid.isEmpty() ? 1 : grid.get(grid.size() - 1);
