@@ -136,6 +136,27 @@ final class OptimizerSummary {
         return cells.get(problem).get(c.optimizer()).get(c.lr());
     }
 
+    /** Every cell of an optimizer on a problem (all its learning rates). */
+    List<CellResult> cellsOf(String problem, String optimizer) {
+        return cells.get(problem).get(optimizer).values().stream().flatMap(List::stream).toList();
+    }
+
+    boolean has(String problem, String optimizer) {
+        return cells.getOrDefault(problem, Map.of()).containsKey(optimizer);
+    }
+
+    java.util.Set<String> problems() {
+        return cells.keySet();
+    }
+
+    List<Double> grid() {
+        return grid;
+    }
+
+    List<CellResult> results() {
+        return results;
+    }
+
     private Stats stat(List<CellResult> rs, String column) {
         return Stats.of(rs.stream().filter(r -> r.status() == CellResult.Status.OK)
                 .map(r -> (Number) r.metric(OptimizerBenchmark.METRICS, column)).toList());
@@ -198,7 +219,8 @@ final class OptimizerSummary {
         md.append(solverSection());
         md.append(crosscheckSection());
         md.append(findings(chosen, ranks));
-        return new Report(csv, md.toString(), false, figures(chosen, ranks));
+        return new Report(csv, md.toString(), false, figures(chosen, ranks),
+                OptimizerClaims.of(this, spec, chosen, ranks));
     }
 
     private String intro() {
@@ -662,72 +684,6 @@ final class OptimizerSummary {
             lines.add(String.format(Locale.ROOT, "- %s: best tuned %s, best one-shot %s.", problem, best.isEmpty()
                     ? "-" : String.join(" = ", best), bestOne.isEmpty() ? "-" : String.join(" = ", bestOne)));
         }
-        // AdaBelief, as measured
-        List<String> crashes = results.stream()
-                .filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
-                .filter(r -> r.status() == CellResult.Status.FAILED).map(CellResult::message).distinct().toList();
-        long adabelief = results.stream().filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
-                .count();
-        if (adabelief > 0) {
-            long crashed = results.stream().filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF)
-                    && r.status() == CellResult.Status.FAILED).count();
-            lines.add(crashed == 0 ? "- AdaBelief ran in all " + adabelief + " runs (it did not crash here)."
-                    : String.format(Locale.ROOT, "- AdaBelief crashed in %d of %d runs in DL4J 1.0.0-M2.1: %s.",
-                    crashed, adabelief, String.join("; ", crashes)));
-        }
-        // DL4J's CG and LBFGS against line-gd and the reference
-        int identical = 0;
-        int pairs = 0;
-        for (String p : cells.keySet()) {
-            if (cells.get(p).containsKey("cg") && cells.get(p).containsKey("line-gd")) {
-                Sameness s = sameAsLineGd(p, "cg");
-                identical += s.identical();
-                pairs += s.pairs();
-            }
-        }
-        if (pairs > 0) {
-            lines.add(String.format(Locale.ROOT, "- DL4J CONJUGATE_GRADIENT followed DL4J LINE_GRADIENT_DESCENT's "
-                    + "loss curve exactly in %d of %d runs (same problem, lr, seed)%s", identical, pairs,
-                    identical == pairs ? ": it is line-search gradient descent (its beta is never used)."
-                            : "; where it differed, see the solver table."));
-        }
-        long lbfgsRuns = 0;
-        long frozen = 0;
-        for (CellResult r : results) {
-            if (r.cell().get("optimizer").equals("lbfgs") && r.status() == CellResult.Status.OK) {
-                lbfgsRuns++;
-                if (r.number(OptimizerBenchmark.METRICS, "last_progress_step")
-                        < r.number(OptimizerBenchmark.METRICS, "steps")) {
-                    frozen++;
-                }
-            }
-        }
-        if (lbfgsRuns > 0) {
-            lines.add(String.format(Locale.ROOT, "- DL4J LBFGS stopped improving before its budget ended in %d of %d "
-                    + "finished runs (its loss then stays exactly the same: the line search finds no step; on the "
-                    + "saddle a run ends early when it escapes).", frozen, lbfgsRuns));
-        }
-        List<String> lbfgs = new ArrayList<>();
-        for (String p : cells.keySet()) {
-            if (cells.get(p).containsKey("lbfgs") && cells.get(p).containsKey("lbfgs-ref")) {
-                Config dl4j = chosen.get(TUNED).get(p).get("lbfgs");
-                Config ref = chosen.get(TUNED).get(p).get("lbfgs-ref");
-                Stats last = stat(cellsOf(p, dl4j), "last_progress_step");
-                Stats steps = stat(cellsOf(p, dl4j), "steps");
-                if (escapeProblem(p)) {
-                    lbfgs.add(String.format(Locale.ROOT, "%s: escaped %d/%d vs reference %d/%d", p,
-                            dl4j.seeds().size() - dl4j.misses() - dl4j.count(Outcome.DIVERGED), dl4j.seeds().size(),
-                            ref.seeds().size() - ref.misses() - ref.count(Outcome.DIVERGED), ref.seeds().size()));
-                } else {
-                    lbfgs.add(String.format(Locale.ROOT, "%s: DL4J %s (last decrease at step %s of %s) vs "
-                                    + "reference %s", p, Table.readable(dl4j.meanLoss()), Table.readable(last.mean()),
-                            Table.readable(steps.mean()), Table.readable(ref.meanLoss())));
-                }
-            }
-        }
-        if (!lbfgs.isEmpty()) {
-            lines.add("- LBFGS, tuned DL4J vs reference, mean final loss: " + String.join("; ", lbfgs) + ".");
-        }
         // DL4J NaN where the reference is finite, and the softmax measurement that explains the ones seen so far
         List<CellResult> nanRuns = results.stream().filter(OptimizerSummary::nanWhereReferenceIsFinite).toList();
         if (!nanRuns.isEmpty()) {
@@ -746,80 +702,7 @@ final class OptimizerSummary {
                             : " A minibatch row whose logits are all very negative (large weights after a large step) "
                             + "comes out NaN in DOUBLE."));
         }
-        lines.add(hypothesisChecks(chosen, ranks));
         return "### Findings\n\n" + String.join("\n", lines) + "\n";
-    }
-
-    static final List<String> ADAPTIVE = List.of("adam", "adamax", "nadam", "amsgrad", "adagrad", "rmsprop",
-            "adadelta");
-
-    /** The hypothesis's claims, each checked against the tables. */
-    private String hypothesisChecks(Map<String, Map<String, Map<String, Config>>> chosen,
-                                    Map<String, Map<String, Map<String, Double>>> ranks) {
-        List<String> lines = new ArrayList<>();
-        Map<String, Double> tuned = meanRanks(ranks.get(TUNED));
-        Map<String, Double> oneShot = meanRanks(ranks.get(ONE_SHOT));
-        List<String> tunedOrder = tuned.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
-                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
-        List<String> oneOrder = oneShot.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
-                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
-        if (tunedOrder.isEmpty()) {
-            return "";
-        }
-        String bestTuned = tunedOrder.get(0);
-        lines.add(String.format(Locale.ROOT, "- Tuned, the best mean rank is %s's (%.2f): %s adaptive method; "
-                        + "top three %s.", bestTuned, tuned.get(bestTuned), ADAPTIVE.contains(bestTuned) ? "an"
-                        : "**not** an", tunedOrder.subList(0, Math.min(3, tunedOrder.size()))));
-        lines.add(String.format(Locale.ROOT, "- One-shot (DL4J's default learning rates), the best mean rank is "
-                        + "%s's (%.2f); top three %s.", oneOrder.get(0), oneShot.get(oneOrder.get(0)),
-                oneOrder.subList(0, Math.min(3, oneOrder.size()))));
-        List<String> moves = new ArrayList<>();
-        for (String o : tunedOrder) {
-            double d = oneShot.getOrDefault(o, Double.NaN) - tuned.get(o);
-            if (Double.isFinite(d) && Math.abs(d) >= 2) {
-                moves.add(String.format(Locale.ROOT, "%s %s%.1f", o, d > 0 ? "+" : "", d));
-            }
-        }
-        lines.add("- Tuning moves the mean rank by 2 or more places for: " + (moves.isEmpty() ? "none"
-                : String.join(", ", moves)) + " (+ = better tuned than one-shot).");
-        List<String> divergedOneShot = new ArrayList<>();
-        List<String> divergedTuned = new ArrayList<>();
-        for (String p : cells.keySet()) {
-            for (String o : cells.get(p).keySet()) {
-                if (!ranked(o)) {
-                    continue;
-                }
-                if (chosen.get(ONE_SHOT).get(p).get(o).statusClass() == 1) {
-                    divergedOneShot.add(o + " on " + p);
-                }
-                if (chosen.get(TUNED).get(p).get(o).statusClass() == 1) {
-                    divergedTuned.add(o + " on " + p);
-                }
-            }
-        }
-        for (String solver : List.of("cg-ref", "lbfgs-ref")) {
-            long runs = 0;
-            long reached = 0;
-            for (String p : cells.keySet()) {
-                if (OptimizerBenchmark.NETWORKS.contains(p) || escapeProblem(p) || !cells.get(p).containsKey(solver)) {
-                    continue;
-                }
-                for (CellResult r : cells.get(p).get(solver).get(OptimizerBenchmark.NO_LR)) {
-                    runs++;
-                    if (r.metric(OptimizerBenchmark.METRICS, "steps_to_target") != null) {
-                        reached++;
-                    }
-                }
-            }
-            if (runs > 0) {
-                lines.add(String.format(Locale.ROOT, "- The reference's %s reached f <= function_target on the 2-D "
-                        + "functions with a minimum in %d of %d runs.", solver, reached, runs));
-            }
-        }
-        lines.add("- At DL4J's default learning rate, diverged: " + (divergedOneShot.isEmpty() ? "none"
-                : String.join(", ", divergedOneShot)) + ". Diverged at every learning rate tried: "
-                + (divergedTuned.isEmpty() ? "none" : String.join(", ", divergedTuned)) + ".");
-        return String.join("\n", lines);
     }
 
     // ---------------------------------------------------------------- figures
