@@ -439,8 +439,8 @@ final class OptimizerSummary {
 
                         Ranked: the optimizers you can pick in DL4J (the reference's solvers are the yardstick in \
                         the tables above, not ranked). mean_rank = mean over the problems of the rank above (1 = \
-                        best; crashed rows are not ranked). rho_*_tau_T = performance profile (Dolan & More): the \
-                        share of the %d problem instances \
+                        best; rows that tie share the mean of their places; crashed rows are not ranked). \
+                        rho_*_tau_T = performance profile (Dolan & More): the share of the %d problem instances \
                         (problem x seed) on which the optimizer's measure (final loss, floored at %s; steps to escape \
                         on the saddle) is within a factor T of the best optimizer's on that instance; a diverged, \
                         crashed or not-escaped run never counts.
