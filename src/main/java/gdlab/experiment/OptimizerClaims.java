@@ -351,7 +351,9 @@ final class OptimizerClaims {
             Config dl4j = chosen.get(TUNED).get(p).get("lbfgs");
             Config ref = chosen.get(TUNED).get(p).get("lbfgs-ref");
             double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), OptimizerSummary.LOSS_FLOOR);
-            boolean far = dl4j.statusClass() == 0 ? ratio >= FAR : Double.isFinite(ref.meanLoss());
+            // a diverged DL4J run ends above any finite loss; a crashed one ends nowhere
+            boolean far = dl4j.statusClass() == 0 ? ratio >= FAR
+                    : dl4j.statusClass() == 1 && Double.isFinite(ref.meanLoss());
             holds &= far;
             parts.add(String.format(Locale.ROOT, "%s: DL4J %s (lr %s) vs reference %s%s", p,
                     dl4j.statusClass() == 0 ? Table.readable(dl4j.meanLoss()) : dl4j.status(), dl4j.lr(),
