@@ -99,18 +99,37 @@ final class OptimizerRanking {
         return configs.stream().min(ORDER).orElseThrow();
     }
 
-    /** A row of a ranking: rank 1 is best; crashed configurations get rank 0 (unranked). */
-    record Ranked(Config config, int rank) {
+    /**
+     * A row of a ranking: rank 1 is best; tied rows share the mean of the places they take (two tied for first are
+     * both 1.5); crashed configurations get rank 0 (unranked).
+     */
+    record Ranked(Config config, double rank) {
     }
 
-    /** The optimizers of one problem in order; ranks 1..k for all but crashed ones. */
+    /**
+     * The optimizers of one problem in order; ranks 1..k for all but crashed ones. Rows the {@link #ORDER} cannot
+     * tell apart (identical runs: DL4J's CG and line-search GD) tie: each gets the average of their places, so the
+     * order they were listed in never decides a rank.
+     */
     static List<Ranked> rank(List<Config> rows) {
         List<Config> sorted = new ArrayList<>(rows);
         sorted.sort(ORDER);
         List<Ranked> out = new ArrayList<>();
-        int next = 1;
-        for (Config c : sorted) {
-            out.add(new Ranked(c, c.statusClass() == 2 ? 0 : next++));
+        int place = 1;
+        for (int i = 0; i < sorted.size(); ) {
+            int j = i + 1;
+            while (j < sorted.size() && ORDER.compare(sorted.get(i), sorted.get(j)) == 0) {
+                j++;
+            }
+            boolean crashed = sorted.get(i).statusClass() == 2;
+            double shared = place + (j - i - 1) / 2.0;
+            for (int k = i; k < j; k++) {
+                out.add(new Ranked(sorted.get(k), crashed ? 0 : shared));
+            }
+            if (!crashed) {
+                place += j - i;
+            }
+            i = j;
         }
         return out;
     }

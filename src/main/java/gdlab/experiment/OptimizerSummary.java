@@ -136,6 +136,27 @@ final class OptimizerSummary {
         return cells.get(problem).get(c.optimizer()).get(c.lr());
     }
 
+    /** Every cell of an optimizer on a problem (all its learning rates). */
+    List<CellResult> cellsOf(String problem, String optimizer) {
+        return cells.get(problem).get(optimizer).values().stream().flatMap(List::stream).toList();
+    }
+
+    boolean has(String problem, String optimizer) {
+        return cells.getOrDefault(problem, Map.of()).containsKey(optimizer);
+    }
+
+    java.util.Set<String> problems() {
+        return cells.keySet();
+    }
+
+    List<Double> grid() {
+        return grid;
+    }
+
+    List<CellResult> results() {
+        return results;
+    }
+
     private Stats stat(List<CellResult> rs, String column) {
         return Stats.of(rs.stream().filter(r -> r.status() == CellResult.Status.OK)
                 .map(r -> (Number) r.metric(OptimizerBenchmark.METRICS, column)).toList());
@@ -170,11 +191,11 @@ final class OptimizerSummary {
 
     Report report() {
         Map<String, Map<String, Map<String, Config>>> chosen = chosenAll();
-        Map<String, Map<String, Map<String, Integer>>> ranks = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Double>>> ranks = new LinkedHashMap<>();
         for (String setting : chosen.keySet()) {
-            Map<String, Map<String, Integer>> byProblem = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> byProblem = new LinkedHashMap<>();
             for (Map.Entry<String, Map<String, Config>> e : chosen.get(setting).entrySet()) {
-                Map<String, Integer> r = new LinkedHashMap<>();
+                Map<String, Double> r = new LinkedHashMap<>();
                 List<Config> contenders = e.getValue().values().stream().filter(c -> ranked(c.optimizer())).toList();
                 for (Ranked ranked : OptimizerRanking.rank(contenders)) {
                     r.put(ranked.config().optimizer(), ranked.rank());
@@ -198,7 +219,8 @@ final class OptimizerSummary {
         md.append(solverSection());
         md.append(crosscheckSection());
         md.append(findings(chosen, ranks));
-        return new Report(csv, md.toString(), false, figures(chosen, ranks));
+        return new Report(csv, md.toString(), false, figures(chosen, ranks),
+                OptimizerClaims.of(this, spec, chosen, ranks));
     }
 
     private String intro() {
@@ -231,15 +253,15 @@ final class OptimizerSummary {
     }
 
     private String problemSection(String problem, Map<String, Map<String, Map<String, Config>>> chosen,
-                                  Map<String, Map<String, Map<String, Integer>>> ranks, Table csv) {
+                                  Map<String, Map<String, Map<String, Double>>> ranks, Table csv) {
         boolean network = OptimizerBenchmark.NETWORKS.contains(problem);
         Table md = new Table("rank", "optimizer", "one_shot_lr", "one_shot_" + lossColumn(problem),
                 "one_shot_rank", "tuned_lr", "tuned_" + lossColumn(problem), network ? "test_accuracy" : "final_point",
                 "steps_to_target", "time_to_target_ms", "lr_grid_ok", "spread_decades", "reference", "note");
         List<String> order = new ArrayList<>(cells.get(problem).keySet());
-        Map<String, Integer> tunedRanks = ranks.get(TUNED).get(problem);
-        order.sort(Comparator.comparingInt((String o) -> !ranked(o) ? Integer.MAX_VALUE
-                : tunedRanks.get(o) == 0 ? Integer.MAX_VALUE - 1 : tunedRanks.get(o))
+        Map<String, Double> tunedRanks = ranks.get(TUNED).get(problem);
+        order.sort(Comparator.comparingDouble((String o) -> !ranked(o) ? Double.MAX_VALUE
+                : tunedRanks.get(o) == 0 ? Double.MAX_VALUE / 2 : tunedRanks.get(o))
                 .thenComparing(o -> chosen.get(TUNED).get(problem).get(o), OptimizerRanking.ORDER));
         for (String o : order) {
             Config one = chosen.get(ONE_SHOT).get(problem).get(o);
@@ -247,7 +269,7 @@ final class OptimizerSummary {
             Sensitivity sens = sensitivity(problem, o);
             for (String setting : List.of(ONE_SHOT, TUNED)) {
                 Config c = setting.equals(ONE_SHOT) ? one : tuned;
-                csv.add(csvRow(problem, o, setting, c, ranks.get(setting).get(problem).getOrDefault(o, 0), sens));
+                csv.add(csvRow(problem, o, setting, c, ranks.get(setting).get(problem).getOrDefault(o, 0.0), sens));
             }
             List<CellResult> rs = cellsOf(problem, tuned);
             Stats steps = stat(rs, "steps_to_target");
@@ -285,8 +307,8 @@ final class OptimizerSummary {
         return c.statusClass() == 0 ? loss : c.status() + (loss.equals("-") ? "" : "; others " + loss);
     }
 
-    private static String rankText(Integer rank) {
-        return rank == null ? "ref" : rank == 0 ? "-" : String.valueOf(rank);
+    private static String rankText(Double rank) {
+        return rank == null ? "ref" : rank == 0 ? "-" : Table.readable(rank);
     }
 
     private String point(List<CellResult> rs) {
@@ -320,7 +342,7 @@ final class OptimizerSummary {
         return String.join("; ", notes);
     }
 
-    private List<Object> csvRow(String problem, String optimizer, String setting, Config c, int rank,
+    private List<Object> csvRow(String problem, String optimizer, String setting, Config c, double rank,
                                 Sensitivity sens) {
         List<CellResult> rs = cellsOf(problem, c);
         Stats loss = stat(rs, "final_loss");
@@ -354,20 +376,26 @@ final class OptimizerSummary {
         return floors;
     }
 
+    /** The optimizers with the best rank (several when they tie), none when none is ranked. */
+    static List<String> first(Map<String, Double> ranks) {
+        double min = ranks.values().stream().filter(r -> r > 0).mapToDouble(Double::doubleValue).min().orElse(-1);
+        return ranks.entrySet().stream().filter(e -> e.getValue() == min).map(Map.Entry::getKey).toList();
+    }
+
     /** optimizer -> mean rank over the problems where it is ranked (NaN if none), for one setting. */
-    Map<String, Double> meanRanks(Map<String, Map<String, Integer>> ranks) {
-        Map<String, List<Integer>> all = new LinkedHashMap<>();
-        for (Map<String, Integer> byOpt : ranks.values()) {
+    Map<String, Double> meanRanks(Map<String, Map<String, Double>> ranks) {
+        Map<String, List<Double>> all = new LinkedHashMap<>();
+        for (Map<String, Double> byOpt : ranks.values()) {
             byOpt.forEach((o, r) -> all.computeIfAbsent(o, k -> new ArrayList<>()).add(r));
         }
         Map<String, Double> mean = new LinkedHashMap<>();
-        all.forEach((o, rs) -> mean.put(o, rs.stream().filter(r -> r > 0).mapToInt(Integer::intValue).average()
+        all.forEach((o, rs) -> mean.put(o, rs.stream().filter(r -> r > 0).mapToDouble(Double::doubleValue).average()
                 .orElse(Double.NaN)));
         return mean;
     }
 
     private String overall(Map<String, Map<String, Map<String, Config>>> chosen,
-                           Map<String, Map<String, Map<String, Integer>>> ranks) {
+                           Map<String, Map<String, Map<String, Double>>> ranks) {
         Map<String, Double> tunedMean = meanRanks(ranks.get(TUNED));
         Map<String, Double> oneMean = meanRanks(ranks.get(ONE_SHOT));
         double[] taus = taus();
@@ -386,7 +414,7 @@ final class OptimizerSummary {
         order.sort(Comparator.comparingDouble(o -> Double.isNaN(tunedMean.get(o)) ? Double.MAX_VALUE
                 : tunedMean.get(o)));
         for (String o : order) {
-            long ranked = ranks.get(TUNED).values().stream().filter(m -> m.getOrDefault(o, 0) > 0).count();
+            long ranked = ranks.get(TUNED).values().stream().filter(m -> m.getOrDefault(o, 0.0) > 0).count();
             long bad = chosen.get(TUNED).values().stream().filter(m -> m.containsKey(o)
                     && m.get(o).statusClass() > 0).count();
             List<Object> row = new ArrayList<>(List.of(o, OptimizerBenchmark.implementation(o)));
@@ -411,8 +439,8 @@ final class OptimizerSummary {
 
                         Ranked: the optimizers you can pick in DL4J (the reference's solvers are the yardstick in \
                         the tables above, not ranked). mean_rank = mean over the problems of the rank above (1 = \
-                        best; crashed rows are not ranked). rho_*_tau_T = performance profile (Dolan & More): the \
-                        share of the %d problem instances \
+                        best; rows that tie share the mean of their places; crashed rows are not ranked). \
+                        rho_*_tau_T = performance profile (Dolan & More): the share of the %d problem instances \
                         (problem x seed) on which the optimizer's measure (final loss, floored at %s; steps to escape \
                         on the saddle) is within a factor T of the best optimizer's on that instance; a diverged, \
                         crashed or not-escaped run never counts.
@@ -647,81 +675,14 @@ final class OptimizerSummary {
     // ---------------------------------------------------------------- verdicts
 
     private String findings(Map<String, Map<String, Map<String, Config>>> chosen,
-                            Map<String, Map<String, Map<String, Integer>>> ranks) {
+                            Map<String, Map<String, Map<String, Double>>> ranks) {
         List<String> lines = new ArrayList<>();
         for (String problem : cells.keySet()) {
-            String best = ranks.get(TUNED).get(problem).entrySet().stream().filter(e -> e.getValue() == 1)
-                    .map(Map.Entry::getKey).findFirst().orElse("-");
-            String bestOne = ranks.get(ONE_SHOT).get(problem).entrySet().stream().filter(e -> e.getValue() == 1)
-                    .map(Map.Entry::getKey).findFirst().orElse("-");
-            lines.add(String.format(Locale.ROOT, "- %s: best tuned **%s** (lr %s), best one-shot **%s**.", problem,
-                    best, best.equals("-") ? "-" : chosen.get(TUNED).get(problem).get(best).lr(), bestOne));
-        }
-        // AdaBelief, as measured
-        List<String> crashes = results.stream()
-                .filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
-                .filter(r -> r.status() == CellResult.Status.FAILED).map(CellResult::message).distinct().toList();
-        long adabelief = results.stream().filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF))
-                .count();
-        if (adabelief > 0) {
-            long crashed = results.stream().filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF)
-                    && r.status() == CellResult.Status.FAILED).count();
-            lines.add(crashed == 0 ? "- AdaBelief ran in all " + adabelief + " runs (it did not crash here)."
-                    : String.format(Locale.ROOT, "- AdaBelief crashed in %d of %d runs in DL4J 1.0.0-M2.1: %s.",
-                    crashed, adabelief, String.join("; ", crashes)));
-        }
-        // DL4J's CG and LBFGS against line-gd and the reference
-        int identical = 0;
-        int pairs = 0;
-        for (String p : cells.keySet()) {
-            if (cells.get(p).containsKey("cg") && cells.get(p).containsKey("line-gd")) {
-                Sameness s = sameAsLineGd(p, "cg");
-                identical += s.identical();
-                pairs += s.pairs();
-            }
-        }
-        if (pairs > 0) {
-            lines.add(String.format(Locale.ROOT, "- DL4J CONJUGATE_GRADIENT followed DL4J LINE_GRADIENT_DESCENT's "
-                    + "loss curve exactly in %d of %d runs (same problem, lr, seed)%s", identical, pairs,
-                    identical == pairs ? ": it is line-search gradient descent (its beta is never used)."
-                            : "; where it differed, see the solver table."));
-        }
-        long lbfgsRuns = 0;
-        long frozen = 0;
-        for (CellResult r : results) {
-            if (r.cell().get("optimizer").equals("lbfgs") && r.status() == CellResult.Status.OK) {
-                lbfgsRuns++;
-                if (r.number(OptimizerBenchmark.METRICS, "last_progress_step")
-                        < r.number(OptimizerBenchmark.METRICS, "steps")) {
-                    frozen++;
-                }
-            }
-        }
-        if (lbfgsRuns > 0) {
-            lines.add(String.format(Locale.ROOT, "- DL4J LBFGS stopped improving before its budget ended in %d of %d "
-                    + "finished runs (its loss then stays exactly the same: the line search finds no step; on the "
-                    + "saddle a run ends early when it escapes).", frozen, lbfgsRuns));
-        }
-        List<String> lbfgs = new ArrayList<>();
-        for (String p : cells.keySet()) {
-            if (cells.get(p).containsKey("lbfgs") && cells.get(p).containsKey("lbfgs-ref")) {
-                Config dl4j = chosen.get(TUNED).get(p).get("lbfgs");
-                Config ref = chosen.get(TUNED).get(p).get("lbfgs-ref");
-                Stats last = stat(cellsOf(p, dl4j), "last_progress_step");
-                Stats steps = stat(cellsOf(p, dl4j), "steps");
-                if (escapeProblem(p)) {
-                    lbfgs.add(String.format(Locale.ROOT, "%s: escaped %d/%d vs reference %d/%d", p,
-                            dl4j.seeds().size() - dl4j.misses() - dl4j.count(Outcome.DIVERGED), dl4j.seeds().size(),
-                            ref.seeds().size() - ref.misses() - ref.count(Outcome.DIVERGED), ref.seeds().size()));
-                } else {
-                    lbfgs.add(String.format(Locale.ROOT, "%s: DL4J %s (last decrease at step %s of %s) vs "
-                                    + "reference %s", p, Table.readable(dl4j.meanLoss()), Table.readable(last.mean()),
-                            Table.readable(steps.mean()), Table.readable(ref.meanLoss())));
-                }
-            }
-        }
-        if (!lbfgs.isEmpty()) {
-            lines.add("- LBFGS, tuned DL4J vs reference, mean final loss: " + String.join("; ", lbfgs) + ".");
+            List<String> best = first(ranks.get(TUNED).get(problem)).stream()
+                    .map(o -> "**" + o + "** (lr " + chosen.get(TUNED).get(problem).get(o).lr() + ")").toList();
+            List<String> bestOne = first(ranks.get(ONE_SHOT).get(problem)).stream().map(o -> "**" + o + "**").toList();
+            lines.add(String.format(Locale.ROOT, "- %s: best tuned %s, best one-shot %s.", problem, best.isEmpty()
+                    ? "-" : String.join(" = ", best), bestOne.isEmpty() ? "-" : String.join(" = ", bestOne)));
         }
         // DL4J NaN where the reference is finite, and the softmax measurement that explains the ones seen so far
         List<CellResult> nanRuns = results.stream().filter(OptimizerSummary::nanWhereReferenceIsFinite).toList();
@@ -741,86 +702,13 @@ final class OptimizerSummary {
                             : " A minibatch row whose logits are all very negative (large weights after a large step) "
                             + "comes out NaN in DOUBLE."));
         }
-        lines.add(hypothesisChecks(chosen, ranks));
         return "### Findings\n\n" + String.join("\n", lines) + "\n";
-    }
-
-    static final List<String> ADAPTIVE = List.of("adam", "adamax", "nadam", "amsgrad", "adagrad", "rmsprop",
-            "adadelta");
-
-    /** The hypothesis's claims, each checked against the tables. */
-    private String hypothesisChecks(Map<String, Map<String, Map<String, Config>>> chosen,
-                                    Map<String, Map<String, Map<String, Integer>>> ranks) {
-        List<String> lines = new ArrayList<>();
-        Map<String, Double> tuned = meanRanks(ranks.get(TUNED));
-        Map<String, Double> oneShot = meanRanks(ranks.get(ONE_SHOT));
-        List<String> tunedOrder = tuned.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
-                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
-        List<String> oneOrder = oneShot.entrySet().stream().filter(e -> !Double.isNaN(e.getValue()))
-                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
-        if (tunedOrder.isEmpty()) {
-            return "";
-        }
-        String bestTuned = tunedOrder.get(0);
-        lines.add(String.format(Locale.ROOT, "- Tuned, the best mean rank is %s's (%.2f): %s adaptive method; "
-                        + "top three %s.", bestTuned, tuned.get(bestTuned), ADAPTIVE.contains(bestTuned) ? "an"
-                        : "**not** an", tunedOrder.subList(0, Math.min(3, tunedOrder.size()))));
-        lines.add(String.format(Locale.ROOT, "- One-shot (DL4J's default learning rates), the best mean rank is "
-                        + "%s's (%.2f); top three %s.", oneOrder.get(0), oneShot.get(oneOrder.get(0)),
-                oneOrder.subList(0, Math.min(3, oneOrder.size()))));
-        List<String> moves = new ArrayList<>();
-        for (String o : tunedOrder) {
-            double d = oneShot.getOrDefault(o, Double.NaN) - tuned.get(o);
-            if (Double.isFinite(d) && Math.abs(d) >= 2) {
-                moves.add(String.format(Locale.ROOT, "%s %s%.1f", o, d > 0 ? "+" : "", d));
-            }
-        }
-        lines.add("- Tuning moves the mean rank by 2 or more places for: " + (moves.isEmpty() ? "none"
-                : String.join(", ", moves)) + " (+ = better tuned than one-shot).");
-        List<String> divergedOneShot = new ArrayList<>();
-        List<String> divergedTuned = new ArrayList<>();
-        for (String p : cells.keySet()) {
-            for (String o : cells.get(p).keySet()) {
-                if (!ranked(o)) {
-                    continue;
-                }
-                if (chosen.get(ONE_SHOT).get(p).get(o).statusClass() == 1) {
-                    divergedOneShot.add(o + " on " + p);
-                }
-                if (chosen.get(TUNED).get(p).get(o).statusClass() == 1) {
-                    divergedTuned.add(o + " on " + p);
-                }
-            }
-        }
-        for (String solver : List.of("cg-ref", "lbfgs-ref")) {
-            long runs = 0;
-            long reached = 0;
-            for (String p : cells.keySet()) {
-                if (OptimizerBenchmark.NETWORKS.contains(p) || escapeProblem(p) || !cells.get(p).containsKey(solver)) {
-                    continue;
-                }
-                for (CellResult r : cells.get(p).get(solver).get(OptimizerBenchmark.NO_LR)) {
-                    runs++;
-                    if (r.metric(OptimizerBenchmark.METRICS, "steps_to_target") != null) {
-                        reached++;
-                    }
-                }
-            }
-            if (runs > 0) {
-                lines.add(String.format(Locale.ROOT, "- The reference's %s reached f <= function_target on the 2-D "
-                        + "functions with a minimum in %d of %d runs.", solver, reached, runs));
-            }
-        }
-        lines.add("- At DL4J's default learning rate, diverged: " + (divergedOneShot.isEmpty() ? "none"
-                : String.join(", ", divergedOneShot)) + ". Diverged at every learning rate tried: "
-                + (divergedTuned.isEmpty() ? "none" : String.join(", ", divergedTuned)) + ".");
-        return String.join("\n", lines);
     }
 
     // ---------------------------------------------------------------- figures
 
     private List<Figure> figures(Map<String, Map<String, Map<String, Config>>> chosen,
-                                 Map<String, Map<String, Map<String, Integer>>> ranks) {
+                                 Map<String, Map<String, Map<String, Double>>> ranks) {
         List<Figure> figures = new ArrayList<>();
         double lo = grid.isEmpty() ? 1e-3 : grid.get(0);
         double hi = grid.isEmpty() ? 1 : grid.get(grid.size() - 1);

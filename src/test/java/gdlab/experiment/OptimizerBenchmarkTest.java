@@ -1,6 +1,13 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
+import gdlab.report.Csv;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,7 +164,10 @@ class OptimizerBenchmarkTest {
             assertThat(r.get("rank")).isEmpty();
             assertThat(r.get("message")).contains("crashed: " + thrown).contains("AdaBelief.instantiate");
         }
-        assertThat(stdout).contains("| adabelief").contains("AdaBelief crashed in");
+        assertThat(stdout).contains("| adabelief");
+        assertThat(claim("adabelief_crashes")).containsEntry("verdict", "holds")
+                .containsEntry("measured", "12 of 12 runs crashed: crashed: " + thrown
+                        + " at AdaBelief.instantiate(AdaBelief.java:93)");
     }
 
     /** DL4J's CG retraces DL4J's line-gd; DL4J's LBFGS stalls; the reference's CG and L-BFGS do not. */
@@ -177,9 +189,18 @@ class OptimizerBenchmarkTest {
             }
         }
         assertThat(pairs).isEqualTo(2 * 3 * 2); // problems x lrs (grid + default) x seeds
-        // ... and the report says so: per problem in the solver table, overall in the findings
-        assertThat(stdout).contains("6/6 runs identical (max \\|diff\\| 0)")
-                .contains("LINE_GRADIENT_DESCENT's loss curve exactly in 12 of 12 runs");
+        // ... and the report says so: per problem in the solver table, overall in the claims
+        assertThat(stdout).contains("6/6 runs identical (max \\|diff\\| 0)");
+        assertThat(claim("dl4j_cg_is_line_gd")).containsEntry("verdict", "holds")
+                .containsEntry("measured", "12 of 12 runs identical at every iteration; max |diff| 0");
+        // identical runs share their rank (one-shot on rosenbrock plain Sgd steps tie with them too)
+        Map<String, String> rank = BatchModesTest.rows(run.resolve("summary.csv")).stream()
+                .filter(r -> List.of("line-gd", "cg").contains(r.get("optimizer")))
+                .collect(Collectors.toMap(r -> r.get("problem") + " " + r.get("setting") + " " + r.get("optimizer"),
+                        r -> r.get("rank")));
+        assertThat(rank).hasSize(8);
+        rank.forEach((k, v) -> assertThat(v).as(k).isEqualTo(rank.get(k.replace(" cg", " line-gd"))));
+        assertThat(rank.get("rosenbrock one-shot cg")).isEqualTo("2");
 
         for (String problem : List.of("iris", "rosenbrock")) {
             double cgRef = mean(cells, problem, "cg-ref", "final_loss");
@@ -272,5 +293,166 @@ class OptimizerBenchmarkTest {
         String err = runMain(other, Map.of("problems", "iris", "batch_size", "500"), 2);
         assertThat(err).contains("batch_size").contains("120 training examples of iris");
         assertThat(other.resolve("optimizers")).doesNotExist();
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /** claims.csv of the quick run, one row of a claim. */
+    static Map<String, String> claim(String id) throws IOException {
+        return BatchModesTest.rows(run.resolve("claims.csv")).stream().filter(c -> c.get("claim").equals(id))
+                .findFirst().orElseThrow(() -> new AssertionError("no claim " + id));
+    }
+
+    /** The hypothesis of the spec file as (id, sentence) pairs: "You should see: [id] sentence [id] sentence ...". */
+    static List<List<String>> hypothesisSentences() {
+        String hypothesis = SpecFile.read(Path.of("experiments/optimizers.properties")).hypothesis();
+        String prefix = "You should see: ";
+        assertThat(hypothesis).startsWith(prefix);
+        Matcher m = Pattern.compile("\\[([a-z][a-z0-9_]*)] (.+?)(?= \\[[a-z][a-z0-9_]*] |$)")
+                .matcher(hypothesis.substring(prefix.length()));
+        List<List<String>> sentences = new ArrayList<>();
+        StringBuilder rebuilt = new StringBuilder(prefix);
+        while (m.find()) {
+            sentences.add(List.of(m.group(1), m.group(2)));
+            rebuilt.append(sentences.size() == 1 ? "" : " ").append(m.group(0));
+        }
+        // nothing outside the [id] sentences: a sentence without an id would be lost here
+        assertThat(rebuilt.toString()).isEqualTo(hypothesis);
+        return sentences;
+    }
+
+    /** Each sentence of the hypothesis is a claim of claims.csv, in its order, with a verdict; no claim is extra. */
+    @Test
+    void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
+        List<Map<String, String>> claims = BatchModesTest.rows(run.resolve("claims.csv"));
+        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement")))
+                .containsExactlyElementsOf(hypothesisSentences());
+        assertThat(claims).allSatisfy(c -> {
+            assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested");
+            assertThat(c.get("measured")).isNotBlank();
+            assertThat(c.get("expected")).isNotBlank();
+        });
+        // the quick run has the cells of both integrity checks, and they pass
+        assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("claim") + ": "
+                + c.get("verdict")).containsExactly("reference_solvers_reach_minimum: holds",
+                "dl4j_updaters_match_reference: holds");
+        // its subset has neither rmsprop nor adagrad
+        assertThat(claim("one_shot_rmsprop_adagrad_lead")).containsEntry("verdict", "not tested")
+                .containsEntry("measured", "the run ranks neither rmsprop nor adagrad");
+        assertThat(claim("tuning_changes_ranking").get("measured"))
+                .contains("tied results share their average rank (tuned: line-gd = cg on iris, rosenbrock)");
+        assertThat(stdout).contains("### Checks").contains("every integrity check passes");
+    }
+
+    /** The quick run's cells, read back from cells.csv and curves.csv. */
+    static List<CellResult> results() throws IOException {
+        Map<Integer, List<List<Object>>> curves = new TreeMap<>();
+        for (Map<String, String> p : BatchModesTest.rows(run.resolve("curves.csv"))) {
+            curves.computeIfAbsent(Integer.parseInt(p.get("cell")), k -> new ArrayList<>())
+                    .add(OptimizerBenchmark.CURVE.stream().map(c -> Csv.value(p.get(c))).toList());
+        }
+        List<CellResult> results = new ArrayList<>();
+        for (Map<String, String> r : BatchModesTest.rows(run.resolve("cells.csv"))) {
+            Map<String, String> coords = new LinkedHashMap<>();
+            for (String k : List.of("problem", "optimizer", "lr", "seed")) {
+                coords.put(k, r.get(k));
+            }
+            int index = Integer.parseInt(r.get("cell"));
+            results.add(new CellResult(new Cell(index, coords),
+                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
+                    OptimizerBenchmark.METRICS.stream().map(m -> Csv.value(r.get(m))).toList(),
+                    curves.getOrDefault(index, List.of())));
+        }
+        return results;
+    }
+
+    /** The optimizers experiment prepared with the quick spec, ready to summarize results. */
+    static OptimizerBenchmark quickExperiment() {
+        OptimizerBenchmark experiment = new OptimizerBenchmark();
+        experiment.prepare(Spec.resolve("optimizers", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/optimizers.properties")), Map.of("quick", "true")));
+        return experiment;
+    }
+
+    static Claim claim(Report report, String id) {
+        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** {@code r} with metric {@code name} set to {@code value} and message {@code message}. */
+    static CellResult with(CellResult r, String name, Object value, String message) {
+        List<Object> metrics = new ArrayList<>(r.metrics());
+        metrics.set(OptimizerBenchmark.METRICS.indexOf(name), value);
+        return new CellResult(r.cell(), r.status(), message, metrics, r.curve());
+    }
+
+    /** The reference's CG stopping above Rosenbrock's minimum would be gdlab's error: the integrity check fails. */
+    @Test
+    void aReferenceSolverStoppingAboveTheMinimumFailsTheRun() throws IOException {
+        OptimizerBenchmark experiment = quickExperiment();
+        List<CellResult> results = results();
+        Report clean = experiment.summarize(results);
+        assertThat(clean.fails()).isFalse();
+        assertThat(clean.claims()).extracting(Claim::id)
+                .containsExactlyElementsOf(hypothesisSentences().stream().map(s -> s.get(0)).toList());
+
+        int i = 0;
+        while (!(results.get(i).cell().get("problem").equals("rosenbrock")
+                && results.get(i).cell().get("optimizer").equals("cg-ref"))) {
+            i++;
+        }
+        List<CellResult> stalled = new ArrayList<>(results);
+        stalled.set(i, with(with(results.get(i), "steps_to_target", null, ""), "final_loss", 0.5,
+                "stalled, 40 evaluations"));
+        Report report = experiment.summarize(stalled);
+        Claim reach = claim(report, "reference_solvers_reach_minimum");
+        assertThat(reach.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(reach.failsTheRun()).isTrue();
+        assertThat(reach.measured()).contains("cg-ref on rosenbrock 1/2")
+                .contains("stopped above the minimum: cg-ref on rosenbrock seed 1: f 0.5, stalled, 40 evaluations");
+        assertThat(report.fails()).isTrue();
+
+        // the same run cut by its budget while f still went down is not gdlab's error: not tested, the run passes
+        CellResult r = results.get(i);
+        List<CellResult> cut = new ArrayList<>(results);
+        cut.set(i, with(with(with(r, "steps_to_target", null, ""), "final_loss", 0.5, ""), "last_progress_step",
+                r.metric(OptimizerBenchmark.METRICS, "steps"), "max_iterations, 40 evaluations"));
+        Report shortBudget = experiment.summarize(cut);
+        assertThat(claim(shortBudget, "reference_solvers_reach_minimum").verdict())
+                .isEqualTo(Claim.Verdict.NOT_TESTED);
+        assertThat(shortBudget.fails()).isFalse();
+    }
+
+    /** DL4J's updater taking another first step than the reference's replay fails its integrity check. */
+    @Test
+    void anUpdaterApartFromTheReferenceAfterItsFirstStepFailsTheRun() throws IOException {
+        List<CellResult> results = new ArrayList<>(results());
+        results.replaceAll(r -> r.cell().get("optimizer").equals("adam") && r.cell().get("seed").equals("2")
+                ? with(with(r, "ref_first_agrees", 0L, r.message()), "ref_first_rel_diff", 0.01, r.message()) : r);
+        Report report = quickExperiment().summarize(results);
+        Claim match = claim(report, "dl4j_updaters_match_reference");
+        assertThat(match.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(match.measured()).startsWith("34 of 40 replayed runs agree after the first point (max relative "
+                + "difference 0.01)").contains("apart: adam on iris lr 0.001 seed 2");
+        assertThat(report.fails()).isTrue();
+    }
+
+    /** A run of iris alone lacks the cells of every claim about the 2-D functions: they are not tested, not failed. */
+    @Test
+    void claimsWithoutTheirCellsAreNotTested() throws IOException {
+        List<CellResult> iris = results().stream().filter(r -> r.cell().get("problem").equals("iris")).toList();
+        Report report = quickExperiment().summarize(iris);
+        assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).contains(
+                "one_shot_momentum_diverges: not tested", "reference_solvers_reach_minimum: not tested");
+        assertThat(claim(report, "reference_solvers_reach_minimum").measured())
+                .isEqualTo("the run has no cg-ref or lbfgs-ref cell on rosenbrock, beale or himmelblau");
+        assertThat(claim(report, "dl4j_lbfgs_far_above_reference").measured()).startsWith("tuned mean final loss, "
+                + "iris: ").doesNotContain("rosenbrock");
+        assertThat(report.fails()).isFalse();
+
+        List<CellResult> noAdam = results().stream().filter(r -> !r.cell().get("optimizer").equals("adam")
+                && !r.cell().get("optimizer").equals("adabelief")).toList();
+        Report without = quickExperiment().summarize(noAdam);
+        assertThat(without.claims()).extracting(c -> c.id() + ": " + c.verdict()).contains(
+                "one_shot_adam_lr_too_small: not tested", "adabelief_crashes: not tested");
     }
 }

@@ -54,7 +54,30 @@ class OptimizerRankingTest {
         List<Ranked> ranked = OptimizerRanking.rank(List.of(nesterov, adabelief, adam, sgd));
         assertThat(ranked).extracting(r -> r.config().optimizer())
                 .containsExactly("sgd", "adam", "nesterov", "adabelief");
-        assertThat(ranked).extracting(Ranked::rank).containsExactly(1, 2, 3, 0);
+        assertThat(ranked).extracting(Ranked::rank).containsExactly(1.0, 2.0, 3.0, 0.0);
+    }
+
+    /** Identical runs (DL4J's CG is its line-search GD) share the mean of their places, whatever the input order. */
+    @Test
+    void tiedConfigurationsShareTheirAverageRank() {
+        Config lineGd = new Config("line-gd", "0.1", List.of(ok(1, 0.2), ok(2, 0.3)));
+        Config cg = new Config("cg", "0.1", List.of(ok(1, 0.2), ok(2, 0.3)));
+        Config sgd = new Config("sgd", "0.1", List.of(ok(1, 0.1), ok(2, 0.2)));
+        Config adam = new Config("adam", "0.1", List.of(ok(1, 0.5), ok(2, 0.6)));
+        Config crashedA = new Config("adabelief", "0.1", List.of(crashed(1), crashed(2)));
+        Config crashedB = new Config("other", "0.1", List.of(crashed(1), crashed(2)));
+        for (List<Config> rows : List.of(List.of(lineGd, cg, sgd, adam, crashedA, crashedB),
+                List.of(crashedB, adam, cg, crashedA, sgd, lineGd))) {
+            Map<String, Double> ranks = new LinkedHashMap<>();
+            OptimizerRanking.rank(rows).forEach(r -> ranks.put(r.config().optimizer(), r.rank()));
+            assertThat(ranks).containsEntry("sgd", 1.0).containsEntry("line-gd", 2.5).containsEntry("cg", 2.5)
+                    .containsEntry("adam", 4.0).containsEntry("adabelief", 0.0).containsEntry("other", 0.0);
+        }
+        // three tied for first share places 1, 2, 3
+        Config sgd2 = new Config("sgd2", "0.1", sgd.seeds());
+        Config sgd3 = new Config("sgd3", "0.1", sgd.seeds());
+        assertThat(OptimizerRanking.rank(List.of(adam, sgd, sgd2, sgd3))).extracting(Ranked::rank)
+                .containsExactly(2.0, 2.0, 2.0, 4.0);
     }
 
     @Test

@@ -1,0 +1,440 @@
+package gdlab.experiment;
+
+import gdlab.experiment.OptimizerRanking.Config;
+import gdlab.experiment.OptimizerRanking.Outcome;
+import gdlab.experiment.OptimizerSummary.Sameness;
+import gdlab.report.Claim;
+import gdlab.report.Table;
+import gdlab.spec.Spec;
+import gdlab.sweep.CellResult;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static gdlab.experiment.OptimizerBenchmark.METRICS;
+import static gdlab.experiment.OptimizerSummary.ONE_SHOT;
+import static gdlab.experiment.OptimizerSummary.TUNED;
+
+/**
+ * The claims of the optimizers hypothesis, in its order, each checked against the run's cells, its chosen
+ * configurations (one-shot and tuned) and its ranks. The hypothesis in experiments/optimizers.properties is these
+ * statements, each after its id in brackets. A claim whose problems or optimizers the run lacks is not tested.
+ *
+ * <p>Statements about what DL4J does (its CG, its LBFGS, AdaBelief) are findings: measured, and reported whether
+ * they hold or not. Two are integrity checks, because failing them means gdlab computes something wrong: the
+ * reference's own CG and L-BFGS reach the minimum of the test functions, and the reference's replay of each updater
+ * run takes the same first step or epoch as DL4J.
+ */
+final class OptimizerClaims {
+    static final List<String> ADAPTIVE = List.of("adam", "adamax", "nadam", "amsgrad", "adagrad", "rmsprop",
+            "adadelta");
+    static final List<String> ADAM_FAMILY = List.of("adam", "adamax", "nadam", "amsgrad");
+    static final List<String> MOMENTUM = List.of("momentum", "nesterov");
+    static final List<String> LEADERS = List.of("rmsprop", "adagrad");
+    /** The 2-D functions with a minimum (0); the saddle has none. */
+    static final List<String> MINIMUM_FUNCTIONS = List.of("rosenbrock", "beale", "himmelblau");
+    /** "Far above": DL4J's LBFGS's mean final loss at least this many times the reference's. */
+    static final double FAR = 100;
+
+    static final String TUNING_CHANGES_RANKING = "Tuning the learning rate changes the ranking: ordered by mean rank "
+            + "over the problems, some pair of optimizers swaps places between one-shot (DL4J's default learning "
+            + "rates) and tuned.";
+    static final String TUNED_ADAPTIVE_BEST = "Tuned, an adaptive method (Adam and its kin, AdaGrad, RmsProp, "
+            + "AdaDelta) has the best mean rank.";
+    static final String ADAM_LR_TOO_SMALL = "One-shot, the Adam family's default learning rate 1e-3 is too small for "
+            + "these short budgets: tuned, Adam, AdaMax, Nadam and AMSGrad pick a larger one on every problem.";
+    static final String MOMENTUM_DIVERGES = "One-shot, momentum and Nesterov at their default 0.1 diverge on "
+            + "Rosenbrock, Beale and Himmelblau, every seed.";
+    static final String RMSPROP_ADAGRAD_LEAD = "One-shot, RmsProp and AdaGrad (default 0.1) lead: no other optimizer "
+            + "has a better mean rank.";
+    static final String ADABELIEF_CRASHES = "AdaBelief does not run at all: every run crashes in DL4J 1.0.0-M2.1 "
+            + "with an ArrayIndexOutOfBoundsException.";
+    static final String CG_IS_LINE_GD = "DL4J's CONJUGATE_GRADIENT retraces LINE_GRADIENT_DESCENT's loss curve "
+            + "exactly (it is line-search gradient descent): the same loss at every iteration, same lr and seed.";
+    static final String LBFGS_FREEZES = "DL4J's LBFGS freezes: in every run on a problem with a minimum its loss "
+            + "stops going down before its budget ends and then never changes again.";
+    static final String LBFGS_FAR_ABOVE = "DL4J's LBFGS ends far above the reference's L-BFGS: tuned, at least 100 "
+            + "times its mean final loss on every problem with a minimum.";
+    static final String REFERENCE_REACHES_MINIMUM = "The reference's CG and L-BFGS reach the minimum of every 2-D "
+            + "function that has one (Rosenbrock, Beale, Himmelblau): f <= function_target in every run.";
+    static final String UPDATERS_MATCH_REFERENCE = "DL4J's updaters take the reference's steps: every run the "
+            + "reference replays agrees with it after the first step (2-D functions) or epoch (networks), to 1e-6 "
+            + "relative.";
+
+    private final OptimizerSummary summary;
+    private final Spec spec;
+    private final Map<String, Map<String, Map<String, Config>>> chosen;
+    private final Map<String, Map<String, Map<String, Double>>> ranks;
+    private final Map<String, Double> tunedMean;
+    private final Map<String, Double> oneShotMean;
+
+    private OptimizerClaims(OptimizerSummary summary, Spec spec, Map<String, Map<String, Map<String, Config>>> chosen,
+                            Map<String, Map<String, Map<String, Double>>> ranks) {
+        this.summary = summary;
+        this.spec = spec;
+        this.chosen = chosen;
+        this.ranks = ranks;
+        this.tunedMean = ranked(summary.meanRanks(ranks.get(TUNED)));
+        this.oneShotMean = ranked(summary.meanRanks(ranks.get(ONE_SHOT)));
+    }
+
+    /** Every claim of the hypothesis, in its order. */
+    static List<Claim> of(OptimizerSummary summary, Spec spec, Map<String, Map<String, Map<String, Config>>> chosen,
+                          Map<String, Map<String, Map<String, Double>>> ranks) {
+        OptimizerClaims c = new OptimizerClaims(summary, spec, chosen, ranks);
+        return List.of(c.tuningChangesRanking(), c.tunedAdaptiveBest(), c.adamLrTooSmall(), c.momentumDiverges(),
+                c.rmspropAdagradLead(), c.adabeliefCrashes(), c.cgIsLineGd(), c.lbfgsFreezes(), c.lbfgsFarAbove(),
+                c.referenceReachesMinimum(), c.updatersMatchReference());
+    }
+
+    // ---------------------------------------------------------------- rankings
+
+    /** The optimizers with a mean rank (crashed everywhere: none), best first. */
+    private static Map<String, Double> ranked(Map<String, Double> mean) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        mean.entrySet().stream().filter(e -> !Double.isNaN(e.getValue())).sorted(Map.Entry.comparingByValue())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    private static String top(Map<String, Double> mean, int n) {
+        return mean.entrySet().stream().limit(n).map(e -> e.getKey() + " " + Table.readable(e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Where optimizers tied on a problem (same rank, shared), e.g. "cg = line-gd on iris, rosenbrock". */
+    private String ties(String setting) {
+        Map<String, List<String>> where = new LinkedHashMap<>();
+        ranks.get(setting).forEach((problem, byOpt) -> {
+            Map<Double, List<String>> byRank = new TreeMap<>();
+            byOpt.forEach((o, r) -> {
+                if (r > 0) {
+                    byRank.computeIfAbsent(r, k -> new ArrayList<>()).add(o);
+                }
+            });
+            byRank.values().stream().filter(g -> g.size() > 1)
+                    .forEach(g -> where.computeIfAbsent(String.join(" = ", g), k -> new ArrayList<>()).add(problem));
+        });
+        return "; ranks on a problem: tied results share their average rank" + (where.isEmpty() ? " (no tie here)"
+                : " (" + setting + ": " + where.entrySet().stream().map(e -> e.getKey() + " on "
+                + String.join(", ", e.getValue())).collect(Collectors.joining("; ")) + ")");
+    }
+
+    private Claim tuningChangesRanking() {
+        List<String> both = tunedMean.keySet().stream().filter(oneShotMean::containsKey).toList();
+        String expected = "some pair ordered one way tuned and the other way one-shot (Kendall distance > 0)";
+        if (both.size() < 2) {
+            return Claim.notTested("tuning_changes_ranking", Claim.Kind.FINDING, TUNING_CHANGES_RANKING,
+                    "fewer than 2 optimizers ranked in both settings", expected);
+        }
+        int pairs = 0;
+        int swapped = 0;
+        for (int i = 0; i < both.size(); i++) {
+            for (int j = i + 1; j < both.size(); j++) {
+                String a = both.get(i);
+                String b = both.get(j);
+                pairs++;
+                if ((tunedMean.get(a) - tunedMean.get(b)) * (oneShotMean.get(a) - oneShotMean.get(b)) < 0) {
+                    swapped++;
+                }
+            }
+        }
+        String measured = String.format(Locale.ROOT, "Kendall distance %s (%d of %d pairs swap; a pair tied in "
+                        + "either order does not count); top three tuned: %s; one-shot: %s%s",
+                Table.readable((double) swapped / pairs), swapped, pairs, top(tunedMean, 3), top(oneShotMean, 3),
+                ties(TUNED));
+        return Claim.finding("tuning_changes_ranking", TUNING_CHANGES_RANKING, measured, expected, swapped > 0);
+    }
+
+    private Claim tunedAdaptiveBest() {
+        String expected = "an adaptive optimizer among those with the lowest tuned mean rank";
+        boolean adaptive = tunedMean.keySet().stream().anyMatch(ADAPTIVE::contains);
+        boolean other = tunedMean.keySet().stream().anyMatch(o -> !ADAPTIVE.contains(o));
+        if (!adaptive || !other) {
+            return Claim.notTested("tuned_adaptive_best", Claim.Kind.FINDING, TUNED_ADAPTIVE_BEST, "the run ranks "
+                    + (adaptive ? "only adaptive optimizers" : "no adaptive optimizer"), expected);
+        }
+        double best = tunedMean.values().iterator().next();
+        List<String> first = tunedMean.entrySet().stream().filter(e -> e.getValue() == best).map(Map.Entry::getKey)
+                .toList();
+        String bestAdaptive = tunedMean.entrySet().stream().filter(e -> ADAPTIVE.contains(e.getKey())).findFirst()
+                .map(e -> e.getKey() + " " + Table.readable(e.getValue())).orElseThrow();
+        String measured = String.format(Locale.ROOT, "best tuned mean rank %s: %s; best adaptive: %s%s",
+                Table.readable(best), String.join(" = ", first), bestAdaptive, ties(TUNED));
+        return Claim.finding("tuned_adaptive_best", TUNED_ADAPTIVE_BEST, measured, expected,
+                first.stream().anyMatch(ADAPTIVE::contains));
+    }
+
+    private Claim adamLrTooSmall() {
+        String expected = "the tuned lr above the default on every (optimizer, problem)";
+        List<String> family = ADAM_FAMILY.stream().filter(o -> chosen.get(TUNED).values().stream()
+                .anyMatch(m -> m.containsKey(o))).toList();
+        if (family.isEmpty()) {
+            return Claim.notTested("one_shot_adam_lr_too_small", Claim.Kind.FINDING, ADAM_LR_TOO_SMALL,
+                    "the run has none of " + ADAM_FAMILY, expected);
+        }
+        double def = OptimizerBenchmark.defaultLearningRate(family.get(0));
+        if (summary.grid().stream().noneMatch(lr -> lr > def)) {
+            return Claim.notTested("one_shot_adam_lr_too_small", Claim.Kind.FINDING, ADAM_LR_TOO_SMALL,
+                    "the lr grid " + summary.grid() + " has no rate above the default " + Table.readable(def),
+                    expected);
+        }
+        List<String> parts = new ArrayList<>();
+        boolean holds = true;
+        for (String o : family) {
+            List<String> lrs = new ArrayList<>();
+            for (Map.Entry<String, Map<String, Config>> p : chosen.get(TUNED).entrySet()) {
+                Config c = p.getValue().get(o);
+                if (c != null) {
+                    lrs.add(p.getKey() + " " + c.lr());
+                    holds &= Double.parseDouble(c.lr()) > OptimizerBenchmark.defaultLearningRate(o);
+                }
+            }
+            parts.add(o + " (default " + OptimizerSummary.oneShotLr(o) + "): " + String.join(", ", lrs));
+        }
+        return Claim.finding("one_shot_adam_lr_too_small", ADAM_LR_TOO_SMALL, "tuned lr: " + String.join("; ", parts),
+                expected, holds);
+    }
+
+    private Claim momentumDiverges() {
+        String expected = "every seed diverged at the default lr on each of those problems in the run";
+        List<String> parts = new ArrayList<>();
+        boolean holds = true;
+        for (String o : MOMENTUM) {
+            for (String p : MINIMUM_FUNCTIONS) {
+                Config c = chosen.get(ONE_SHOT).getOrDefault(p, Map.of()).get(o);
+                if (c != null) {
+                    long diverged = c.count(Outcome.DIVERGED);
+                    parts.add(o + " on " + p + " " + diverged + "/" + c.seeds().size());
+                    holds &= diverged == c.seeds().size();
+                }
+            }
+        }
+        if (parts.isEmpty()) {
+            return Claim.notTested("one_shot_momentum_diverges", Claim.Kind.FINDING, MOMENTUM_DIVERGES,
+                    "the run has neither momentum nor nesterov on rosenbrock, beale or himmelblau", expected);
+        }
+        return Claim.finding("one_shot_momentum_diverges", MOMENTUM_DIVERGES, "seeds diverged at lr "
+                + OptimizerSummary.oneShotLr("nesterov") + ": " + String.join(", ", parts), expected, holds);
+    }
+
+    private Claim rmspropAdagradLead() {
+        String expected = "no optimizer but these two with a one-shot mean rank below the worse of theirs";
+        List<String> present = LEADERS.stream().filter(oneShotMean::containsKey).toList();
+        if (present.isEmpty()) {
+            return Claim.notTested("one_shot_rmsprop_adagrad_lead", Claim.Kind.FINDING, RMSPROP_ADAGRAD_LEAD,
+                    "the run ranks neither rmsprop nor adagrad", expected);
+        }
+        double worst = present.stream().mapToDouble(oneShotMean::get).max().orElseThrow();
+        List<String> better = oneShotMean.entrySet().stream().filter(e -> !LEADERS.contains(e.getKey())
+                && e.getValue() < worst).map(e -> e.getKey() + " " + Table.readable(e.getValue())).toList();
+        String measured = String.format(Locale.ROOT, "one-shot mean rank %s; better: %s; top three: %s%s",
+                present.stream().map(o -> o + " " + Table.readable(oneShotMean.get(o)))
+                        .collect(Collectors.joining(", ")), better.isEmpty() ? "none" : String.join(", ", better),
+                top(oneShotMean, 3), ties(ONE_SHOT));
+        return Claim.finding("one_shot_rmsprop_adagrad_lead", RMSPROP_ADAGRAD_LEAD, measured, expected,
+                better.isEmpty());
+    }
+
+    // ---------------------------------------------------------------- DL4J's defects, measured
+
+    private Claim adabeliefCrashes() {
+        String expected = "every adabelief cell failed with ArrayIndexOutOfBoundsException";
+        List<CellResult> runs = summary.results().stream()
+                .filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF)).toList();
+        if (runs.isEmpty()) {
+            return Claim.notTested("adabelief_crashes", Claim.Kind.FINDING, ADABELIEF_CRASHES,
+                    "the run has no adabelief cell", expected);
+        }
+        List<CellResult> crashed = runs.stream().filter(r -> r.status() == CellResult.Status.FAILED
+                && r.message().contains("ArrayIndexOutOfBoundsException")).toList();
+        String measured = crashed.size() + " of " + runs.size() + " runs crashed"
+                + (crashed.isEmpty() ? "" : ": " + String.join("; ", crashed.stream().map(CellResult::message)
+                .distinct().toList()));
+        return Claim.finding("adabelief_crashes", ADABELIEF_CRASHES, measured, expected,
+                crashed.size() == runs.size());
+    }
+
+    private Claim cgIsLineGd() {
+        String expected = "max |diff| = 0 in every (problem, lr, seed) both ran";
+        int identical = 0;
+        int pairs = 0;
+        double max = 0;
+        for (String p : summary.problems()) {
+            Sameness s = summary.sameAsLineGd(p, "cg");
+            identical += s.identical();
+            pairs += s.pairs();
+            if (s.pairs() > 0) {
+                max = Math.max(max, s.maxDifference());
+            }
+        }
+        if (pairs == 0) {
+            return Claim.notTested("dl4j_cg_is_line_gd", Claim.Kind.FINDING, CG_IS_LINE_GD,
+                    "the run has no cg and line-gd cells at the same problem, lr and seed", expected);
+        }
+        String measured = String.format(Locale.ROOT, "%d of %d runs identical at every iteration; max |diff| %s",
+                identical, pairs, Table.readable(max));
+        return Claim.finding("dl4j_cg_is_line_gd", CG_IS_LINE_GD, measured, expected, identical == pairs);
+    }
+
+    private Claim lbfgsFreezes() {
+        String expected = "in every finished run: the last decrease before the last step, the same loss afterwards";
+        List<String> parts = new ArrayList<>();
+        int runs = 0;
+        int frozen = 0;
+        int diverged = 0;
+        for (String p : summary.problems()) {
+            if (OptimizerSummary.escapeProblem(p) || !summary.has(p, "lbfgs")) {
+                continue;
+            }
+            long lastMin = Long.MAX_VALUE;
+            long lastMax = 0;
+            long budget = 0;
+            for (CellResult r : summary.cellsOf(p, "lbfgs")) {
+                if (r.status() != CellResult.Status.OK) {
+                    diverged += r.status() == CellResult.Status.DIVERGED ? 1 : 0;
+                    continue;
+                }
+                long last = (long) r.number(METRICS, "last_progress_step");
+                long steps = (long) r.number(METRICS, "steps");
+                runs++;
+                lastMin = Math.min(lastMin, last);
+                lastMax = Math.max(lastMax, last);
+                budget = Math.max(budget, steps);
+                if (last < steps && flatAfter(r, last)) {
+                    frozen++;
+                }
+            }
+            if (lastMin <= lastMax) {
+                parts.add(p + ": last decrease at step " + (lastMin == lastMax ? "" : lastMin + "-") + lastMax + " of "
+                        + budget);
+            }
+        }
+        if (runs == 0) {
+            return Claim.notTested("dl4j_lbfgs_freezes", Claim.Kind.FINDING, LBFGS_FREEZES,
+                    "the run has no finished lbfgs cell on a problem with a minimum", expected);
+        }
+        String measured = String.format(Locale.ROOT, "%d of %d finished runs froze (%s)%s", frozen, runs,
+                String.join("; ", parts), diverged == 0 ? "" : "; " + diverged + " diverged");
+        return Claim.finding("dl4j_lbfgs_freezes", LBFGS_FREEZES, measured, expected, frozen == runs);
+    }
+
+    /** Whether a run's loss curve stays exactly at its value at step {@code from} afterwards. */
+    private static boolean flatAfter(CellResult r, long from) {
+        Double at = null;
+        for (List<Object> point : r.curve()) {
+            long step = ((Number) point.get(0)).longValue();
+            double loss = ((Number) point.get(1)).doubleValue();
+            if (step == from) {
+                at = loss;
+            } else if (step > from && (at == null || loss != at)) {
+                return false;
+            }
+        }
+        return at != null;
+    }
+
+    private Claim lbfgsFarAbove() {
+        String expected = "DL4J's mean final loss >= " + Table.readable(FAR) + " x the reference's (floored at "
+                + Table.readable(OptimizerSummary.LOSS_FLOOR) + ") on each problem";
+        List<String> parts = new ArrayList<>();
+        boolean holds = true;
+        for (String p : summary.problems()) {
+            if (OptimizerSummary.escapeProblem(p) || !summary.has(p, "lbfgs") || !summary.has(p, "lbfgs-ref")) {
+                continue;
+            }
+            Config dl4j = chosen.get(TUNED).get(p).get("lbfgs");
+            Config ref = chosen.get(TUNED).get(p).get("lbfgs-ref");
+            double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), OptimizerSummary.LOSS_FLOOR);
+            // a diverged DL4J run ends above any finite loss; a crashed one ends nowhere
+            boolean far = dl4j.statusClass() == 0 ? ratio >= FAR
+                    : dl4j.statusClass() == 1 && Double.isFinite(ref.meanLoss());
+            holds &= far;
+            parts.add(String.format(Locale.ROOT, "%s: DL4J %s (lr %s) vs reference %s%s", p,
+                    dl4j.statusClass() == 0 ? Table.readable(dl4j.meanLoss()) : dl4j.status(), dl4j.lr(),
+                    Table.readable(ref.meanLoss()), dl4j.statusClass() == 0 && Double.isFinite(ratio)
+                            ? " (x" + Table.readable(ratio) + ")" : ""));
+        }
+        if (parts.isEmpty()) {
+            return Claim.notTested("dl4j_lbfgs_far_above_reference", Claim.Kind.FINDING, LBFGS_FAR_ABOVE,
+                    "the run has no problem with a minimum with both lbfgs and lbfgs-ref", expected);
+        }
+        return Claim.finding("dl4j_lbfgs_far_above_reference", LBFGS_FAR_ABOVE, "tuned mean final loss, "
+                + String.join("; ", parts), expected, holds);
+    }
+
+    // ---------------------------------------------------------------- gdlab's own reference
+
+    private Claim referenceReachesMinimum() {
+        String expected = "every cg-ref and lbfgs-ref run on those functions reaches f <= "
+                + spec.string("function_target") + " within function_steps (" + spec.string("function_steps")
+                + "); a run that stops above it (stalled, converged, diverged) fails the check";
+        List<String> parts = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        List<String> cut = new ArrayList<>();
+        for (String solver : List.of("cg-ref", "lbfgs-ref")) {
+            for (String p : MINIMUM_FUNCTIONS) {
+                if (!summary.has(p, solver)) {
+                    continue;
+                }
+                List<CellResult> rs = summary.cellsOf(p, solver);
+                long reached = rs.stream().filter(r -> r.metric(METRICS, "steps_to_target") != null).count();
+                parts.add(solver + " on " + p + " " + reached + "/" + rs.size());
+                for (CellResult r : rs) {
+                    if (r.metric(METRICS, "steps_to_target") == null) {
+                        String run = solver + " on " + p + " seed " + r.cell().get("seed") + ": f "
+                                + Table.readable(r.number(METRICS, "final_loss")) + ", " + r.message();
+                        (cutByBudget(r) ? cut : wrong).add(run);
+                    }
+                }
+            }
+        }
+        if (parts.isEmpty()) {
+            return Claim.notTested("reference_solvers_reach_minimum", Claim.Kind.INTEGRITY, REFERENCE_REACHES_MINIMUM,
+                    "the run has no cg-ref or lbfgs-ref cell on rosenbrock, beale or himmelblau", expected);
+        }
+        String measured = "reached: " + String.join(", ", parts) + (wrong.isEmpty() ? ""
+                : "; stopped above the minimum: " + String.join("; ", wrong));
+        if (wrong.isEmpty() && !cut.isEmpty()) {
+            return Claim.notTested("reference_solvers_reach_minimum", Claim.Kind.INTEGRITY, REFERENCE_REACHES_MINIMUM,
+                    measured + "; the budget ended while still descending: " + String.join("; ", cut), expected);
+        }
+        return Claim.integrity("reference_solvers_reach_minimum", REFERENCE_REACHES_MINIMUM, measured, expected,
+                wrong.isEmpty());
+    }
+
+    /** A run that ran out of iterations or time while its f was still going down: too short a budget to judge. */
+    private boolean cutByBudget(CellResult r) {
+        boolean descending = r.number(METRICS, "last_progress_step") == r.number(METRICS, "steps");
+        double maxMs = spec.real("max_seconds") * 1000;
+        return descending && (r.message().startsWith(gdlab.reference.Status.MAX_ITERATIONS.label())
+                || maxMs > 0 && r.number(METRICS, "train_time_ms") >= maxMs);
+    }
+
+    private Claim updatersMatchReference() {
+        String expected = "ref_first_agrees = 1 in every replayed run";
+        List<CellResult> replayed = summary.results().stream().filter(r -> r.metric(METRICS, "ref_agrees") != null)
+                .toList();
+        if (replayed.isEmpty()) {
+            return Claim.notTested("dl4j_updaters_match_reference", Claim.Kind.INTEGRITY, UPDATERS_MATCH_REFERENCE,
+                    "the run has no updater cell (none replayed)", expected);
+        }
+        List<CellResult> apart = replayed.stream().filter(r -> !OptimizerSummary.firstAgrees(r)).toList();
+        double maxFirst = replayed.stream().mapToDouble(r -> r.number(METRICS, "ref_first_rel_diff"))
+                .filter(Double::isFinite).max().orElse(Double.NaN);
+        long end = replayed.stream().filter(r -> OptimizerSummary.flag(r, "ref_agrees", 1)).count();
+        String measured = String.format(Locale.ROOT, "%d of %d replayed runs agree after the first point (max "
+                        + "relative difference %s)%s; at the end %d agree (see DL4J against the reference)",
+                replayed.size() - apart.size(), replayed.size(), Table.readable(maxFirst), apart.isEmpty() ? ""
+                        : "; apart: " + apart.stream().limit(4).map(r -> r.cell().get("optimizer") + " on "
+                        + r.cell().get("problem") + " lr " + r.cell().get("lr") + " seed " + r.cell().get("seed"))
+                        .collect(Collectors.joining(", ")) + (apart.size() > 4 ? ", ..." : ""), end);
+        return Claim.integrity("dl4j_updaters_match_reference", UPDATERS_MATCH_REFERENCE, measured, expected,
+                apart.isEmpty());
+    }
+}
