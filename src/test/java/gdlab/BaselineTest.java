@@ -39,6 +39,7 @@ class BaselineTest {
             Path fresh = quickRun(name, Map.of());
             assertSame(name, baseline, fresh);
             assertSameClaims(name, baseline, fresh);
+            assertHypothesisIsItsClaims(name, fresh);
 
             // the same run cut short (only the first half of its cells kept, as if killed) and resumed
             Path cells = fresh.resolve("cells.csv");
@@ -89,6 +90,27 @@ class BaselineTest {
                         .isEqualTo(base.get(i).get("verdict"));
             }
         }
+    }
+
+    /**
+     * A hypothesis written as claims ("You should see: [id] sentence ...") is exactly the run's claims.csv: every
+     * sentence is checked by the claim of its id, in order, and no sentence stands outside a claim.
+     */
+    private static void assertHypothesisIsItsClaims(String name, Path run) throws java.io.IOException {
+        String hypothesis = gdlab.spec.SpecFile.read(Path.of("experiments", name + ".properties")).hypothesis();
+        List<Map.Entry<String, String>> sentences = gdlab.report.Claim.sentences(hypothesis);
+        if (sentences.isEmpty()) {
+            return;
+        }
+        List<Map<String, String>> claims = Csv.rows(Files.readString(run.resolve("claims.csv")));
+        assertThat(claims).as(name + " claims.csv against its hypothesis")
+                .extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
+                .containsExactlyElementsOf(sentences);
+        assertThat(claims).as(name + " claims without a verdict")
+                .allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested"));
+        String rebuilt = gdlab.report.Claim.HYPOTHESIS_START + String.join(" ",
+                sentences.stream().map(e -> "[" + e.getKey() + "] " + e.getValue()).toList());
+        assertThat(rebuilt).as(name + ": text outside the [id] sentences of its hypothesis").isEqualTo(hypothesis);
     }
 
     private static void assertSame(String what, Path baseline, Path candidate) {

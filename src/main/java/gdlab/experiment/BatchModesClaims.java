@@ -348,10 +348,4 @@ final class BatchModesClaims {
         return Claim.finding(id, MINI_BATCH_FASTER, String.join("; ", parts) + " vs " + sText + TIMINGS, expected,
                 holds);
     }
-
-    /** The hypothesis these claims check: "You should see: [id] statement [id] statement ...". */
-    static String hypothesis(List<Claim> claims) {
-        return "You should see: " + claims.stream().map(c -> "[" + c.id() + "] " + c.statement())
-                .collect(Collectors.joining(" "));
-    }
 }

@@ -2,6 +2,7 @@ package gdlab.report;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -68,6 +69,32 @@ public record Claim(String id, Kind kind, String statement, String measured, Str
     /** An integrity check that does not hold: gdlab or DL4J is wrong, and the run exits with status 1. */
     public boolean failsTheRun() {
         return kind == Kind.INTEGRITY && verdict == Verdict.DOES_NOT_HOLD;
+    }
+
+    /** How a spec file's hypothesis lists its claims: "You should see: [id] sentence [id] sentence ...". */
+    public static final String HYPOTHESIS_START = "You should see: ";
+
+    /** The hypothesis that states exactly these claims, in their order. */
+    public static String hypothesis(List<Claim> claims) {
+        return HYPOTHESIS_START + String.join(" ", claims.stream().map(c -> "[" + c.id() + "] " + c.statement())
+                .toList());
+    }
+
+    /**
+     * The (id, sentence) pairs of a hypothesis written as claims; empty when it is not written that way. Any
+     * text outside the [id] sentences makes it not parse back to itself, which {@link #hypothesis} tells.
+     */
+    public static List<Map.Entry<String, String>> sentences(String hypothesis) {
+        if (!hypothesis.startsWith(HYPOTHESIS_START + "[")) {
+            return List.of();
+        }
+        List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([a-z][a-z0-9_]*)] ([^\\[]*)")
+                .matcher(hypothesis.substring(HYPOTHESIS_START.length()));
+        while (m.find()) {
+            pairs.add(Map.entry(m.group(1), m.group(2).strip()));
+        }
+        return pairs;
     }
 
     /** claims.csv: one row per claim, in the hypothesis's order. */

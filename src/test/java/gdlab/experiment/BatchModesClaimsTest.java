@@ -161,7 +161,7 @@ class BatchModesClaimsTest {
     @Test
     void theHypothesisIsTheClaimsInOrder() {
         List<Claim> claims = BatchModesClaims.of(groups(clear(8, 8)), N, MAX_EPOCHS, BYTES);
-        assertThat(BatchModesClaims.hypothesis(claims)).isEqualTo(
+        assertThat(Claim.hypothesis(claims)).isEqualTo(
                 gdlab.spec.SpecFile.read(java.nio.file.Path.of("experiments/batch-modes.properties")).hypothesis());
     }
 }

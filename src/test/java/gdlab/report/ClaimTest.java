@@ -38,4 +38,15 @@ class ClaimTest {
                 .hasMessageContaining("snake_case");
         assertThatThrownBy(() -> Claim.finding("ok", " ", "", "", true)).hasMessageContaining("no statement");
     }
+
+    @Test
+    void aHypothesisWrittenAsClaimsParsesBackToItsSentences() {
+        String h = Claim.hypothesis(List.of(EQUAL, ESCAPES));
+        assertThat(h).isEqualTo("You should see: [dl4j_equals_reference] DL4J's step equals the reference's. "
+                + "[sgd_escapes] SGD escapes local minima.");
+        assertThat(Claim.sentences(h)).containsExactly(
+                java.util.Map.entry("dl4j_equals_reference", "DL4J's step equals the reference's."),
+                java.util.Map.entry("sgd_escapes", "SGD escapes local minima."));
+        assertThat(Claim.sentences("You should see batch GD make 1 update per epoch.")).isEmpty();
+    }
 }
