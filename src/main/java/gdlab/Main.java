@@ -2,7 +2,6 @@ package gdlab;
 
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.experiment.Experiment;
-import gdlab.experiment.Registry;
 import gdlab.report.Compare;
 import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;

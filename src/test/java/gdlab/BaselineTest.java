@@ -1,6 +1,5 @@
 package gdlab;
 
-import gdlab.experiment.Registry;
 import gdlab.report.Compare;
 import gdlab.report.Csv;
 import org.junit.jupiter.api.DynamicTest;

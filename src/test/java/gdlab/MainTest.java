@@ -66,7 +66,7 @@ class MainTest {
         Run r = run("experiment", "x");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("gdlab: unknown experiment 'x'; known: "
-                + String.join(", ", gdlab.experiment.Registry.names()) + System.lineSeparator());
+                + String.join(", ", gdlab.Registry.names()) + System.lineSeparator());
         assertThat(noResults()).isTrue();
     }
 
@@ -140,8 +140,8 @@ class MainTest {
 
     @Test
     void noExperimentKeyIsMistakenForAnOutsideProperty() {
-        for (String name : gdlab.experiment.Registry.names()) {
-            var params = gdlab.sweep.Harness.allParams(gdlab.experiment.Registry.create(name).params());
+        for (String name : gdlab.Registry.names()) {
+            var params = gdlab.sweep.Harness.allParams(gdlab.Registry.create(name).params());
             assertThat(params).as(name).noneMatch(param -> OutsideProperties.contains(param.key()));
         }
     }

@@ -1,7 +1,6 @@
 package gdlab;
 
 import gdlab.experiment.Experiment;
-import gdlab.experiment.Registry;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a training step and a whole sweep cost here, side by side in one run. Step cells time DL4J's {@code fit},
@@ -61,12 +62,18 @@ public final class Bench implements Experiment {
     static final double MIN_GEMM_SHARE = 0.5;
     static final int GEMM_GOAL_MIN_BATCH = 256;
 
+    private final Function<String, Experiment> experiments;
     private Spec spec;
     private List<Integer> sweepWorkers;
     private List<String> metrics = STEP_METRICS;
     private LoadAverage loadAtStart;
     private Map<String, Object> environment;
     private volatile double warmupMs = Double.NaN;
+
+    /** @param experiments a fresh experiment by name (bad input for an unknown one): the sweeps it times */
+    public Bench(Function<String, Experiment> experiments) {
+        this.experiments = experiments;
+    }
 
     @Override
     public String name() {
@@ -121,7 +128,7 @@ public final class Bench implements Experiment {
         List<String> sweep = sweepWords();
         if (!sweep.get(0).equals("none")) {
             try {
-                gdlab.experiment.Registry.create(sweep.get(0));
+                experiments.apply(sweep.get(0));
             } catch (BadInputException e) {
                 throw new BadInputException("bad value '" + spec.string("sweep") + "' for sweep: " + e.getMessage());
             }
@@ -266,7 +273,7 @@ public final class Bench implements Experiment {
         double load = LoadAverage.now().oneMinute();
         int most = sweepWorkers.stream().mapToInt(Integer::intValue).max().orElse(1);
         // one run first, not kept: class loading, JIT and the plotting library's first use
-        SweepProbe.run(experiment, overrides, most, environment);
+        SweepProbe.run(experiments.apply(experiment), overrides, most, environment);
         Map<Integer, List<SweepProbe.Result>> runs = new LinkedHashMap<>();
         sweepWorkers.forEach(w -> runs.put(w, new ArrayList<>()));
         int repeats = spec.integer("sweep_repeats");
@@ -277,7 +284,8 @@ public final class Bench implements Experiment {
                 java.util.Collections.reverse(order); // 1,2 then 2,1: a drift in load hits both alike
             }
             for (int w : order) {
-                SweepProbe.Result result = SweepProbe.run(experiment, overrides, w, environment);
+                SweepProbe.Result result = SweepProbe.run(experiments.apply(experiment), overrides, w,
+                        environment);
                 runs.get(w).add(result);
                 curve.add(List.of(r + 1, "w" + w + "_wall_ms", result.wallMs()));
                 curve.add(List.of(r + 1, "w" + w + "_cell_sum_ms", result.cellMsSum()));

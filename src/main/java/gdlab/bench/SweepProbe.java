@@ -2,7 +2,6 @@ package gdlab.bench;
 
 import gdlab.experiment.Experiment;
 import gdlab.experiment.ForwardingExperiment;
-import gdlab.experiment.Registry;
 import gdlab.experiment.Report;
 import gdlab.report.Plots;
 import gdlab.spec.Spec;
@@ -71,10 +70,10 @@ public final class SweepProbe {
     }
 
     /**
-     * Runs {@code experiment} with its spec file, the given overrides and {@code workers}, quietly, into a temporary
-     * results folder that is deleted afterwards.
+     * Runs {@code experiment} (a fresh instance) with its spec file, the given overrides and {@code workers}, quietly,
+     * into a temporary results folder that is deleted afterwards.
      */
-    public static Result run(String experiment, Map<String, String> overrides, int workers,
+    public static Result run(Experiment experiment, Map<String, String> overrides, int workers,
                              Map<String, Object> environment) {
         Path dir;
         try {
@@ -83,15 +82,15 @@ public final class SweepProbe {
             throw new UncheckedIOException(e);
         }
         try {
-            Timed timed = new Timed(Registry.create(experiment));
+            Timed timed = new Timed(experiment);
             Map<String, String> props = new LinkedHashMap<>(overrides);
             props.put(Harness.WORKERS, String.valueOf(workers));
             props.put(Harness.QUIET, "true");
             props.put(Harness.RESULTS_DIR, dir.toString());
-            SpecFile file = SpecFile.read(Path.of("experiments", experiment + ".properties"));
+            SpecFile file = SpecFile.read(Path.of("experiments", experiment.name() + ".properties"));
             PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
             long t0 = System.nanoTime();
-            Spec spec = Spec.resolve(experiment, Harness.allParams(timed.params()), Harness.defaults(), file, props);
+            Spec spec = Spec.resolve(experiment.name(), Harness.allParams(timed.params()), Harness.defaults(), file, props);
             SweepRunner.Outcome outcome = new SweepRunner(nowhere, nowhere, Clock.systemDefaultZone(), environment)
                     .run(timed, spec);
             double wall = (System.nanoTime() - t0) / 1e6;

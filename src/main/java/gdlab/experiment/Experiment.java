@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * One question about gradient descent, answered by a sweep of DL4J training runs.
  *
- * <p>Lifecycle, for every run: a fresh instance from the {@link Registry}; {@link #prepare} with the resolved spec
+ * <p>Lifecycle, for every run: a fresh instance from the {@link gdlab.Registry}; {@link #prepare} with the resolved spec
  * (loads data, rejects values that only the data can judge, returns the grid); {@link #run} once per cell,
  * possibly from several worker threads at once (so it must only read what {@code prepare} built); then
  * {@link #summarize} with every cell's result in grid order.

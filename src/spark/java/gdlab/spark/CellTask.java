@@ -1,8 +1,8 @@
 package gdlab.spark;
 
+import gdlab.Registry;
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.experiment.Experiment;
-import gdlab.experiment.Registry;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;

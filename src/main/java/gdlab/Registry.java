@@ -1,5 +1,16 @@
-package gdlab.experiment;
+package gdlab;
 
+import gdlab.bench.Bench;
+import gdlab.experiment.BatchModes;
+import gdlab.experiment.CnnInit;
+import gdlab.experiment.Crosscheck;
+import gdlab.experiment.Epochs;
+import gdlab.experiment.Experiment;
+import gdlab.experiment.FailureModes;
+import gdlab.experiment.GradientBasics;
+import gdlab.experiment.LearningRate;
+import gdlab.experiment.Momentum;
+import gdlab.experiment.OptimizerBenchmark;
 import gdlab.spec.BadInputException;
 
 import java.util.LinkedHashMap;
@@ -7,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Every experiment, by name, in the order {@code list} shows them. The one place an experiment is registered. */
+/**
+ * Every experiment, by name, in the order {@code list} shows them. The one place an experiment is registered; it
+ * sits beside {@link Main}, above the experiments, so nothing below imports it (bench gets it as a lookup).
+ */
 public final class Registry {
     private static final Map<String, Supplier<Experiment>> EXPERIMENTS = new LinkedHashMap<>();
 
@@ -21,7 +35,7 @@ public final class Registry {
         register(Epochs::new);
         register(CnnInit::new);
         register(FailureModes::new);
-        register(gdlab.bench.Bench::new);
+        register(() -> new Bench(Registry::create));
     }
 
     private Registry() {
