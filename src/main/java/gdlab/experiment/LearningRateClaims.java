@@ -37,7 +37,7 @@ import static gdlab.experiment.LearningRate.TOO_SLOW;
 final class LearningRateClaims {
     /** The edge search's declared accuracy: the measured edge within 2% of 2 / lambda_max. */
     static final double EDGE_TOLERANCE = 0.02;
-    /** The best-lr search's: its lr within 3% of 2 / (lambda_min + lambda_max) (the V of the rate is sharp). */
+    /** The best-lr search's: its lr within 3% of 2 / (lambda_min + lambda_max) (the rate's V is sharp). */
     static final double BEST_LR_TOLERANCE = 0.03;
     /** Its measured rate within 0.01 of (k-1)/(k+1) (measured over a finite window from the worst-case start). */
     static final double RATE_TOLERANCE = 0.01;
@@ -115,7 +115,8 @@ final class LearningRateClaims {
 
     /** Integrity: the measured edge (DL4J's and the reference's) within EDGE_TOLERANCE of 2 / lambda_max. */
     static Claim edge(List<CellResult> edges) {
-        String expected = "measured / predicted within 1 ± " + Table.readable(EDGE_TOLERANCE) + " (DL4J and reference)";
+        String expected = "measured / predicted within 1 ± " + Table.readable(EDGE_TOLERANCE)
+                + " (DL4J and reference)";
         if (edges.isEmpty()) {
             return Claim.notTested("divergence_edge", Claim.Kind.INTEGRITY, DIVERGENCE_EDGE,
                     "the run has no least-squares problem (quadratic or digits-linear)", expected);
