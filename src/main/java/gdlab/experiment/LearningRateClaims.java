@@ -45,10 +45,11 @@ final class LearningRateClaims {
     static final double BARELY = 0.9;
     static final double SMALLEST_RATIO = 1e-4;
     static final double SLOW_RATIO = 1e-2;
+    static final double CONVERGING_RATIO = 0.1;
 
     static final String DIVERGENCE_EDGE = "Full-batch GD on least squares diverges exactly above lr_crit = 2 / "
-            + "lambda_max: the edge found by bisection (DL4J and the reference, neither told lambda_max) lies within 2% "
-            + "of it.";
+            + "lambda_max: the edge found by bisection (DL4J and the reference, neither told lambda_max) lies within "
+            + "2% of it.";
     static final String BEST_LR = "The fastest constant learning rate of full-batch GD on the quadratic, found by "
             + "search, lies within 3% of 2 / (lambda_min + lambda_max).";
     static final String BEST_RATE = "At it the error shrinks by (k-1)/(k+1) per step (k = lambda_max / lambda_min), "
@@ -58,8 +59,12 @@ final class LearningRateClaims {
     static final String BARELY_MOVES = "At 1e-4 x lr_crit the loss barely moves: every run keeps at least 90% of it "
             + "(least squares: of its excess loss L - L*).";
     static final String TOO_SLOW_SENTENCE = "Up to 1e-2 x lr_crit every run is too slow for the budget (too-slow).";
+    static final String CONVERGES_BETWEEN = "From 0.1 x lr_crit up to lr_crit every full-batch run on the synthetic "
+            + "quadratic converges (converged).";
     static final String DIVERGES_ABOVE = "Above lr_crit every full-batch run on least squares blows up (diverged), "
             + "and below it none does.";
+    static final String NONE_CONVERGES_ABOVE = "Above lr_crit no run on least squares converges, whatever its batch "
+            + "size: each diverges or oscillates.";
     static final String SMALLER_BATCHES = "Smaller batches diverge at smaller learning rates: on each problem the "
             + "first diverging lr_ratio of the grid falls as the batch size falls.";
     static final String MLP_FAILURE_REGIMES = "On the digits MLP both failure regimes show at every batch size: the "
@@ -74,7 +79,8 @@ final class LearningRateClaims {
     /** Every claim of the hypothesis, in its order. */
     static List<Claim> of(List<CellResult> edges, List<CellResult> bests, Collection<Group> groups) {
         return List.of(edge(edges), bestLr(bests), bestRate(bests), matchesReference(groups), barelyMoves(groups),
-                tooSlow(groups), divergesAbove(groups), smallerBatches(groups), mlpFailureRegimes(groups),
+                tooSlow(groups), convergesBetween(groups), divergesAbove(groups), noneConvergesAbove(groups),
+                smallerBatches(groups), mlpFailureRegimes(groups),
                 mlpBestDiffers(groups), mlpAboveSharpness(groups));
     }
 
@@ -222,6 +228,38 @@ final class LearningRateClaims {
                 + other.stream().map(g -> label(g) + " x" + g.first().get("lr_ratio") + " " + g.regime())
                 .collect(Collectors.joining(", ")));
         return Claim.finding("too_slow_up_to_1e_2", TOO_SLOW_SENTENCE, measured, expected, other.isEmpty());
+    }
+
+    /** Finding: every seed of full-batch runs on the quadratic with 0.1 <= lr_ratio < 1 converged. */
+    static Claim convergesBetween(Collection<Group> groups) {
+        String id = "full_batch_converges_below_crit";
+        String expected = "regime converged, every seed";
+        List<Group> band = groups.stream().filter(g -> g.first().get("problem").equals(LearningRate.QUADRATIC)
+                && g.first().get("mode").equals(BatchModes.BATCH) && ratio(g) >= CONVERGING_RATIO && ratio(g) < 1)
+                .toList();
+        if (band.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, CONVERGES_BETWEEN, "the run has no full-batch quadratic "
+                    + "run with lr_ratio from 0.1 to below 1", expected);
+        }
+        return Claim.finding(id, CONVERGES_BETWEEN, band.stream().map(g -> "x" + g.first().get("lr_ratio") + " "
+                + g.regime()).collect(Collectors.joining(", ")), expected,
+                band.stream().allMatch(g -> every(g, CONVERGED::equals)));
+    }
+
+    /** Finding: no seed of a least-squares run above lr_crit converged or was too slow. */
+    static Claim noneConvergesAbove(Collection<Group> groups) {
+        String id = "least_squares_fails_above_crit";
+        String expected = "regime diverged or oscillating, every seed";
+        List<Group> above = groups.stream().filter(g -> !mlp(g) && ratio(g) > 1).toList();
+        if (above.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, NONE_CONVERGES_ABOVE, "the run has no least-squares run "
+                    + "above lr_crit", expected);
+        }
+        List<Group> wrong = above.stream().filter(g -> !every(g, r -> r.equals(DIVERGED) || r.equals(OSCILLATING)))
+                .toList();
+        String measured = above.stream().map(g -> label(g) + " x" + g.first().get("lr_ratio") + " " + g.regime())
+                .collect(Collectors.joining(", "));
+        return Claim.finding(id, NONE_CONVERGES_ABOVE, measured, expected, wrong.isEmpty());
     }
 
     /** Finding: full-batch least squares is diverged at every lr_ratio above 1 and at none below. */

@@ -246,7 +246,11 @@ class LearningRateTest {
         assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).startsWith(
                 "divergence_edge: not tested", "best_lr: not tested", "best_rate: not tested",
                 "dl4j_matches_reference: not tested");
-        assertThat(claim(report, "full_batch_diverges_above_crit").verdict()).isEqualTo(Claim.Verdict.NOT_TESTED);
+        for (String id : List.of("full_batch_converges_below_crit", "full_batch_diverges_above_crit",
+                "least_squares_fails_above_crit")) {
+            assertThat(claim(report, id).verdict()).as(id).isEqualTo(Claim.Verdict.NOT_TESTED);
+            assertThat(claim(report, id).measured()).as(id).startsWith("the run has no");
+        }
         assertThat(claim(report, "mlp_both_failure_regimes").verdict()).isNotEqualTo(Claim.Verdict.NOT_TESTED);
         assertThat(report.fails()).isFalse();
     }
