@@ -783,7 +783,7 @@ public final class LearningRate implements Experiment {
     // ------------------------------------------------------------------------------------------- summary
 
     /** The seeds of one (problem, batch size, lr) point of the sweep. */
-    private static final class Group {
+    static final class Group {
         final List<CellResult> results = new ArrayList<>();
 
         Cell first() {
@@ -849,7 +849,6 @@ public final class LearningRate implements Experiment {
         }
 
         StringBuilder text = new StringBuilder();
-        boolean failed = false;
         text.append("Plain gradient descent (DL4J Sgd, ").append(spec.string("dtype")).append(") with the learning "
                 + "rate as a multiple of the critical rate lr_crit = 2 / lambda_max; ").append(Harness.seeds(spec)
                 .size()).append(" seed(s) per point.\n\n");
@@ -869,14 +868,11 @@ public final class LearningRate implements Experiment {
         if (!edges.isEmpty()) {
             text.append("### Full-batch GD on least squares: the divergence edge, measured vs predicted\n\n");
             Table t = new Table("problem", "predicted_edge_2_over_lambda_max", "measured_edge_dl4j",
-                    "measured_edge_reference", "dl4j_over_predicted", "within_2_percent", "runs", "bracket");
+                    "measured_edge_reference", "dl4j_over_predicted", "runs", "bracket");
             for (CellResult r : edges) {
-                double ratio = r.number(METRICS, "measured_to_predicted");
-                boolean ok = Math.abs(ratio - 1) <= 0.02;
-                failed |= !ok;
                 t.add(r.cell().get("problem"), r.number(METRICS, "predicted_lr"), r.number(METRICS, "measured_lr"),
-                        r.number(METRICS, "reference_lr"), ratio, ok ? "yes" : "NO", r.metric(METRICS, "search_runs"),
-                        r.message());
+                        r.number(METRICS, "reference_lr"), r.number(METRICS, "measured_to_predicted"),
+                        r.metric(METRICS, "search_runs"), r.message());
             }
             text.append(t.toMarkdown()).append('\n');
             text.append(String.format(Locale.ROOT, "Each search starts at lr = 1 and halves or doubles it until "
@@ -906,13 +902,6 @@ public final class LearningRate implements Experiment {
                     + "optimum the rate is a V in lr: below it the slowest direction (lambda_min) limits, above it "
                     + "the fastest (lambda_max), which then overshoots every step.\n\n");
         }
-
-        List<CellResult> mirrored = results.stream().filter(r -> r.cell().get("task").equals(SWEEP)
-                && r.metric(METRICS, "ref_mismatch_epochs") != null).toList();
-        long mismatching = mirrored.stream().filter(r -> r.number(METRICS, "ref_mismatch_epochs") > 0).count();
-        double worstRef = mirrored.stream().flatMap(r -> r.curve().stream()).map(q -> (Number) q.get(5))
-                .filter(java.util.Objects::nonNull).mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
-        failed |= mismatching > 0;
 
         for (Problem p : problems.values()) {
             text.append("### ").append(p.name()).append(": the sweep\n\n");
@@ -960,17 +949,8 @@ public final class LearningRate implements Experiment {
             byBatch.computeIfAbsent(g.first().get("problem") + "|" + g.first().get("batch_size"),
                     k -> new ArrayList<>()).add(g);
         }
-        List<String> lines = new ArrayList<>();
         for (List<Group> gs : byBatch.values()) {
-            Group winner = null;
-            for (Group g : gs) {
-                if (g.anyDiverged() || !Double.isFinite(g.rankLoss().mean())) {
-                    continue;
-                }
-                if (winner == null || better(g, winner)) {
-                    winner = g;
-                }
-            }
+            Group winner = winner(gs);
             Double firstDiverging = gs.stream().filter(Group::anyDiverged).map(g -> g.first().real("lr_ratio"))
                     .min(Double::compare).orElse(null);
             Cell c = gs.get(0).first();
@@ -983,26 +963,24 @@ public final class LearningRate implements Experiment {
             best.add(w.get("problem"), w.get("mode"), w.get("batch_size"), w.real("lr"), w.real("lr_ratio"),
                     winner.regime(), winner.rankLoss().pretty(), winner.stat("epochs_to_target").pretty(),
                     firstDiverging);
-            Group smallest = gs.get(0);
-            Group largest = gs.get(gs.size() - 1);
-            lines.add(String.format(Locale.ROOT, "- %s, %s (B=%s): smallest lr (%s x lr_crit) **%s**; largest "
-                            + "(%s x lr_crit) **%s**; best %s x lr_crit%s.", w.get("problem"), w.get("mode"),
-                    w.get("batch_size"), smallest.first().get("lr_ratio"), smallest.regime(),
-                    largest.first().get("lr_ratio"), largest.regime(), w.get("lr_ratio"),
-                    firstDiverging == null ? "" : ", first divergence at " + Table.readable(firstDiverging)
-                            + " x lr_crit"));
         }
         text.append(best.toMarkdown()).append('\n');
         text.append("Best, among the learning rates where no seed diverged: the fewest epochs to the target (every "
                 + "seed reaching it), then the lowest mean final loss (excess loss for least squares). The grid is "
                 + "coarse: for full-batch least squares the searches above give the best rate exactly.\n\n");
-        text.append(String.join("\n", lines)).append("\n");
-        if (!mirrored.isEmpty()) {
-            text.append(String.format(Locale.ROOT, "- DL4J against the reference on least squares: %d of %d runs "
-                    + "disagree anywhere by more than 1e-7 of the excess loss; the largest relative difference of any "
-                    + "epoch's loss is %s.%n", mismatching, mirrored.size(), Table.readable(worstRef)));
+        return new Report(csv, text.toString(), false, figures(groups, results),
+                LearningRateClaims.of(edges, bests, groups.values()));
+    }
+
+    /** The best of one batch size's groups (see {@link #better}) among those where no seed diverged; null if none. */
+    static Group winner(List<Group> gs) {
+        Group winner = null;
+        for (Group g : gs) {
+            if (!g.anyDiverged() && Double.isFinite(g.rankLoss().mean()) && (winner == null || better(g, winner))) {
+                winner = g;
+            }
         }
-        return new Report(csv, text.toString(), failed, figures(groups, results));
+        return winner;
     }
 
     /**

@@ -1,6 +1,12 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +76,9 @@ class LearningRateTest {
         assertThat(predicted).isCloseTo(2 / 4.0, within(1e-9)); // lambda_max = 4 by construction
         assertThat(num(edge, "measured_lr") / predicted).isCloseTo(1, within(0.02));
         assertThat(num(edge, "reference_lr") / predicted).isCloseTo(1, within(0.02));
-        assertThat(stdout).contains("predicted_edge_2_over_lambda_max").contains("| yes ");
+        assertThat(stdout).contains("predicted_edge_2_over_lambda_max");
+        assertThat(claimRow("divergence_edge").get("verdict")).isEqualTo("holds");
+        assertThat(claimRow("divergence_edge").get("measured")).startsWith("quadratic: DL4J 0.50");
     }
 
     @Test
@@ -78,6 +87,8 @@ class LearningRateTest {
         assertThat(num(best, "predicted_lr")).isCloseTo(2 / (0.4 + 4.0), within(1e-9));
         assertThat(num(best, "measured_lr") / num(best, "predicted_lr")).isCloseTo(1, within(0.03));
         assertThat(num(best, "measured_rate")).isCloseTo(num(best, "predicted_rate"), within(0.01));
+        assertThat(claimRow("best_lr").get("verdict")).isEqualTo("holds");
+        assertThat(claimRow("best_rate").get("verdict")).isEqualTo("holds");
     }
 
     @Test
@@ -108,6 +119,8 @@ class LearningRateTest {
         for (Map<String, String> r : ls) {
             assertThat(num(r, "ref_mismatch_epochs")).as(r.toString()).isZero();
         }
+        assertThat(claimRow("dl4j_matches_reference").get("measured")).startsWith("0 of " + ls.size()
+                + " runs disagree; largest relative difference");
     }
 
     @Test
@@ -121,6 +134,125 @@ class LearningRateTest {
             assertThat(runs).anyMatch(r -> r.get("regime").equals("converged"));
         }
         assertThat(stdout).contains("### Best learning rate per batch size");
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    static Map<String, String> claimRow(String id) {
+        try {
+            return rows(results.resolve("learning-rate/latest/claims.csv")).stream()
+                    .filter(c -> c.get("claim").equals(id)).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<String> hypothesisIds() {
+        return Claim.sentences(SpecFile.read(Path.of("experiments/learning-rate.properties")).hypothesis()).stream()
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** Each sentence of the hypothesis is a claim of claims.csv, in its order, with a verdict; no claim is extra. */
+    @Test
+    void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
+        String hypothesis = SpecFile.read(Path.of("experiments/learning-rate.properties")).hypothesis();
+        List<Map<String, String>> claims = rows(results.resolve("learning-rate/latest/claims.csv"));
+        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement"))).containsExactlyElementsOf(
+                Claim.sentences(hypothesis).stream().map(e -> List.of(e.getKey(), e.getValue())).toList());
+        assertThat(claims).allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold"));
+        assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("claim") + ": "
+                + c.get("verdict")).containsExactly("divergence_edge: holds", "best_lr: holds", "best_rate: holds",
+                "dl4j_matches_reference: holds");
+        assertThat(stdout).contains("### Checks").contains("every integrity check passes")
+                .doesNotContain("within_2_percent");
+    }
+
+    /** The quick run's cells, read back from cells.csv (numbers as numbers, the regime as text, empty as null). */
+    static List<CellResult> results() throws IOException {
+        List<CellResult> out = new ArrayList<>();
+        for (Map<String, String> r : cells) {
+            Map<String, String> coords = new LinkedHashMap<>();
+            for (String k : List.of("problem", "task", "mode", "batch_size", "lr_ratio", "lr", "seed")) {
+                coords.put(k, r.get(k));
+            }
+            List<Object> metrics = new ArrayList<>();
+            for (String m : LearningRate.METRICS) {
+                String v = r.get(m);
+                metrics.add(v.isEmpty() ? null : m.equals("regime") ? v : (Object) Double.parseDouble(v));
+            }
+            out.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
+                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
+                    metrics, List.of()));
+        }
+        return out;
+    }
+
+    static LearningRate quickExperiment() {
+        LearningRate experiment = new LearningRate();
+        experiment.prepare(Spec.resolve("learning-rate", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/learning-rate.properties")), Map.of("quick", "true")));
+        return experiment;
+    }
+
+    static CellResult with(CellResult r, String name, Object value) {
+        List<Object> metrics = new ArrayList<>(r.metrics());
+        metrics.set(LearningRate.METRICS.indexOf(name), value);
+        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
+    }
+
+    static Claim claim(Report report, String id) {
+        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anEdgeAwayFromTwoOverLambdaMaxFailsTheIntegrityCheckAndTheRun() throws IOException {
+        LearningRate experiment = quickExperiment();
+        List<CellResult> clean = results();
+        Report report = experiment.summarize(clean);
+        assertThat(report.fails()).isFalse();
+        assertThat(report.claims()).extracting(Claim::id).containsExactlyElementsOf(hypothesisIds());
+
+        List<CellResult> perturbed = new ArrayList<>(clean);
+        perturbed.replaceAll(r -> r.cell().get("task").equals("edge")
+                ? with(r, "measured_lr", r.number(LearningRate.METRICS, "predicted_lr") * 1.05) : r);
+        Report wrong = experiment.summarize(perturbed);
+        Claim edge = claim(wrong, "divergence_edge");
+        assertThat(edge.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(edge.failsTheRun()).isTrue();
+        assertThat(edge.measured()).contains("(1.05 x)");
+        assertThat(wrong.fails()).isTrue();
+    }
+
+    @Test
+    void aRunThatDisagreesWithTheReferenceFailsTheRun() throws IOException {
+        List<CellResult> perturbed = new ArrayList<>(results());
+        int i = 0;
+        while (!perturbed.get(i).cell().get("task").equals("sweep")
+                || !perturbed.get(i).cell().get("problem").equals("quadratic")) {
+            i++;
+        }
+        perturbed.set(i, with(perturbed.get(i), "ref_mismatch_epochs", 3.0));
+        Report report = quickExperiment().summarize(perturbed);
+        assertThat(claim(report, "dl4j_matches_reference").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(claim(report, "dl4j_matches_reference").measured()).startsWith("1 of ");
+        assertThat(report.fails()).isTrue();
+    }
+
+    @Test
+    void aRunWithoutLeastSquaresLeavesItsTheoryNotTested() throws IOException {
+        List<CellResult> mlpOnly = results().stream().filter(r -> r.cell().get("problem").equals("digits-mlp"))
+                .toList();
+        Report report = quickExperiment().summarize(mlpOnly);
+        assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).startsWith(
+                "divergence_edge: not tested", "best_lr: not tested", "best_rate: not tested",
+                "dl4j_matches_reference: not tested");
+        for (String id : List.of("full_batch_converges_below_crit", "full_batch_diverges_above_crit",
+                "least_squares_fails_above_crit")) {
+            assertThat(claim(report, id).verdict()).as(id).isEqualTo(Claim.Verdict.NOT_TESTED);
+            assertThat(claim(report, id).measured()).as(id).startsWith("the run has no");
+        }
+        assertThat(claim(report, "mlp_both_failure_regimes").verdict()).isNotEqualTo(Claim.Verdict.NOT_TESTED);
+        assertThat(report.fails()).isFalse();
     }
 
     @Test

@@ -1,6 +1,12 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +124,120 @@ class MomentumTest {
             runs.add(BatchModesTest.withoutTimings(rows(other.resolve(workers + "/momentum/latest/cells.csv"))));
         }
         assertThat(runs.get(0)).hasSize(5 + 7).isEqualTo(runs.get(1));
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    static final Path SPEC = Path.of("experiments/momentum.properties");
+
+    /** Each sentence of the hypothesis is a claim of claims.csv, in its order, with a verdict; no claim is extra. */
+    @Test
+    void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
+        List<Map<String, String>> claims = rows(results.resolve("momentum/latest/claims.csv"));
+        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement"))).containsExactlyElementsOf(
+                Claim.sentences(SpecFile.read(SPEC).hypothesis()).stream()
+                        .map(e -> List.of(e.getKey(), e.getValue())).toList());
+        assertThat(claims).allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested"));
+        assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("claim") + ": "
+                + c.get("verdict")).containsExactly("dl4j_matches_reference: holds",
+                "iterations_match_exact_recurrence: holds", "heavy_ball_optimum: holds");
+        // the quick run has k = 10 and 100 only, and its MLP grid (0.3, 1) no pair lr, lr / (1 - 0.9)
+        assertThat(claims).filteredOn(c -> c.get("verdict").equals("not tested")).extracting(c -> c.get("claim"))
+                .containsExactly("speedup_10x_at_k1000", "mlp_small_lr_effective_lr");
+        assertThat(claims).filteredOn(c -> c.get("claim").equals("speedup_3x_at_k100"))
+                .extracting(c -> c.get("verdict")).containsExactly("holds");
+        assertThat(stdout).contains("### Checks").contains("every integrity check passes");
+    }
+
+    /** The quick run's cells, read back from cells.csv (numbers as numbers, diverged as a boolean, empty as null). */
+    static List<CellResult> results() {
+        List<CellResult> out = new ArrayList<>();
+        for (Map<String, String> r : cells) {
+            Map<String, String> coords = new LinkedHashMap<>();
+            for (String k : List.of("part", "problem", "optimizer", "momentum", "lr", "seed")) {
+                coords.put(k, r.get(k));
+            }
+            List<Object> metrics = new ArrayList<>();
+            for (String m : Momentum.METRICS) {
+                String v = r.get(m);
+                metrics.add(v.isEmpty() ? null : m.equals("diverged") ? Boolean.valueOf(v)
+                        : (Object) Double.parseDouble(v));
+            }
+            out.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
+                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
+                    metrics, List.of()));
+        }
+        return out;
+    }
+
+    static Momentum quickExperiment() {
+        Momentum experiment = new Momentum();
+        experiment.prepare(Spec.resolve("momentum", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(SPEC), Map.of("quick", "true")));
+        return experiment;
+    }
+
+    static CellResult with(CellResult r, String name, Object value) {
+        List<Object> metrics = new ArrayList<>(r.metrics());
+        metrics.set(Momentum.METRICS.indexOf(name), value);
+        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
+    }
+
+    static Claim claim(gdlab.experiment.Report report, String id) {
+        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** {@code results} with the heavy-ball optimal row at k = 100 given {@code value} for {@code metric}. */
+    static List<CellResult> perturbed(String metric, Object value) {
+        List<CellResult> out = new ArrayList<>(results());
+        out.replaceAll(r -> r.cell().get("part").equals("quadratic") && r.cell().get("problem").equals("k=100")
+                && r.cell().get("optimizer").equals("momentum") && r.cell().get("momentum").equals("optimal")
+                ? with(r, metric, value) : r);
+        return out;
+    }
+
+    @Test
+    void aCountThatLeavesTheReferenceFailsTheIntegrityCheckAndTheRun() {
+        Momentum experiment = quickExperiment();
+        gdlab.experiment.Report clean = experiment.summarize(results());
+        assertThat(clean.fails()).isFalse();
+        assertThat(clean.claims()).extracting(Claim::id).containsExactlyElementsOf(
+                Claim.sentences(SpecFile.read(SPEC).hypothesis()).stream().map(Map.Entry::getKey).toList());
+
+        double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
+                .get("measured_iterations"));
+        gdlab.experiment.Report report = experiment.summarize(perturbed("reference_iterations", measured + 5));
+        Claim reference = claim(report, "dl4j_matches_reference");
+        assertThat(reference.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(reference.failsTheRun()).isTrue();
+        assertThat(reference.measured()).startsWith("counts differ: k=100 momentum mu=optimal");
+        assertThat(report.fails()).isTrue();
+    }
+
+    @Test
+    void aCountAwayFromTheExactRecurrenceOrAWrongOptimumFailsTheRun() {
+        Momentum experiment = quickExperiment();
+        double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
+                .get("measured_iterations"));
+        gdlab.experiment.Report exact = experiment.summarize(perturbed("exact_iterations", measured - 3));
+        assertThat(claim(exact, "iterations_match_exact_recurrence").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(exact.fails()).isTrue();
+        gdlab.experiment.Report optimum = experiment.summarize(perturbed("mu", 0.7));
+        assertThat(claim(optimum, "heavy_ball_optimum").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(optimum.fails()).isTrue();
+    }
+
+    @Test
+    void aRunOfTheQuadraticsOnlyLeavesThePathAndMlpClaimsNotTested() {
+        List<CellResult> quad = results().stream().filter(r -> r.cell().get("part").equals("quadratic")).toList();
+        gdlab.experiment.Report report = quickExperiment().summarize(quad);
+        for (String id : List.of("momentum_paths_overshoot", "momentum_paths_zigzag", "mlp_momentum_fewer_steps",
+                "mlp_small_lr_effective_lr")) {
+            assertThat(claim(report, id).verdict()).as(id).isEqualTo(Claim.Verdict.NOT_TESTED);
+            assertThat(claim(report, id).measured()).as(id).startsWith("the run has no");
+        }
+        assertThat(claim(report, "dl4j_matches_reference").verdict()).isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(report.fails()).isFalse();
     }
 
     @Test

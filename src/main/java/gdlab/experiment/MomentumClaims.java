@@ -1,0 +1,460 @@
+package gdlab.experiment;
+
+import gdlab.report.Claim;
+import gdlab.report.Stats;
+import gdlab.report.Table;
+import gdlab.sweep.CellResult;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static gdlab.experiment.Momentum.HEAVY_BALL;
+import static gdlab.experiment.Momentum.METRICS;
+import static gdlab.experiment.Momentum.MLP;
+import static gdlab.experiment.Momentum.NESTEROV;
+import static gdlab.experiment.Momentum.OPTIMAL;
+import static gdlab.experiment.Momentum.QUADRATIC;
+import static gdlab.experiment.Momentum.QUADRATIC_2D;
+import static gdlab.experiment.Momentum.REF_TOLERANCE;
+import static gdlab.experiment.Momentum.SGD;
+import static gdlab.experiment.Momentum.TRAJECTORY;
+
+/**
+ * The claims of momentum's hypothesis, in its order. The hypothesis in experiments/momentum.properties is these
+ * statements, each after its id in brackets.
+ *
+ * <p>Three are integrity checks: DL4J against the reference (iteration counts, and every step), DL4J against the exact
+ * recurrences of theory (iteration counts), and heavy ball's optimum (lr*, mu*) and rate against Polyak's formulas.
+ * Failing one means gdlab or DL4J computes something wrong. The rest are findings: how the counts compare with the
+ * asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the digits MLP. The quadratics and
+ * paths are deterministic (one run each); the MLP's comparisons are over its seeds, and hold only when the groups'
+ * 95% intervals are apart (with one seed the means decide, and the measured value says so). A claim whose cells the
+ * run lacks (a subset of the parts, condition numbers, mus or learning rates) is not tested, with why.
+ */
+final class MomentumClaims {
+    /** "Near" a count: within this factor of it, either way. */
+    static final double NEAR_FACTOR = 2;
+    /** Iteration counts agree when they differ by at most this (the stopping step can flip on round-off). */
+    static final int COUNT_SLACK = 1;
+    /** Formulas agree to this relative difference (the spectrum is computed from the data). */
+    static final double FORMULA_TOLERANCE = 1e-6;
+    /** "Grows like k^p": the log-log slope of the counts over k within p ± this. */
+    static final double SLOPE_TOLERANCE = 0.25;
+    /** The hypothesis's speed-ups of heavy ball (optimal) over gradient descent: k -> at least this factor. */
+    static final double SPEEDUP_K100 = 3;
+    static final double SPEEDUP_K1000 = 10;
+    /** The MLP's mu. */
+    static final String MLP_MU = "0.9";
+
+    static final String MATCHES_REFERENCE = "DL4J takes the reference's steps: on every quadratic its iteration count "
+            + "equals the reference's (within 1) and on every quadratic and 2-D path each step's loss or point agrees "
+            + "to 1e-7.";
+    static final String MATCHES_EXACT = "On every quadratic DL4J's iteration count equals the exact recurrences' "
+            + "(each eigen-direction's recurrence iterated from the start), within 1.";
+    static final String NEAR_PREDICTION = "Apart from heavy ball at its optimum, the counts sit near the ones the "
+            + "asymptotic rates predict: within a factor of 2.";
+    static final String TRANSIENT = "Heavy ball at its optimum pays a transient for its double root: at every k it "
+            + "needs more iterations than its rate predicts.";
+    static final String OPTIMUM = "Heavy ball's optimum is Polyak's: mu* = ((sqrt k - 1)/(sqrt k + 1))^2 and lr* = "
+            + "(2 / (sqrt lambda_max + sqrt lambda_min))^2, with the rate sqrt(mu*), the smallest of every heavy-ball "
+            + "row.";
+    static final String GD_LIKE_K = "Gradient descent's count grows like k: its log-log slope over k is 1 +- 0.25.";
+    static final String HB_LIKE_SQRT_K = "Heavy ball's count at its optimal (lr, mu) grows like sqrt(k): its "
+            + "log-log slope over k is 0.5 +- 0.25.";
+    static final String SPEEDUP_100 = "At k = 100 heavy ball at its optimum needs at least 3x fewer iterations than "
+            + "gradient descent.";
+    static final String SPEEDUP_1000 = "At k = 1000 it needs over 10x fewer.";
+    static final String TOO_MUCH = "Too much momentum (mu above mu*, such as 0.99) slows heavy ball down to sqrt(mu) "
+            + "per step whatever k: its predicted rate is sqrt(mu) and its count is within a factor of 2 of "
+            + "ln(tolerance) / ln(mu).";
+    static final String OVERSHOOT = "On the 2-D quadratic the momentum paths (heavy ball and Nesterov at "
+            + "trajectory_momentum) overshoot the minimum, where gradient descent comes straight in on both surfaces.";
+    static final String ZIGZAG = "On both 2-D surfaces every momentum path zig-zags across the valley: it crosses "
+            + "the valley floor more often than gradient descent's path.";
+    static final String MLP_FEWER = "On the digits MLP (full batch) Nesterov and heavy ball at mu = 0.9 reach the "
+            + "target loss in fewer steps than plain GD, each at its best learning rate.";
+    static final String MLP_EFFECTIVE = "At small learning rates momentum mu behaves like plain GD at lr / (1 - mu): "
+            + "at the smallest lr where the grid has both, their steps to the target are within a factor of 2.";
+
+    private MomentumClaims() {
+    }
+
+    /** Every claim of the hypothesis, in its order. */
+    static List<Claim> of(List<CellResult> results, double tolerance) {
+        List<CellResult> quad = part(results, QUADRATIC);
+        List<CellResult> traj = part(results, TRAJECTORY);
+        List<CellResult> mlp = part(results, MLP);
+        return List.of(matchesReference(results), matchesExact(quad), nearPrediction(quad), transient_(quad),
+                optimum(quad), growth("gd_grows_like_k", GD_LIKE_K, quad, SGD, "0", 1),
+                growth("heavy_ball_grows_like_sqrt_k", HB_LIKE_SQRT_K, quad, HEAVY_BALL, OPTIMAL, 0.5),
+                speedup("speedup_3x_at_k100", SPEEDUP_100, quad, 100, SPEEDUP_K100),
+                speedup("speedup_10x_at_k1000", SPEEDUP_1000, quad, 1000, SPEEDUP_K1000), tooMuch(quad, tolerance),
+                overshoot(traj), zigzag(traj), mlpFewer(mlp), mlpEffective(mlp));
+    }
+
+    private static List<CellResult> part(List<CellResult> results, String part) {
+        return results.stream().filter(r -> r.cell().get("part").equals(part)
+                && r.status() != CellResult.Status.FAILED).toList();
+    }
+
+    private static Double num(CellResult r, String metric) {
+        Object v = r.metric(METRICS, metric);
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+
+    private static String row(CellResult r) {
+        String mu = r.cell().get("momentum");
+        return r.cell().get("problem") + " " + (r.cell().get("optimizer").equals(SGD) ? SGD
+                : r.cell().get("optimizer") + " mu=" + mu);
+    }
+
+    private static boolean is(CellResult r, String optimizer, String mu) {
+        return r.cell().get("optimizer").equals(optimizer) && (mu == null || r.cell().get("momentum").equals(mu));
+    }
+
+    private static String count(Double v) {
+        return v == null ? "not reached" : Table.readable(v);
+    }
+
+    private static Claim none(String id, Claim.Kind kind, String statement, String what, String expected) {
+        return Claim.notTested(id, kind, statement, "the run has no " + what, expected);
+    }
+
+    /** Integrity: counts equal the reference's within COUNT_SLACK, and no mirrored run has a disagreeing step. */
+    static Claim matchesReference(List<CellResult> results) {
+        String id = "dl4j_matches_reference";
+        String expected = "counts within " + COUNT_SLACK + "; 0 runs with a step beyond "
+                + Table.readable(REF_TOLERANCE);
+        List<CellResult> mirrored = results.stream().filter(r -> r.metric(METRICS, "ref_mismatch_steps") != null)
+                .toList();
+        if (mirrored.isEmpty()) {
+            return none(id, Claim.Kind.INTEGRITY, MATCHES_REFERENCE, "quadratic or trajectory run", expected);
+        }
+        List<String> counts = part(results, QUADRATIC).stream().filter(r -> !countsAgree(num(r,
+                "measured_iterations"), num(r, "reference_iterations"))).map(r -> row(r) + " " + count(num(r,
+                "measured_iterations")) + " vs " + count(num(r, "reference_iterations"))).toList();
+        long disagreeing = mirrored.stream().filter(r -> num(r, "ref_mismatch_steps") > 0).count();
+        String measured = (counts.isEmpty() ? "every count equal" : "counts differ: " + String.join(", ", counts))
+                + "; " + disagreeing + " of " + mirrored.size() + " runs disagree on a step";
+        return Claim.integrity(id, MATCHES_REFERENCE, measured, expected, counts.isEmpty() && disagreeing == 0);
+    }
+
+    private static boolean countsAgree(Double a, Double b) {
+        return Objects.equals(a, b) || a != null && b != null && Math.abs(a - b) <= COUNT_SLACK;
+    }
+
+    /** Integrity: measured counts equal exact_iterations within COUNT_SLACK. */
+    static Claim matchesExact(List<CellResult> quad) {
+        String id = "iterations_match_exact_recurrence";
+        String expected = "measured = exact within " + COUNT_SLACK + " (both not reached counts as equal)";
+        if (quad.isEmpty()) {
+            return none(id, Claim.Kind.INTEGRITY, MATCHES_EXACT, "quadratic run", expected);
+        }
+        List<String> off = quad.stream().filter(r -> !countsAgree(num(r, "measured_iterations"),
+                num(r, "exact_iterations"))).map(r -> row(r) + " " + count(num(r, "measured_iterations")) + " vs "
+                + count(num(r, "exact_iterations"))).toList();
+        return Claim.integrity(id, MATCHES_EXACT, off.isEmpty() ? "all " + quad.size() + " rows equal"
+                : "differ: " + String.join(", ", off), expected, off.isEmpty());
+    }
+
+    private static double ratio(CellResult r) {
+        Double m = num(r, "measured_iterations");
+        Double p = num(r, "predicted_iterations");
+        return m == null || p == null ? Double.NaN : m / p;
+    }
+
+    private static String ratios(List<CellResult> rows) {
+        return rows.stream().map(r -> row(r) + " " + count(num(r, "measured_iterations")) + "/"
+                + count(num(r, "predicted_iterations"))).collect(Collectors.joining(", "));
+    }
+
+    /** Finding: measured / predicted within [1/NEAR_FACTOR, NEAR_FACTOR] for every row but heavy ball's optimum. */
+    static Claim nearPrediction(List<CellResult> quad) {
+        String id = "counts_near_prediction";
+        String expected = "measured / predicted in [" + Table.readable(1 / NEAR_FACTOR) + ", "
+                + Table.readable(NEAR_FACTOR) + "]";
+        List<CellResult> rows = quad.stream().filter(r -> !is(r, HEAVY_BALL, OPTIMAL)).toList();
+        if (rows.isEmpty()) {
+            return none(id, Claim.Kind.FINDING, NEAR_PREDICTION, "quadratic row besides heavy ball's optimum",
+                    expected);
+        }
+        List<CellResult> far = rows.stream().filter(r -> !(ratio(r) >= 1 / NEAR_FACTOR && ratio(r) <= NEAR_FACTOR))
+                .toList();
+        String range = Table.readable(rows.stream().mapToDouble(MomentumClaims::ratio).min().orElse(Double.NaN))
+                + " to " + Table.readable(rows.stream().mapToDouble(MomentumClaims::ratio).max().orElse(Double.NaN));
+        return Claim.finding(id, NEAR_PREDICTION, rows.size() + " rows, measured / predicted " + range
+                + (far.isEmpty() ? "" : "; outside: " + ratios(far)), expected, far.isEmpty());
+    }
+
+    /** Finding: heavy ball's optimum needs more iterations than predicted at every k. */
+    static Claim transient_(List<CellResult> quad) {
+        String id = "heavy_ball_transient";
+        String expected = "measured > predicted at every k";
+        List<CellResult> rows = quad.stream().filter(r -> is(r, HEAVY_BALL, OPTIMAL)).toList();
+        if (rows.isEmpty()) {
+            return none(id, Claim.Kind.FINDING, TRANSIENT, "heavy-ball optimal row (momentum = optimal)", expected);
+        }
+        return Claim.finding(id, TRANSIENT, "measured/predicted: " + ratios(rows), expected,
+                rows.stream().allMatch(r -> ratio(r) > 1));
+    }
+
+    private static boolean close(double a, double b) {
+        return Math.abs(a - b) <= FORMULA_TOLERANCE * Math.abs(b);
+    }
+
+    /** Integrity: the optimal heavy-ball row's mu, lr and rate are Polyak's, and its rate the least of heavy ball's. */
+    static Claim optimum(List<CellResult> quad) {
+        String id = "heavy_ball_optimum";
+        String expected = "mu*, lr*, sqrt(mu*) to " + Table.readable(FORMULA_TOLERANCE) + " relative (lambda_min = 1, "
+                + "lambda_max = k); no heavy-ball row with a smaller rate";
+        List<CellResult> rows = quad.stream().filter(r -> is(r, HEAVY_BALL, OPTIMAL)).toList();
+        if (rows.isEmpty()) {
+            return none(id, Claim.Kind.INTEGRITY, OPTIMUM, "heavy-ball optimal row (momentum = optimal)", expected);
+        }
+        boolean holds = true;
+        List<String> parts = new ArrayList<>();
+        for (CellResult r : rows) {
+            double k = num(r, "condition");
+            double muStar = Math.pow((Math.sqrt(k) - 1) / (Math.sqrt(k) + 1), 2);
+            double lrStar = Math.pow(2 / (Math.sqrt(k) + 1), 2);
+            double rate = num(r, "predicted_rate");
+            double lr = r.cell().real("lr");
+            double mu = num(r, "mu");
+            double fastestOther = quad.stream().filter(o -> o != r && is(o, HEAVY_BALL, null)
+                            && o.cell().get("problem").equals(r.cell().get("problem")))
+                    .mapToDouble(o -> num(o, "predicted_rate")).min().orElse(Double.POSITIVE_INFINITY);
+            boolean ok = close(mu, muStar) && close(lr, lrStar) && close(rate, Math.sqrt(muStar))
+                    && rate <= fastestOther * (1 + FORMULA_TOLERANCE);
+            holds &= ok;
+            parts.add(r.cell().get("problem") + ": mu " + Table.readable(mu) + " (mu* " + Table.readable(muStar)
+                    + "), lr " + Table.readable(lr) + " (lr* " + Table.readable(lrStar) + "), rate "
+                    + Table.readable(rate) + " (sqrt(mu*) " + Table.readable(Math.sqrt(muStar)) + ")"
+                    + (Double.isInfinite(fastestOther) ? "" : ", next heavy-ball rate "
+                    + Table.readable(fastestOther)));
+        }
+        return Claim.integrity(id, OPTIMUM, String.join("; ", parts), expected, holds);
+    }
+
+    /** Finding: the log-log slope of one row's measured counts between the smallest and largest k. */
+    static Claim growth(String id, String statement, List<CellResult> quad, String optimizer, String mu,
+                        double slope) {
+        String expected = "slope " + Table.readable(slope) + " ± " + Table.readable(SLOPE_TOLERANCE);
+        List<CellResult> rows = quad.stream().filter(r -> is(r, optimizer, mu))
+                .sorted(Comparator.comparingDouble(r -> num(r, "condition"))).toList();
+        if (rows.size() < 2) {
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, "the run has " + rows.size() + " condition "
+                    + "number" + (rows.size() == 1 ? "" : "s") + " for this row; a slope needs two", expected);
+        }
+        CellResult lo = rows.get(0);
+        CellResult hi = rows.get(rows.size() - 1);
+        Double a = num(lo, "measured_iterations");
+        Double b = num(hi, "measured_iterations");
+        double s = a == null || b == null ? Double.NaN
+                : Math.log(b / a) / Math.log(num(hi, "condition") / num(lo, "condition"));
+        String measured = rows.stream().map(r -> r.cell().get("problem") + " " + count(num(r, "measured_iterations")))
+                .collect(Collectors.joining(", ")) + "; slope " + Table.readable(s);
+        return Claim.finding(id, statement, measured, expected, Math.abs(s - slope) <= SLOPE_TOLERANCE);
+    }
+
+    private static CellResult at(List<CellResult> quad, double k, String optimizer, String mu) {
+        return quad.stream().filter(r -> is(r, optimizer, mu) && Math.abs(num(r, "condition") / k - 1) < 1e-6)
+                .findFirst().orElse(null);
+    }
+
+    /** Finding: GD's measured count over heavy ball's optimal one at condition k at least {@code factor}. */
+    static Claim speedup(String id, String statement, List<CellResult> quad, double k, double factor) {
+        String expected = "sgd / heavy ball optimal >= " + Table.readable(factor);
+        CellResult gd = at(quad, k, SGD, "0");
+        CellResult hb = at(quad, k, HEAVY_BALL, OPTIMAL);
+        if (gd == null || hb == null) {
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, "the run has no k = " + Table.readable(k)
+                    + " quadratic with both sgd and heavy ball optimal (condition, optimizer, momentum)", expected);
+        }
+        Double g = num(gd, "measured_iterations");
+        Double h = num(hb, "measured_iterations");
+        double speedup = g == null || h == null ? Double.NaN : g / h;
+        return Claim.finding(id, statement, "sgd " + count(g) + ", heavy ball optimal " + count(h) + ": "
+                + Table.readable(speedup) + "x", expected, speedup >= factor);
+    }
+
+    /** Finding: heavy ball at mu above mu*: rate sqrt(mu), count within NEAR_FACTOR of ln(tol) / ln(mu). */
+    static Claim tooMuch(List<CellResult> quad, double tolerance) {
+        String id = "too_much_momentum_sqrt_mu";
+        String expected = "rate sqrt(mu); count in [1/" + Table.readable(NEAR_FACTOR) + ", " + Table.readable(
+                NEAR_FACTOR) + "] x ln(tolerance) / ln(mu)";
+        List<CellResult> rows = quad.stream().filter(r -> is(r, HEAVY_BALL, null) && !is(r, HEAVY_BALL, OPTIMAL)
+                && num(r, "mu") > Math.pow((Math.sqrt(num(r, "condition")) - 1) / (Math.sqrt(num(r, "condition"))
+                + 1), 2)).toList();
+        if (rows.isEmpty()) {
+            return none(id, Claim.Kind.FINDING, TOO_MUCH, "heavy-ball row with mu above its mu*", expected);
+        }
+        boolean holds = true;
+        List<String> parts = new ArrayList<>();
+        for (CellResult r : rows) {
+            double mu = num(r, "mu");
+            double predicted = Math.log(tolerance) / Math.log(mu);
+            Double m = num(r, "measured_iterations");
+            double q = m == null ? Double.NaN : m / predicted;
+            holds &= close(num(r, "predicted_rate"), Math.sqrt(mu)) && q >= 1 / NEAR_FACTOR && q <= NEAR_FACTOR;
+            parts.add(row(r) + " rate " + Table.readable(num(r, "predicted_rate")) + ", " + count(m) + " vs "
+                    + Table.readable(predicted));
+        }
+        return Claim.finding(id, TOO_MUCH, String.join("; ", parts), expected, holds);
+    }
+
+    private static List<CellResult> surface(List<CellResult> traj, String surface) {
+        return traj.stream().filter(r -> r.cell().get("problem").equals(surface)).toList();
+    }
+
+    /** Finding: 2-D quadratic momentum paths at a numeric mu overshoot; gradient descent's never does. */
+    static Claim overshoot(List<CellResult> traj) {
+        String id = "momentum_paths_overshoot";
+        String expected = "overshoot > 0 for momentum and nesterov at trajectory_momentum; 0 for sgd";
+        List<CellResult> gd = traj.stream().filter(r -> is(r, SGD, null)).toList();
+        List<CellResult> moving = surface(traj, QUADRATIC_2D).stream().filter(r -> !is(r, SGD, null)
+                && !r.cell().get("momentum").equals(OPTIMAL)).toList();
+        if (gd.isEmpty() || moving.isEmpty()) {
+            return none(id, Claim.Kind.FINDING, OVERSHOOT, "trajectory part (part = trajectory)", expected);
+        }
+        String measured = moving.stream().map(r -> row(r) + " " + Table.readable(num(r, "overshoot")))
+                .collect(Collectors.joining(", ")) + "; " + gd.stream().map(r -> row(r) + " "
+                + Table.readable(num(r, "overshoot"))).collect(Collectors.joining(", "));
+        return Claim.finding(id, OVERSHOOT, measured, expected, moving.stream().allMatch(r -> num(r, "overshoot") > 0)
+                && gd.stream().allMatch(r -> num(r, "overshoot") == 0));
+    }
+
+    /** Finding: on each surface every momentum path crosses the valley floor more often than gradient descent's. */
+    static Claim zigzag(List<CellResult> traj) {
+        String id = "momentum_paths_zigzag";
+        String expected = "valley_crossings above sgd's on each surface";
+        Map<String, List<CellResult>> bySurface = new LinkedHashMap<>();
+        traj.forEach(r -> bySurface.computeIfAbsent(r.cell().get("problem"), k -> new ArrayList<>()).add(r));
+        if (bySurface.isEmpty()) {
+            return none(id, Claim.Kind.FINDING, ZIGZAG, "trajectory part (part = trajectory)", expected);
+        }
+        boolean holds = true;
+        List<String> parts = new ArrayList<>();
+        for (List<CellResult> rs : bySurface.values()) {
+            CellResult gd = rs.stream().filter(r -> is(r, SGD, null)).findFirst().orElseThrow();
+            double g = num(gd, "valley_crossings");
+            List<CellResult> others = rs.stream().filter(r -> r != gd).toList();
+            holds &= others.stream().allMatch(r -> num(r, "valley_crossings") > g);
+            parts.add(row(gd) + " " + Table.readable(g) + " vs " + others.stream().map(r -> r.cell().get("optimizer")
+                    + " mu=" + r.cell().get("momentum") + " " + Table.readable(num(r, "valley_crossings")))
+                    .collect(Collectors.joining(", ")));
+        }
+        return Claim.finding(id, ZIGZAG, String.join("; ", parts), expected, holds);
+    }
+
+    /** The MLP's cells per row label and lr. */
+    private static Map<String, Map<String, List<CellResult>>> mlpGrid(List<CellResult> mlp) {
+        Map<String, Map<String, List<CellResult>>> byRow = new LinkedHashMap<>();
+        mlp.forEach(r -> byRow.computeIfAbsent(r.cell().get("optimizer") + "|" + r.cell().get("momentum"),
+                k -> new LinkedHashMap<>()).computeIfAbsent(r.cell().get("lr"), k -> new ArrayList<>()).add(r));
+        return byRow;
+    }
+
+    private static List<CellResult> best(Map<String, List<CellResult>> byLr) {
+        List<CellResult> best = null;
+        for (List<CellResult> g : byLr.values()) {
+            if (Momentum.better(g, best)) {
+                best = g;
+            }
+        }
+        return best;
+    }
+
+    private static boolean allReached(List<CellResult> g) {
+        return g.stream().allMatch(r -> r.metric(METRICS, "updates_to_target") != null);
+    }
+
+    private static Stats updates(List<CellResult> g) {
+        return Stats.of(g.stream().map(r -> (Number) r.metric(METRICS, "updates_to_target"))
+                .filter(Objects::nonNull).toList());
+    }
+
+    private static String steps(List<CellResult> g) {
+        long reached = g.stream().filter(r -> r.metric(METRICS, "updates_to_target") != null).count();
+        return (reached == 0 ? "-" : updates(g).pretty()) + (reached == g.size() ? "" : " (" + reached + "/"
+                + g.size() + " reached)") + " at lr " + g.get(0).cell().get("lr");
+    }
+
+    private static String noise(Stats a, Stats b) {
+        if (a.n() < 2 || b.n() < 2) {
+            return "1 seed: no 95% interval, seed noise unknown";
+        }
+        return "95% intervals " + (BatchModesClaims.overlap(a, b) ? "overlap: within seed noise" : "apart");
+    }
+
+    /** Finding: heavy ball and Nesterov at mu 0.9, best lr each, every seed at the target in fewer updates than sgd. */
+    static Claim mlpFewer(List<CellResult> mlp) {
+        String id = "mlp_momentum_fewer_steps";
+        String expected = "every seed reaches the target; mean updates below sgd's, 95% intervals apart";
+        Map<String, Map<String, List<CellResult>>> grid = mlpGrid(mlp);
+        Map<String, List<CellResult>> sgd = grid.get(SGD + "|0");
+        List<String> rows = List.of(HEAVY_BALL + "|" + MLP_MU, NESTEROV + "|" + MLP_MU);
+        if (sgd == null || !grid.keySet().containsAll(rows)) {
+            return none(id, Claim.Kind.FINDING, MLP_FEWER, "mlp cells of sgd, and of momentum and nesterov at mu = "
+                    + MLP_MU, expected);
+        }
+        List<CellResult> g = best(sgd);
+        boolean holds = allReached(g);
+        List<String> parts = new ArrayList<>();
+        for (String row : rows) {
+            List<CellResult> m = best(grid.get(row));
+            boolean ok = allReached(m) && holds && updates(m).mean() < updates(g).mean()
+                    && !BatchModesClaims.overlap(updates(m), updates(g));
+            holds &= ok;
+            parts.add(row.replace("|", " mu=") + " " + steps(m) + " (" + noise(updates(m), updates(g)) + ")");
+        }
+        return Claim.finding(id, MLP_FEWER, String.join("; ", parts) + " vs sgd " + steps(g), expected, holds);
+    }
+
+    /**
+     * Finding: per momentum row, at the smallest lr whose lr / (1 - mu) is in sgd's grid, both reach the target in
+     * every seed and their mean updates are within NEAR_FACTOR of each other.
+     */
+    static Claim mlpEffective(List<CellResult> mlp) {
+        String id = "mlp_small_lr_effective_lr";
+        String expected = "updates within a factor of " + Table.readable(NEAR_FACTOR) + ", every seed reaching";
+        Map<String, Map<String, List<CellResult>>> grid = mlpGrid(mlp);
+        Map<String, List<CellResult>> sgd = grid.getOrDefault(SGD + "|0", Map.of());
+        boolean holds = true;
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Map<String, List<CellResult>>> row : grid.entrySet()) {
+            if (row.getKey().startsWith(SGD + "|")) {
+                continue;
+            }
+            List<CellResult> pairM = null;
+            List<CellResult> pairS = null;
+            for (List<CellResult> g : row.getValue().values().stream().sorted(Comparator.comparingDouble(
+                    (List<CellResult> g) -> g.get(0).cell().real("lr"))).toList()) {
+                double equivalent = g.get(0).cell().real("lr") / (1 - num(g.get(0), "mu"));
+                Predicate<List<CellResult>> matches = s -> Math.abs(s.get(0).cell().real("lr") / equivalent - 1)
+                        < 1e-9;
+                pairS = sgd.values().stream().filter(matches).findFirst().orElse(null);
+                if (pairS != null) {
+                    pairM = g;
+                    break;
+                }
+            }
+            if (pairM == null) {
+                continue;
+            }
+            double q = updates(pairM).mean() / updates(pairS).mean();
+            holds &= allReached(pairM) && allReached(pairS) && q >= 1 / NEAR_FACTOR && q <= NEAR_FACTOR;
+            parts.add(row.getKey().replace("|", " mu=") + " " + steps(pairM) + " vs sgd " + steps(pairS));
+        }
+        if (parts.isEmpty()) {
+            return none(id, Claim.Kind.FINDING, MLP_EFFECTIVE, "momentum lr whose lr / (1 - mu) is also in sgd's lr "
+                    + "grid", expected);
+        }
+        return Claim.finding(id, MLP_EFFECTIVE, String.join("; ", parts), expected, holds);
+    }
+}
