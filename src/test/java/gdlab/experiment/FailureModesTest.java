@@ -1,6 +1,9 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,7 +175,80 @@ class FailureModesTest {
         assertThat(miniBatch.get("verdict")).isEqualTo("no measurable difference");
         assertThat(cells("seed-claim").stream().filter(r -> r.get("case").startsWith("xor")))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.get("engines_agree")).isEqualTo("1"));
-        assertThat(stdout).contains("Verdict on the claim, measured");
+        Map<String, Map<String, String>> claims = claims();
+        assertThat(claims.get("stochastic_helps_moderate_noise").get("verdict")).isEqualTo("holds");
+        // 3 XOR runs cannot reach p < 0.05 (McNemar's smallest p is 0.25): not tested, and not counted in k of n
+        assertThat(claims.get("xor_no_help").get("verdict")).isEqualTo("not tested");
+        assertThat(claims.get("xor_no_help").get("measured")).contains("too few runs");
+        assertThat(claims.get("noise_rescues_in_a_window").get("verdict")).isEqualTo("not tested");
+        assertThat(claims.get("xor_engines_agree").get("verdict")).isEqualTo("holds");
+    }
+
+    static Map<String, Map<String, String>> claims() throws IOException {
+        Map<String, Map<String, String>> byId = new LinkedHashMap<>();
+        BatchModesTest.rows(run.resolve("claims.csv")).forEach(r -> byId.put(r.get("claim"), r));
+        return byId;
+    }
+
+    @Test
+    void claimsAreTheHypothesisSentencesEachWithAVerdictAndEveryIntegrityCheckHolds() throws IOException {
+        String hypothesis = gdlab.spec.SpecFile.read(Path.of("experiments", "failure-modes.properties")).hypothesis();
+        List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("claims.csv"));
+        assertThat(rows.stream().map(r -> Map.entry(r.get("claim"), r.get("statement"))).toList())
+                .containsExactlyElementsOf(Claim.sentences(hypothesis));
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold", "not tested"));
+        assertThat(Claim.HYPOTHESIS_START + String.join(" ", Claim.sentences(hypothesis).stream()
+                .map(e -> "[" + e.getKey() + "] " + e.getValue()).toList())).isEqualTo(hypothesis);
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.get("kind").equals("integrity")).forEach(r -> verdicts.put(r.get("claim"),
+                r.get("verdict")));
+        // the quick grid has no lr above a minimum's bound: part 1's theory check has nothing to test
+        assertThat(verdicts).containsExactly(Map.entry("stability_bound", "not tested"),
+                Map.entry("dl4j_ends_with_reference", "holds"), Map.entry("xor_engines_agree", "holds"),
+                Map.entry("saddle_linear_theory", "holds"), Map.entry("saddle_line_never_left", "holds"),
+                Map.entry("escape_engines_agree", "holds"), Map.entry("vanishing_engines_agree", "holds"),
+                Map.entry("rosenbrock_stability_bound", "holds"), Map.entry("step_size_engines_agree", "holds"));
+        Map<String, String> findings = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.get("kind").equals("finding")).forEach(r -> findings.put(r.get("claim"),
+                r.get("verdict")));
+        assertThat(findings).containsEntry("minima_depend_on_start", "holds")
+                .containsEntry("global_share_partial", "holds").containsEntry("sigmoid_gradient_vanishes", "holds")
+                .containsEntry("tanh_relu_flat", "holds").containsEntry("too_large_step_diverges", "holds")
+                .containsEntry("saddle_closer_slower", "not tested").containsEntry("just_above_bound_neither",
+                        "not tested");
+        assertThat(stdout).contains("### Checks");
+    }
+
+    /** A Rosenbrock cell of part 5 as it comes back from the harness (every other part left out of the run). */
+    static CellResult rosenbrock(double lr, String outcome, String refOutcome, String agreement) {
+        FailureModes fm = new FailureModes();
+        Map<String, Object> m = Map.of("outcome", outcome, "ref_outcome", refOutcome, "lr_bound", 2 / 1001.6,
+                "initial_value", 24.2, "final_value", 0.0, "ref_final_value", 0.0, "engines_agree",
+                agreement.equals("no") ? 0 : 1, "agreement", agreement);
+        List<Object> values = new java.util.ArrayList<>();
+        fm.metrics().forEach(metric -> values.add(m.get(metric.name())));
+        return new CellResult(new Cell(0, gdlab.experiment.failure.Part.coords("step-size", "rosenbrock", "sgd", lr,
+                "-", "start=(-1.2, 1)", "-")), CellResult.Status.OK, "", values, List.of());
+    }
+
+    @Test
+    void aDl4jReferenceDisagreementOrATheoryViolationFailsTheRunAndALeftOutPartIsNotTested() {
+        Report ok = new FailureModes().summarize(List.of(rosenbrock(0.001, "converged", "converged", "yes")));
+        assertThat(ok.fails()).isFalse();
+        assertThat(ok.claims()).filteredOn(c -> c.id().equals("step_size_engines_agree")).singleElement()
+                .extracting(Claim::verdict).isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(ok.claims()).filteredOn(c -> c.id().equals("dl4j_ends_with_reference")).singleElement()
+                .extracting(Claim::verdict).isEqualTo(Claim.Verdict.NOT_TESTED);
+
+        Report disagree = new FailureModes().summarize(List.of(rosenbrock(0.001, "converged", "diverged", "no")));
+        assertThat(disagree.fails()).isTrue();
+        assertThat(disagree.claims()).filteredOn(Claim::failsTheRun).extracting(Claim::id)
+                .containsExactly("step_size_engines_agree");
+
+        Report beyondBound = new FailureModes().summarize(List.of(rosenbrock(0.01, "converged", "converged", "yes")));
+        assertThat(beyondBound.fails()).isTrue();
+        assertThat(beyondBound.claims()).filteredOn(Claim::failsTheRun).extracting(Claim::id)
+                .containsExactly("rosenbrock_stability_bound");
     }
 
     @Test
