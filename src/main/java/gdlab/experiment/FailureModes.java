@@ -2,6 +2,7 @@ package gdlab.experiment;
 
 import gdlab.experiment.failure.Part;
 import gdlab.experiment.failure.Parts;
+import gdlab.report.Claim;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -20,8 +21,8 @@ import java.util.Set;
 /**
  * When gradient descent fails, in five parts (see {@link Parts}): local minima, the seed's claim that stochastic
  * noise escapes them, saddles and plateaus, vanishing gradients, and a bad step size. Each cell belongs to one part
- * (its {@code part} coordinate); cells.csv and curves.csv hold the union of the parts' columns, and the summary prints
- * one section with its tables per part.
+ * (its {@code part} coordinate); cells.csv and curves.csv hold the union of the parts' columns, the summary prints
+ * one section with its tables per part, and the claims are the parts' in order (not tested for a part not run).
  */
 public final class FailureModes implements Experiment {
     private final List<Part> parts = Parts.all();
@@ -112,11 +113,9 @@ public final class FailureModes implements Experiment {
     }
 
     private static void checkKeys(Set<String> keys, List<String> columns, String what) {
-        for (String k : keys) {
-            if (!columns.contains(k)) {
-                throw new IllegalStateException("unknown " + what + " column '" + k + "'");
-            }
-        }
+        keys.stream().filter(k -> !columns.contains(k)).findFirst().ifPresent(k -> {
+            throw new IllegalStateException("unknown " + what + " column '" + k + "'");
+        });
     }
 
     @Override
@@ -151,10 +150,11 @@ public final class FailureModes implements Experiment {
         List<Table> tables = new ArrayList<>();
         List<String> tableParts = new ArrayList<>();
         List<Figure> figures = new ArrayList<>();
-        boolean failed = !failedCells.isEmpty();
+        List<Claim> claims = new ArrayList<>();
         for (Part p : parts) {
             List<Part.Row> rows = byPart.get(p.name());
             if (rows == null) {
+                p.checks().forEach(c -> claims.add(c.notTested("part " + p.name() + " is not in this run", "-")));
                 continue;
             }
             Part.Section s = p.summarize(rows);
@@ -162,14 +162,14 @@ public final class FailureModes implements Experiment {
             tables.add(s.table());
             tableParts.add(p.name());
             figures.addAll(s.figures());
-            failed |= s.failed();
+            claims.addAll(s.claims());
         }
         if (!failedCells.isEmpty()) {
             md.append("## Cells that failed\n\n");
             failedCells.forEach(r -> md.append("- ").append(r.cell().label()).append(": ").append(r.message())
                     .append('\n'));
         }
-        return new Report(union(tableParts, tables), md.toString(), failed, figures);
+        return new Report(union(tableParts, tables), md.toString(), !failedCells.isEmpty(), figures, claims);
     }
 
     /** One table for summary.csv: a {@code part} column, then every part's columns (empty where a part has none). */

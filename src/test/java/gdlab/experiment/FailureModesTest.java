@@ -1,6 +1,7 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,7 +173,48 @@ class FailureModesTest {
         assertThat(miniBatch.get("verdict")).isEqualTo("no measurable difference");
         assertThat(cells("seed-claim").stream().filter(r -> r.get("case").startsWith("xor")))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.get("engines_agree")).isEqualTo("1"));
-        assertThat(stdout).contains("Verdict on the claim, measured");
+        Map<String, Map<String, String>> claims = claims();
+        assertThat(claims.get("stochastic_helps_moderate_noise").get("verdict")).isEqualTo("holds");
+        // 3 XOR runs cannot reach p < 0.05 (McNemar's smallest p is 0.25): not tested, and not counted in k of n
+        assertThat(claims.get("xor_no_help").get("verdict")).isEqualTo("not tested");
+        assertThat(claims.get("xor_no_help").get("measured")).contains("too few runs");
+        assertThat(claims.get("noise_rescues_in_a_window").get("verdict")).isEqualTo("not tested");
+        assertThat(claims.get("xor_engines_agree").get("verdict")).isEqualTo("holds");
+    }
+
+    static Map<String, Map<String, String>> claims() throws IOException {
+        Map<String, Map<String, String>> byId = new LinkedHashMap<>();
+        BatchModesTest.rows(run.resolve("claims.csv")).forEach(r -> byId.put(r.get("claim"), r));
+        return byId;
+    }
+
+    @Test
+    void claimsAreTheHypothesisSentencesEachWithAVerdictAndEveryIntegrityCheckHolds() throws IOException {
+        String hypothesis = gdlab.spec.SpecFile.read(Path.of("experiments", "failure-modes.properties")).hypothesis();
+        List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("claims.csv"));
+        assertThat(rows.stream().map(r -> Map.entry(r.get("claim"), r.get("statement"))).toList())
+                .containsExactlyElementsOf(Claim.sentences(hypothesis));
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold", "not tested"));
+        assertThat(Claim.HYPOTHESIS_START + String.join(" ", Claim.sentences(hypothesis).stream()
+                .map(e -> "[" + e.getKey() + "] " + e.getValue()).toList())).isEqualTo(hypothesis);
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.get("kind").equals("integrity")).forEach(r -> verdicts.put(r.get("claim"),
+                r.get("verdict")));
+        // the quick grid has no lr above a minimum's bound: part 1's theory check has nothing to test
+        assertThat(verdicts).containsExactly(Map.entry("stability_bound", "not tested"),
+                Map.entry("dl4j_ends_with_reference", "holds"), Map.entry("xor_engines_agree", "holds"),
+                Map.entry("saddle_linear_theory", "holds"), Map.entry("saddle_line_never_left", "holds"),
+                Map.entry("escape_engines_agree", "holds"), Map.entry("vanishing_engines_agree", "holds"),
+                Map.entry("rosenbrock_stability_bound", "holds"), Map.entry("step_size_engines_agree", "holds"));
+        Map<String, String> findings = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.get("kind").equals("finding")).forEach(r -> findings.put(r.get("claim"),
+                r.get("verdict")));
+        assertThat(findings).containsEntry("minima_depend_on_start", "holds")
+                .containsEntry("global_share_partial", "holds").containsEntry("sigmoid_gradient_vanishes", "holds")
+                .containsEntry("tanh_relu_flat", "holds").containsEntry("too_large_step_diverges", "holds")
+                .containsEntry("saddle_closer_slower", "not tested").containsEntry("just_above_bound_neither",
+                        "not tested");
+        assertThat(stdout).contains("### Checks");
     }
 
     @Test

@@ -303,10 +303,9 @@ final class LocalMinimaPart implements Part {
         Table md = new Table("function", "optimizer", "lr", "starts", "at_global", "at_local", "stationary",
                 "not_converged", "diverged", "sum", "f_star", "final_f_at_global", "max_gap_to_minimum",
                 "median_steps", "dl4j_agrees", "dl4j_max_diff");
-        boolean failed = false;
         int theoryCases = 0;
-        int theoryViolations = 0;
         List<String> violations = new ArrayList<>();
+        List<String> disagree = new ArrayList<>();
         for (Row r : rows) {
             csv.add(r.coord("case"), r.coord("optimizer"), Double.parseDouble(r.coord("lr")), r.get("starts"),
                     r.get("share_global"), r.get("share_local"), r.get("share_stationary"),
@@ -322,7 +321,7 @@ final class LocalMinimaPart implements Part {
                             + (r.num("dl4j_chaotic") > 0 ? " (+" + (long) r.num("dl4j_chaotic") + " chaotic)" : ""),
                     maxDiff(r));
             if (r.num("dl4j_agree") + r.num("dl4j_chaotic") != r.num("dl4j_runs")) {
-                failed = true;
+                disagree.add(r.coord("case") + " " + r.coord("optimizer") + " lr=" + r.coord("lr") + " " + maxDiff(r));
             }
             // linear stability: no run may converge to a minimum whose critical step size is below its lr
             List<Minimum> minima = catalogue.get(r.coord("case"));
@@ -336,7 +335,6 @@ final class LocalMinimaPart implements Part {
                 long converged = r.curve().stream().filter(c -> "reference".equals(c.get("engine"))
                         && m.label().equals(c.get("label")) && "converged".equals(c.get("status"))).count();
                 if (converged > 0) {
-                    theoryViolations++;
                     violations.add(r.coord("case") + " " + r.coord("optimizer") + " lr=" + r.coord("lr") + " at "
                             + m.label() + ": " + converged + " runs");
                 }
@@ -357,13 +355,21 @@ final class LocalMinimaPart implements Part {
                 Table.readable(AGREE_TOL), dl4jMaxSteps));
         text.append(md.toMarkdown()).append('\n');
         text.append(perMinimum(rows));
-        text.append(String.format(Locale.ROOT, "Theory check (linear stability: GD converges to a minimum only if "
-                + "lr < 2/lambda_max there; heavy ball lr < 2(1+mu)/lambda_max; DL4J's Nesterov lr < "
-                + "(2+2mu)/((1+2mu) lambda_max)): %d (minimum, optimizer, lr) combinations have lr above the bound; "
-                + "runs that still converged to such a minimum: %s.%n%n", theoryCases,
-                theoryViolations == 0 ? "none" : String.join(", ", violations)));
-        text.append(findings(rows));
-        return new Section(text.toString(), csv, figures(rows), failed || theoryViolations > 0);
+        return new Section(text.toString(), csv, figures(rows), List.of(Checks.minimaDependOnStart(rows,
+                catalogue), Checks.globalSharePartial(rows, catalogue), theoryCases == 0 ? Checks.STABILITY.notTested("no (minimum, optimizer, lr) of this "
+                        + "run has lr above its bound", Checks.STABILITY_BOUND) : Checks.STABILITY.verdict(theoryCases + " (minimum, "
+                        + "optimizer, lr) above the bound; converged there: " + (violations.isEmpty() ? "none"
+                        : String.join(", ", violations)), "none (" + Checks.STABILITY_BOUND + ")", violations.isEmpty()),
+                Checks.DL4J_AGREE.verdict(rows.stream().mapToLong(r -> (long) (r.num("dl4j_agree") + r.num("dl4j_chaotic")))
+                        .sum() + " of " + rows.stream().mapToLong(r -> (long) r.num("dl4j_runs")).sum() + " runs (chaotic "
+                        + "included)" + (disagree.isEmpty() ? "" : "; disagree, max diff: " + String.join(", ",
+                        disagree)), "same end point class within " + Table.readable(AGREE_TOL) + ", or a chaotic orbit",
+                        disagree.isEmpty())));
+    }
+
+    @Override
+    public List<Check> checks() {
+        return Checks.LOCAL_MINIMA;
     }
 
     /** Per function: each minimum's share under every (optimizer, lr), beside its curvature and critical lrs. */
@@ -425,32 +431,6 @@ final class LocalMinimaPart implements Part {
             }
         }
         return counts;
-    }
-
-    private String findings(List<Row> rows) {
-        List<String> lines = new ArrayList<>();
-        Map<String, List<Row>> byFunction = new LinkedHashMap<>();
-        rows.forEach(r -> byFunction.computeIfAbsent(r.coord("case"), k -> new ArrayList<>()).add(r));
-        for (Map.Entry<String, List<Row>> e : byFunction.entrySet()) {
-            List<Minimum> minima = catalogue.get(e.getKey());
-            long globals = minima.stream().filter(Minimum::global).count();
-            double lo = e.getValue().stream().filter(r -> r.num("share_diverged") < 1)
-                    .mapToDouble(r -> r.num("share_global")).min().orElse(Double.NaN);
-            double hi = e.getValue().stream().mapToDouble(r -> r.num("share_global")).max().orElse(Double.NaN);
-            long reachedMinima = minima.stream().filter(m -> e.getValue().stream()
-                    .anyMatch(r -> counts(r).getOrDefault(m.label(), 0) > 0)).count();
-            lines.add(String.format(Locale.ROOT, "- %s: %d minima (%d global); runs ended at %d of them; the share "
-                            + "of starts ending at a global minimum ranged %s..%s over the (optimizer, lr) settings "
-                            + "that did not all diverge.", e.getKey(), minima.size(), globals, reachedMinima,
-                    Table.readable(lo), Table.readable(hi)));
-        }
-        long agree = rows.stream().mapToLong(r -> (long) r.num("dl4j_agree")).sum();
-        long chaotic = rows.stream().mapToLong(r -> (long) r.num("dl4j_chaotic")).sum();
-        long runs = rows.stream().mapToLong(r -> (long) r.num("dl4j_runs")).sum();
-        lines.add(String.format(Locale.ROOT, "- DL4J subset: %d of %d runs end where the reference ends%s%s.", agree,
-                runs, chaotic == 0 ? "" : ", " + chaotic + " follow it exactly and then part on a chaotic orbit",
-                agree + chaotic == runs ? "" : " (**DISAGREEMENT**: see dl4j_max_diff)"));
-        return String.join("\n", lines) + "\n";
     }
 
     /** For each function, the basins of the setting with the most converged starts: start points by end point. */

@@ -1,5 +1,6 @@
 package gdlab.experiment.failure;
 
+import gdlab.report.Claim;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -41,6 +42,10 @@ public interface Part {
     Outcome run(Cell cell);
 
     Section summarize(List<Row> rows);
+
+    /** Its claims in hypothesis order (a run without this part reports each as not tested). */
+    List<Check> checks();
+
 
     /** Coordinates in {@link #COORDS} order. */
     static Map<String, String> coords(String part, String kase, String optimizer, Object lr, String batch,
@@ -86,13 +91,8 @@ public interface Part {
         }
     }
 
-    /**
-     * A part's section of the report.
-     *
-     * @param table   its main table (also in summary.csv, with a {@code part} column)
-     * @param failed  true when a crosscheck it runs disagreed (the run then exits 1)
-     */
-    record Section(String markdown, Table table, List<Figure> figures, boolean failed) {
+    /** A part's section: its main table (also in summary.csv) and its {@link #checks} checked, in order. */
+    record Section(String markdown, Table table, List<Figure> figures, List<Claim> claims) {
     }
 
     /** Builds a metrics map in a fixed order. */

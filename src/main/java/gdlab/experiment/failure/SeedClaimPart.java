@@ -323,14 +323,12 @@ final class SeedClaimPart implements Part {
         Table md = new Table("case", "setting", "mode", "B", "lr", "updates", "runs", "reached_global",
                 "share (95% CI)", "diverged", "vs batch: only this / only batch", "mcnemar_p", "verdict",
                 "final_loss", "not reached: median loss, grad norm", "dl4j_vs_reference");
-        List<String> verdicts = new ArrayList<>();
         List<String> barNames = new ArrayList<>();
         List<Double> barValues = new ArrayList<>();
         List<Double> barErrors = new ArrayList<>();
-        boolean failed = false;
-        int helped = 0;
-        int settings = 0;
-        List<String> helpedWhere = new ArrayList<>();
+        List<Checks.Compared> pairs = new ArrayList<>();
+        long xorAgree = 0;
+        long xorCompared = 0;
         for (List<Row> g : groups.values()) {
             Map<String, Map<String, Boolean>> outcomes = new LinkedHashMap<>();
             Map<String, List<Row>> byMode = new LinkedHashMap<>();
@@ -346,8 +344,6 @@ final class SeedClaimPart implements Part {
             Map<String, Boolean> batch = outcomes.getOrDefault("batch", Map.of());
             String kase = g.get(0).coord("case");
             String setting = g.get(0).coord("setting");
-            String settingVerdict = null;
-            settings++;
             for (Map.Entry<String, List<Row>> e : byMode.entrySet()) {
                 String mode = e.getKey();
                 List<Row> rs = e.getValue();
@@ -370,17 +366,15 @@ final class SeedClaimPart implements Part {
                 String verdict = mode.equals("batch") ? "-"
                         : p < 0.05 && onlyThis > onlyBatch ? "noise helped"
                         : p < 0.05 && onlyThis < onlyBatch ? "noise hurt" : "no measurable difference";
-                if (mode.equals("stochastic")) {
-                    settingVerdict = verdict;
-                }
                 double lossMean = rs.stream().mapToDouble(r -> r.num("final_loss")).filter(Double::isFinite)
                         .average().orElse(Double.NaN);
                 long agree = rs.stream().filter(r -> r.get("engines_agree") != null)
                         .mapToLong(r -> (long) r.num("engines_agree")).sum();
                 long compared = rs.stream().filter(r -> r.get("engines_agree") != null).count();
-                if (agree != compared) {
-                    failed = true;
-                }
+                xorAgree += agree;
+                xorCompared += compared;
+                pairs.add(new Checks.Compared(kase, setting, mode, runs, reached, divergedRuns, onlyThis, onlyBatch,
+                        p));
                 Row first = rs.get(0);
                 csv.add(kase, setting, mode, first.get("batch_size"), Double.parseDouble(first.coord("lr")),
                         first.get("updates"), runs, reached, reached / (double) runs, ci[0], ci[1], divergedRuns,
@@ -397,11 +391,6 @@ final class SeedClaimPart implements Part {
                 barValues.add(reached / (double) runs);
                 barErrors.add((ci[1] - ci[0]) / 2);
             }
-            if ("noise helped".equals(settingVerdict)) {
-                helped++;
-                helpedWhere.add(shortCase(kase) + " " + setting);
-            }
-            verdicts.add("- " + kase + ", " + setting + ": stochastic vs batch: **" + settingVerdict + "**.");
         }
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
@@ -429,16 +418,17 @@ final class SeedClaimPart implements Part {
                 MLP_CASE, hidden, activation, dtype.name().toLowerCase(Locale.ROOT), xor.size(), Table.readable(mlpLr),
                 mlpUpdates, Table.readable(target), Table.readable(AGREE_TOL), Trainer.DIVERGENCE_RULE));
         text.append(md.toMarkdown()).append('\n');
-        text.append(String.join("\n", verdicts)).append('\n');
-        text.append(String.format(Locale.ROOT, "%nVerdict on the claim, measured: stochastic GD reached the global "
-                + "minimum measurably more often than batch GD in **%d of %d** settings%s; in the others it made no "
-                + "measurable difference or did worse (see the verdicts above).%n", helped, settings,
-                helpedWhere.isEmpty() ? "" : " (" + String.join(", ", helpedWhere) + ")"));
         List<Figure> figures = List.of(new Figure.Bars("seed-claim", "Share of runs reaching the global minimum "
                 + "(error bar: half the Wilson 95% interval)", "share reached", false, barNames,
                 barValues.stream().mapToDouble(Double::doubleValue).toArray(),
                 barErrors.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new Section(text.toString(), csv, figures, failed);
+        return new Section(text.toString(), csv, figures, Checks.seedClaim(pairs, xorAgree,
+                xorCompared));
+    }
+
+    @Override
+    public List<Check> checks() {
+        return Checks.SEED_CLAIM;
     }
 
     /** Median final loss and gradient norm of the net's runs that did not reach the target ("-" if none). */

@@ -295,8 +295,8 @@ final class StepSizePart implements Part {
                 "final_f_dl4j", "final_f_reference", "agree");
         Table mlp = new Table("net", "dtype", "lr", "status", "dl4j", "initial_loss", "final_loss_dl4j",
                 "reference", "final_loss_reference", "agree");
-        boolean failed = false;
-        int theoryViolations = 0;
+        List<String> disagree = new ArrayList<>();
+        List<String> violations = new ArrayList<>();
         for (Row r : rows) {
             double lr = Double.parseDouble(r.coord("lr"));
             csv.add(r.coord("case"), r.coord("setting"), lr, r.get("lr_bound"), r.status().toString(),
@@ -312,12 +312,12 @@ final class StepSizePart implements Part {
                 default -> "**NO**";
             };
             if (r.str("agreement").equals("no")) {
-                failed = true;
+                disagree.add(r.coord("case") + " " + r.coord("setting") + " lr=" + r.coord("lr"));
             }
             if (r.coord("case").equals(ROSENBROCK)) {
                 boolean canConverge = lr < r.num("lr_bound");
                 if (!canConverge && "converged".equals(r.get("outcome"))) {
-                    theoryViolations++;
+                    violations.add("lr=" + r.coord("lr"));
                 }
                 rosen.add(r.coord("lr"), r.get("lr_bound"), canConverge ? "can converge" : "cannot converge to (1,1)",
                         r.status().toString(), describe(r.str("outcome"), r.get("diverged_step")),
@@ -360,14 +360,13 @@ final class StepSizePart implements Part {
         if (!mlp.rows().isEmpty()) {
             text.append(mlp.toMarkdown()).append('\n');
         }
-        if (theoryViolations > 0) {
-            text.append("**Theory violated**: ").append(theoryViolations)
-                    .append(" Rosenbrock runs converged with lr above 2/lambda_max.\n\n");
-        }
-        long diverged = rows.stream().filter(r -> r.status() == CellResult.Status.DIVERGED).count();
-        text.append(String.format(Locale.ROOT, "- %d of %d runs diverged; each is a row with status `diverged` and "
-                + "its step, none raised an exception.%n", diverged, rows.size()));
-        return new Section(text.toString(), csv, figures(rows), failed || theoryViolations > 0);
+        return new Section(text.toString(), csv, figures(rows), Checks.stepSize(rows, ROSENBROCK, violations,
+                disagree));
+    }
+
+    @Override
+    public List<Check> checks() {
+        return Checks.STEP_SIZE;
     }
 
     private static String describe(String outcome, Object step) {

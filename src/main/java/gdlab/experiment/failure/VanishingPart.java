@@ -247,7 +247,7 @@ final class VanishingPart implements Part {
                 "final_train_loss_mean", "ref_max_rel_diff");
         Table md = new Table("activation", "seeds", "first_layer_init", "output_layer_init", "first/output init",
                 "first/output trained", "test_accuracy", "final_train_loss", "dl4j_vs_reference_max_rel_diff");
-        boolean failed = false;
+        List<String> disagree = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : byAct.entrySet()) {
             List<Row> rs = e.getValue();
             Stats first = col(rs, "grad_norm_first_init");
@@ -258,7 +258,7 @@ final class VanishingPart implements Part {
             Stats loss = col(rs, "final_train_loss");
             double rel = rs.stream().mapToDouble(VanishingPart::maxRelDiff).max().orElse(Double.NaN);
             if (!(rel <= AGREE_TOL) || rs.stream().anyMatch(r -> r.num("ref_agree") != 1)) {
-                failed = true;
+                disagree.add(e.getKey() + " " + Table.readable(rel));
             }
             csv.add(rs.get(0).coord("case"), e.getKey(), rs.size(), first.mean(), lastNorm.mean(), ratioInit.mean(),
                     ratioTrained.mean(), acc.mean(), acc.std(), loss.mean(), rel);
@@ -277,16 +277,13 @@ final class VanishingPart implements Part {
                 Trainer.DIVERGENCE_RULE));
         text.append(perLayer.toMarkdown()).append('\n');
         text.append(md.toMarkdown()).append('\n');
-        List<String> lines = new ArrayList<>();
-        for (Map.Entry<String, List<Row>> e : byAct.entrySet()) {
-            double ratio = col(e.getValue(), "first_over_last_init").mean();
-            lines.add(String.format(Locale.ROOT, "- %s: first-layer / output-layer gradient norm at init = %s (%s); "
-                            + "test accuracy %s.", e.getKey(), Table.readable(ratio),
-                    ratio <= 0.01 ? String.format(Locale.ROOT, "%.1f orders of magnitude smaller: vanishing",
-                            -Math.log10(ratio)) : "not vanishing", col(e.getValue(), "test_accuracy").pretty()));
-        }
-        text.append(String.join("\n", lines)).append('\n');
-        return new Section(text.toString(), csv, figures(means), failed);
+        return new Section(text.toString(), csv, figures(means), Checks.vanishing(byAct, split.test().size(),
+                split.train().numClasses(), disagree, AGREE_TOL));
+    }
+
+    @Override
+    public List<Check> checks() {
+        return Checks.VANISHING;
     }
 
     /** Largest relative difference between DL4J's and the reference's layer norms of one cell (from its curve). */
