@@ -1,4 +1,5 @@
 package gdlab.experiment;
+
 import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
@@ -14,6 +15,7 @@ import gdlab.reference.Objective;
 import gdlab.reference.Ordering;
 import gdlab.reference.Quadratic;
 import gdlab.reference.ReferenceTrainer;
+import gdlab.reference.Theory;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Stats;
@@ -37,7 +39,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.DoubleFunction;
 
 import static gdlab.report.Metric.measure;
 import static gdlab.report.Metric.outcome;
@@ -118,11 +119,11 @@ public final class LearningRate implements Experiment {
         }
 
         double lrCrit() {
-            return 2 / lambda;
+            return Theory.criticalLearningRate(lambda);
         }
 
         double lrOptimal() {
-            return linear() ? 2 / (lambdaMin + lambda) : Double.NaN;
+            return linear() ? Theory.optimalLearningRate(lambdaMin, lambda) : Double.NaN;
         }
 
         int n() {
@@ -575,48 +576,6 @@ public final class LearningRate implements Experiment {
         return last > half && last > 1e-9 * start;
     }
 
-    /** From lr = 1, halving or doubling until the verdict flips, then bisection (in log lr) to the tolerance. */
-    record EdgeSearch(double lo, double hi, int runs) {
-        double edge() {
-            return Math.sqrt(lo * hi);
-        }
-
-        static EdgeSearch of(java.util.function.DoublePredicate isUnstable, double tolerance) {
-            int runs = 0;
-            double lr = 1;
-            boolean u = isUnstable.test(lr);
-            runs++;
-            double lo;
-            double hi;
-            if (u) {
-                hi = lr;
-                do {
-                    lr /= 2;
-                    runs++;
-                } while (isUnstable.test(lr) && lr > 1e-300);
-                lo = lr;
-            } else {
-                lo = lr;
-                do {
-                    lr *= 2;
-                    runs++;
-                } while (!isUnstable.test(lr) && lr < 1e300);
-                hi = lr;
-                lo = lr / 2;
-            }
-            while (hi / lo - 1 > tolerance) {
-                double mid = Math.sqrt(lo * hi);
-                runs++;
-                if (isUnstable.test(mid)) {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            return new EdgeSearch(lo, hi, runs);
-        }
-    }
-
     private CellResult edge(Cell cell, Problem p) {
         long seed = cell.longValue("seed");
         int steps = spec.integer("edge_iterations");
@@ -669,72 +628,6 @@ public final class LearningRate implements Experiment {
     }
 
     /**
-     * Minimises a measured rate over lr: from lr = 1 down by factors of sqrt(2) until the rate, once finite, gets
-     * worse (or up, if lr = 1 is already the best), then golden-section search in log lr between the neighbours of
-     * the best. Returns {lr, rate, runs}.
-     */
-    static double[] minimizeRate(DoubleFunction<Double> rateOf, int evaluations) {
-        List<Double> lrs = new ArrayList<>();
-        List<Double> rates = new ArrayList<>();
-        for (double lr = 1; lr > 1e-12; lr /= Math.sqrt(2)) {
-            double r = rateOf.apply(lr);
-            lrs.add(0, lr);
-            rates.add(0, r);
-            if (rates.size() >= 2 && Double.isFinite(rates.get(1)) && r > rates.get(1)) {
-                break;
-            }
-        }
-        if (rates.size() >= 2 && rates.get(rates.size() - 1) < rates.get(rates.size() - 2)) {
-            for (double lr = Math.sqrt(2); lr < 1e12; lr *= Math.sqrt(2)) {
-                double r = rateOf.apply(lr);
-                lrs.add(lr);
-                rates.add(r);
-                if (!(r < rates.get(rates.size() - 2))) {
-                    break;
-                }
-            }
-        }
-        int best = 0;
-        for (int i = 1; i < rates.size(); i++) {
-            if (rates.get(i) < rates.get(best)) {
-                best = i;
-            }
-        }
-        int runs = lrs.size();
-        double a = Math.log(lrs.get(Math.max(0, best - 1)));
-        double b = Math.log(lrs.get(Math.min(lrs.size() - 1, best + 1)));
-        double g = (Math.sqrt(5) - 1) / 2;
-        double c = b - g * (b - a);
-        double d = a + g * (b - a);
-        double fc = rateOf.apply(Math.exp(c));
-        double fd = rateOf.apply(Math.exp(d));
-        runs += 2;
-        for (int it = 2; it < evaluations; it++) {
-            if (fc <= fd) {
-                b = d;
-                d = c;
-                fd = fc;
-                c = b - g * (b - a);
-                fc = rateOf.apply(Math.exp(c));
-            } else {
-                a = c;
-                c = d;
-                fc = fd;
-                d = a + g * (b - a);
-                fd = rateOf.apply(Math.exp(d));
-            }
-            runs++;
-        }
-        double bestLr = fc <= fd ? Math.exp(c) : Math.exp(d);
-        double bestRate = Math.min(fc, fd);
-        if (rates.get(best) < bestRate) {
-            bestLr = lrs.get(best);
-            bestRate = rates.get(best);
-        }
-        return new double[]{bestLr, bestRate, runs};
-    }
-
-    /**
      * The worst-case start for rates: theta* + u_min / sqrt(lambda_min) + u_max / sqrt(lambda_max) (output 0), the
      * two extreme eigen-directions with equal shares (1/2 each) of the excess loss L0 - L* = 1. From there the
      * excess loss is exactly (rate_min^2t + rate_max^2t) / 2, so the fastest lr is the one that balances the two.
@@ -760,22 +653,22 @@ public final class LearningRate implements Experiment {
         int evaluations = spec.integer("best_lr_evaluations");
         double[] start = worstStart(p.ls());
         long t0 = System.nanoTime();
-        double[] dl4j = minimizeRate(lr -> measuredRate(dl4jRun(p, start, lr, seed, steps, 1e-10), p.lossStar()),
+        RateSearch dl4j = RateSearch.of(lr -> measuredRate(dl4jRun(p, start, lr, seed, steps, 1e-10), p.lossStar()),
                 evaluations);
         double ms = (System.nanoTime() - t0) / 1e6;
-        double[] ref = minimizeRate(lr -> measuredRate(referenceRun(p, start, lr, steps, 1e-10), p.lossStar()),
+        RateSearch ref = RateSearch.of(lr -> measuredRate(referenceRun(p, start, lr, steps, 1e-10), p.lossStar()),
                 evaluations);
         double k = p.lambda() / p.lambdaMin();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lr_crit", p.lrCrit());
         m.put("predicted_lr", p.lrOptimal());
-        m.put("measured_lr", dl4j[0]);
-        m.put("reference_lr", ref[0]);
-        m.put("measured_to_predicted", dl4j[0] / p.lrOptimal());
-        m.put("predicted_rate", (k - 1) / (k + 1));
-        m.put("measured_rate", dl4j[1]);
-        m.put("reference_rate", ref[1]);
-        m.put("search_runs", (int) dl4j[2]);
+        m.put("measured_lr", dl4j.lr());
+        m.put("reference_lr", ref.lr());
+        m.put("measured_to_predicted", dl4j.lr() / p.lrOptimal());
+        m.put("predicted_rate", Theory.gradientDescentRate(k));
+        m.put("measured_rate", dl4j.rate());
+        m.put("reference_rate", ref.rate());
+        m.put("search_runs", dl4j.runs());
         m.put("train_time_ms", ms);
         return new CellResult(cell, CellResult.Status.OK, "", metrics(m), List.of());
     }

@@ -269,13 +269,14 @@ class LearningRateTest {
 
     @Test
     void searchesFindAKnownEdgeAndAKnownMinimum() {
-        LearningRate.EdgeSearch s = LearningRate.EdgeSearch.of(lr -> lr > 0.3, 0.005);
+        EdgeSearch s = EdgeSearch.of(lr -> lr > 0.3, 0.005);
         assertThat(s.lo()).isLessThanOrEqualTo(0.3);
         assertThat(s.hi()).isGreaterThan(0.3);
         assertThat(s.hi() / s.lo() - 1).isLessThanOrEqualTo(0.005);
-        double[] best = LearningRate.minimizeRate(lr -> lr > 0.5 ? Double.POSITIVE_INFINITY
+        RateSearch best = RateSearch.of(lr -> lr > 0.5 ? Double.POSITIVE_INFINITY
                 : Math.max(1 - 0.4 * lr, 4 * lr - 1), 30);
-        assertThat(best[0]).isCloseTo(2 / 4.4, within(1e-4));
+        assertThat(best.lr()).isCloseTo(2 / 4.4, within(1e-4));
+        assertThat(best.rate()).isCloseTo(1 - 0.4 * 2 / 4.4, within(1e-3));
     }
 
     @Test

@@ -1,0 +1,52 @@
+package gdlab.experiment;
+
+import java.util.function.DoublePredicate;
+
+/**
+ * Where a learning rate starts to be unstable, without knowing lambda_max: from lr = 1, halving or doubling until
+ * the verdict flips, then bisection (in log lr) until the bracket's relative width is at most the tolerance.
+ *
+ * @param lo   the largest rate found stable
+ * @param hi   the smallest rate found unstable
+ * @param runs how many runs the search took
+ */
+record EdgeSearch(double lo, double hi, int runs) {
+    double edge() {
+        return Math.sqrt(lo * hi);
+    }
+
+    static EdgeSearch of(DoublePredicate isUnstable, double tolerance) {
+        int runs = 0;
+        double lr = 1;
+        boolean u = isUnstable.test(lr);
+        runs++;
+        double lo;
+        double hi;
+        if (u) {
+            hi = lr;
+            do {
+                lr /= 2;
+                runs++;
+            } while (isUnstable.test(lr) && lr > 1e-300);
+            lo = lr;
+        } else {
+            lo = lr;
+            do {
+                lr *= 2;
+                runs++;
+            } while (!isUnstable.test(lr) && lr < 1e300);
+            hi = lr;
+            lo = lr / 2;
+        }
+        while (hi / lo - 1 > tolerance) {
+            double mid = Math.sqrt(lo * hi);
+            runs++;
+            if (isUnstable.test(mid)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return new EdgeSearch(lo, hi, runs);
+    }
+}
