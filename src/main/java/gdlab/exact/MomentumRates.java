@@ -1,5 +1,7 @@
 package gdlab.exact;
 
+import gdlab.reference.Theory;
+
 import java.util.List;
 
 /**
@@ -118,24 +120,23 @@ public final class MomentumRates {
      * in the complex regime and the rate is sqrt(mu)). The two agree at the optimum.
      */
     public static double heavyBallLearningRate(double mu, double lambdaMin, double lambdaMax) {
-        double k = lambdaMax / lambdaMin;
-        double r = (Math.sqrt(k) - 1) / (Math.sqrt(k) + 1);
-        if (mu < r * r) {
+        if (mu < heavyBallOptimalMomentum(lambdaMax / lambdaMin)) {
             return 2 * (1 + mu) / (lambdaMin + lambdaMax);
         }
-        double s = 2 / (Math.sqrt(lambdaMax) + Math.sqrt(lambdaMin));
-        return s * s;
+        return Theory.heavyBallLearningRate(lambdaMin, lambdaMax);
     }
 
-    /** Polyak's optimal momentum ((sqrt k - 1)/(sqrt k + 1))^2. */
+    /** Polyak's optimal momentum ((sqrt k - 1)/(sqrt k + 1))^2 (the closed form lives in {@link Theory}). */
     public static double heavyBallOptimalMomentum(double kappa) {
-        double r = (Math.sqrt(kappa) - 1) / (Math.sqrt(kappa) + 1);
-        return r * r;
+        return Theory.heavyBallMomentum(kappa);
     }
 
-    /** The textbook Nesterov tuning for a strongly convex quadratic: mu = (sqrt k - 1)/(sqrt k + 1) (lr = 1/L). */
+    /**
+     * The textbook Nesterov tuning for a strongly convex quadratic: mu = (sqrt k - 1)/(sqrt k + 1) (lr = 1/L), the
+     * same number as heavy ball's optimal rate.
+     */
     public static double nesterovTextbookMomentum(double kappa) {
-        return (Math.sqrt(kappa) - 1) / (Math.sqrt(kappa) + 1);
+        return Theory.heavyBallRate(kappa);
     }
 
     /**
