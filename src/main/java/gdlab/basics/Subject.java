@@ -33,21 +33,9 @@ public record Subject(Dataset data, long seed, MultiLayerNetwork net, INDArray x
         MultiLayerNetwork net = Networks.classifier(sizes, activation, new Sgd(lr), seed, DataType.DOUBLE);
         INDArray x = Tensors.matrix(data.features(), DataType.DOUBLE);
         INDArray y = Tensors.oneHot(data.labels(), data.numClasses(), DataType.DOUBLE);
-        Mlp reference = new Mlp(sizes, referenceActivation(activation), Activation.SOFTMAX, Loss.MCXENT);
+        Mlp reference = new Mlp(sizes, Activation.named(activation), Activation.SOFTMAX, Loss.MCXENT);
         return new Subject(data, seed, net, x, y, new DataSet(x, y), data.oneHot(), reference, Probes.params(net),
                 Probes.blocks(net));
-    }
-
-    /** The reference's activation of the same name. */
-    public static Activation referenceActivation(String name) {
-        return switch (name) {
-            case "relu" -> Activation.RELU;
-            case "leakyrelu" -> Activation.LEAKY_RELU;
-            case "tanh" -> Activation.TANH;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "identity" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException("no reference activation for '" + name + "'");
-        };
     }
 
     public int size() {

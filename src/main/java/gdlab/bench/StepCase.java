@@ -16,7 +16,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -77,7 +76,7 @@ public final class StepCase {
         int[] first = IntStream.range(0, batch).toArray();
         minibatch = Tensors.rows(x, y, first);
 
-        mlp = new Mlp(sizes, referenceActivation(activation), Activation.SOFTMAX, Loss.MCXENT);
+        mlp = new Mlp(sizes, Activation.named(activation), Activation.SOFTMAX, Loss.MCXENT);
         updater = Updaters.create(optimizer, lr);
         params = Tensors.toDoubles(net.params());
         bx = Arrays.copyOf(features, batch);
@@ -115,17 +114,6 @@ public final class StepCase {
             throw new IllegalArgumentException("a net is layer sizes joined by '-', e.g. 64-32-10; got '" + net + "'");
         }
         return Arrays.stream(net.split("-")).mapToInt(Integer::parseInt).toArray();
-    }
-
-    static Activation referenceActivation(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "relu" -> Activation.RELU;
-            case "leakyrelu" -> Activation.LEAKY_RELU;
-            case "tanh" -> Activation.TANH;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "identity" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
-        };
     }
 
     /** sum over layers of nIn x nOut: the weights, and the multiply-adds per example of one forward pass. */

@@ -274,7 +274,7 @@ final class GradientBasicsSummary {
                 Table.readable(h)));
         int kinks = byData.values().stream().flatMap(List::stream).mapToInt(c -> c.view().fdNearKink()).sum();
         int checked = byData.values().stream().flatMap(List::stream).mapToInt(c -> c.view().fdChecked()).sum();
-        if (GradientCheck.hasKink(Subject.referenceActivation(spec.string("activation")))) {
+        if (GradientCheck.hasKink(gdlab.reference.Activation.named(spec.string("activation")))) {
             lines.add(String.format(Locale.ROOT, "- %s has a kink at 0, where it has no derivative: for %d of the %d "
                     + "checked parameters the nudge of +-h moves some example's hidden pre-activation across 0, so "
                     + "the central difference mixes two slopes. Those entries (column near a kink) are left out of "

@@ -278,7 +278,7 @@ public final class LearningRate implements Experiment {
                 double[][] x = s.train().features();
                 double[][] y = s.train().oneHot();
                 int[] sizes = {x[0].length, spec.integer("hidden"), y[0].length};
-                Mlp ref = new Mlp(sizes, referenceActivation(spec.string("activation")), Activation.SOFTMAX,
+                Mlp ref = new Mlp(sizes, Activation.named(spec.string("activation")), Activation.SOFTMAX,
                         Loss.MCXENT);
                 MultiLayerNetwork net = Networks.classifier(sizes, spec.string("activation"), new Sgd(0.1),
                         firstSeed, dtype);
@@ -316,17 +316,6 @@ public final class LearningRate implements Experiment {
         double[] top = ls.embed(ls.eigen().top(), 0);
         return new Problem(name, ls.features(), ls.targets(), sizes, ls, ref, ls.lambdaMax(), ls.lambdaMinPositive(),
                 ls.minimumValue(), top, source);
-    }
-
-    static Activation referenceActivation(String name) {
-        return switch (name) {
-            case "relu" -> Activation.RELU;
-            case "leakyrelu" -> Activation.LEAKY_RELU;
-            case "tanh" -> Activation.TANH;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "identity" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException("no reference activation for '" + name + "'");
-        };
     }
 
     private MultiLayerNetwork network(Problem p, double lr, long seed) {

@@ -321,14 +321,7 @@ public final class OptimizerBenchmark implements Experiment {
     }
 
     private Mlp referenceMlp(int[] sizes) {
-        Activation hidden = switch (spec.string("activation")) {
-            case "relu" -> Activation.RELU;
-            case "leakyrelu" -> Activation.LEAKY_RELU;
-            case "tanh" -> Activation.TANH;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "identity" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException(spec.string("activation"));
-        };
+        Activation hidden = Activation.named(spec.string("activation"));
         return new Mlp(sizes, hidden, Activation.SOFTMAX, Loss.MCXENT);
     }
 

@@ -22,6 +22,19 @@ public enum Activation {
     /** a_j = exp(z_j - max z) / sum_k exp(z_k - max z), over the row. */
     SOFTMAX;
 
+    /** The names gdlab's specs use for the hidden activations, in this enum's order. */
+    public static final java.util.List<String> NAMES = java.util.List.of("identity", "relu", "leakyrelu", "tanh",
+            "sigmoid", "softmax");
+
+    /** The activation a spec names ({@code relu}, {@code leakyrelu}, {@code tanh}, ...; any case). */
+    public static Activation named(String name) {
+        int i = NAMES.indexOf(name.toLowerCase(java.util.Locale.ROOT));
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown activation '" + name + "'; known: " + String.join(", ", NAMES));
+        }
+        return values()[i];
+    }
+
     /** DL4J's {@code ActivationLReLU.DEFAULT_ALPHA}. */
     public static final double LEAKY_RELU_ALPHA = 0.01;
 

@@ -1,7 +1,6 @@
 package gdlab.experiment.failure;
 
 import gdlab.dl4j.Networks;
-import gdlab.reference.Activation;
 import gdlab.spec.Param;
 
 import java.util.List;
@@ -29,18 +28,6 @@ final class Common {
     }
 
     static final List<String> MODES = List.of("batch", "stochastic", "mini-batch");
-
-    /** The reference activation for a gdlab activation name. */
-    static Activation activation(String name) {
-        return switch (name) {
-            case "relu" -> Activation.RELU;
-            case "leakyrelu" -> Activation.LEAKY_RELU;
-            case "tanh" -> Activation.TANH;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "identity" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
-        };
-    }
 
     /** Two values agree when both are NaN or they differ by at most tol relative to max(1, |b|). */
     static boolean agree(double a, double b, double tol) {

@@ -290,7 +290,7 @@ final class SeedClaimPart implements Part {
         net.computeGradientAndScore();
         double gradNorm = Common.norm(Tensors.toDoubles(net.gradient().gradient())) / n;
 
-        Mlp mlp = new Mlp(sizes, Common.activation(activation), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(activation), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
         ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", mlpLr), p0, xor.x(), xor.oneHot(), b,
                 Ordering.shuffled(seed));
         ref.steps((int) updates);

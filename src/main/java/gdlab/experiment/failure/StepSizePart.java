@@ -238,7 +238,7 @@ final class StepSizePart implements Part {
         Integer agree = null;
         String agreement = null;
         if (dtype == DataType.DOUBLE) {
-            Mlp mlp = new Mlp(sizes, Common.activation(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+            Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
             double[][] yRef = train.oneHot();
             ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", lr), p0, train.features(), yRef,
                     n, Ordering.shuffled(seed));

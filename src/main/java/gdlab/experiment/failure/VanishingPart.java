@@ -157,7 +157,7 @@ final class VanishingPart implements Part {
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         double[][] yRef = train.oneHot();
-        Mlp mlp = new Mlp(sizes, Common.activation(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
 
         double[] init = dl4jWeightGradNorms(net, x, y);
         double[] refInit = referenceWeightGradNorms(mlp, Tensors.toDoubles(net.params()), train.features(), yRef);
