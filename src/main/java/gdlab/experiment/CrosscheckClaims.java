@@ -35,11 +35,11 @@ final class CrosscheckClaims {
     static String statement(Stage s) {
         String what = switch (s) {
             case OUTPUT -> "DL4J's forward output agrees with the reference's";
-            case LOSS -> "Its loss agrees";
-            case GRADIENT -> "Its mean gradient agrees";
-            case STEP_1 -> "Its parameters after 1 update agree";
-            case STEPS -> "Its parameters after `steps` updates (default 100) agree";
-            case EPOCHS -> "Its parameters after `epochs` shuffled epochs (default 3) agree";
+            case LOSS -> "DL4J's loss agrees";
+            case GRADIENT -> "DL4J's mean gradient agrees";
+            case STEP_1 -> "DL4J's parameters after 1 update agree";
+            case STEPS -> "DL4J's parameters after `steps` updates (default 100) agree";
+            case EPOCHS -> "DL4J's parameters after `epochs` shuffled epochs (default 3) agree";
         };
         return what + " to " + power(Tolerances.DOUBLE.get(s)) + " relative in double and "
                 + power(Tolerances.FLOAT.get(s)) + " in float" + (Tolerances.driftApplies(s)

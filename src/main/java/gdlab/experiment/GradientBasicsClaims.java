@@ -37,13 +37,13 @@ final class GradientBasicsClaims {
     static final String FIRST_ORDER = "A small step along -g (the smallest eta) lowers the loss by eta |g|^2, within "
             + "first_order_tolerance (default 1%).";
     static final String CURVATURE = "Curvature takes over at larger eta: at the largest eta the decrease along -g is "
-            + "off eta |g|^2 by more than that tolerance.";
+            + "off eta |g|^2 by more than first_order_tolerance.";
     static final String PLUS_G = "A small step along +g raises the loss.";
-    static final String RANDOM = "A random direction of the same length barely changes it: at the smallest eta by at "
+    static final String RANDOM = "A random direction of the same length barely changes the loss: at the smallest eta by at "
             + "most 3/sqrt(n) of eta |g|^2 (n parameters; a random direction's cosine with g is about 1/sqrt(n)).";
     static final String STEP_LOSSES = "The losses after every step equal the reference's, to 1e-12 relative.";
     static final String SGD_LOSS = "In the first sgd_steps SGD steps (default 50) the training loss falls.";
-    static final String SGD_MOVES = "The weights and biases of every layer move.";
+    static final String SGD_MOVES = "In those steps the weights and biases of every layer move.";
     static final String SGD_REFERENCE = "The reference's SGD steps land on DL4J's parameters, to 1e-10.";
     static final String CELLS = "Every cell computes all four parts.";
 
