@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
-/** The four tables of gradient-basics, their plain-words answers, the checks and the figures. */
+/** The four tables of gradient-basics, their plain-words answers and the figures; the claims are GradientBasicsClaims. */
 final class GradientBasicsSummary {
     private final Spec spec;
     private final double[] etas;
@@ -29,14 +29,9 @@ final class GradientBasicsSummary {
     /** data set -> its cells (in seed order) that finished */
     private final Map<String, List<Cell>> byData = new LinkedHashMap<>();
     private final List<CellResult> results;
-    private final List<Check> checks = new ArrayList<>();
 
     /** One finished cell, its measurements read back. */
     record Cell(CellResult result, Measurements m, GradientBasics.CellView view, long seed) {
-    }
-
-    /** One claim the run verifies, with what was measured. */
-    record Check(String claim, String measured, boolean passed) {
     }
 
     GradientBasicsSummary(Spec spec, double[] etas, Map<String, Dataset> train, List<CellResult> results) {
@@ -67,19 +62,8 @@ final class GradientBasicsSummary {
                 .append(directionAnswer()).append("\n\n");
         md.append("## 4. How does the network learn its weights and biases?\n\n").append(sgdTable().toMarkdown())
                 .append('\n').append(movedTable()).append(sgdAnswer()).append("\n\n");
-        int failedCells = (int) results.stream().filter(r -> r.status() != CellResult.Status.OK).count();
-        if (failedCells > 0) {
-            checks.add(new Check("every cell finished", failedCells + " cell(s) failed: " + results.stream()
-                    .filter(r -> r.status() != CellResult.Status.OK).map(CellResult::message).findFirst()
-                    .orElse(""), false));
-        }
-        md.append("## Checks\n\n");
-        for (Check c : checks) {
-            md.append("- ").append(c.passed() ? "PASS" : "**FAIL**").append(": ").append(c.claim()).append(" (")
-                    .append(c.measured()).append(")\n");
-        }
-        boolean failed = checks.stream().anyMatch(c -> !c.passed());
-        return new Report(directionTable(true), md.toString(), failed, figures());
+        return new Report(directionTable(true), md.toString(), false, figures(),
+                GradientBasicsClaims.of(spec, etas, byData, results));
     }
 
     private String setting() {
@@ -108,8 +92,6 @@ final class GradientBasicsSummary {
         Table t = new Table("data", "loss", "output", "L (per example)", "loss_dl4j", "loss_reference",
                 "max_rel_diff", "dL/dz", "dL/dz max_abs_diff", "mean |dL/dz|", "mean dL/dz at true class",
                 "max |dL/dz - (a - y)|");
-        double worstLoss = 0;
-        double worstGrad = 0;
         for (Map.Entry<String, List<Cell>> e : byData.entrySet()) {
             List<Cell> cells = e.getValue();
             for (LossFunctions.Pairing p : LossFunctions.Pairing.values()) {
@@ -119,25 +101,13 @@ final class GradientBasicsSummary {
                         - c.m().value(LossFunctions.PART, p.id, "loss_reference"))
                         / Math.abs(c.m().value(LossFunctions.PART, p.id, "loss_reference")));
                 double grad = max(cells, c -> c.m().value(LossFunctions.PART, p.id, "gradient_max_abs_diff"));
-                worstLoss = Math.max(worstLoss, rel);
-                worstGrad = Math.max(worstGrad, grad);
                 t.add(e.getKey(), p.lossName, p.activationName, p.formula, dl4j.pretty(), ref.pretty(), rel,
                         p.gradientFormula, grad,
                         mean(cells, c -> c.m().value(LossFunctions.PART, p.id, "gradient_mean_abs")),
                         mean(cells, c -> c.m().value(LossFunctions.PART, p.id, "gradient_true_class_mean")),
                         max(cells, c -> c.m().value(LossFunctions.PART, p.id, "gradient_max_abs_minus_a_minus_y")));
             }
-            double ownScore = max(cells, c -> Math.abs(c.m().value(LossFunctions.PART, "network", "score_dl4j")
-                    - c.m().value(LossFunctions.PART, LossFunctions.Pairing.MCXENT_SOFTMAX.id, "loss_dl4j")));
-            checks.add(new Check(e.getKey() + ": the network's own score() is its multi-class cross-entropy",
-                    "max abs diff " + Table.readable(ownScore), ownScore <= GradientBasics.AGREEMENT));
         }
-        checks.add(new Check("DL4J's loss values equal the reference's (relative diff <= "
-                + Table.readable(GradientBasics.AGREEMENT) + ")", "max " + Table.readable(worstLoss),
-                worstLoss <= GradientBasics.AGREEMENT));
-        checks.add(new Check("DL4J's loss gradients dL/dz equal the reference's (abs diff <= "
-                + Table.readable(GradientBasics.AGREEMENT) + ")", "max " + Table.readable(worstGrad),
-                worstGrad <= GradientBasics.AGREEMENT));
         return t;
     }
 
@@ -213,8 +183,6 @@ final class GradientBasicsSummary {
                 "rel_error (block, max)", "median entry rel_error", "worst entry rel_error", "|g| at worst",
                 "max abs_error",
                 "verdict");
-        double worstBlock = 0;
-        int checked = 0;
         for (Map.Entry<String, List<Cell>> e : byData.entrySet()) {
             List<Cell> cells = e.getValue();
             for (String block : cells.get(0).view().blocks) {
@@ -242,8 +210,6 @@ final class GradientBasicsSummary {
                     blockRel = Math.max(blockRel, c.view().blockRelError(block));
                     maxAbs = Math.max(maxAbs, c.view().maxAbsError(block));
                 }
-                worstBlock = Math.max(worstBlock, blockRel);
-                checked += n;
                 int layer = Integer.parseInt(block.substring(0, block.indexOf('_')));
                 boolean bias = block.endsWith("_b");
                 t.add(e.getKey(), block, layer + " (" + layerName(e.getKey(), layer) + ")",
@@ -251,13 +217,7 @@ final class GradientBasicsSummary {
                         blockRel,
                         median(rels), worstRel, gAtWorst, maxAbs, blockRel <= tol ? "agree" : "DISAGREE");
             }
-            double refDiff = max(cells, c -> c.m().value(GradientCheck.PART, "all", "reference_max_abs_diff"));
-            checks.add(new Check(e.getKey() + ": DL4J's backprop gradient (sum / N) equals the reference's",
-                    "max abs diff " + Table.readable(refDiff), refDiff <= GradientBasics.AGREEMENT));
         }
-        checks.add(new Check("finite differences agree with backprop in every block (block relative error <= "
-                + Table.readable(tol) + ", " + checked + " parameters)", "worst block " + Table.readable(worstBlock),
-                worstBlock <= tol));
         return t;
     }
 
@@ -402,26 +362,8 @@ final class GradientBasicsSummary {
                             + "raises the loss", plusText,
                     Table.readable(randomWorst), Table.readable(cosine), Table.readable(nParams),
                     Table.readable(1 / Math.sqrt(nParams))));
-            ToDoubleFunction<Cell> down = c -> c.m().at(part(), StepDirections.MINUS_G, "loss_change", smallest);
-            ToDoubleFunction<Cell> up = c -> c.m().at(part(), StepDirections.PLUS_G, "loss_change", smallest);
-            ToDoubleFunction<Cell> r = c -> c.view().ratio(StepDirections.MINUS_G, smallest);
-            String where = String.format(Locale.ROOT, "%s, eta = %s, %s", e.getKey(), Table.readable(smallest),
-                    cells.size() == 1 ? "seed " + cells.get(0).seed() : "each of " + cells.size() + " seeds");
-            checks.add(new Check(where + ": a small step along -g lowers the loss and along +g raises it",
-                    "largest change along -g " + Table.readable(max(cells, down)) + ", smallest along +g "
-                            + Table.readable(min(cells, up)), max(cells, down) < 0 && min(cells, up) > 0));
-            checks.add(new Check(where + ": the decrease along -g is within " + Table.readable(tol * 100)
-                    + "% of eta |g|^2", String.format(Locale.ROOT, "ratio %.7f to %.7f", min(cells, r),
-                    max(cells, r)), cells.stream().allMatch(c -> Math.abs(r.applyAsDouble(c) - 1) <= tol)));
-            double refDiff = max(cells, c -> c.m().value(StepDirections.PART, "all", "reference_max_rel_diff"));
-            checks.add(new Check(e.getKey() + ": the losses after every step equal the reference's",
-                    "max rel diff " + Table.readable(refDiff), refDiff <= GradientBasics.AGREEMENT));
         }
         return String.join("\n", lines);
-    }
-
-    private static String part() {
-        return StepDirections.PART;
     }
 
     private static double numberOr(Cell c, String metric, double missing) {
@@ -534,14 +476,6 @@ final class GradientBasicsSummary {
                             + "weights.%s", e.getKey(), Table.readable(l0), Table.readable(l1), steps,
                     Table.readable(minChange), fastest, Table.readable(fastestRel),
                     still.isEmpty() ? " Every single entry moved." : " But " + String.join("; ", still) + "."));
-            checks.add(new Check(e.getKey() + ": every block (weights and biases of every layer) moves in " + steps
-                    + " SGD steps", "smallest |change| " + Table.readable(minChange), minChange > 0));
-            checks.add(new Check(e.getKey() + ": " + steps + " SGD steps lower the training loss",
-                    Table.readable(l0) + " -> " + Table.readable(l1), l1 < l0));
-            double refDiff = max(cells, c -> c.m().value(SgdSteps.PART, "reference", "max_abs_param_diff"));
-            checks.add(new Check(e.getKey() + ": the reference's SGD steps land on DL4J's parameters (abs diff <= "
-                    + Table.readable(GradientBasics.SGD_AGREEMENT) + ")", "max " + Table.readable(refDiff),
-                    refDiff <= GradientBasics.SGD_AGREEMENT));
         }
         return String.join("\n", lines);
     }

@@ -3,6 +3,7 @@ package gdlab.experiment;
 import gdlab.Main;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances.Verdict;
+import gdlab.report.Claim;
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.report.Compare;
 import gdlab.spec.Spec;
@@ -69,8 +70,28 @@ class CrosscheckTest {
         assertThat(cells.stream().map(c -> c.get("mode")).distinct()).containsExactlyInAnyOrder("batch",
                 "stochastic", "mini-batch");
         assertThat(cells.stream().map(c -> c.get("dtype")).distinct()).containsExactlyInAnyOrder("double", "float");
-        assertThat(stdout).contains("**Verdict: no row FAILS**").contains("### Solvers");
+        assertThat(stdout).contains("### Checks").contains("every integrity check passes").contains("### Solvers");
     }
+
+    static List<Map<String, String>> claims() throws IOException {
+        return BatchModesTest.rows(run.resolve("claims.csv"));
+    }
+
+    /** Each sentence of the hypothesis is a claim of claims.csv, in its order; the quick run tests and holds each. */
+    @Test
+    void everySentenceOfTheHypothesisIsAClaimThatHolds() throws IOException {
+        String hypothesis = SpecFile.read(Path.of("experiments/crosscheck.properties")).hypothesis();
+        assertThat(claims()).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
+                .containsExactlyElementsOf(Claim.sentences(hypothesis));
+        assertThat(claims()).extracting(c -> c.get("claim") + " " + c.get("kind") + ": " + c.get("verdict"))
+                .containsExactly("output integrity: holds", "loss integrity: holds", "gradient integrity: holds",
+                        "step_1 integrity: holds", "steps integrity: holds", "epochs integrity: holds",
+                        "every_updater_and_mode integrity: holds", "reference_cg_within_n integrity: holds",
+                        "dl4j_cg_is_line_gd finding: holds", "dl4j_lbfgs_stalls finding: holds");
+        assertThat(claims()).filteredOn(c -> c.get("claim").equals("output")).extracting(c -> c.get("measured"))
+                .allSatisfy(m -> assertThat(m).startsWith("60 rows: 60 PASS, 0 DRIFT, 0 FAIL; worst max_rel_diff "));
+    }
+
 
     @Test
     void trainingMovesTheParametersFarEnoughToMeanSomething() throws IOException {
@@ -81,9 +102,10 @@ class CrosscheckTest {
     }
 
     @Test
-    void solverSectionShowsDl4jsCgAsLineSearchGdAndItsLbfgsStalled() {
-        assertThat(stdout).contains("within n, as theory says")
-                .contains("DL4J's CG takes exactly the steps of its line-search gradient descent")
+    void solverSectionShowsDl4jsCgAsLineSearchGdAndItsLbfgsStalled() throws IOException {
+        assertThat(claims()).filteredOn(c -> c.get("claim").startsWith("reference_cg") || c.get("claim")
+                .startsWith("dl4j_")).extracting(c -> c.get("verdict")).containsExactly("holds", "holds", "holds");
+        assertThat(stdout).contains("DL4J's CG takes exactly the steps of its line-search gradient descent")
                 .contains("it stalls and never reaches the target");
     }
 
@@ -170,13 +192,23 @@ class CrosscheckTest {
         Spec spec = tinySpec(perturbed, dtype);
         List<CellResult> results = runCells(perturbed, spec);
         Report report = perturbed.summarize(results);
-        assertThat(report.failed()).isTrue();
+        assertThat(report.fails()).isTrue();
         assertThat(report.markdown()).contains("### FAIL rows");
+        assertThat(report.claims()).filteredOn(c -> c.verdict() == Claim.Verdict.DOES_NOT_HOLD)
+                .extracting(Claim::id).containsExactly("output", "loss", "gradient", "step_1", "steps", "epochs",
+                        "every_updater_and_mode");
+        assertThat(report.claims()).filteredOn(Claim::failsTheRun).hasSize(7);
         assertThat(CrosscheckSummary.of(spec, results, Map.of()).rows()).hasSize(4 * Stage.values().length)
                 .allSatisfy(r -> assertThat(r.verdict()).as(r.toString()).isEqualTo(Verdict.FAIL));
 
         Crosscheck clean = new Crosscheck();
-        assertThat(clean.summarize(runCells(clean, tinySpec(clean, dtype))).failed()).as("unperturbed").isFalse();
+        Report cleanReport = clean.summarize(runCells(clean, tinySpec(clean, dtype)));
+        assertThat(cleanReport.fails()).as("unperturbed").isFalse();
+        // the tiny grid (sgd and adam, two modes, one dtype, no solvers) leaves the coverage and solver claims untested
+        assertThat(cleanReport.claims()).extracting(c -> c.id() + ": " + c.verdict()).containsExactly(
+                "output: holds", "loss: holds", "gradient: holds", "step_1: holds", "steps: holds", "epochs: holds",
+                "every_updater_and_mode: not tested", "reference_cg_within_n: not tested",
+                "dl4j_cg_is_line_gd: not tested", "dl4j_lbfgs_stalls: not tested");
     }
 
     @Test

@@ -2,6 +2,12 @@ package gdlab.experiment;
 
 import gdlab.Main;
 import gdlab.basics.GradientCheck;
+import gdlab.dl4j.Nd4jSetup;
+import gdlab.report.Claim;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +26,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 /** gradient-basics on its quick setting: each claim of its hypothesis, read back from the run folder. */
@@ -83,7 +91,7 @@ class GradientBasicsTest {
                 .contains("## 1. What is a loss function", "## 2. Is the derivative what backprop computes?",
                         "## 3. Why step along the negative gradient?", "## 4. How does the network learn")
                 .contains("| data   | loss ", "| data   | block ", "| data   | eta ", "| data   | step ")
-                .contains("PASS: finite differences agree")
+                .contains("### Checks", "15 of 15 claims hold; every integrity check passes")
                 .doesNotContain("FAIL").doesNotContain("DISAGREE");
     }
 
@@ -213,10 +221,59 @@ class GradientBasicsTest {
     }
 
     @Test
-    void aCheckThatCannotPassFailsTheRun(@TempDir Path dir) {
+    void aCheckThatCannotPassFailsTheRun(@TempDir Path dir) throws IOException {
         Outcome o = runMain(dir, Map.of("data", "iris", "fd_tolerance", "1e-14", "sgd_steps", "3"));
         assertThat(o.status()).isEqualTo(1);
-        assertThat(o.out()).contains("**FAIL**: finite differences agree with backprop").contains("DISAGREE");
+        assertThat(o.out()).contains("1 integrity check FAILS").contains("DISAGREE");
+        assertThat(claims(dir)).filteredOn(c -> !c.get("verdict").equals("holds"))
+                .extracting(c -> c.get("claim") + ": " + c.get("verdict"))
+                .containsExactly("finite_differences_match_backprop: does not hold");
+    }
+
+    static List<Map<String, String>> claims(Path dir) throws IOException {
+        return BatchModesTest.rows(dir.resolve("gradient-basics/latest/claims.csv"));
+    }
+
+    /** Each sentence of the hypothesis is a claim of claims.csv, in its order; the quick run holds every one. */
+    @Test
+    void everySentenceOfTheHypothesisIsAClaimThatHolds() throws IOException {
+        String hypothesis = SpecFile.read(Path.of("experiments/gradient-basics.properties")).hypothesis();
+        assertThat(claims(results)).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
+                .containsExactlyElementsOf(Claim.sentences(hypothesis)).hasSize(15);
+        assertThat(claims(results)).allSatisfy(c -> {
+            assertThat(c.get("verdict")).as(c.toString()).isEqualTo("holds");
+            assertThat(c.get("measured")).isNotBlank();
+            assertThat(c.get("expected")).isNotBlank();
+        });
+        assertThat(claims(results)).filteredOn(c -> c.get("kind").equals("finding")).extracting(c -> c.get("claim"))
+                .containsExactly("curvature_takes_over", "random_direction_barely_changes");
+    }
+
+    /** A DL4J loss value moved 1e-9 relative off the reference's fails its integrity check, and only that one. */
+    @Test
+    void aPerturbedLossValueFailsItsIntegrityCheck() {
+        Nd4jSetup.singleThreadedOps();
+        GradientBasics experiment = new GradientBasics();
+        Spec spec = Spec.resolve("gradient-basics", Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/gradient-basics.properties")),
+                Map.of("data", "iris", "seeds", "1", "fd_samples", "2", "etas_per_decade", "1", "sgd_steps", "3"));
+        List<CellResult> results = experiment.prepare(spec).stream().map(experiment::run).toList();
+        Report clean = experiment.summarize(results);
+        assertThat(clean.fails()).isFalse();
+        assertThat(clean.claims()).allSatisfy(c -> assertThat(c.verdict()).as(c.toString())
+                .isEqualTo(Claim.Verdict.HOLDS));
+
+        CellResult r = results.get(0);
+        List<List<Object>> curve = r.curve().stream().map(row -> row.get(0).equals("losses")
+                && row.get(1).equals("mse+softmax") && row.get(3).equals("loss_dl4j")
+                ? Arrays.asList(row.get(0), row.get(1), row.get(2), row.get(3),
+                ((Number) row.get(4)).doubleValue() * (1 + 1e-9)) : row).toList();
+        Report perturbed = experiment.summarize(List.of(new CellResult(r.cell(), r.status(), r.message(),
+                r.metrics(), curve)));
+        assertThat(perturbed.fails()).isTrue();
+        assertThat(perturbed.claims()).filteredOn(c -> c.verdict() != Claim.Verdict.HOLDS)
+                .extracting(Claim::id, Claim::verdict)
+                .containsExactly(tuple("loss_values_match_reference", Claim.Verdict.DOES_NOT_HOLD));
     }
 
     @Test
@@ -240,7 +297,8 @@ class GradientBasicsTest {
         small.put("resume", "latest");
         Outcome again = runMain(dir, small);
         assertThat(again.status()).as(again.err()).isZero();
-        assertThat(withoutTimingLine(again.out())).isEqualTo(withoutTimingLine(first.out())).contains("PASS");
+        assertThat(withoutTimingLine(again.out())).isEqualTo(withoutTimingLine(first.out()))
+                .contains("every integrity check passes");
     }
 
     static String withoutTimingLine(String markdown) {

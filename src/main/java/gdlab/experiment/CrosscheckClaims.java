@@ -1,0 +1,154 @@
+package gdlab.experiment;
+
+import gdlab.crosscheck.SolverCheck;
+import gdlab.crosscheck.Stage;
+import gdlab.crosscheck.Tolerances;
+import gdlab.crosscheck.Tolerances.Verdict;
+import gdlab.experiment.CrosscheckSummary.Row;
+import gdlab.report.Claim;
+import gdlab.report.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The claims of crosscheck's hypothesis, in its order: one integrity check per stage (every row of the long table at
+ * that stage PASS or DRIFT), one for the grid's coverage, and the solvers (the reference's CG is the textbook's; what
+ * DL4J's CG and LBFGS do is a finding). The hypothesis in experiments/crosscheck.properties is these statements, each
+ * after its id in brackets.
+ */
+final class CrosscheckClaims {
+    static final String ALL = "All ten updaters in DL4J's variant, in batch, stochastic and mini-batch mode, in double "
+            + "and float, pass every stage.";
+    static final String REFERENCE_CG = "On least squares with n parameters, the reference's conjugate gradient reaches "
+            + "the solver target within n iterations, as theory says.";
+    static final String DL4J_CG = "DL4J's CONJUGATE_GRADIENT takes exactly the steps of its LINE_GRADIENT_DESCENT.";
+    static final String DL4J_LBFGS = "DL4J's LBFGS stalls and never reaches the target.";
+
+    private CrosscheckClaims() {
+    }
+
+    /** The sentence of a stage: what agrees, to which tolerances (fixed in {@link Tolerances}). */
+    static String statement(Stage s) {
+        String what = switch (s) {
+            case OUTPUT -> "DL4J's forward output agrees with the reference's";
+            case LOSS -> "DL4J's loss agrees";
+            case GRADIENT -> "DL4J's mean gradient agrees";
+            case STEP_1 -> "DL4J's parameters after 1 update agree";
+            case STEPS -> "DL4J's parameters after `steps` updates (default 100) agree";
+            case EPOCHS -> "DL4J's parameters after `epochs` shuffled epochs (default 3) agree";
+        };
+        return what + " to " + power(Tolerances.DOUBLE.get(s)) + " relative in double and "
+                + power(Tolerances.FLOAT.get(s)) + " in float" + (Tolerances.driftApplies(s)
+                ? ", or within " + Table.readable(Tolerances.DRIFT_FACTOR) + "x the reference's own rounding drift "
+                + "(DRIFT)." : ".");
+    }
+
+    /** A tolerance, a power of ten, as people write it: 1e-12. */
+    static String power(double tolerance) {
+        return "1e" + Math.round(Math.log10(tolerance));
+    }
+
+    /**
+     * @param solvers the solver section's outcome, null when the run has none ({@code solvers = false})
+     */
+    static List<Claim> of(List<Row> rows, SolverCheck check, SolverCheck.Outcome solvers) {
+        List<Claim> claims = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            claims.add(stage(s, rows.stream().filter(r -> r.stage() == s).toList()));
+        }
+        claims.add(coverage(rows));
+        claims.addAll(solvers(check, solvers));
+        return claims;
+    }
+
+    static Claim stage(Stage s, List<Row> rows) {
+        String expected = "every row PASS: max_rel_diff <= " + power(Tolerances.DOUBLE.get(s)) + " (double), "
+                + power(Tolerances.FLOAT.get(s)) + " (float)" + (Tolerances.driftApplies(s)
+                ? ", or DRIFT" : "");
+        if (rows.isEmpty()) {
+            return Claim.notTested(s.label(), Claim.Kind.INTEGRITY, statement(s), "no cell", expected);
+        }
+        List<String> worst = new ArrayList<>();
+        for (String dtype : List.of("double", "float")) {
+            rows.stream().filter(r -> r.get("dtype").equals(dtype))
+                    .max((a, b) -> Double.compare(rank(a), rank(b)))
+                    .ifPresent(r -> worst.add(dtype + " " + Table.readable(r.rel()) + " (" + r.get("updater") + " "
+                            + r.get("mode") + ")"));
+        }
+        long fail = rows.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
+        long drift = rows.stream().filter(r -> r.verdict() == Verdict.DRIFT).count();
+        String measured = String.format(java.util.Locale.ROOT, "%d rows: %d PASS, %d DRIFT, %d FAIL; worst max_rel_diff %s", rows.size(),
+                rows.size() - fail - drift, drift, fail, String.join(", ", worst));
+        return Claim.integrity(s.label(), statement(s), measured, expected, fail == 0);
+    }
+
+    /** NaN and missing rank worst. */
+    private static double rank(Row r) {
+        return r.rel() == null || r.rel().isNaN() ? Double.POSITIVE_INFINITY : r.rel();
+    }
+
+    /** Every (updater, mode, dtype) of the full grid ran without a FAIL row; a run without some is not tested. */
+    static Claim coverage(List<Row> rows) {
+        String id = "every_updater_and_mode";
+        String expected = Crosscheck.UPDATERS.size() + " updaters x " + Crosscheck.MODES.size()
+                + " modes x 2 dtypes, no FAIL row";
+        Set<String> failing = rows.stream().filter(r -> r.verdict() == Verdict.FAIL)
+                .map(r -> r.get("updater") + " " + r.get("mode") + " " + r.get("dtype"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        Set<String> ran = rows.stream().map(r -> r.get("updater") + " " + r.get("mode") + " " + r.get("dtype"))
+                .collect(Collectors.toSet());
+        if (!failing.isEmpty()) {
+            return Claim.integrity(id, ALL, failing.size() + " combination(s) with a FAIL row: "
+                    + String.join(", ", failing), expected, false);
+        }
+        Map<String, List<String>> missing = Map.of(
+                "updaters", Crosscheck.UPDATERS.stream().filter(u -> ran.stream().noneMatch(k -> k.startsWith(u + " ")))
+                        .toList(),
+                "modes", Crosscheck.MODES.stream().filter(m -> ran.stream().noneMatch(k -> k.contains(" " + m + " ")))
+                        .toList(),
+                "dtypes", List.of("double", "float").stream().filter(d -> ran.stream().noneMatch(k -> k.endsWith(" " + d)))
+                        .toList());
+        List<String> lacks = new ArrayList<>();
+        for (String axis : List.of("updaters", "modes", "dtypes")) {
+            if (!missing.get(axis).isEmpty()) {
+                lacks.add(axis + " " + String.join(", ", missing.get(axis)));
+            }
+        }
+        if (!lacks.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.INTEGRITY, ALL, "the run lacks " + String.join("; ", lacks)
+                    + " (no row of theirs fails)", expected);
+        }
+        return Claim.integrity(id, ALL, ran.size() + " combinations, no FAIL row", expected, true);
+    }
+
+    static List<Claim> solvers(SolverCheck check, SolverCheck.Outcome o) {
+        if (o == null) {
+            String why = "solvers = false: the run has no solver section";
+            return List.of(
+                    Claim.notTested("reference_cg_within_n", Claim.Kind.INTEGRITY, REFERENCE_CG, why, "at most n"),
+                    Claim.notTested("dl4j_cg_is_line_gd", Claim.Kind.FINDING, DL4J_CG, why, "max |difference| 0"),
+                    Claim.notTested("dl4j_lbfgs_stalls", Claim.Kind.FINDING, DL4J_LBFGS, why, "target not reached"));
+        }
+        SolverCheck.Run cg = o.rows().get(1).reference();
+        SolverCheck.Run lbfgs = o.rows().get(2).dl4j();
+        int k = check.maxIterations();
+        Integer cgIterations = cg.iterationsToTarget();
+        return List.of(
+                Claim.integrity("reference_cg_within_n", REFERENCE_CG, (cgIterations == null
+                                ? "not reached in " + k : cgIterations + " iterations") + " for n = " + check.n(),
+                        "at most n = " + check.n() + " iterations to " + Table.readable(check.target())
+                                + " relative loss", cgIterations != null && cgIterations <= check.n()),
+                Claim.finding("dl4j_cg_is_line_gd", DL4J_CG, "max |parameter difference| over the iterations "
+                        + Table.readable(o.cgVersusLineGd()), "0 (the same steps)", o.cgVersusLineGd() == 0),
+                Claim.finding("dl4j_lbfgs_stalls", DL4J_LBFGS, (lbfgs.iterationsToTarget() == null
+                                ? "not reached in " + k : "reached in " + lbfgs.iterationsToTarget())
+                                + "; parameters last changed at iteration " + o.lbfgsLastChange() + ", relative loss "
+                                + Table.readable(lbfgs.finalRelativeLoss()) + " at the end",
+                        "target " + Table.readable(check.target()) + " not reached in " + k + " iterations",
+                        lbfgs.iterationsToTarget() == null));
+    }
+}
