@@ -19,7 +19,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -92,16 +91,6 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
                          double referenceMs) {
     }
 
-    public static Activation referenceActivation(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "relu" -> Activation.RELU;
-            case "leakyrelu" -> Activation.LEAKY_RELU;
-            case "tanh" -> Activation.TANH;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "identity" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException("no reference activation for '" + name + "'");
-        };
-    }
 
     public Outcome run() {
         int n = train.size();
@@ -115,7 +104,7 @@ public record CellCheck(Dataset train, int[] sizes, String hidden, String update
                 Optimizers.updater(updater, updater.equals("adadelta") ? 1.0 : lr), seed, dtype);
         // float cells: the reference gets exactly what DL4J computes with, all of it float-rounded (data, initial
         // parameters, hyperparameters), and computes in double
-        Mlp mlp = new Mlp(sizes, referenceActivation(hidden), Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = new Mlp(sizes, Activation.named(hidden), Activation.SOFTMAX, Loss.MCXENT);
         double[] ref = Tensors.toDoubles(net.params());
         if (ref.length != mlp.numParams()) {
             throw new IllegalStateException("DL4J has " + ref.length + " parameters, the reference "
