@@ -1,13 +1,13 @@
 package gdlab;
 
 import gdlab.dl4j.Nd4jSetup;
-import gdlab.experiment.Experiment;
 import gdlab.report.Compare;
 import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.spec.UnknownKey;
+import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
 import gdlab.sweep.SweepRunner;
 

@@ -5,13 +5,13 @@ import gdlab.experiment.BatchModes;
 import gdlab.experiment.CnnInit;
 import gdlab.experiment.Crosscheck;
 import gdlab.experiment.Epochs;
-import gdlab.experiment.Experiment;
 import gdlab.experiment.FailureModes;
 import gdlab.experiment.GradientBasics;
 import gdlab.experiment.LearningRate;
 import gdlab.experiment.Momentum;
 import gdlab.experiment.OptimizerBenchmark;
 import gdlab.spec.BadInputException;
+import gdlab.sweep.Experiment;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package gdlab;
 
-import gdlab.experiment.Experiment;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
+import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -1,10 +1,8 @@
 package gdlab.bench;
 
-import gdlab.dl4j.Networks;
 import gdlab.dl4j.Nd4jSetup;
+import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
-import gdlab.experiment.Experiment;
-import gdlab.experiment.Report;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
@@ -14,7 +12,9 @@ import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;

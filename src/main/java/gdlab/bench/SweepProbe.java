@@ -1,14 +1,14 @@
 package gdlab.bench;
 
-import gdlab.experiment.Experiment;
-import gdlab.experiment.ForwardingExperiment;
-import gdlab.experiment.Report;
 import gdlab.report.Plots;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Experiment;
+import gdlab.sweep.ForwardingExperiment;
 import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 import gdlab.sweep.SweepRunner;
 
 import java.io.IOException;

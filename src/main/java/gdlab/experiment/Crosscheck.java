@@ -10,19 +10,19 @@ import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.reference.Updaters;
 import gdlab.report.Metric;
-import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import static gdlab.report.Metric.discrepancy;

@@ -3,14 +3,15 @@ package gdlab.experiment;
 import gdlab.crosscheck.Dl4jDefects;
 import gdlab.crosscheck.SolverCheck;
 import gdlab.crosscheck.Stage;
-import gdlab.crosscheck.Tolerances;
 import gdlab.crosscheck.Tolerances.Verdict;
+import gdlab.crosscheck.Tolerances;
 import gdlab.data.Dataset;
 import gdlab.reference.Updaters;
 import gdlab.report.Figure;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

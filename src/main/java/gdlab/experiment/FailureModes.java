@@ -10,6 +10,8 @@ import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Experiment;
+import gdlab.sweep.Report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

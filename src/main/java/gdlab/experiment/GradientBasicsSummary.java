@@ -5,13 +5,13 @@ import gdlab.basics.LossFunctions;
 import gdlab.basics.Measurements;
 import gdlab.basics.SgdSteps;
 import gdlab.basics.StepDirections;
-import gdlab.basics.Subject;
 import gdlab.data.Dataset;
 import gdlab.report.Figure;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -11,6 +11,7 @@ import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
 package gdlab.sweep;
 
-import gdlab.experiment.Experiment;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 

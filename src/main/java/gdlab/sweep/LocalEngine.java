@@ -1,6 +1,5 @@
 package gdlab.sweep;
 
-import gdlab.experiment.Experiment;
 import gdlab.spec.Spec;
 
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package gdlab.sweep;
 
-import gdlab.experiment.Experiment;
 import gdlab.report.Csv;
 import gdlab.report.Json;
 import gdlab.report.RunFolder;

@@ -1,7 +1,5 @@
 package gdlab.sweep;
 
-import gdlab.experiment.Experiment;
-import gdlab.experiment.Report;
 import gdlab.report.Claim;
 import gdlab.report.Figure;
 import gdlab.report.Json;

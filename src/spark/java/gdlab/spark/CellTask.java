@@ -2,10 +2,10 @@ package gdlab.spark;
 
 import gdlab.Registry;
 import gdlab.dl4j.Nd4jSetup;
-import gdlab.experiment.Experiment;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Experiment;
 import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
 

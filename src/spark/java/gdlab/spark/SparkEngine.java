@@ -1,13 +1,12 @@
 package gdlab.spark;
 
-import gdlab.experiment.Experiment;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Engine;
+import gdlab.sweep.Experiment;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.LoggerFactory;

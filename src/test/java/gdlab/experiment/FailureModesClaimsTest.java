@@ -3,6 +3,7 @@ package gdlab.experiment;
 import gdlab.report.Claim;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.Report;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -183,7 +183,7 @@ class MomentumTest {
         return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
     }
 
-    static Claim claim(gdlab.experiment.Report report, String id) {
+    static Claim claim(gdlab.sweep.Report report, String id) {
         return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 
@@ -199,14 +199,14 @@ class MomentumTest {
     @Test
     void aCountThatLeavesTheReferenceFailsTheIntegrityCheckAndTheRun() {
         Momentum experiment = quickExperiment();
-        gdlab.experiment.Report clean = experiment.summarize(results());
+        gdlab.sweep.Report clean = experiment.summarize(results());
         assertThat(clean.fails()).isFalse();
         assertThat(clean.claims()).extracting(Claim::id).containsExactlyElementsOf(
                 Claim.sentences(SpecFile.read(SPEC).hypothesis()).stream().map(Map.Entry::getKey).toList());
 
         double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
                 .get("measured_iterations"));
-        gdlab.experiment.Report report = experiment.summarize(perturbed("reference_iterations", measured + 5));
+        gdlab.sweep.Report report = experiment.summarize(perturbed("reference_iterations", measured + 5));
         Claim reference = claim(report, "dl4j_matches_reference");
         assertThat(reference.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(reference.failsTheRun()).isTrue();
@@ -219,10 +219,10 @@ class MomentumTest {
         Momentum experiment = quickExperiment();
         double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
                 .get("measured_iterations"));
-        gdlab.experiment.Report exact = experiment.summarize(perturbed("exact_iterations", measured - 3));
+        gdlab.sweep.Report exact = experiment.summarize(perturbed("exact_iterations", measured - 3));
         assertThat(claim(exact, "iterations_match_exact_recurrence").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(exact.fails()).isTrue();
-        gdlab.experiment.Report optimum = experiment.summarize(perturbed("mu", 0.7));
+        gdlab.sweep.Report optimum = experiment.summarize(perturbed("mu", 0.7));
         assertThat(claim(optimum, "heavy_ball_optimum").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(optimum.fails()).isTrue();
     }
@@ -230,7 +230,7 @@ class MomentumTest {
     @Test
     void aRunOfTheQuadraticsOnlyLeavesThePathAndMlpClaimsNotTested() {
         List<CellResult> quad = results().stream().filter(r -> r.cell().get("part").equals("quadratic")).toList();
-        gdlab.experiment.Report report = quickExperiment().summarize(quad);
+        gdlab.sweep.Report report = quickExperiment().summarize(quad);
         for (String id : List.of("momentum_paths_overshoot", "momentum_paths_zigzag", "mlp_momentum_fewer_steps",
                 "mlp_small_lr_effective_lr")) {
             assertThat(claim(report, id).verdict()).as(id).isEqualTo(Claim.Verdict.NOT_TESTED);

@@ -8,6 +8,7 @@ import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

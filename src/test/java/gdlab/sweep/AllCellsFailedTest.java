@@ -1,9 +1,9 @@
 package gdlab.sweep;
 
 import gdlab.experiment.BatchModes;
-import gdlab.experiment.ForwardingExperiment;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
+import gdlab.sweep.ForwardingExperiment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.sweep;
 
 import gdlab.report.Claim;
 import gdlab.report.Figure;

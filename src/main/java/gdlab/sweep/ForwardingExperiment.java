@@ -1,9 +1,7 @@
-package gdlab.experiment;
+package gdlab.sweep;
 
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
-import gdlab.sweep.Cell;
-import gdlab.sweep.CellResult;
 
 import java.util.List;
 

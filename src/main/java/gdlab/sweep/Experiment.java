@@ -1,10 +1,8 @@
-package gdlab.experiment;
+package gdlab.sweep;
 
 import gdlab.report.Metric;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
-import gdlab.sweep.Cell;
-import gdlab.sweep.CellResult;
 
 import java.util.List;
 
