@@ -1,0 +1,260 @@
+package gdlab.experiment;
+
+import gdlab.report.Claim;
+import gdlab.report.Stats;
+import gdlab.report.Table;
+import gdlab.sweep.CellResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static gdlab.experiment.Epochs.BUDGET;
+import static gdlab.experiment.Epochs.CLASS_SORTED;
+import static gdlab.experiment.Epochs.EARLY;
+import static gdlab.experiment.Epochs.FIXED;
+import static gdlab.experiment.Epochs.METRICS;
+import static gdlab.experiment.Epochs.SHUFFLED;
+
+/**
+ * The claims of epochs' hypothesis, in its order, each checked against the run's (order, stopping) groups. Two
+ * groups differ only when their 95% intervals over the seeds are apart; with one seed, no difference is called
+ * beyond noise. The hypothesis in experiments/epochs.properties is these statements, each after its id.
+ */
+final class EpochsClaims {
+    /** "Several times": the class-sorted validation loss at least this multiple of the shuffled one. */
+    static final double SEVERAL = 2;
+    /** "About as well": lowest validation losses within this share of each other (or within seed noise). */
+    static final double ABOUT = 0.1;
+    /** "About ten epochs": the mean best epoch between these. */
+    static final double MIN_BEST_EPOCH = 5;
+    static final double MAX_BEST_EPOCH = 20;
+    /** "About a quarter of the budget": early stopping's mean epochs between these shares of max_epochs. */
+    static final double MIN_SHARE = 1.0 / 8;
+    static final double MAX_SHARE = 1.0 / 2;
+    /** A validation loss that rose by less than this share of itself rose by rounding only. */
+    static final double ROUNDING = 1e-5;
+
+    static final String SORTED_WORSE_EARLY = "After compare_epoch epochs the class-sorted order does far worse "
+            + "than a shuffled one: at least " + Table.readable(SEVERAL) + " times the validation loss and a lower "
+            + "validation accuracy.";
+    static final String SORTED_SLOWER = "The class-sorted order needs more epochs to reach target_val_accuracy "
+            + "(a seed that never reaches it counts as max_epochs + 1).";
+    static final String SORTED_NO_BETTER = "At the end of the whole budget the class-sorted order is still no "
+            + "better: its final validation loss is not lower than the shuffled order's beyond seed noise.";
+    static final String FIXED_LIKE_FRESH = "One fixed shuffled order does about as well as a fresh shuffle every "
+            + "epoch: their lowest validation losses are within seed noise or " + Table.readable(100 * ABOUT)
+            + "% of each other.";
+    static final String MINIMUM_NEAR_TEN = "With the whole budget (shuffled) the validation loss reaches its "
+            + "minimum after about ten epochs: the mean best epoch is between " + Table.readable(MIN_BEST_EPOCH)
+            + " and " + Table.readable(MAX_BEST_EPOCH) + ".";
+    static final String OVERFITS = "Then the validation loss rises while the training loss keeps falling "
+            + "(overfitting on the small training split): in every seed the final validation loss is above its "
+            + "minimum and the validation - training gap is wider at the end than at the best epoch.";
+    static final String STOPS_AFTER_PATIENCE = "Early stopping stops patience epochs after that minimum: every run "
+            + "it stops ran exactly patience epochs past its best epoch.";
+    static final String STOPS_AT_QUARTER = "Early stopping (shuffled) stops at about a quarter of the budget: its "
+            + "mean epochs run are between 1/8 and 1/2 of max_epochs.";
+    static final String TEST_WITHIN_NOISE = "Early stopping's returned weights have a test accuracy within noise of "
+            + "the whole budget's (shuffled): their 95% intervals over the seeds overlap.";
+    static final String FOLLOWS_BUDGET = "Each early-stopped run follows the budget run of the same order and seed "
+            + "epoch for epoch until it stops (the same losses and accuracies).";
+    static final String MATCHES_REFERENCE = "DL4J's end-of-epoch training losses equal the plain-Java reference "
+            + "trainer's replay of the first reference_epochs epochs to the crosscheck's epoch tolerance.";
+
+    private EpochsClaims() {
+    }
+
+    /**
+     * @param groups     the cells by "order|stopping"
+     * @param refWorst   the largest DL4J-vs-reference relative difference (NaN when no cell was replayed)
+     * @param tolerance  the crosscheck's epoch tolerance for this run's dtype
+     * @param consistent whether every early-stopped run follows its budget run
+     */
+    static List<Claim> of(Map<String, List<CellResult>> groups, int maxEpochs, int patience, double refWorst,
+                          double tolerance, boolean consistent, boolean anyEarlyWithBudget) {
+        List<CellResult> shuffled = groups.get(SHUFFLED + "|" + BUDGET);
+        List<CellResult> sorted = groups.get(CLASS_SORTED + "|" + BUDGET);
+        List<CellResult> fixed = groups.get(FIXED + "|" + BUDGET);
+        List<CellResult> early = groups.get(SHUFFLED + "|" + EARLY);
+        List<Claim> claims = new ArrayList<>();
+        claims.add(sortedWorseEarly(shuffled, sorted));
+        claims.add(sortedSlower(shuffled, sorted, maxEpochs));
+        claims.add(sortedNoBetter(shuffled, sorted));
+        claims.add(fixedLikeFresh(shuffled, fixed));
+        claims.add(minimumNearTen(shuffled));
+        claims.add(overfits(shuffled));
+        claims.add(stopsAfterPatience(groups, patience));
+        claims.add(stopsAtQuarter(early, maxEpochs));
+        claims.add(testWithinNoise(early, shuffled));
+        claims.add(anyEarlyWithBudget
+                ? Claim.integrity("early_follows_budget", FOLLOWS_BUDGET, consistent ? "every early-stopped run"
+                        + " equals its budget run epoch for epoch" : "an early-stopped run departs from its budget run",
+                "equal losses and accuracies", consistent)
+                : Claim.notTested("early_follows_budget", Claim.Kind.INTEGRITY, FOLLOWS_BUDGET,
+                "no order has both an early-stopping and a budget group", "equal losses and accuracies"));
+        String expected = "at most " + Table.readable(tolerance);
+        claims.add(Double.isNaN(refWorst)
+                ? Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY, MATCHES_REFERENCE,
+                "no cell was replayed by the reference", expected)
+                : Claim.integrity("dl4j_matches_reference", MATCHES_REFERENCE, "largest relative difference "
+                + Table.readable(refWorst), expected, refWorst <= tolerance));
+        return claims;
+    }
+
+    static Stats stats(List<CellResult> g, String metric) {
+        return Stats.of(g.stream().filter(r -> r.status() == CellResult.Status.OK)
+                .map(r -> (Number) r.metric(METRICS, metric)).toList());
+    }
+
+    /** Whether two groups' 95% intervals are apart (never with fewer than two seeds on a side). */
+    static boolean apart(Stats a, Stats b) {
+        return a.n() >= 2 && b.n() >= 2 && (a.ciHigh() < b.ciLow() || b.ciHigh() < a.ciLow());
+    }
+
+    private static String noise(Stats a, Stats b) {
+        return a.n() < 2 || b.n() < 2 ? "one seed: no interval" : apart(a, b) ? "95% intervals apart"
+                : "95% intervals overlap: within seed noise";
+    }
+
+    private static Claim missing(String id, String statement, String what, String expected) {
+        return Claim.notTested(id, Claim.Kind.FINDING, statement, "the run has no " + what + " group", expected);
+    }
+
+    static Claim sortedWorseEarly(List<CellResult> shuffled, List<CellResult> sorted) {
+        String expected = ">= " + Table.readable(SEVERAL) + "x the loss, lower accuracy, intervals apart";
+        if (shuffled == null || sorted == null) {
+            return missing("sorted_worse_early", SORTED_WORSE_EARLY, "shuffled or class-sorted budget", expected);
+        }
+        Stats sl = stats(shuffled, "val_loss_at_compare_epoch");
+        Stats cl = stats(sorted, "val_loss_at_compare_epoch");
+        Stats sa = stats(shuffled, "val_accuracy_at_compare_epoch");
+        Stats ca = stats(sorted, "val_accuracy_at_compare_epoch");
+        double ratio = cl.mean() / sl.mean();
+        boolean holds = ratio >= SEVERAL && ca.mean() < sa.mean() && apart(sl, cl);
+        return Claim.finding("sorted_worse_early", SORTED_WORSE_EARLY, String.format(Locale.ROOT,
+                "validation loss %s vs shuffled %s (%sx; %s), accuracy %s vs %s", Table.readable(cl.mean()),
+                Table.readable(sl.mean()), Table.readable(ratio), noise(sl, cl), Table.readable(ca.mean()),
+                Table.readable(sa.mean())), expected, holds);
+    }
+
+    static Claim sortedSlower(List<CellResult> shuffled, List<CellResult> sorted, int maxEpochs) {
+        String expected = "more epochs, intervals apart";
+        if (shuffled == null || sorted == null) {
+            return missing("sorted_slower_to_target", SORTED_SLOWER, "shuffled or class-sorted budget", expected);
+        }
+        Stats s = epochsToTarget(shuffled, maxEpochs);
+        Stats c = epochsToTarget(sorted, maxEpochs);
+        return Claim.finding("sorted_slower_to_target", SORTED_SLOWER, String.format(Locale.ROOT,
+                "class-sorted %s vs shuffled %s epochs (%s)", Table.readable(c.mean()), Table.readable(s.mean()),
+                noise(s, c)), expected, c.mean() > s.mean() && apart(s, c));
+    }
+
+    private static Stats epochsToTarget(List<CellResult> g, int maxEpochs) {
+        return Stats.of(g.stream().filter(r -> r.status() == CellResult.Status.OK).map(r -> {
+            Object e = r.metric(METRICS, "epochs_to_val_target");
+            return e == null ? (Number) (maxEpochs + 1) : (Number) e;
+        }).toList());
+    }
+
+    static Claim sortedNoBetter(List<CellResult> shuffled, List<CellResult> sorted) {
+        String expected = "not lower beyond the 95% intervals";
+        if (shuffled == null || sorted == null) {
+            return missing("sorted_no_better_at_end", SORTED_NO_BETTER, "shuffled or class-sorted budget", expected);
+        }
+        Stats s = stats(shuffled, "final_val_loss");
+        Stats c = stats(sorted, "final_val_loss");
+        boolean better = c.mean() < s.mean() && (apart(s, c) || s.n() < 2 || c.n() < 2);
+        return Claim.finding("sorted_no_better_at_end", SORTED_NO_BETTER, String.format(Locale.ROOT,
+                "final validation loss class-sorted %s vs shuffled %s (%s)", Table.readable(c.mean()),
+                Table.readable(s.mean()), noise(s, c)), expected, !better);
+    }
+
+    static Claim fixedLikeFresh(List<CellResult> shuffled, List<CellResult> fixed) {
+        String expected = "intervals overlap or within " + Table.readable(100 * ABOUT) + "%";
+        if (shuffled == null || fixed == null) {
+            return missing("fixed_like_fresh", FIXED_LIKE_FRESH, "shuffled or fixed budget", expected);
+        }
+        Stats s = stats(shuffled, "best_val_loss");
+        Stats f = stats(fixed, "best_val_loss");
+        double share = Math.abs(f.mean() - s.mean()) / s.mean();
+        boolean holds = share <= ABOUT || (s.n() >= 2 && f.n() >= 2 && !apart(s, f));
+        return Claim.finding("fixed_like_fresh", FIXED_LIKE_FRESH, String.format(Locale.ROOT,
+                "lowest validation loss fixed %s vs fresh %s (%s%% apart; %s)", Table.readable(f.mean()),
+                Table.readable(s.mean()), Table.readable(100 * share), noise(s, f)), expected, holds);
+    }
+
+    static Claim minimumNearTen(List<CellResult> shuffled) {
+        String expected = "mean best epoch in [" + Table.readable(MIN_BEST_EPOCH) + ", "
+                + Table.readable(MAX_BEST_EPOCH) + "]";
+        if (shuffled == null) {
+            return missing("minimum_near_ten_epochs", MINIMUM_NEAR_TEN, "shuffled budget", expected);
+        }
+        Stats best = stats(shuffled, "best_epoch");
+        return Claim.finding("minimum_near_ten_epochs", MINIMUM_NEAR_TEN, "best epoch " + best.pretty(), expected,
+                best.mean() >= MIN_BEST_EPOCH && best.mean() <= MAX_BEST_EPOCH);
+    }
+
+    static Claim overfits(List<CellResult> shuffled) {
+        String expected = "every seed: val_loss_rise > " + Table.readable(ROUNDING)
+                + " x final_val_loss and loss_gap_at_end > loss_gap_at_best";
+        if (shuffled == null) {
+            return missing("overfits_after_minimum", OVERFITS, "shuffled budget", expected);
+        }
+        List<CellResult> ok = shuffled.stream().filter(r -> r.status() == CellResult.Status.OK).toList();
+        long rose = ok.stream().filter(r -> r.number(METRICS, "val_loss_rise")
+                > ROUNDING * r.number(METRICS, "final_val_loss")).count();
+        long widened = ok.stream().filter(r -> r.number(METRICS, "loss_gap_at_end")
+                > r.number(METRICS, "loss_gap_at_best")).count();
+        return Claim.finding("overfits_after_minimum", OVERFITS, String.format(Locale.ROOT,
+                "validation loss rose in %d of %d seeds (by %s); the gap widened in %d", rose, ok.size(),
+                stats(shuffled, "val_loss_rise").pretty(), widened), expected,
+                !ok.isEmpty() && rose == ok.size() && widened == ok.size());
+    }
+
+    static Claim stopsAfterPatience(Map<String, List<CellResult>> groups, int patience) {
+        String expected = "epochs_past_best = " + patience + " in every run stopped by patience";
+        List<CellResult> stopped = groups.entrySet().stream().filter(e -> e.getKey().endsWith("|" + EARLY))
+                .flatMap(e -> e.getValue().stream())
+                .filter(r -> "patience".equals(r.metric(METRICS, "stopped_by"))).toList();
+        if (stopped.isEmpty()) {
+            return Claim.notTested("early_stops_after_patience", Claim.Kind.INTEGRITY, STOPS_AFTER_PATIENCE,
+                    "no run was stopped by patience within its budget", expected);
+        }
+        List<Long> past = stopped.stream().map(r -> (long) r.number(METRICS, "epochs_past_best")).distinct()
+                .sorted().toList();
+        return Claim.integrity("early_stops_after_patience", STOPS_AFTER_PATIENCE, stopped.size()
+                + " runs stopped by patience, epochs past their best: " + past, expected,
+                past.equals(List.of((long) patience)));
+    }
+
+    static Claim stopsAtQuarter(List<CellResult> early, int maxEpochs) {
+        String expected = "between " + Table.readable(MIN_SHARE * maxEpochs) + " and "
+                + Table.readable(MAX_SHARE * maxEpochs) + " epochs";
+        if (early == null) {
+            return missing("early_stops_at_quarter", STOPS_AT_QUARTER, "shuffled early-stopping", expected);
+        }
+        Stats run = stats(early, "epochs_run");
+        double share = run.mean() / maxEpochs;
+        return Claim.finding("early_stops_at_quarter", STOPS_AT_QUARTER, "epochs run " + run.pretty() + " of "
+                + maxEpochs + " (" + Table.readable(share) + ")", expected, share >= MIN_SHARE && share <= MAX_SHARE);
+    }
+
+    static Claim testWithinNoise(List<CellResult> early, List<CellResult> budget) {
+        String expected = "95% intervals overlap";
+        if (early == null || budget == null) {
+            return missing("early_test_within_noise", TEST_WITHIN_NOISE, "shuffled early-stopping or budget",
+                    expected);
+        }
+        Stats e = stats(early, "test_accuracy");
+        Stats b = stats(budget, "test_accuracy");
+        if (e.n() < 2 || b.n() < 2) {
+            return Claim.notTested("early_test_within_noise", Claim.Kind.FINDING, TEST_WITHIN_NOISE,
+                    "one seed: no interval to compare", expected);
+        }
+        return Claim.finding("early_test_within_noise", TEST_WITHIN_NOISE, String.format(Locale.ROOT,
+                "test accuracy early %s vs budget %s (%s)", e.pretty(), b.pretty(), noise(e, b)), expected,
+                !apart(e, b));
+    }
+}
