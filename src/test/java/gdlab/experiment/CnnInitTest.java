@@ -60,7 +60,58 @@ class CnnInitTest {
         // with sigmoid (0.5 out for 0 in) the dense weights do move: identical copies, not untouched zeros
         assertThat(num(cell("sigmoid", "zero"), "dense_scale")).isGreaterThan(1e-3);
         assertThat(num(cell("relu", "zero"), "dense_scale")).isZero();
-        assertThat(stdout).contains("in every seed: yes");
+        assertThat(claims().get("zero_init_identical_units").get("verdict")).isEqualTo("holds");
+    }
+
+    static Map<String, Map<String, String>> claims() {
+        Map<String, Map<String, String>> byId = new java.util.LinkedHashMap<>();
+        try {
+            BatchModesTest.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return byId;
+    }
+
+    @Test
+    void everyClaimHasAVerdictAndTheIntegrityChecksHold() {
+        assertThat(claims().keySet()).containsExactly("zero_init_identical_units", "check_tells_units_apart",
+                "zero_init_near_chance", "sigmoid_poor_init_slow", "sigmoid_first_layer_gradient_small",
+                "he_relu_among_best");
+        claims().values().forEach(c -> {
+            assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested");
+            if (c.get("kind").equals("integrity")) {
+                assertThat(c.get("verdict")).as(c.get("claim")).isEqualTo("holds");
+            }
+        });
+        // one seed and 160 test images cannot tell sigmoid's inits apart: the finding says so, not "yes"
+        assertThat(claims().get("sigmoid_poor_init_slow").get("measured")).contains("noise");
+    }
+
+    /** A zero-init cell whose dense units came out distinct fails the symmetry check, and the run with it. */
+    @Test
+    void aBrokenSymmetryFailsItsIntegrityCheck() throws IOException {
+        List<gdlab.sweep.CellResult> results = new java.util.ArrayList<>();
+        int dense = CnnInit.METRICS.indexOf("dense_distinct");
+        for (Map<String, String> r : BatchModesTest.rows(run.resolve("cells.csv"))) {
+            List<Object> metrics = new java.util.ArrayList<>();
+            CnnInit.METRICS.forEach(m -> metrics.add(gdlab.report.Csv.value(r.get(m))));
+            if (r.get("init").equals("zero")) {
+                metrics.set(dense, 2L);
+            }
+            Map<String, String> coords = new java.util.LinkedHashMap<>();
+            List.of("optimizer", "lr", "activation", "init", "seed").forEach(k -> coords.put(k, r.get(k)));
+            results.add(new gdlab.sweep.CellResult(new gdlab.sweep.Cell(Integer.parseInt(r.get("cell")), coords),
+                    gdlab.sweep.CellResult.Status.OK, "", metrics, List.of()));
+        }
+        Map<String, CnnInit.Group> groups = new java.util.LinkedHashMap<>();
+        for (gdlab.sweep.CellResult r : results) {
+            groups.computeIfAbsent(r.cell().get("optimizer") + "|" + r.cell().get("activation") + "|"
+                    + r.cell().get("init"), k -> new CnnInit.Group(r.cell())).cells.add(r);
+        }
+        List<gdlab.report.Claim> claims = CnnInitClaims.of(groups, List.of("sgd"), 10, 160, 0.05);
+        assertThat(claims.get(0).id()).isEqualTo("zero_init_identical_units");
+        assertThat(claims.get(0).failsTheRun()).as(claims.get(0).measured()).isTrue();
     }
 
     /** The same check reports distinct units when they are: it can fail. */
