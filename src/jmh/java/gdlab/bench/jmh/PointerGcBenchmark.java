@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where DL4J's fixed cost per step goes, and why two fitting threads in one JVM barely beat one: every ND4J op
  * allocates small native buffers (shape information, op contexts) that JavaCPP registers for deallocation by the
- * garbage collector. {@code fitPointerGc} runs as sweeps do; {@code fitNoPointerGc} runs in a JVM with
+ * garbage collector. {@code fitPointerGc} runs as sweeps do (JavaCPP's resident-memory check off, as
+ * {@link Nd4jSetup} sets it); {@code fitPointerGcRssCheck} with that check on at JavaCPP's default limit (4 x the heap),
+ * as before gdlab turned it off: it reads /proc/self/statm for every pointer registered; {@code fitNoPointerGc} runs
+ * in a JVM with
  * {@code -Dorg.bytedeco.javacpp.nopointergc=true}, where JavaCPP skips that registration. Both forks cap the Java
  * heap at 512 MB and print the resident set size after every iteration: without the pointer GC those buffers are
  * never freed, so it grows far past the heap, without bound, which is why sweeps keep the default. Run with {@code -t 1} and {@code -t 2} (threads, each with its own net):
@@ -47,6 +50,12 @@ public class PointerGcBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = "-Xmx512m")
     public void fitPointerGc() {
+        step.fit();
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=2g"})
+    public void fitPointerGcRssCheck() {
         step.fit();
     }
 
