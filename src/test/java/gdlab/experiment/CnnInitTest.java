@@ -1,6 +1,10 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
+import gdlab.report.Csv;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +70,11 @@ class CnnInitTest {
     }
 
     static Map<String, Map<String, String>> claims() {
-        Map<String, Map<String, String>> byId = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         try {
             BatchModesTest.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return byId;
     }
@@ -91,25 +97,25 @@ class CnnInitTest {
     /** A zero-init cell whose dense units came out distinct fails the symmetry check, and the run with it. */
     @Test
     void aBrokenSymmetryFailsItsIntegrityCheck() throws IOException {
-        List<gdlab.sweep.CellResult> results = new java.util.ArrayList<>();
+        List<CellResult> results = new ArrayList<>();
         int dense = CnnInit.METRICS.indexOf("dense_distinct");
         for (Map<String, String> r : BatchModesTest.rows(run.resolve("cells.csv"))) {
-            List<Object> metrics = new java.util.ArrayList<>();
-            CnnInit.METRICS.forEach(m -> metrics.add(gdlab.report.Csv.value(r.get(m))));
+            List<Object> metrics = new ArrayList<>();
+            CnnInit.METRICS.forEach(m -> metrics.add(Csv.value(r.get(m))));
             if (r.get("init").equals("zero")) {
                 metrics.set(dense, 2L);
             }
-            Map<String, String> coords = new java.util.LinkedHashMap<>();
+            Map<String, String> coords = new LinkedHashMap<>();
             List.of("optimizer", "lr", "activation", "init", "seed").forEach(k -> coords.put(k, r.get(k)));
-            results.add(new gdlab.sweep.CellResult(new gdlab.sweep.Cell(Integer.parseInt(r.get("cell")), coords),
-                    gdlab.sweep.CellResult.Status.OK, "", metrics, List.of()));
+            results.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
+                    CellResult.Status.OK, "", metrics, List.of()));
         }
-        Map<String, CnnInit.Group> groups = new java.util.LinkedHashMap<>();
-        for (gdlab.sweep.CellResult r : results) {
+        Map<String, CnnInit.Group> groups = new LinkedHashMap<>();
+        for (CellResult r : results) {
             groups.computeIfAbsent(r.cell().get("optimizer") + "|" + r.cell().get("activation") + "|"
                     + r.cell().get("init"), k -> new CnnInit.Group(r.cell())).cells.add(r);
         }
-        List<gdlab.report.Claim> claims = CnnInitClaims.of(groups, List.of("sgd"), 10, 160, 0.05);
+        List<Claim> claims = CnnInitClaims.of(groups, List.of("sgd"), 10, 160, 0.05);
         assertThat(claims.get(0).id()).isEqualTo("zero_init_identical_units");
         assertThat(claims.get(0).failsTheRun()).as(claims.get(0).measured()).isTrue();
     }

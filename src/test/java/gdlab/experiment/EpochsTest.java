@@ -1,6 +1,10 @@
 package gdlab.experiment;
 
 import gdlab.Main;
+import gdlab.report.Claim;
+import gdlab.report.Csv;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +123,11 @@ class EpochsTest {
 
     /** claims.csv by claim id. */
     static Map<String, Map<String, String>> claims() {
-        Map<String, Map<String, String>> byId = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         try {
             BatchModesTest.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return byId;
     }
@@ -144,23 +150,23 @@ class EpochsTest {
     @Test
     void anEarlyRunStoppedLateFailsItsIntegrityCheck() throws IOException {
         List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("cells.csv"));
-        List<gdlab.sweep.CellResult> results = new java.util.ArrayList<>();
+        List<CellResult> results = new ArrayList<>();
         int past = Epochs.METRICS.indexOf("epochs_past_best");
         for (Map<String, String> r : rows) {
-            List<Object> metrics = new java.util.ArrayList<>();
-            Epochs.METRICS.forEach(m -> metrics.add(gdlab.report.Csv.value(r.get(m))));
+            List<Object> metrics = new ArrayList<>();
+            Epochs.METRICS.forEach(m -> metrics.add(Csv.value(r.get(m))));
             if (r.get("stopping").equals("early") && "patience".equals(r.get("stopped_by"))) {
                 metrics.set(past, ((Number) metrics.get(past)).longValue() + 1);
             }
-            Map<String, String> coords = new java.util.LinkedHashMap<>();
+            Map<String, String> coords = new LinkedHashMap<>();
             List.of("order", "stopping", "seed").forEach(k -> coords.put(k, r.get(k)));
-            results.add(new gdlab.sweep.CellResult(new gdlab.sweep.Cell(Integer.parseInt(r.get("cell")), coords),
-                    gdlab.sweep.CellResult.Status.OK, "", metrics, List.of()));
+            results.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
+                    CellResult.Status.OK, "", metrics, List.of()));
         }
-        java.util.Map<String, List<gdlab.sweep.CellResult>> groups = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<CellResult>> groups = new LinkedHashMap<>();
         results.forEach(r -> groups.computeIfAbsent(r.cell().get("order") + "|" + r.cell().get("stopping"),
-                k -> new java.util.ArrayList<>()).add(r));
-        gdlab.report.Claim late = EpochsClaims.stopsAfterPatience(groups, 10);
+                k -> new ArrayList<>()).add(r));
+        Claim late = EpochsClaims.stopsAfterPatience(groups, 10);
         assertThat(late.failsTheRun()).as(late.measured()).isTrue();
         assertThat(late.measured()).contains("[11]");
     }
