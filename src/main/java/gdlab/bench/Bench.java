@@ -198,6 +198,15 @@ public final class Bench implements Experiment {
         return new Object[metrics.size()];
     }
 
+    /** A cell's values by metric name (every metric of this run, null where the cell does not measure it). */
+    private Map<String, Object> named(Object[] values) {
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            byName.put(metrics.get(i), values[i]);
+        }
+        return byName;
+    }
+
     private void put(Object[] values, String column, Object value) {
         values[metrics.indexOf(column)] = value;
     }
@@ -263,7 +272,7 @@ public final class Bench implements Experiment {
         }
         curve.add(List.of(0, "load_1m", load));
         curve.add(List.of(1, "load_1m", LoadAverage.now().oneMinute()));
-        return new CellResult(cell, CellResult.Status.OK, "", Arrays.asList(m), curve);
+        return new CellResult(cell, CellResult.Status.OK, "", named(m), curve);
     }
 
     private CellResult runSweep(Cell cell) {
@@ -305,7 +314,7 @@ public final class Bench implements Experiment {
         }
         curve.add(List.of(0, "load_1m", load));
         curve.add(List.of(1, "load_1m", LoadAverage.now().oneMinute()));
-        return new CellResult(cell, CellResult.Status.OK, "", Arrays.asList(m), curve);
+        return new CellResult(cell, CellResult.Status.OK, "", named(m), curve);
     }
 
     private static double median(List<SweepProbe.Result> rs, java.util.function.ToDoubleFunction<SweepProbe.Result> f) {
@@ -365,7 +374,7 @@ public final class Bench implements Experiment {
             sweepTable = sweepTable(sweep);
             md.append(String.format(Locale.ROOT, "### Per sweep%n%n`%s`, %s cells, median of %d runs per worker "
                             + "count (after one run not kept), through the usual harness into a temporary folder.%n%n",
-                    sweep.cell().get("net"), sweep.metric(metrics, "sweep_cells"), spec.integer("sweep_repeats")));
+                    sweep.cell().get("net"), sweep.metric("sweep_cells"), spec.integer("sweep_repeats")));
             md.append(sweepTable.toMarkdown()).append('\n');
         }
         md.append("### Goals (ratios from this run)\n\n");
@@ -399,7 +408,7 @@ public final class Bench implements Experiment {
      */
     double val(CellResult r, String column) {
         if (metrics.contains(column)) {
-            return r.number(metrics, column);
+            return r.number(column);
         }
         if (column.equals("load_1m")) {
             return r.curve().stream().filter(p -> "load_1m".equals(p.get(1)))

@@ -166,7 +166,7 @@ public final class BatchModes implements Experiment {
                 last.minibatchLossStd() / last.minibatchLossMean(), activationBytes);
         boolean diverged = t.status() == Trainer.Status.DIVERGED;
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged ? t.stopReason() : "", metrics, curve);
+                diverged ? t.stopReason() : "", Metric.inOrder(DECLARED, metrics), curve);
     }
 
     static double median(double[] values) {
@@ -295,10 +295,10 @@ public final class BatchModes implements Experiment {
         final Stats noiseCv;
 
         GroupStats(List<CellResult> g) {
-            updatesPerEpoch = (int) g.stream().mapToDouble(r -> r.number(METRICS, "updates_per_epoch")).max()
+            updatesPerEpoch = (int) g.stream().mapToDouble(r -> r.number("updates_per_epoch")).max()
                     .orElse(0);
-            activationBytes = (long) g.get(0).number(METRICS, "activation_bytes");
-            reached = (int) g.stream().filter(r -> r.metric(METRICS, "epochs_to_target") != null).count();
+            activationBytes = (long) g.get(0).number("activation_bytes");
+            reached = (int) g.stream().filter(r -> r.metric("epochs_to_target") != null).count();
             epochMs = column(g, "epoch_time_ms");
             epochsToTarget = column(g, "epochs_to_target");
             updatesToTarget = column(g, "updates_to_target");
@@ -310,7 +310,7 @@ public final class BatchModes implements Experiment {
         }
 
         private static Stats column(List<CellResult> g, String name) {
-            return Stats.of(g.stream().map(r -> (Number) r.metric(METRICS, name)).toList());
+            return Stats.of(g.stream().map(r -> (Number) r.metric(name)).toList());
         }
     }
 }

@@ -73,22 +73,22 @@ final class BatchModesClaims {
         }
 
         Stats stats(String metric) {
-            return Stats.of(finished().stream().map(r -> (Number) r.metric(METRICS, metric)).toList());
+            return Stats.of(finished().stream().map(r -> (Number) r.metric(metric)).toList());
         }
 
         /** The log of a positive metric (a wall time), per seed. */
         Stats logStats(String metric) {
-            return Stats.of(finished().stream().mapToDouble(r -> Math.log(r.number(METRICS, metric))).toArray());
+            return Stats.of(finished().stream().mapToDouble(r -> Math.log(r.number(metric))).toArray());
         }
 
         int reached() {
-            return (int) finished().stream().filter(r -> r.metric(METRICS, "epochs_to_target") != null).count();
+            return (int) finished().stream().filter(r -> r.metric("epochs_to_target") != null).count();
         }
 
         /** Epochs to the target per seed, a seed that never reached it counted as maxEpochs + 1. */
         Stats epochs(int maxEpochs) {
             return Stats.of(finished().stream().map(r -> {
-                Object e = r.metric(METRICS, "epochs_to_target");
+                Object e = r.metric("epochs_to_target");
                 return e == null ? (Number) (maxEpochs + 1) : (Number) e;
             }).toList());
         }
@@ -123,7 +123,7 @@ final class BatchModesClaims {
                 default -> b > 1 && b < n;
             };
             List<Long> measured = g.finished().stream()
-                    .map(r -> (long) r.number(METRICS, "updates_per_epoch")).distinct().sorted().toList();
+                    .map(r -> (long) r.number("updates_per_epoch")).distinct().sorted().toList();
             if (measured.isEmpty()) {
                 return new TextbookRow(g, textbookB, textbookU, expected, null, null);
             }
@@ -202,7 +202,7 @@ final class BatchModesClaims {
         boolean formula = true;
         List<String> parts = new ArrayList<>();
         for (Group g : trained) {
-            List<Long> bytes = g.finished().stream().map(r -> (long) r.number(METRICS, "activation_bytes")).distinct()
+            List<Long> bytes = g.finished().stream().map(r -> (long) r.number("activation_bytes")).distinct()
                     .sorted().toList();
             boolean ok = bytes.equals(List.of((long) g.batchSize() * bytesPerExample));
             formula &= ok;
@@ -276,7 +276,7 @@ final class BatchModesClaims {
         if (stochastic == null) {
             return Claim.notTested(id, Claim.Kind.FINDING, STOCHASTIC_FEW_EPOCHS, missing(STOCHASTIC), expected);
         }
-        List<Object> perSeed = stochastic.finished().stream().map(r -> r.metric(METRICS, "epochs_to_target"))
+        List<Object> perSeed = stochastic.finished().stream().map(r -> r.metric("epochs_to_target"))
                 .toList();
         boolean holds = perSeed.stream().allMatch(e -> e != null && ((Number) e).intValue() <= FEW_EPOCHS);
         String measured = "epochs to target per seed: " + perSeed.stream().map(e -> e == null

@@ -211,7 +211,7 @@ public final class CnnInit implements Experiment {
                 Cnn.distinctUnits(dense, SAME_UNIT_RELATIVE * denseScale), Cnn.spread(dense), denseScale,
                 t.trainingMs());
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged ? t.stopReason() : "", metrics, curve);
+                diverged ? t.stopReason() : "", Metric.inOrder(DECLARED, metrics), curve);
     }
 
     /** Norms of the weight gradients (conv, dense, output) of the mean training loss at the current weights. */
@@ -311,15 +311,15 @@ public final class CnnInit implements Experiment {
         }
 
         Stats stats(String column) {
-            return Stats.of(cells.stream().map(r -> (Number) r.metric(METRICS, column)).toList());
+            return Stats.of(cells.stream().map(r -> (Number) r.metric(column)).toList());
         }
 
         int reached() {
-            return (int) cells.stream().filter(r -> r.metric(METRICS, "epochs_to_target") != null).count();
+            return (int) cells.stream().filter(r -> r.metric("epochs_to_target") != null).count();
         }
 
         int maxOf(String column) {
-            return (int) cells.stream().mapToDouble(r -> r.number(METRICS, column)).max().orElse(Double.NaN);
+            return (int) cells.stream().mapToDouble(r -> r.number(column)).max().orElse(Double.NaN);
         }
 
         String label() {
@@ -419,7 +419,7 @@ public final class CnnInit implements Experiment {
     }
 
     private static double max(Group g, String column) {
-        return g.cells.stream().mapToDouble(r -> r.number(METRICS, column)).max().orElse(Double.NaN);
+        return g.cells.stream().mapToDouble(r -> r.number(column)).max().orElse(Double.NaN);
     }
 
     private static String distinct(Group g, String distinct, String units) {
@@ -468,11 +468,11 @@ public final class CnnInit implements Experiment {
         }
         if (!random.isEmpty()) {
             int minConv = random.stream().mapToInt(g -> g.cells.stream()
-                    .mapToInt(r -> (int) r.number(METRICS, "conv_distinct")).min().orElse(0)).min().orElse(0);
+                    .mapToInt(r -> (int) r.number("conv_distinct")).min().orElse(0)).min().orElse(0);
             int minDense = random.stream().mapToInt(g -> g.cells.stream()
-                    .mapToInt(r -> (int) r.number(METRICS, "dense_distinct")).min().orElse(0)).min().orElse(0);
+                    .mapToInt(r -> (int) r.number("dense_distinct")).min().orElse(0)).min().orElse(0);
             double minSpread = random.stream().mapToDouble(g -> g.cells.stream()
-                    .mapToDouble(r -> r.number(METRICS, "dense_spread")).min().orElse(Double.NaN)).min()
+                    .mapToDouble(r -> r.number("dense_spread")).min().orElse(Double.NaN)).min()
                     .orElse(Double.NaN);
             lines.add(String.format(Locale.ROOT, "- The same check on the random initializations: at least %d of "
                             + "%s filters and %d of %s dense units distinct, dense spread at least %s: the check "

@@ -85,7 +85,7 @@ final class CnnInitClaims {
     }
 
     private static int minOf(Group g, String column) {
-        return (int) g.cells.stream().mapToDouble(r -> r.number(METRICS, column)).min().orElse(Double.NaN);
+        return (int) g.cells.stream().mapToDouble(r -> r.number(column)).min().orElse(Double.NaN);
     }
 
     /** Twice the standard error of the difference of two test accuracies near {@code p} on n test examples. */

@@ -245,7 +245,7 @@ public final class Crosscheck implements Experiment {
         for (CellCheck.Point p : o.curve()) {
             curve.add(List.of(p.step(), p.epochsDone(), p.params().abs(), p.params().rel(), p.drift().rel()));
         }
-        return new CellResult(cell, CellResult.Status.OK, "", metrics, curve);
+        return new CellResult(cell, CellResult.Status.OK, "", Metric.inOrder(DECLARED, metrics), curve);
     }
 
     @Override

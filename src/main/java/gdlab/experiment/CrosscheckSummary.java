@@ -58,7 +58,7 @@ final class CrosscheckSummary {
     }
 
     static Double number(CellResult r, String column) {
-        Object v = r.metric(Crosscheck.METRICS, column);
+        Object v = r.metric(column);
         return v == null ? null : ((Number) v).doubleValue();
     }
 
@@ -262,8 +262,8 @@ final class CrosscheckSummary {
                         + (r.verdict() == Verdict.PASS ? "" : " " + r.verdict()));
                 worst = r.verdict().compareTo(worst) > 0 ? r.verdict() : worst;
             }
-            row.add(c.metric(Crosscheck.METRICS, "initial_loss"));
-            row.add(c.metric(Crosscheck.METRICS, "final_loss"));
+            row.add(c.metric("initial_loss"));
+            row.add(c.metric("final_loss"));
             row.add(c.status() == CellResult.Status.OK ? worst.toString() : "FAIL (" + c.message() + ")");
             t.add(row);
         }

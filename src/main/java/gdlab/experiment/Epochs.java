@@ -290,7 +290,7 @@ public final class Epochs implements Experiment {
                 atEnd[1] - atBest[1], atBest[1] - atBest[0], atEnd[1] - atEnd[0], atEnd[2] - atEnd[3],
                 returnedEpoch, testLoss, testAcc, refEpochs, refDiff, t.trainingMs());
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged ? t.stopReason() : "", metrics, curve);
+                diverged ? t.stopReason() : "", Metric.inOrder(DECLARED, metrics), curve);
     }
 
     private static double accuracy(MultiLayerNetwork net, DataSet set, Dataset data) {
@@ -368,17 +368,17 @@ public final class Epochs implements Experiment {
             Cell first = g.get(0).cell();
             Map<String, Stats> s = new LinkedHashMap<>();
             for (String c : stats) {
-                s.put(c, Stats.of(g.stream().map(r -> (Number) r.metric(METRICS, c)).toList()));
+                s.put(c, Stats.of(g.stream().map(r -> (Number) r.metric(c)).toList()));
             }
             byGroup.put(e.getKey(), s);
             long diverged = g.stream().filter(r -> r.status() != CellResult.Status.OK).count();
-            long byPatience = g.stream().filter(r -> "patience".equals(r.metric(METRICS, "stopped_by"))).count();
-            long reached = g.stream().filter(r -> r.metric(METRICS, "epochs_to_val_target") != null).count();
-            double groupRef = g.stream().mapToDouble(r -> r.number(METRICS, "reference_max_rel_diff"))
+            long byPatience = g.stream().filter(r -> "patience".equals(r.metric("stopped_by"))).count();
+            long reached = g.stream().filter(r -> r.metric("epochs_to_val_target") != null).count();
+            double groupRef = g.stream().mapToDouble(r -> r.number("reference_max_rel_diff"))
                     .filter(Double::isFinite).max().orElse(Double.NaN);
             if (Double.isFinite(groupRef)) {
                 refWorst = Math.max(refWorst, groupRef);
-                refCells += (int) g.stream().filter(r -> Double.isFinite(r.number(METRICS, "reference_max_rel_diff")))
+                refCells += (int) g.stream().filter(r -> Double.isFinite(r.number("reference_max_rel_diff")))
                         .count();
             }
             List<Object> row = new ArrayList<>(List.of(first.get("order"), first.get("stopping"), g.size(), diverged,
@@ -482,7 +482,7 @@ public final class Epochs implements Experiment {
             Map<String, Stats> earlyStats = byGroup.get(o + "|" + EARLY);
             if (budget != null) {
                 List<CellResult> g = groups.get(o + "|" + BUDGET);
-                long rose = g.stream().filter(r -> r.number(METRICS, "val_loss_rise") > 0).count();
+                long rose = g.stream().filter(r -> r.number("val_loss_rise") > 0).count();
                 lines.add(String.format(Locale.ROOT, "- **%s, whole budget**: the validation loss is lowest at "
                                 + "epoch %s (%s), then rises by %s by epoch %s (%d/%d seeds end above their "
                                 + "minimum) while the training loss falls to %s: %s.",
@@ -494,7 +494,7 @@ public final class Epochs implements Experiment {
             }
             if (budget != null && earlyStats != null) {
                 List<CellResult> g = groups.get(o + "|" + EARLY);
-                long byPatience = g.stream().filter(r -> "patience".equals(r.metric(METRICS, "stopped_by"))).count();
+                long byPatience = g.stream().filter(r -> "patience".equals(r.metric("stopped_by"))).count();
                 lines.add(String.format(Locale.ROOT, "- **%s, early stopping** (patience %s): stops after %s epochs "
                                 + "instead of %s (%d/%d seeds stopped by patience), %s epochs after its best epoch "
                                 + "%s, and returns that epoch's weights: test loss %s vs %s, test accuracy %s vs %s "
@@ -564,9 +564,9 @@ public final class Epochs implements Experiment {
             List<Figure.Series> s = new ArrayList<>();
             s.add(Figure.Series.overSeeds("validation loss, whole budget", from(column(shuffledBudget, 0)),
                     from(column(shuffledBudget, 3))));
-            double[] bestX = shuffledEarly.stream().mapToDouble(r -> r.number(METRICS, "best_epoch")).toArray();
-            double[] bestY = shuffledEarly.stream().mapToDouble(r -> r.number(METRICS, "best_val_loss")).toArray();
-            double[] stopX = shuffledEarly.stream().mapToDouble(r -> r.number(METRICS, "epochs_run")).toArray();
+            double[] bestX = shuffledEarly.stream().mapToDouble(r -> r.number("best_epoch")).toArray();
+            double[] bestY = shuffledEarly.stream().mapToDouble(r -> r.number("best_val_loss")).toArray();
+            double[] stopX = shuffledEarly.stream().mapToDouble(r -> r.number("epochs_run")).toArray();
             double[] stopY = shuffledEarly.stream().mapToDouble(Epochs::lastValLoss).toArray();
             s.add(Figure.Series.points("lowest validation loss (per seed)", bestX, bestY));
             s.add(Figure.Series.points("where early stopping stopped (per seed)", stopX, stopY));

@@ -105,7 +105,7 @@ final class EpochsClaims {
 
     static Stats stats(List<CellResult> g, String metric) {
         return Stats.of(g.stream().filter(r -> r.status() == CellResult.Status.OK)
-                .map(r -> (Number) r.metric(METRICS, metric)).toList());
+                .map(r -> (Number) r.metric(metric)).toList());
     }
 
     /** Whether two groups' 95% intervals are apart (never with fewer than two seeds on a side). */
@@ -153,7 +153,7 @@ final class EpochsClaims {
 
     private static Stats epochsToTarget(List<CellResult> g, int maxEpochs) {
         return Stats.of(g.stream().filter(r -> r.status() == CellResult.Status.OK).map(r -> {
-            Object e = r.metric(METRICS, "epochs_to_val_target");
+            Object e = r.metric("epochs_to_val_target");
             return e == null ? (Number) (maxEpochs + 1) : (Number) e;
         }).toList());
     }
@@ -203,10 +203,10 @@ final class EpochsClaims {
             return missing("overfits_after_minimum", OVERFITS, "shuffled budget", expected);
         }
         List<CellResult> ok = shuffled.stream().filter(r -> r.status() == CellResult.Status.OK).toList();
-        long rose = ok.stream().filter(r -> r.number(METRICS, "val_loss_rise")
-                > ROUNDING * r.number(METRICS, "final_val_loss")).count();
-        long widened = ok.stream().filter(r -> r.number(METRICS, "loss_gap_at_end")
-                > r.number(METRICS, "loss_gap_at_best")).count();
+        long rose = ok.stream().filter(r -> r.number("val_loss_rise")
+                > ROUNDING * r.number("final_val_loss")).count();
+        long widened = ok.stream().filter(r -> r.number("loss_gap_at_end")
+                > r.number("loss_gap_at_best")).count();
         return Claim.finding("overfits_after_minimum", OVERFITS, String.format(Locale.ROOT,
                 "validation loss rose in %d of %d seeds (by %s); the gap widened in %d", rose, ok.size(),
                 stats(shuffled, "val_loss_rise").pretty(), widened), expected,
@@ -217,12 +217,12 @@ final class EpochsClaims {
         String expected = "epochs_past_best = " + patience + " in every run stopped by patience";
         List<CellResult> stopped = groups.entrySet().stream().filter(e -> e.getKey().endsWith("|" + EARLY))
                 .flatMap(e -> e.getValue().stream())
-                .filter(r -> "patience".equals(r.metric(METRICS, "stopped_by"))).toList();
+                .filter(r -> "patience".equals(r.metric("stopped_by"))).toList();
         if (stopped.isEmpty()) {
             return Claim.notTested("early_stops_after_patience", Claim.Kind.INTEGRITY, STOPS_AFTER_PATIENCE,
                     "no run was stopped by patience within its budget", expected);
         }
-        List<Long> past = stopped.stream().map(r -> (long) r.number(METRICS, "epochs_past_best")).distinct()
+        List<Long> past = stopped.stream().map(r -> (long) r.number("epochs_past_best")).distinct()
                 .sorted().toList();
         return Claim.integrity("early_stops_after_patience", STOPS_AFTER_PATIENCE, stopped.size()
                 + " runs stopped by patience, epochs past their best: " + past, expected,

@@ -97,9 +97,9 @@ public final class FailureModes implements Experiment {
     @Override
     public CellResult run(Cell cell) {
         Part.Outcome o = byName.get(cell.get("part")).run(cell);
-        List<Object> values = new ArrayList<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         for (String col : metricColumns()) {
-            values.add(o.metrics().get(col));
+            values.put(col, o.metrics().get(col));
         }
         checkKeys(o.metrics().keySet(), metricColumns(), "metric");
         List<List<Object>> rows = new ArrayList<>();
@@ -129,12 +129,8 @@ public final class FailureModes implements Experiment {
                 failedCells.add(r);
                 continue;
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int i = 0; i < metrics.size(); i++) {
-                if (r.metrics().get(i) != null) {
-                    m.put(metrics.get(i).name(), r.metrics().get(i));
-                }
-            }
+            Map<String, Object> m = new LinkedHashMap<>(r.metrics());
+            m.values().removeIf(java.util.Objects::isNull);
             List<Map<String, Object>> points = new ArrayList<>();
             for (List<Object> row : r.curve()) {
                 Map<String, Object> p = new LinkedHashMap<>();

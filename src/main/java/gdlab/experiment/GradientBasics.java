@@ -206,7 +206,7 @@ public final class GradientBasics implements Experiment {
                 m.value(StepDirections.PART, StepDirections.RANDOM, "cosine_with_minus_g"), holdsTo, best, bestLoss,
                 raisesFrom, steps, m.at(SgdSteps.PART, SgdSteps.LOSS, "train_loss", steps), v.minBlockChange(steps),
                 (System.nanoTime() - t0) / 1e6);
-        return new CellResult(cell, CellResult.Status.OK, "", metrics, m.rows());
+        return new CellResult(cell, CellResult.Status.OK, "", Metric.inOrder(DECLARED, metrics), m.rows());
     }
 
     @Override

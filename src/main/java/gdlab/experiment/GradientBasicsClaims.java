@@ -93,7 +93,7 @@ final class GradientBasicsClaims {
                 c.every("random_direction_barely_changes", Claim.Kind.FINDING, RANDOM, "|change / eta|g|^2| x sqrt(n) <= "
                                 + Table.readable(RANDOM_SIGMAS) + " in every cell",
                         "|change / eta|g|^2| x sqrt(n)", x -> Math.abs(x.view().ratio(StepDirections.RANDOM,
-                                c.smallest)) * Math.sqrt(x.result().number(GradientBasics.METRICS, "n_params")),
+                                c.smallest)) * Math.sqrt(x.result().number("n_params")),
                         v -> v <= RANDOM_SIGMAS),
                 c.atMost("step_losses_match_reference", STEP_LOSSES, agree, "relative diff",
                         x -> x.m().value(sp, "all", "reference_max_rel_diff")),

@@ -246,7 +246,7 @@ final class GradientBasicsSummary {
             double gMax = max(e.getValue(), c -> c.m().value(GradientCheck.PART, "all", "gradient_max_abs"));
             lines.add(String.format(Locale.ROOT, "- %s: the whole backprop gradient (all %s parameters) equals the "
                             + "reference's to %s (entries up to %s).", e.getKey(),
-                    Table.readable(mean(e.getValue(), c -> c.result().number(GradientBasics.METRICS, "n_params"))),
+                    Table.readable(mean(e.getValue(), c -> c.result().number("n_params"))),
                     Table.readable(refDiff), Table.readable(gMax)));
         }
         return String.join("\n", lines);
@@ -310,7 +310,7 @@ final class GradientBasicsSummary {
         for (Map.Entry<String, List<Cell>> e : byData.entrySet()) {
             List<Cell> cells = e.getValue();
             double loss0 = mean(cells, c -> c.m().value(StepDirections.PART, "start", "loss"));
-            double gNorm = mean(cells, c -> c.result().number(GradientBasics.METRICS, "gradient_norm"));
+            double gNorm = mean(cells, c -> c.result().number("gradient_norm"));
             double ratio = mean(cells, c -> c.view().ratio(StepDirections.MINUS_G, smallest));
             double holds = min(cells, c -> numberOr(c, "first_order_holds_to_eta", Double.NaN));
             double best = Double.NaN;
@@ -343,8 +343,8 @@ final class GradientBasicsSummary {
                     }
                 }
             }
-            double cosine = mean(cells, c -> Math.abs(c.result().number(GradientBasics.METRICS, "random_cosine")));
-            double nParams = mean(cells, c -> c.result().number(GradientBasics.METRICS, "n_params"));
+            double cosine = mean(cells, c -> Math.abs(c.result().number("random_cosine")));
+            double nParams = mean(cells, c -> c.result().number("n_params"));
             lines.add(String.format(Locale.ROOT, "- %s (loss %s at the start, |g| = %s): at eta = %s the decrease "
                             + "along -g is %.6f x eta |g|^2; it stays within %s%% of it up to eta = %s, then "
                             + "curvature takes over and the decrease falls behind the prediction. The largest "
@@ -367,7 +367,7 @@ final class GradientBasicsSummary {
     }
 
     private static double numberOr(Cell c, String metric, double missing) {
-        Object v = c.result().metric(GradientBasics.METRICS, metric);
+        Object v = c.result().metric(metric);
         return v == null ? missing : ((Number) v).doubleValue();
     }
 

@@ -344,10 +344,10 @@ public final class LearningRate implements Experiment {
         };
     }
 
-    private static List<Object> metrics(Map<String, Object> values) {
-        List<Object> row = new ArrayList<>();
+    private static Map<String, Object> metrics(Map<String, Object> values) {
+        Map<String, Object> row = new LinkedHashMap<>();
         for (String m : METRICS) {
-            row.add(values.get(m));
+            row.put(m, values.get(m));
         }
         return row;
     }
@@ -675,13 +675,13 @@ public final class LearningRate implements Experiment {
         }
 
         Stats stat(String column) {
-            return Stats.of(results.stream().map(r -> (Number) r.metric(METRICS, column)).toList());
+            return Stats.of(results.stream().map(r -> (Number) r.metric(column)).toList());
         }
 
         String regime() {
             Map<String, Integer> counts = new TreeMap<>();
             for (CellResult r : results) {
-                counts.merge(String.valueOf(r.metric(METRICS, "regime")), 1, Integer::sum);
+                counts.merge(String.valueOf(r.metric("regime")), 1, Integer::sum);
             }
             if (counts.size() == 1) {
                 return counts.keySet().iterator().next();
@@ -692,11 +692,11 @@ public final class LearningRate implements Experiment {
         }
 
         boolean anyDiverged() {
-            return results.stream().anyMatch(r -> DIVERGED.equals(r.metric(METRICS, "regime")));
+            return results.stream().anyMatch(r -> DIVERGED.equals(r.metric("regime")));
         }
 
         long reached() {
-            return results.stream().filter(r -> r.metric(METRICS, "epochs_to_target") != null).count();
+            return results.stream().filter(r -> r.metric("epochs_to_target") != null).count();
         }
 
         /** The loss to rank by: the relative excess loss for least squares, the loss for the MLP. */
@@ -754,9 +754,9 @@ public final class LearningRate implements Experiment {
             Table t = new Table("problem", "predicted_edge_2_over_lambda_max", "measured_edge_dl4j",
                     "measured_edge_reference", "dl4j_over_predicted", "runs", "bracket");
             for (CellResult r : edges) {
-                t.add(r.cell().get("problem"), r.number(METRICS, "predicted_lr"), r.number(METRICS, "measured_lr"),
-                        r.number(METRICS, "reference_lr"), r.number(METRICS, "measured_to_predicted"),
-                        r.metric(METRICS, "search_runs"), r.message());
+                t.add(r.cell().get("problem"), r.number("predicted_lr"), r.number("measured_lr"),
+                        r.number("reference_lr"), r.number("measured_to_predicted"),
+                        r.metric("search_runs"), r.message());
             }
             text.append(t.toMarkdown()).append('\n');
             text.append(String.format(Locale.ROOT, "Each search starts at lr = 1 and halves or doubles it until "
@@ -772,10 +772,10 @@ public final class LearningRate implements Experiment {
                     "measured_best_lr_reference", "dl4j_over_predicted", "predicted_rate_k_minus_1_over_k_plus_1",
                     "measured_rate_dl4j", "measured_rate_reference", "runs");
             for (CellResult r : bests) {
-                t.add(r.cell().get("problem"), r.number(METRICS, "predicted_lr"), r.number(METRICS, "measured_lr"),
-                        r.number(METRICS, "reference_lr"), r.number(METRICS, "measured_to_predicted"),
-                        r.number(METRICS, "predicted_rate"), r.number(METRICS, "measured_rate"),
-                        r.number(METRICS, "reference_rate"), r.metric(METRICS, "search_runs"));
+                t.add(r.cell().get("problem"), r.number("predicted_lr"), r.number("measured_lr"),
+                        r.number("reference_lr"), r.number("measured_to_predicted"),
+                        r.number("predicted_rate"), r.number("measured_rate"),
+                        r.number("reference_rate"), r.metric("search_runs"));
             }
             text.append(t.toMarkdown()).append('\n');
             text.append("Runs start from the worst case, theta* + u_min / sqrt(lambda_min) + u_max / "
@@ -888,7 +888,7 @@ public final class LearningRate implements Experiment {
     }
 
     private static double sum(Group g, String column) {
-        return g.results.stream().mapToDouble(r -> r.number(METRICS, column)).filter(Double::isFinite).sum();
+        return g.results.stream().mapToDouble(r -> r.number(column)).filter(Double::isFinite).sum();
     }
 
     private List<Figure> figures(Map<String, Group> groups, List<CellResult> results) {

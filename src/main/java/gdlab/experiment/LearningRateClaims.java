@@ -85,7 +85,7 @@ final class LearningRateClaims {
     }
 
     private static double num(CellResult r, String metric) {
-        return r.number(METRICS, metric);
+        return r.number(metric);
     }
 
     private static boolean mlp(Group g) {
@@ -101,7 +101,7 @@ final class LearningRateClaims {
     }
 
     private static List<String> regimes(Group g) {
-        return g.results.stream().map(r -> String.valueOf(r.metric(METRICS, "regime"))).toList();
+        return g.results.stream().map(r -> String.valueOf(r.metric("regime"))).toList();
     }
 
     private static boolean every(Group g, Predicate<String> regime) {
@@ -181,7 +181,7 @@ final class LearningRateClaims {
     static Claim matchesReference(Collection<Group> groups) {
         String expected = "0 runs with an epoch beyond " + Table.readable(REF_TOLERANCE) + " of the excess loss";
         List<CellResult> mirrored = groups.stream().flatMap(g -> g.results.stream())
-                .filter(r -> r.metric(METRICS, "ref_mismatch_epochs") != null).toList();
+                .filter(r -> r.metric("ref_mismatch_epochs") != null).toList();
         if (mirrored.isEmpty()) {
             return Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY, MATCHES_REFERENCE,
                     "the run has no least-squares sweep run (the reference mirrors least squares only)", expected);

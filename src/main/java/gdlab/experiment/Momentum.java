@@ -312,10 +312,10 @@ public final class Momentum implements Experiment {
         };
     }
 
-    private static List<Object> metrics(Map<String, Object> values) {
-        List<Object> row = new ArrayList<>();
+    private static Map<String, Object> metrics(Map<String, Object> values) {
+        Map<String, Object> row = new LinkedHashMap<>();
         for (String m : METRICS) {
-            row.add(values.get(m));
+            row.put(m, values.get(m));
         }
         return row;
     }
@@ -614,40 +614,40 @@ public final class Momentum implements Experiment {
         for (Map.Entry<String, List<CellResult>> e : byK.entrySet()) {
             CellResult gd = e.getValue().stream().filter(r -> r.cell().get("optimizer").equals(SGD)).findFirst()
                     .orElse(null);
-            double gdMeasured = gd == null ? Double.NaN : gd.number(METRICS, "measured_iterations");
-            double gdPredicted = gd == null ? Double.NaN : gd.number(METRICS, "predicted_iterations");
+            double gdMeasured = gd == null ? Double.NaN : gd.number("measured_iterations");
+            double gdPredicted = gd == null ? Double.NaN : gd.number("predicted_iterations");
             for (CellResult r : e.getValue()) {
                 Cell c = r.cell();
-                double meas = r.number(METRICS, "measured_iterations");
-                double pred = r.number(METRICS, "predicted_iterations");
-                Object refIt = r.metric(METRICS, "reference_iterations");
-                Object measIt = r.metric(METRICS, "measured_iterations");
+                double meas = r.number("measured_iterations");
+                double pred = r.number("predicted_iterations");
+                Object refIt = r.metric("reference_iterations");
+                Object measIt = r.metric("measured_iterations");
                 md.add(e.getKey().substring(2), label(c).startsWith("sgd") ? SGD : c.get("optimizer"),
-                        c.get("momentum").equals(OPTIMAL) ? "optimal " + Table.readable(r.number(METRICS, "mu"))
-                                : c.get("momentum"), c.real("lr"), r.number(METRICS, "predicted_rate"),
-                        r.metric(METRICS, "predicted_iterations") == null ? "never"
-                                : r.metric(METRICS, "predicted_iterations"),
-                        r.metric(METRICS, "exact_iterations") == null ? "not reached"
-                                : r.metric(METRICS, "exact_iterations"),
+                        c.get("momentum").equals(OPTIMAL) ? "optimal " + Table.readable(r.number("mu"))
+                                : c.get("momentum"), c.real("lr"), r.number("predicted_rate"),
+                        r.metric("predicted_iterations") == null ? "never"
+                                : r.metric("predicted_iterations"),
+                        r.metric("exact_iterations") == null ? "not reached"
+                                : r.metric("exact_iterations"),
                         measIt == null ? "not reached" : measIt, refIt == null ? "not reached" : refIt,
-                        r.metric(METRICS, "measured_to_predicted"), gdMeasured / meas, gdPredicted / pred,
-                        r.number(METRICS, "overshoot"));
-                csv.add(QUADRATIC, e.getKey(), c.get("optimizer"), c.get("momentum"), r.number(METRICS, "mu"),
-                        c.real("lr"), 1, r.number(METRICS, "predicted_rate"),
-                        r.metric(METRICS, "predicted_iterations"), r.metric(METRICS, "exact_iterations"), measIt,
-                        refIt, r.metric(METRICS, "measured_to_predicted"),
-                        gdMeasured / meas, gdPredicted / pred, r.number(METRICS, "ref_mismatch_steps"),
-                        r.number(METRICS, "final_loss"), null, null, null, measIt == null ? 0 : 1,
-                        r.metric(METRICS, "diverged"), r.number(METRICS, "overshoot"), null, null);
+                        r.metric("measured_to_predicted"), gdMeasured / meas, gdPredicted / pred,
+                        r.number("overshoot"));
+                csv.add(QUADRATIC, e.getKey(), c.get("optimizer"), c.get("momentum"), r.number("mu"),
+                        c.real("lr"), 1, r.number("predicted_rate"),
+                        r.metric("predicted_iterations"), r.metric("exact_iterations"), measIt,
+                        refIt, r.metric("measured_to_predicted"),
+                        gdMeasured / meas, gdPredicted / pred, r.number("ref_mismatch_steps"),
+                        r.number("final_loss"), null, null, null, measIt == null ? 0 : 1,
+                        r.metric("diverged"), r.number("overshoot"), null, null);
             }
             CellResult hb = find(e.getValue(), HEAVY_BALL, OPTIMAL);
             CellResult nag = find(e.getValue(), NESTEROV, OPTIMAL);
             scaling.add(e.getKey().substring(2), gdMeasured, gdPredicted,
-                    hb == null ? null : hb.metric(METRICS, "measured_iterations"),
-                    hb == null ? null : hb.metric(METRICS, "predicted_iterations"),
-                    nag == null ? null : nag.metric(METRICS, "measured_iterations"),
-                    nag == null ? null : nag.metric(METRICS, "predicted_iterations"),
-                    hb == null ? null : gdMeasured / hb.number(METRICS, "measured_iterations"));
+                    hb == null ? null : hb.metric("measured_iterations"),
+                    hb == null ? null : hb.metric("predicted_iterations"),
+                    nag == null ? null : nag.metric("measured_iterations"),
+                    nag == null ? null : nag.metric("predicted_iterations"),
+                    hb == null ? null : gdMeasured / hb.number("measured_iterations"));
         }
         text.append(md.toMarkdown()).append('\n');
         text.append("""
@@ -679,7 +679,7 @@ public final class Momentum implements Experiment {
         List<Figure.Series> sgdSeries = new ArrayList<>();
         List<Figure.Series> hbSeries = new ArrayList<>();
         List<Figure.Series> nagSeries = new ArrayList<>();
-        double[] ks = byK.values().stream().mapToDouble(l -> l.get(0).number(METRICS, "condition")).toArray();
+        double[] ks = byK.values().stream().mapToDouble(l -> l.get(0).number("condition")).toArray();
         sgdSeries.add(Figure.Series.points("sgd measured", ks, scalingColumn(byK, SGD, "0", "measured_iterations")));
         sgdSeries.add(Figure.Series.line("sgd predicted", ks, scalingColumn(byK, SGD, "0", "predicted_iterations")));
         hbSeries.add(Figure.Series.points("momentum optimal measured", ks,
@@ -723,7 +723,7 @@ public final class Momentum implements Experiment {
                                           String column) {
         return byK.values().stream().mapToDouble(l -> {
             CellResult r = find(l, optimizer, mu);
-            return r == null ? Double.NaN : r.number(METRICS, column);
+            return r == null ? Double.NaN : r.number(column);
         }).toArray();
     }
 
@@ -742,15 +742,15 @@ public final class Momentum implements Experiment {
         for (CellResult r : traj) {
             Cell c = r.cell();
             md.add(c.get("problem"), c.get("optimizer"), c.get("momentum"), c.real("lr"),
-                    r.number(METRICS, "final_relative_loss"), r.number(METRICS, "distance_to_minimum"),
-                    r.number(METRICS, "overshoot"), r.metric(METRICS, "valley_crossings"), maxCurve(r, 5),
-                    r.metric(METRICS, "ref_mismatch_steps"));
-            csv.add(TRAJECTORY, c.get("problem"), c.get("optimizer"), c.get("momentum"), r.number(METRICS, "mu"),
+                    r.number("final_relative_loss"), r.number("distance_to_minimum"),
+                    r.number("overshoot"), r.metric("valley_crossings"), maxCurve(r, 5),
+                    r.metric("ref_mismatch_steps"));
+            csv.add(TRAJECTORY, c.get("problem"), c.get("optimizer"), c.get("momentum"), r.number("mu"),
                     c.real("lr"), 1, null, null, null, null, null, null, null, null,
-                    r.number(METRICS, "ref_mismatch_steps"),
-                    r.number(METRICS, "final_loss"), null, null, null, null, r.metric(METRICS, "diverged"),
-                    r.number(METRICS, "overshoot"), r.metric(METRICS, "valley_crossings"),
-                    r.number(METRICS, "distance_to_minimum"));
+                    r.number("ref_mismatch_steps"),
+                    r.number("final_loss"), null, null, null, null, r.metric("diverged"),
+                    r.number("overshoot"), r.metric("valley_crossings"),
+                    r.number("distance_to_minimum"));
         }
         text.append(md.toMarkdown()).append('\n');
         text.append("""
@@ -858,12 +858,12 @@ public final class Momentum implements Experiment {
                 Cell c = g.get(0).cell();
                 Stats updates = stat(g, "updates_to_target");
                 Stats loss = stat(g, "final_loss");
-                long reached = g.stream().filter(r -> r.metric(METRICS, "updates_to_target") != null).count();
-                long diverged = g.stream().filter(r -> Boolean.TRUE.equals(r.metric(METRICS, "diverged"))).count();
+                long reached = g.stream().filter(r -> r.metric("updates_to_target") != null).count();
+                long diverged = g.stream().filter(r -> Boolean.TRUE.equals(r.metric("diverged"))).count();
                 grid.add(c.get("optimizer"), c.get("momentum"), c.real("lr"), reached == 0 ? "- (0/" + g.size() + ")"
                         : updates.pretty() + " (" + reached + "/" + g.size() + ")", loss.pretty(),
                         diverged + "/" + g.size());
-                csv.add(MLP, c.get("problem"), c.get("optimizer"), c.get("momentum"), g.get(0).number(METRICS, "mu"),
+                csv.add(MLP, c.get("problem"), c.get("optimizer"), c.get("momentum"), g.get(0).number("mu"),
                         c.real("lr"), g.size(), null, null, null, null, null, null, null, null, null, loss.mean(),
                         loss.std(), updates.mean(), updates.std(), reached, diverged, null, null, null);
                 if (better(g, best)) {
@@ -879,7 +879,7 @@ public final class Momentum implements Experiment {
         for (Map.Entry<String, List<CellResult>> e : bestByRow.entrySet()) {
             List<CellResult> g = e.getValue();
             Cell c = g.get(0).cell();
-            long reached = g.stream().filter(r -> r.metric(METRICS, "updates_to_target") != null).count();
+            long reached = g.stream().filter(r -> r.metric("updates_to_target") != null).count();
             Stats updates = stat(g, "updates_to_target");
             md.add(c.get("optimizer"), c.get("momentum"), c.real("lr"), reached == 0 ? "- (0/" + g.size() + ")"
                             : updates.pretty() + " (" + reached + "/" + g.size() + ")", stat(g, "final_loss").pretty(),
@@ -904,7 +904,7 @@ public final class Momentum implements Experiment {
         for (Map.Entry<String, Map<String, List<CellResult>>> row : byRow.entrySet()) {
             for (List<CellResult> g : row.getValue().values()) {
                 Cell c = g.get(0).cell();
-                double mu = g.get(0).number(METRICS, "mu");
+                double mu = g.get(0).number("mu");
                 if (mu == 0) {
                     continue;
                 }
@@ -923,27 +923,27 @@ public final class Momentum implements Experiment {
     }
 
     private static String reachedText(List<CellResult> g) {
-        long reached = g.stream().filter(r -> r.metric(METRICS, "updates_to_target") != null).count();
+        long reached = g.stream().filter(r -> r.metric("updates_to_target") != null).count();
         return reached == 0 ? "- (0/" + g.size() + ")"
                 : stat(g, "updates_to_target").pretty() + " (" + reached + "/" + g.size() + ")";
     }
 
     private static Stats stat(List<CellResult> g, String column) {
-        return Stats.of(g.stream().map(r -> (Number) r.metric(METRICS, column)).toList());
+        return Stats.of(g.stream().map(r -> (Number) r.metric(column)).toList());
     }
 
     /** Whether lr group g beats the best so far: all seeds reached, fewer updates; else lower final loss. */
     static boolean better(List<CellResult> g, List<CellResult> best) {
-        boolean diverged = g.stream().anyMatch(r -> Boolean.TRUE.equals(r.metric(METRICS, "diverged")));
+        boolean diverged = g.stream().anyMatch(r -> Boolean.TRUE.equals(r.metric("diverged")));
         if (best == null) {
             return true;
         }
-        boolean bestDiverged = best.stream().anyMatch(r -> Boolean.TRUE.equals(r.metric(METRICS, "diverged")));
+        boolean bestDiverged = best.stream().anyMatch(r -> Boolean.TRUE.equals(r.metric("diverged")));
         if (diverged != bestDiverged) {
             return !diverged;
         }
-        boolean all = g.stream().allMatch(r -> r.metric(METRICS, "updates_to_target") != null);
-        boolean bestAll = best.stream().allMatch(r -> r.metric(METRICS, "updates_to_target") != null);
+        boolean all = g.stream().allMatch(r -> r.metric("updates_to_target") != null);
+        boolean bestAll = best.stream().allMatch(r -> r.metric("updates_to_target") != null);
         if (all != bestAll) {
             return all;
         }

@@ -104,7 +104,7 @@ final class MomentumClaims {
     }
 
     private static Double num(CellResult r, String metric) {
-        Object v = r.metric(METRICS, metric);
+        Object v = r.metric(metric);
         return v == null ? null : ((Number) v).doubleValue();
     }
 
@@ -131,7 +131,7 @@ final class MomentumClaims {
         String id = "dl4j_matches_reference";
         String expected = "counts within " + COUNT_SLACK + "; 0 runs with a step beyond "
                 + Table.readable(REF_TOLERANCE);
-        List<CellResult> mirrored = results.stream().filter(r -> r.metric(METRICS, "ref_mismatch_steps") != null)
+        List<CellResult> mirrored = results.stream().filter(r -> r.metric("ref_mismatch_steps") != null)
                 .toList();
         if (mirrored.isEmpty()) {
             return none(id, Claim.Kind.INTEGRITY, MATCHES_REFERENCE, "quadratic or trajectory run", expected);
@@ -371,16 +371,16 @@ final class MomentumClaims {
     }
 
     private static boolean allReached(List<CellResult> g) {
-        return g.stream().allMatch(r -> r.metric(METRICS, "updates_to_target") != null);
+        return g.stream().allMatch(r -> r.metric("updates_to_target") != null);
     }
 
     private static Stats updates(List<CellResult> g) {
-        return Stats.of(g.stream().map(r -> (Number) r.metric(METRICS, "updates_to_target"))
+        return Stats.of(g.stream().map(r -> (Number) r.metric("updates_to_target"))
                 .filter(Objects::nonNull).toList());
     }
 
     private static String steps(List<CellResult> g) {
-        long reached = g.stream().filter(r -> r.metric(METRICS, "updates_to_target") != null).count();
+        long reached = g.stream().filter(r -> r.metric("updates_to_target") != null).count();
         return (reached == 0 ? "-" : updates(g).pretty()) + (reached == g.size() ? "" : " (" + reached + "/"
                 + g.size() + " reached)") + " at lr " + g.get(0).cell().get("lr");
     }

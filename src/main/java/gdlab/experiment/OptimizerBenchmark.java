@@ -289,8 +289,7 @@ public final class OptimizerBenchmark implements Experiment {
         String message = "crashed: " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage().strip().lines().findFirst().orElse(""))
                 + where;
-        Object[] empty = new Object[METRICS.size()];
-        return new CellResult(cell, CellResult.Status.FAILED, message, Arrays.asList(empty), List.of());
+        return new CellResult(cell, CellResult.Status.FAILED, message, Map.of(), List.of());
     }
 
     private static String simpleClass(String name) {
@@ -576,7 +575,7 @@ public final class OptimizerBenchmark implements Experiment {
                 replay == null ? null : replay.finalRelDiff(),
                 replay == null ? null : replay.splitStep(), replay == null ? null : replay.agrees() ? 1 : 0);
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged || !reason.equals("budget") ? reason : "", metrics, curve);
+                diverged || !reason.equals("budget") ? reason : "", Metric.inOrder(DECLARED, metrics), curve);
     }
 
     /**

@@ -300,8 +300,8 @@ final class OptimizerClaims {
                     diverged += r.status() == CellResult.Status.DIVERGED ? 1 : 0;
                     continue;
                 }
-                long last = (long) r.number(METRICS, "last_progress_step");
-                long steps = (long) r.number(METRICS, "steps");
+                long last = (long) r.number("last_progress_step");
+                long steps = (long) r.number("steps");
                 runs++;
                 lastMin = Math.min(lastMin, last);
                 lastMax = Math.max(lastMax, last);
@@ -383,12 +383,12 @@ final class OptimizerClaims {
                     continue;
                 }
                 List<CellResult> rs = summary.cellsOf(p, solver);
-                long reached = rs.stream().filter(r -> r.metric(METRICS, "steps_to_target") != null).count();
+                long reached = rs.stream().filter(r -> r.metric("steps_to_target") != null).count();
                 parts.add(solver + " on " + p + " " + reached + "/" + rs.size());
                 for (CellResult r : rs) {
-                    if (r.metric(METRICS, "steps_to_target") == null) {
+                    if (r.metric("steps_to_target") == null) {
                         String run = solver + " on " + p + " seed " + r.cell().get("seed") + ": f "
-                                + Table.readable(r.number(METRICS, "final_loss")) + ", " + r.message();
+                                + Table.readable(r.number("final_loss")) + ", " + r.message();
                         (cutByBudget(r) ? cut : wrong).add(run);
                     }
                 }
@@ -410,22 +410,22 @@ final class OptimizerClaims {
 
     /** A run that ran out of iterations or time while its f was still going down: too short a budget to judge. */
     private boolean cutByBudget(CellResult r) {
-        boolean descending = r.number(METRICS, "last_progress_step") == r.number(METRICS, "steps");
+        boolean descending = r.number("last_progress_step") == r.number("steps");
         double maxMs = spec.real("max_seconds") * 1000;
         return descending && (r.message().startsWith(gdlab.reference.Status.MAX_ITERATIONS.label())
-                || maxMs > 0 && r.number(METRICS, "train_time_ms") >= maxMs);
+                || maxMs > 0 && r.number("train_time_ms") >= maxMs);
     }
 
     private Claim updatersMatchReference() {
         String expected = "ref_first_agrees = 1 in every replayed run";
-        List<CellResult> replayed = summary.results().stream().filter(r -> r.metric(METRICS, "ref_agrees") != null)
+        List<CellResult> replayed = summary.results().stream().filter(r -> r.metric("ref_agrees") != null)
                 .toList();
         if (replayed.isEmpty()) {
             return Claim.notTested("dl4j_updaters_match_reference", Claim.Kind.INTEGRITY, UPDATERS_MATCH_REFERENCE,
                     "the run has no updater cell (none replayed)", expected);
         }
         List<CellResult> apart = replayed.stream().filter(r -> !OptimizerSummary.firstAgrees(r)).toList();
-        double maxFirst = replayed.stream().mapToDouble(r -> r.number(METRICS, "ref_first_rel_diff"))
+        double maxFirst = replayed.stream().mapToDouble(r -> r.number("ref_first_rel_diff"))
                 .filter(Double::isFinite).max().orElse(Double.NaN);
         long end = replayed.stream().filter(r -> OptimizerSummary.flag(r, "ref_agrees", 1)).count();
         String measured = String.format(Locale.ROOT, "%d of %d replayed runs agree after the first point (max "

@@ -65,10 +65,10 @@ final class OptimizerSummary {
             case DIVERGED -> Outcome.DIVERGED;
             case FAILED -> Outcome.CRASHED;
         };
-        double loss = r.number(OptimizerBenchmark.METRICS, "final_loss");
+        double loss = r.number("final_loss");
         double measure = loss;
         if (escapeProblem(problem)) {
-            double steps = r.number(OptimizerBenchmark.METRICS, "steps_to_target");
+            double steps = r.number("steps_to_target");
             measure = Double.isNaN(steps) ? Double.POSITIVE_INFINITY : steps;
         }
         return new SeedResult(r.cell().longValue("seed"), o, measure, loss);
@@ -160,7 +160,7 @@ final class OptimizerSummary {
 
     private Stats stat(List<CellResult> rs, String column) {
         return Stats.of(rs.stream().filter(r -> r.status() == CellResult.Status.OK)
-                .map(r -> (Number) r.metric(OptimizerBenchmark.METRICS, column)).toList());
+                .map(r -> (Number) r.metric(column)).toList());
     }
 
     /** Sensitivity to the learning rate: share of grid lrs where no seed diverged, and the spread of the measure. */
@@ -275,7 +275,7 @@ final class OptimizerSummary {
             List<CellResult> rs = cellsOf(problem, tuned);
             Stats steps = stat(rs, "steps_to_target");
             long reached = rs.stream().filter(r -> r.status() == CellResult.Status.OK
-                    && r.metric(OptimizerBenchmark.METRICS, "steps_to_target") != null).count();
+                    && r.metric("steps_to_target") != null).count();
             String target = tuned.statusClass() == 2 ? "-" : reached == 0 ? "not reached (0/" + rs.size() + ")"
                     : steps.pretty() + " (" + reached + "/" + rs.size() + ")";
             String time = reached == 0 ? "-" : stat(rs, "time_to_target_ms").pretty();
@@ -319,7 +319,7 @@ final class OptimizerSummary {
     }
 
     private static String referenceText(List<CellResult> rs) {
-        long replayed = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_agrees") != null).count();
+        long replayed = rs.stream().filter(r -> r.metric("ref_agrees") != null).count();
         if (replayed == 0) {
             return "-";
         }
@@ -351,9 +351,9 @@ final class OptimizerSummary {
         Stats steps = stat(rs, "steps_to_target");
         Stats time = stat(rs, "time_to_target_ms");
         Stats run = stat(rs, "steps");
-        long replayed = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_agrees") != null).count();
+        long replayed = rs.stream().filter(r -> r.metric("ref_agrees") != null).count();
         long agree = rs.stream().filter(r -> flag(r, "ref_agrees", 1)).count();
-        double maxDiff = rs.stream().map(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
+        double maxDiff = rs.stream().map(r -> r.number("ref_final_rel_diff"))
                 .filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         String message = rs.stream().map(CellResult::message).filter(m -> !m.isEmpty()).distinct()
                 .reduce((a, b) -> a + "; " + b).orElse("");
@@ -527,8 +527,8 @@ final class OptimizerSummary {
                 if (other == null || r.status() != CellResult.Status.OK || other.status() != CellResult.Status.OK) {
                     continue;
                 }
-                double a = r.number(OptimizerBenchmark.METRICS, "final_loss");
-                double b = other.number(OptimizerBenchmark.METRICS, "final_loss");
+                double a = r.number("final_loss");
+                double b = other.number("final_loss");
                 double diff = Math.abs(a - b);
                 pairs++;
                 if (diff <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-15) {
@@ -611,7 +611,7 @@ final class OptimizerSummary {
     private String crosscheckSection() {
         Map<String, List<CellResult>> byOptimizer = new LinkedHashMap<>();
         for (CellResult r : results) {
-            if (r.metric(OptimizerBenchmark.METRICS, "ref_agrees") != null) {
+            if (r.metric("ref_agrees") != null) {
                 byOptimizer.computeIfAbsent(r.cell().get("optimizer"), k -> new ArrayList<>()).add(r);
             }
         }
@@ -624,18 +624,18 @@ final class OptimizerSummary {
         for (Map.Entry<String, List<CellResult>> e : byOptimizer.entrySet()) {
             List<CellResult> rs = e.getValue();
             long firstOk = rs.stream().filter(r -> firstAgrees(r)).count();
-            double maxFirst = rs.stream().mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_first_rel_diff"))
+            double maxFirst = rs.stream().mapToDouble(r -> r.number("ref_first_rel_diff"))
                     .filter(Double::isFinite).max().orElse(Double.NaN);
             long endOk = rs.stream().filter(r -> flag(r, "ref_agrees", 1)).count();
             double maxEnd = rs.stream().filter(r -> flag(r, "ref_agrees", 1))
-                    .mapToDouble(r -> r.number(OptimizerBenchmark.METRICS, "ref_final_rel_diff"))
+                    .mapToDouble(r -> r.number("ref_final_rel_diff"))
                     .filter(Double::isFinite).max().orElse(Double.NaN);
-            List<CellResult> split = rs.stream().filter(r -> r.metric(OptimizerBenchmark.METRICS, "ref_split_step")
+            List<CellResult> split = rs.stream().filter(r -> r.metric("ref_split_step")
                     != null).toList();
             List<String> shown = split.stream().limit(4).map(r -> String.format(Locale.ROOT, "%s %s %s: %s, %s",
                     r.cell().get("problem"), r.cell().get("lr"), r.cell().get("seed"),
-                    Table.readable(r.metric(OptimizerBenchmark.METRICS, "ref_split_step")),
-                    Table.readable(r.metric(OptimizerBenchmark.METRICS, "ref_first_rel_diff")))).toList();
+                    Table.readable(r.metric("ref_split_step")),
+                    Table.readable(r.metric("ref_first_rel_diff")))).toList();
             t.add(e.getKey(), rs.size(), firstOk + "/" + rs.size(), maxFirst, endOk + "/" + rs.size(), maxEnd,
                     rs.stream().filter(OptimizerSummary::nanWhereReferenceIsFinite).count(),
                     split.isEmpty() ? "-" : split.size() + ": " + String.join("; ", shown)
@@ -660,13 +660,13 @@ final class OptimizerSummary {
      * back from CSV).
      */
     static boolean flag(CellResult r, String column, int v) {
-        return r.number(OptimizerBenchmark.METRICS, column) == v;
+        return r.number(column) == v;
     }
 
     /** DL4J's final loss is NaN where the reference's, after the same steps, is a number. */
     static boolean nanWhereReferenceIsFinite(CellResult r) {
-        return Double.isNaN(r.number(OptimizerBenchmark.METRICS, "final_loss"))
-                && Double.isFinite(r.number(OptimizerBenchmark.METRICS, "ref_final_loss"));
+        return Double.isNaN(r.number("final_loss"))
+                && Double.isFinite(r.number("ref_final_loss"));
     }
 
     static boolean firstAgrees(CellResult r) {

@@ -97,6 +97,57 @@ public record Metric(String name, Kind kind, Bound bound) {
     }
 
     /** The declarations as run.json keeps them: name -> {kind, bound}. */
+    /** Starts a cell's metric values, by name: {@code Metric.values(DECLARED).put("loss", 0.5).map()}. */
+    public static Values values(List<Metric> declared) {
+        return new Values(names(declared));
+    }
+
+    /** A cell's metric values given in declaration order (one per declared metric), keyed by name. */
+    public static Map<String, Object> inOrder(List<Metric> declared, List<?> values) {
+        if (values.size() != declared.size()) {
+            throw new IllegalArgumentException(values.size() + " values for the " + declared.size() + " metrics "
+                    + names(declared));
+        }
+        Values v = values(declared);
+        for (int i = 0; i < values.size(); i++) {
+            v.put(declared.get(i).name(), values.get(i));
+        }
+        return v.map();
+    }
+
+    /**
+     * A cell's metric values, keyed by name. Only declared names are accepted, each once, and {@link #map()} needs
+     * every declared name (a value may be null: a target not reached), so a typo or a forgotten metric is an error
+     * where the cell is measured, not a blank column.
+     */
+    public static final class Values {
+        private final List<String> declared;
+        private final Map<String, Object> values = new java.util.LinkedHashMap<>();
+
+        private Values(List<String> declared) {
+            this.declared = declared;
+        }
+
+        public Values put(String name, Object value) {
+            if (!declared.contains(name)) {
+                throw new IllegalArgumentException("metric '" + name + "' is not declared; declared: " + declared);
+            }
+            if (values.containsKey(name)) {
+                throw new IllegalArgumentException("metric '" + name + "' is set twice");
+            }
+            values.put(name, value);
+            return this;
+        }
+
+        public Map<String, Object> map() {
+            List<String> missing = declared.stream().filter(n -> !values.containsKey(n)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("metrics not set: " + missing);
+            }
+            return java.util.Collections.unmodifiableMap(values);
+        }
+    }
+
     public static Map<String, Object> toJson(List<Metric> metrics) {
         Map<String, Object> json = new LinkedHashMap<>();
         for (Metric m : metrics) {

@@ -55,7 +55,7 @@ final class LocalEngine implements Engine {
         try {
             return experiment.run(cell);
         } catch (RuntimeException | Error e) {
-            return CellResult.failed(cell, e, experiment.metricColumns().size());
+            return CellResult.failed(cell, e);
         }
     }
 }

@@ -113,8 +113,11 @@ final class Resume {
                 throw new BadInputException("cannot resume " + folder.dir() + ": its cell " + index + " " + coords
                         + " is not this grid's cell " + index);
             }
-            List<Object> metrics = new ArrayList<>();
-            row.subList(1 + coordCount, row.size() - 2).forEach(v -> metrics.add(Csv.value(v)));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            List<String> names = experiment.metricColumns();
+            for (int m = 0; m < names.size(); m++) {
+                metrics.put(names.get(m), Csv.value(row.get(1 + coordCount + m)));
+            }
             CellResult.Status status = CellResult.Status.valueOf(row.get(row.size() - 2).toUpperCase(java.util.Locale.ROOT));
             done.put(index, new CellResult(cell, status, row.get(row.size() - 1), metrics, new ArrayList<>()));
         }

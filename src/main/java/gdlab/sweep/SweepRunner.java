@@ -99,7 +99,7 @@ public final class SweepRunner {
             Table kept = new Table(cellHeader);
             Table keptCurves = new Table(curveHeader);
             done.values().forEach(r -> {
-                kept.add(cellRecord(r, coordColumns));
+                kept.add(cellRecord(r, coordColumns, experiment.metricColumns()));
                 curveRecords(r, coordColumns).forEach(keptCurves::add);
             });
             folder.writeAtomically("cells.csv", kept.toCsv());
@@ -129,7 +129,7 @@ public final class SweepRunner {
         results.addAll(trainAll(engine, experiment, spec, todo, r -> {
             // curves first: a cell counts as finished only once its cells.csv row is there
             folder.appendRecords("curves.csv", curveHeader, curveRecords(r, coordColumns));
-            folder.appendRecord("cells.csv", cellHeader, cellRecord(r, coordColumns));
+            folder.appendRecord("cells.csv", cellHeader, cellRecord(r, coordColumns, experiment.metricColumns()));
         }));
         results.sort(Comparator.comparingInt(r -> r.cell().index()));
 
@@ -137,7 +137,7 @@ public final class SweepRunner {
         Table cellsTable = new Table(cellHeader);
         Table curves = new Table(curveHeader);
         for (CellResult r : results) {
-            cellsTable.add(cellRecord(r, coordColumns));
+            cellsTable.add(cellRecord(r, coordColumns, experiment.metricColumns()));
             curveRecords(r, coordColumns).forEach(curves::add);
         }
         folder.writeAtomically("cells.csv", cellsTable.toCsv());
@@ -248,11 +248,11 @@ public final class SweepRunner {
         return header;
     }
 
-    static List<Object> cellRecord(CellResult r, List<String> coordColumns) {
+    static List<Object> cellRecord(CellResult r, List<String> coordColumns, List<String> metricColumns) {
         List<Object> row = new ArrayList<>();
         row.add(r.cell().index());
         coordColumns.forEach(c -> row.add(r.cell().coords().get(c)));
-        row.addAll(r.metrics());
+        row.addAll(r.metricRow(metricColumns));
         row.add(r.status());
         row.add(r.message());
         return row;

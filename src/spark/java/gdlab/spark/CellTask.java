@@ -24,12 +24,10 @@ final class CellTask extends AbstractFunction1<Iterator<Cell>, CellResult> imple
 
     private final String experimentClass;
     private final Spec spec;
-    private final int metricCount;
 
-    CellTask(String experimentClass, Spec spec, int metricCount) {
+    CellTask(String experimentClass, Spec spec) {
         this.experimentClass = experimentClass;
         this.spec = spec;
-        this.metricCount = metricCount;
     }
 
     @Override
@@ -42,7 +40,7 @@ final class CellTask extends AbstractFunction1<Iterator<Cell>, CellResult> imple
             Prepared prepared = Prepared.get(experimentClass, spec);
             return prepared.experiment().run(prepared.check(cell));
         } catch (Throwable e) {   // a cell must end as a row, whatever it threw
-            return CellResult.failed(cell, e, metricCount);
+            return CellResult.failed(cell, e);
         }
     }
 

@@ -73,7 +73,7 @@ public final class SparkEngine implements Engine {
 
     private static List<CellResult> run(JavaSparkContext jsc, Experiment experiment, Spec spec, List<Cell> cells,
                                         Consumer<CellResult> onFinished) {
-        CellTask task = new CellTask(experiment.getClass().getName(), spec, experiment.metricColumns().size());
+        CellTask task = new CellTask(experiment.getClass().getName(), spec);
         JavaRDD<Cell> rdd = jsc.parallelize(cells, cells.size());   // one cell per partition, so per task
         BlockingQueue<CellResult> arrived = new LinkedBlockingQueue<>();
         List<Object> partitions = new ArrayList<>();

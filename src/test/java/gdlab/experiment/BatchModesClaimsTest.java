@@ -30,9 +30,9 @@ class BatchModesClaimsTest {
         coords.put("lr", "0.1");
         coords.put("seed", String.valueOf(seed));
         int updates = (N + b - 1) / b;
-        List<Object> metrics = Arrays.asList(N, updates, MAX_EPOCHS, epochMs, epochs,
+        Map<String, Object> metrics = gdlab.report.Metric.inOrder(BatchModes.DECLARED, Arrays.asList(N, updates, MAX_EPOCHS, epochMs, epochs,
                 epochs == null ? null : (long) epochs * updates, epochs == null ? null : epochs * epochMs, 0.1, 0.9,
-                noiseCv / 10, noiseCv, b * BYTES);
+                noiseCv / 10, noiseCv, b * BYTES));
         return new CellResult(new Cell(seed, coords), CellResult.Status.OK, "", metrics, List.of());
     }
 

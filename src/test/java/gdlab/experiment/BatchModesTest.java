@@ -153,9 +153,9 @@ class BatchModesTest {
             for (String k : List.of("mode", "batch_size", "lr", "seed")) {
                 coords.put(k, r.get(k));
             }
-            List<Object> metrics = new ArrayList<>();
+            Map<String, Object> metrics = new LinkedHashMap<>();
             for (String m : BatchModes.METRICS) {
-                metrics.add(r.get(m).isEmpty() ? null : (Object) Double.parseDouble(r.get(m)));
+                metrics.put(m, r.get(m).isEmpty() ? null : (Object) Double.parseDouble(r.get(m)));
             }
             results.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
                     CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
@@ -174,8 +174,8 @@ class BatchModesTest {
 
     /** {@code r} with metric {@code name} set to {@code value}. */
     static CellResult with(CellResult r, String name, Object value) {
-        List<Object> metrics = new ArrayList<>(r.metrics());
-        metrics.set(BatchModes.METRICS.indexOf(name), value);
+        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+        metrics.put(name, value);
         return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
     }
 

@@ -98,12 +98,11 @@ class CnnInitTest {
     @Test
     void aBrokenSymmetryFailsItsIntegrityCheck() throws IOException {
         List<CellResult> results = new ArrayList<>();
-        int dense = CnnInit.METRICS.indexOf("dense_distinct");
         for (Map<String, String> r : BatchModesTest.rows(run.resolve("cells.csv"))) {
-            List<Object> metrics = new ArrayList<>();
-            CnnInit.METRICS.forEach(m -> metrics.add(Csv.value(r.get(m))));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            CnnInit.METRICS.forEach(m -> metrics.put(m, Csv.value(r.get(m))));
             if (r.get("init").equals("zero")) {
-                metrics.set(dense, 2L);
+                metrics.put("dense_distinct", 2L);
             }
             Map<String, String> coords = new LinkedHashMap<>();
             List.of("optimizer", "lr", "activation", "init", "seed").forEach(k -> coords.put(k, r.get(k)));

@@ -151,12 +151,11 @@ class EpochsTest {
     void anEarlyRunStoppedLateFailsItsIntegrityCheck() throws IOException {
         List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("cells.csv"));
         List<CellResult> results = new ArrayList<>();
-        int past = Epochs.METRICS.indexOf("epochs_past_best");
         for (Map<String, String> r : rows) {
-            List<Object> metrics = new ArrayList<>();
-            Epochs.METRICS.forEach(m -> metrics.add(Csv.value(r.get(m))));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            Epochs.METRICS.forEach(m -> metrics.put(m, Csv.value(r.get(m))));
             if (r.get("stopping").equals("early") && "patience".equals(r.get("stopped_by"))) {
-                metrics.set(past, ((Number) metrics.get(past)).longValue() + 1);
+                metrics.put("epochs_past_best", ((Number) metrics.get("epochs_past_best")).longValue() + 1);
             }
             Map<String, String> coords = new LinkedHashMap<>();
             List.of("order", "stopping", "seed").forEach(k -> coords.put(k, r.get(k)));

@@ -19,8 +19,8 @@ class FailureModesClaimsTest {
         Map<String, Object> m = Map.of("outcome", outcome, "ref_outcome", refOutcome, "lr_bound", 2 / 1001.6,
                 "initial_value", 24.2, "final_value", 0.0, "ref_final_value", 0.0, "engines_agree",
                 agreement.equals("no") ? 0 : 1, "agreement", agreement);
-        List<Object> values = new java.util.ArrayList<>();
-        fm.metrics().forEach(metric -> values.add(m.get(metric.name())));
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        fm.metrics().forEach(metric -> values.put(metric.name(), m.get(metric.name())));
         return new CellResult(new Cell(0, gdlab.experiment.failure.Part.coords("step-size", "rosenbrock", "sgd", lr,
                 "-", "start=(-1.2, 1)", "-")), CellResult.Status.OK, "", values, List.of());
     }

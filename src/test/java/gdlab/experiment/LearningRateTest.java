@@ -176,10 +176,10 @@ class LearningRateTest {
             for (String k : List.of("problem", "task", "mode", "batch_size", "lr_ratio", "lr", "seed")) {
                 coords.put(k, r.get(k));
             }
-            List<Object> metrics = new ArrayList<>();
+            Map<String, Object> metrics = new LinkedHashMap<>();
             for (String m : LearningRate.METRICS) {
                 String v = r.get(m);
-                metrics.add(v.isEmpty() ? null : m.equals("regime") ? v : (Object) Double.parseDouble(v));
+                metrics.put(m, v.isEmpty() ? null : m.equals("regime") ? v : (Object) Double.parseDouble(v));
             }
             out.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
                     CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
@@ -196,8 +196,8 @@ class LearningRateTest {
     }
 
     static CellResult with(CellResult r, String name, Object value) {
-        List<Object> metrics = new ArrayList<>(r.metrics());
-        metrics.set(LearningRate.METRICS.indexOf(name), value);
+        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+        metrics.put(name, value);
         return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
     }
 
@@ -215,7 +215,7 @@ class LearningRateTest {
 
         List<CellResult> perturbed = new ArrayList<>(clean);
         perturbed.replaceAll(r -> r.cell().get("task").equals("edge")
-                ? with(r, "measured_lr", r.number(LearningRate.METRICS, "predicted_lr") * 1.05) : r);
+                ? with(r, "measured_lr", r.number("predicted_lr") * 1.05) : r);
         Report wrong = experiment.summarize(perturbed);
         Claim edge = claim(wrong, "divergence_edge");
         assertThat(edge.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);

@@ -157,10 +157,10 @@ class MomentumTest {
             for (String k : List.of("part", "problem", "optimizer", "momentum", "lr", "seed")) {
                 coords.put(k, r.get(k));
             }
-            List<Object> metrics = new ArrayList<>();
+            Map<String, Object> metrics = new LinkedHashMap<>();
             for (String m : Momentum.METRICS) {
                 String v = r.get(m);
-                metrics.add(v.isEmpty() ? null : m.equals("diverged") ? Boolean.valueOf(v)
+                metrics.put(m, v.isEmpty() ? null : m.equals("diverged") ? Boolean.valueOf(v)
                         : (Object) Double.parseDouble(v));
             }
             out.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
@@ -178,8 +178,8 @@ class MomentumTest {
     }
 
     static CellResult with(CellResult r, String name, Object value) {
-        List<Object> metrics = new ArrayList<>(r.metrics());
-        metrics.set(Momentum.METRICS.indexOf(name), value);
+        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+        metrics.put(name, value);
         return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
     }
 

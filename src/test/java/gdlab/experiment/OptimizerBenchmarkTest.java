@@ -361,7 +361,8 @@ class OptimizerBenchmarkTest {
             int index = Integer.parseInt(r.get("cell"));
             results.add(new CellResult(new Cell(index, coords),
                     CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
-                    OptimizerBenchmark.METRICS.stream().map(m -> Csv.value(r.get(m))).toList(),
+                    OptimizerBenchmark.METRICS.stream().collect(LinkedHashMap<String, Object>::new,
+                            (map, m) -> map.put(m, Csv.value(r.get(m))), Map::putAll),
                     curves.getOrDefault(index, List.of())));
         }
         return results;
@@ -381,8 +382,8 @@ class OptimizerBenchmarkTest {
 
     /** {@code r} with metric {@code name} set to {@code value} and message {@code message}. */
     static CellResult with(CellResult r, String name, Object value, String message) {
-        List<Object> metrics = new ArrayList<>(r.metrics());
-        metrics.set(OptimizerBenchmark.METRICS.indexOf(name), value);
+        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+        metrics.put(name, value);
         return new CellResult(r.cell(), r.status(), message, metrics, r.curve());
     }
 
@@ -416,7 +417,7 @@ class OptimizerBenchmarkTest {
         CellResult r = results.get(i);
         List<CellResult> cut = new ArrayList<>(results);
         cut.set(i, with(with(with(r, "steps_to_target", null, ""), "final_loss", 0.5, ""), "last_progress_step",
-                r.metric(OptimizerBenchmark.METRICS, "steps"), "max_iterations, 40 evaluations"));
+                r.metric("steps"), "max_iterations, 40 evaluations"));
         Report shortBudget = experiment.summarize(cut);
         assertThat(claim(shortBudget, "reference_solvers_reach_minimum").verdict())
                 .isEqualTo(Claim.Verdict.NOT_TESTED);
