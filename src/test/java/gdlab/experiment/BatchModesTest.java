@@ -27,6 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static gdlab.experiment.RunFiles.rows;
+import static gdlab.experiment.RunFiles.withoutTimings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** batch-modes on its quick setting: the claims of its hypothesis, measured. */
@@ -56,10 +58,6 @@ class BatchModesTest {
     }
 
     /** A CSV file of a run folder, one map per row (header name to field). */
-    static List<Map<String, String>> rows(Path file) throws IOException {
-        return Csv.rows(Files.readString(file));
-    }
-
     static Map<String, List<Map<String, String>>> byMode() throws IOException {
         return rows(run.resolve("cells.csv")).stream().collect(Collectors.groupingBy(r -> r.get("mode")));
     }
@@ -241,8 +239,4 @@ class BatchModesTest {
         assertThat(a).hasSize(3).isEqualTo(b);
     }
 
-    static List<Map<String, String>> withoutTimings(List<Map<String, String>> rows) {
-        rows.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
-        return rows;
-    }
 }

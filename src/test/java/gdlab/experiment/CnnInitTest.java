@@ -42,7 +42,7 @@ class CnnInitTest {
         assertThat(status).isZero();
         stdout = out.toString(StandardCharsets.UTF_8);
         run = results.resolve("cnn-init/latest");
-        cells = BatchModesTest.rows(run.resolve("cells.csv"));
+        cells = RunFiles.rows(run.resolve("cells.csv"));
     }
 
     static Map<String, String> cell(String activation, String init) {
@@ -72,7 +72,7 @@ class CnnInitTest {
     static Map<String, Map<String, String>> claims() {
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         try {
-            BatchModesTest.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
+            RunFiles.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,7 +98,7 @@ class CnnInitTest {
     @Test
     void aBrokenSymmetryFailsItsIntegrityCheck() throws IOException {
         List<CellResult> results = new ArrayList<>();
-        for (Map<String, String> r : BatchModesTest.rows(run.resolve("cells.csv"))) {
+        for (Map<String, String> r : RunFiles.rows(run.resolve("cells.csv"))) {
             Map<String, Object> metrics = new LinkedHashMap<>();
             CnnInit.METRICS.forEach(m -> metrics.put(m, Csv.value(r.get(m))));
             if (r.get("init").equals("zero")) {

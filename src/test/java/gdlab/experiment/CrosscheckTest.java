@@ -61,8 +61,8 @@ class CrosscheckTest {
     @Test
     void quickSubsetPassesEveryRowAndExitsZero() throws IOException {
         assertThat(status).as(stdout).isZero();
-        List<Map<String, String>> summary = BatchModesTest.rows(run.resolve("summary.csv"));
-        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
+        List<Map<String, String>> summary = RunFiles.rows(run.resolve("summary.csv"));
+        List<Map<String, String>> cells = RunFiles.rows(run.resolve("cells.csv"));
         assertThat(cells).allSatisfy(c -> assertThat(c.get("status")).isEqualTo("ok"));
         assertThat(summary).hasSize(cells.size() * Stage.values().length);
         assertThat(summary).allSatisfy(r -> assertThat(r.get("verdict")).as(r.toString()).isEqualTo("PASS"));
@@ -75,7 +75,7 @@ class CrosscheckTest {
     }
 
     static List<Map<String, String>> claims() throws IOException {
-        return BatchModesTest.rows(run.resolve("claims.csv"));
+        return RunFiles.rows(run.resolve("claims.csv"));
     }
 
     /** Each sentence of the hypothesis is a claim of claims.csv, in its order; the quick run tests and holds each. */
@@ -96,7 +96,7 @@ class CrosscheckTest {
 
     @Test
     void trainingMovesTheParametersFarEnoughToMeanSomething() throws IOException {
-        for (Map<String, String> c : BatchModesTest.rows(run.resolve("cells.csv"))) {
+        for (Map<String, String> c : RunFiles.rows(run.resolve("cells.csv"))) {
             assertThat(Double.parseDouble(c.get("final_loss"))).as(c.toString())
                     .isLessThan(0.9 * Double.parseDouble(c.get("initial_loss")));
         }
@@ -114,7 +114,7 @@ class CrosscheckTest {
     void dl4jsFloatNadamUsesFloatRoundedHyperparameters() throws IOException {
         // DL4J's kernels cast beta2 to float before computing 1 - beta2: with the exact beta2 the reference is
         // 5e-7..3e-6 away after one Nadam update; with the float-rounded one, at float rounding (~1e-7)
-        List<Map<String, String>> nadamFloat = BatchModesTest.rows(run.resolve("cells.csv")).stream()
+        List<Map<String, String>> nadamFloat = RunFiles.rows(run.resolve("cells.csv")).stream()
                 .filter(c -> c.get("updater").equals("nadam") && c.get("dtype").equals("float")).toList();
         assertThat(nadamFloat).hasSize(3).allSatisfy(c -> {
             double rounded = Double.parseDouble(c.get("step_1_rel_diff"));
@@ -165,7 +165,7 @@ class CrosscheckTest {
     }
 
     private static double maxOf(Path run, String column) throws IOException {
-        return BatchModesTest.rows(run.resolve("cells.csv")).stream()
+        return RunFiles.rows(run.resolve("cells.csv")).stream()
                 .mapToDouble(r -> Double.parseDouble(r.get(column))).max().orElseThrow();
     }
 
@@ -218,8 +218,8 @@ class CrosscheckTest {
                 "epochs", "1", "solvers", "false");
         Main.run(props(other.resolve("a"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
         Main.run(props(other.resolve("b"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
-        List<Map<String, String>> a = BatchModesTest.rows(other.resolve("a/crosscheck/latest/cells.csv"));
-        List<Map<String, String>> b = BatchModesTest.rows(other.resolve("b/crosscheck/latest/cells.csv"));
+        List<Map<String, String>> a = RunFiles.rows(other.resolve("a/crosscheck/latest/cells.csv"));
+        List<Map<String, String>> b = RunFiles.rows(other.resolve("b/crosscheck/latest/cells.csv"));
         a.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
         b.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
         assertThat(a).hasSize(4).isEqualTo(b);

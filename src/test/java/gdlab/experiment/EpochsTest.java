@@ -35,7 +35,7 @@ class EpochsTest {
     static void runQuick() throws IOException {
         stdout = runMain(results, Map.of());
         run = results.resolve("epochs/latest");
-        cells = BatchModesTest.rows(run.resolve("cells.csv"));
+        cells = RunFiles.rows(run.resolve("cells.csv"));
     }
 
     static String runMain(Path dir, Map<String, String> extra) {
@@ -63,7 +63,7 @@ class EpochsTest {
     @Test
     void writesTheRunFolderWithCurvesPerEpoch() throws IOException {
         assertThat(stdout).startsWith("# epochs").contains("| order ").contains("What the run shows");
-        List<Map<String, String>> curves = BatchModesTest.rows(run.resolve("curves.csv"));
+        List<Map<String, String>> curves = RunFiles.rows(run.resolve("curves.csv"));
         for (Map<String, String> cell : cells) {
             long points = curves.stream().filter(c -> c.get("cell").equals(cell.get("cell"))).count();
             assertThat(points).as("epoch 0 plus one row per epoch run").isEqualTo(1 + (long) num(cell, "epochs_run"));
@@ -125,7 +125,7 @@ class EpochsTest {
     static Map<String, Map<String, String>> claims() {
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         try {
-            BatchModesTest.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
+            RunFiles.rows(run.resolve("claims.csv")).forEach(c -> byId.put(c.get("claim"), c));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,7 +149,7 @@ class EpochsTest {
     /** A run stopped one epoch late breaks the early-stopping rule: its integrity check fails the run. */
     @Test
     void anEarlyRunStoppedLateFailsItsIntegrityCheck() throws IOException {
-        List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("cells.csv"));
+        List<Map<String, String>> rows = RunFiles.rows(run.resolve("cells.csv"));
         List<CellResult> results = new ArrayList<>();
         for (Map<String, String> r : rows) {
             Map<String, Object> metrics = new LinkedHashMap<>();
@@ -183,7 +183,7 @@ class EpochsTest {
     void inDoubleTheReferenceReplayAgreesToRounding(@TempDir Path dir) throws IOException {
         runMain(dir, Map.of("dtype", "double", "max_epochs", "2", "seeds", "1", "stopping", "budget",
                 "order", "shuffled,fixed,class-sorted", "reference_epochs", "2"));
-        List<Map<String, String>> rows = BatchModesTest.rows(dir.resolve("epochs/latest/cells.csv"));
+        List<Map<String, String>> rows = RunFiles.rows(dir.resolve("epochs/latest/cells.csv"));
         assertThat(rows).hasSize(3);
         for (Map<String, String> r : rows) {
             assertThat(num(r, "reference_max_rel_diff")).as(r.get("order")).isLessThan(1e-12);

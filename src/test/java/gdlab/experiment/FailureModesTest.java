@@ -49,7 +49,7 @@ class FailureModesTest {
     }
 
     static List<Map<String, String>> cells(String part) throws IOException {
-        return BatchModesTest.rows(run.resolve("cells.csv")).stream().filter(r -> r.get("part").equals(part)).toList();
+        return RunFiles.rows(run.resolve("cells.csv")).stream().filter(r -> r.get("part").equals(part)).toList();
     }
 
     static double num(Map<String, String> row, String column) {
@@ -63,8 +63,8 @@ class FailureModesTest {
         }
         assertThat(stdout).contains("## 1. Local minima", "## 2. The seed's claim", "## 3. Saddles and plateaus",
                 "## 4. Vanishing gradients", "## 5. A bad step size");
-        assertThat(BatchModesTest.rows(run.resolve("cells.csv"))).allSatisfy(r -> assertThat(r.get("status")).isNotEqualTo("failed"));
-        Set<String> parts = BatchModesTest.rows(run.resolve("summary.csv")).stream().map(r -> r.get("part")).collect(Collectors.toSet());
+        assertThat(RunFiles.rows(run.resolve("cells.csv"))).allSatisfy(r -> assertThat(r.get("status")).isNotEqualTo("failed"));
+        Set<String> parts = RunFiles.rows(run.resolve("summary.csv")).stream().map(r -> r.get("part")).collect(Collectors.toSet());
         assertThat(parts).containsExactlyInAnyOrder("local-minima", "seed-claim", "saddle-plateau", "vanishing",
                 "step-size");
     }
@@ -162,7 +162,7 @@ class FailureModesTest {
 
     @Test
     void seedClaimComparesModesPairwiseAndXorRunsMatchTheReference() throws IOException {
-        List<Map<String, String>> summary = BatchModesTest.rows(run.resolve("summary.csv")).stream()
+        List<Map<String, String>> summary = RunFiles.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("part").equals("seed-claim")).toList();
         Map<String, String> stochastic = summary.stream().filter(r -> r.get("case").endsWith("+tilts")
                 && r.get("mode").equals("stochastic")).findFirst().orElseThrow();
@@ -184,14 +184,14 @@ class FailureModesTest {
 
     static Map<String, Map<String, String>> claims() throws IOException {
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
-        BatchModesTest.rows(run.resolve("claims.csv")).forEach(r -> byId.put(r.get("claim"), r));
+        RunFiles.rows(run.resolve("claims.csv")).forEach(r -> byId.put(r.get("claim"), r));
         return byId;
     }
 
     @Test
     void claimsAreTheHypothesisSentencesEachWithAVerdictAndEveryIntegrityCheckHolds() throws IOException {
         String hypothesis = gdlab.spec.SpecFile.read(Path.of("experiments", "failure-modes.properties")).hypothesis();
-        List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("claims.csv"));
+        List<Map<String, String>> rows = RunFiles.rows(run.resolve("claims.csv"));
         assertThat(rows.stream().map(r -> Map.entry(r.get("claim"), r.get("statement"))).toList())
                 .containsExactlyElementsOf(Claim.sentences(hypothesis));
         assertThat(rows).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold", "not tested"));
@@ -225,8 +225,8 @@ class FailureModesTest {
         Map<String, String> one = new LinkedHashMap<>(small);
         one.put("workers", "1");
         runMain(other.resolve("b"), one);
-        List<Map<String, String>> a = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("a/failure-modes/latest/cells.csv")));
-        List<Map<String, String>> b = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("b/failure-modes/latest/cells.csv")));
+        List<Map<String, String>> a = RunFiles.withoutTimings(RunFiles.rows(other.resolve("a/failure-modes/latest/cells.csv")));
+        List<Map<String, String>> b = RunFiles.withoutTimings(RunFiles.rows(other.resolve("b/failure-modes/latest/cells.csv")));
         assertThat(a).isNotEmpty().isEqualTo(b);
 
         // resuming the finished run rebuilds every section from cells.csv and curves.csv alone: same summary

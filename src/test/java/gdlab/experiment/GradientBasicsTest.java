@@ -44,7 +44,7 @@ class GradientBasicsTest {
         assertThat(o.status()).as(o.err()).isZero();
         stdout = o.out();
         run = results.resolve("gradient-basics/latest");
-        curves = BatchModesTest.rows(run.resolve("curves.csv"));
+        curves = RunFiles.rows(run.resolve("curves.csv"));
     }
 
     record Outcome(int status, String out, String err) {
@@ -202,7 +202,7 @@ class GradientBasicsTest {
 
     @Test
     void cellsCsvCountsNoMismatchWithTheReferenceAndNoDisagreeingBlock() throws IOException {
-        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
+        List<Map<String, String>> cells = RunFiles.rows(run.resolve("cells.csv"));
         assertThat(cells).extracting(r -> r.get("data")).containsExactly("digits", "iris");
         for (Map<String, String> r : cells) {
             assertThat(r).containsEntry("status", "ok").containsEntry("reference_checks", "10")
@@ -214,7 +214,7 @@ class GradientBasicsTest {
 
     @Test
     void summaryCsvHoldsTheStepTableOneRowPerDataSetAndEta() throws IOException {
-        List<Map<String, String>> summary = BatchModesTest.rows(run.resolve("summary.csv"));
+        List<Map<String, String>> summary = RunFiles.rows(run.resolve("summary.csv"));
         // quick: 1e-5 .. 100, one step size per decade
         assertThat(summary).hasSize(2 * 8);
         assertThat(summary.get(0)).containsEntry("data", "digits").containsEntry("eta", "1.0e-5")
@@ -232,7 +232,7 @@ class GradientBasicsTest {
     }
 
     static List<Map<String, String>> claims(Path dir) throws IOException {
-        return BatchModesTest.rows(dir.resolve("gradient-basics/latest/claims.csv"));
+        return RunFiles.rows(dir.resolve("gradient-basics/latest/claims.csv"));
     }
 
     /** Each sentence of the hypothesis is a claim of claims.csv, in its order; the quick run holds every one. */
@@ -284,8 +284,8 @@ class GradientBasicsTest {
         Map<String, String> oneWorker = new LinkedHashMap<>(small);
         oneWorker.put("workers", "1");
         assertThat(runMain(dir.resolve("b"), oneWorker).status()).isZero();
-        List<Map<String, String>> a = BatchModesTest.withoutTimings(BatchModesTest.rows(dir.resolve("a/gradient-basics/latest/cells.csv")));
-        List<Map<String, String>> b = BatchModesTest.withoutTimings(BatchModesTest.rows(dir.resolve("b/gradient-basics/latest/cells.csv")));
+        List<Map<String, String>> a = RunFiles.withoutTimings(RunFiles.rows(dir.resolve("a/gradient-basics/latest/cells.csv")));
+        List<Map<String, String>> b = RunFiles.withoutTimings(RunFiles.rows(dir.resolve("b/gradient-basics/latest/cells.csv")));
         assertThat(a).hasSize(2).isEqualTo(b);
         assertThat(Files.readString(dir.resolve("a/gradient-basics/latest/curves.csv")))
                 .isEqualTo(Files.readString(dir.resolve("b/gradient-basics/latest/curves.csv")));

@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static gdlab.experiment.BatchModesTest.rows;
+import static gdlab.experiment.RunFiles.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -121,7 +121,7 @@ class MomentumTest {
             int status = Main.run(props, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                     System.err);
             assertThat(status).isZero();
-            runs.add(BatchModesTest.withoutTimings(rows(other.resolve(workers + "/momentum/latest/cells.csv"))));
+            runs.add(RunFiles.withoutTimings(rows(other.resolve(workers + "/momentum/latest/cells.csv"))));
         }
         assertThat(runs.get(0)).hasSize(5 + 7).isEqualTo(runs.get(1));
     }

@@ -80,7 +80,7 @@ class OptimizerBenchmarkTest {
     /** The tuned table ranks nothing above an optimizer that diverged, and the quick run has such optimizers. */
     @Test
     void tunedTableRanksNoDivergedOptimizerAboveAFinishedOne() throws IOException {
-        List<Map<String, String>> tuned = BatchModesTest.rows(run.resolve("summary.csv")).stream()
+        List<Map<String, String>> tuned = RunFiles.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("setting").equals("tuned") && !r.get("rank").isEmpty()).toList();
         Map<String, List<Map<String, String>>> byProblem = tuned.stream()
                 .collect(Collectors.groupingBy(r -> r.get("problem")));
@@ -107,7 +107,7 @@ class OptimizerBenchmarkTest {
     /** Recomputed from cells.csv: each tuned lr has no diverged seed when some lr has none, and the lowest loss. */
     @Test
     void tunedLearningRateIsTheBestFinishedOneInTheCells() throws IOException {
-        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
+        List<Map<String, String>> cells = RunFiles.rows(run.resolve("cells.csv"));
         Map<String, Map<String, List<Map<String, String>>>> configs = new TreeMap<>();
         for (Map<String, String> c : cells) {
             configs.computeIfAbsent(c.get("problem") + "|" + c.get("optimizer"), k -> new TreeMap<>())
@@ -115,7 +115,7 @@ class OptimizerBenchmarkTest {
         }
         int checked = 0;
         int withDivergedAlternative = 0;
-        for (Map<String, String> row : BatchModesTest.rows(run.resolve("summary.csv"))) {
+        for (Map<String, String> row : RunFiles.rows(run.resolve("summary.csv"))) {
             if (!row.get("setting").equals("tuned") || row.get("status").startsWith("crashed")) {
                 continue;
             }
@@ -157,7 +157,7 @@ class OptimizerBenchmarkTest {
         } catch (RuntimeException e) {
             thrown = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        List<Map<String, String>> rows = BatchModesTest.rows(run.resolve("summary.csv")).stream()
+        List<Map<String, String>> rows = RunFiles.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("optimizer").equals("adabelief")).toList();
         assertThat(rows).hasSize(4); // 2 problems x (one-shot, tuned)
         for (Map<String, String> r : rows) {
@@ -174,9 +174,9 @@ class OptimizerBenchmarkTest {
     /** DL4J's CG retraces DL4J's line-gd; DL4J's LBFGS stalls; the reference's CG and L-BFGS do not. */
     @Test
     void dl4jCgAndLbfgsDifferFromTheReferenceAsMeasured() throws IOException {
-        List<Map<String, String>> cells = BatchModesTest.rows(run.resolve("cells.csv"));
+        List<Map<String, String>> cells = RunFiles.rows(run.resolve("cells.csv"));
         Map<String, List<Double>> curves = new LinkedHashMap<>();
-        for (Map<String, String> p : BatchModesTest.rows(run.resolve("curves.csv"))) {
+        for (Map<String, String> p : RunFiles.rows(run.resolve("curves.csv"))) {
             curves.computeIfAbsent(p.get("problem") + "|" + p.get("optimizer") + "|" + p.get("lr") + "|"
                     + p.get("seed"), k -> new ArrayList<>()).add(num(p, "loss"));
         }
@@ -195,7 +195,7 @@ class OptimizerBenchmarkTest {
         assertThat(claim("dl4j_cg_is_line_gd")).containsEntry("verdict", "holds")
                 .containsEntry("measured", "12 of 12 runs identical at every iteration; max |diff| 0");
         // identical runs share their rank (one-shot on rosenbrock plain Sgd steps tie with them too)
-        Map<String, String> rank = BatchModesTest.rows(run.resolve("summary.csv")).stream()
+        Map<String, String> rank = RunFiles.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> List.of("line-gd", "cg").contains(r.get("optimizer")))
                 .collect(Collectors.toMap(r -> r.get("problem") + " " + r.get("setting") + " " + r.get("optimizer"),
                         r -> r.get("rank")));
@@ -249,7 +249,7 @@ class OptimizerBenchmarkTest {
 
     @Test
     void everyUpdaterRunAgreesWithTheReferenceReplay() throws IOException {
-        List<Map<String, String>> replayed = BatchModesTest.rows(run.resolve("cells.csv")).stream()
+        List<Map<String, String>> replayed = RunFiles.rows(run.resolve("cells.csv")).stream()
                 .filter(c -> !c.get("ref_agrees").isEmpty()).toList();
         assertThat(replayed).hasSizeGreaterThan(20);
         // after the first epoch or step DL4J and the reference agree to rounding level in every run ...
@@ -268,7 +268,7 @@ class OptimizerBenchmarkTest {
 
     @Test
     void oneShotUsesDl4jsDefaultLearningRates() throws IOException {
-        Map<String, String> oneShot = BatchModesTest.rows(run.resolve("summary.csv")).stream()
+        Map<String, String> oneShot = RunFiles.rows(run.resolve("summary.csv")).stream()
                 .filter(r -> r.get("setting").equals("one-shot") && r.get("problem").equals("iris"))
                 .collect(Collectors.toMap(r -> r.get("optimizer"), r -> r.get("lr")));
         assertThat(oneShot).containsEntry("sgd", "0.001").containsEntry("nesterov", "0.1")
@@ -284,8 +284,8 @@ class OptimizerBenchmarkTest {
         runMain(other.resolve("a"), small, 0);
         small.put("workers", "2");
         runMain(other.resolve("b"), small, 0);
-        List<Map<String, String>> a = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("a/optimizers/latest/cells.csv")));
-        List<Map<String, String>> b = BatchModesTest.withoutTimings(BatchModesTest.rows(other.resolve("b/optimizers/latest/cells.csv")));
+        List<Map<String, String>> a = RunFiles.withoutTimings(RunFiles.rows(other.resolve("a/optimizers/latest/cells.csv")));
+        List<Map<String, String>> b = RunFiles.withoutTimings(RunFiles.rows(other.resolve("b/optimizers/latest/cells.csv")));
         assertThat(a).hasSize(5).isEqualTo(b); // adam 0.001, 0.1; cg 0.001, 0.1; lbfgs-ref
     }
 
@@ -300,7 +300,7 @@ class OptimizerBenchmarkTest {
 
     /** claims.csv of the quick run, one row of a claim. */
     static Map<String, String> claim(String id) throws IOException {
-        return BatchModesTest.rows(run.resolve("claims.csv")).stream().filter(c -> c.get("claim").equals(id))
+        return RunFiles.rows(run.resolve("claims.csv")).stream().filter(c -> c.get("claim").equals(id))
                 .findFirst().orElseThrow(() -> new AssertionError("no claim " + id));
     }
 
@@ -325,7 +325,7 @@ class OptimizerBenchmarkTest {
     /** Each sentence of the hypothesis is a claim of claims.csv, in its order, with a verdict; no claim is extra. */
     @Test
     void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
-        List<Map<String, String>> claims = BatchModesTest.rows(run.resolve("claims.csv"));
+        List<Map<String, String>> claims = RunFiles.rows(run.resolve("claims.csv"));
         assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement")))
                 .containsExactlyElementsOf(hypothesisSentences());
         assertThat(claims).allSatisfy(c -> {
@@ -348,12 +348,12 @@ class OptimizerBenchmarkTest {
     /** The quick run's cells, read back from cells.csv and curves.csv. */
     static List<CellResult> results() throws IOException {
         Map<Integer, List<List<Object>>> curves = new TreeMap<>();
-        for (Map<String, String> p : BatchModesTest.rows(run.resolve("curves.csv"))) {
+        for (Map<String, String> p : RunFiles.rows(run.resolve("curves.csv"))) {
             curves.computeIfAbsent(Integer.parseInt(p.get("cell")), k -> new ArrayList<>())
                     .add(OptimizerBenchmark.CURVE.stream().map(c -> Csv.value(p.get(c))).toList());
         }
         List<CellResult> results = new ArrayList<>();
-        for (Map<String, String> r : BatchModesTest.rows(run.resolve("cells.csv"))) {
+        for (Map<String, String> r : RunFiles.rows(run.resolve("cells.csv"))) {
             Map<String, String> coords = new LinkedHashMap<>();
             for (String k : List.of("problem", "optimizer", "lr", "seed")) {
                 coords.put(k, r.get(k));
