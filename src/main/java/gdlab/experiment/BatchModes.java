@@ -39,9 +39,9 @@ import static gdlab.report.Metric.timing;
  * 1 < B < N, each mode at its own learning rate, over several seeds. Everything in the table is measured.
  */
 public final class BatchModes implements Experiment {
-    static final String BATCH = "batch";
-    static final String STOCHASTIC = "stochastic";
-    static final String MINI_BATCH = "mini-batch";
+    static final String BATCH = GdMode.BATCH;
+    static final String STOCHASTIC = GdMode.STOCHASTIC;
+    static final String MINI_BATCH = GdMode.MINI_BATCH;
 
     /** Settings describe the cell (how many examples, updates and bytes); the rest are what it measured. */
     static final List<Metric> DECLARED = List.of(setting("n_train"), setting("updates_per_epoch"),
@@ -114,7 +114,7 @@ public final class BatchModes implements Experiment {
                 throw new BadInputException("bad value '" + raw + "' for batch_size: larger than the " + n
                         + " training examples; allowed: 1, full, or an integer from 2 to " + n);
             }
-            String mode = mode(b, n);
+            String mode = GdMode.of(b, n);
             for (long seed : Harness.seeds(spec)) {
                 Map<String, String> coords = new LinkedHashMap<>();
                 coords.put("mode", mode);
@@ -125,10 +125,6 @@ public final class BatchModes implements Experiment {
             }
         }
         return cells;
-    }
-
-    static String mode(int batchSize, int n) {
-        return batchSize == n ? BATCH : batchSize == 1 ? STOCHASTIC : MINI_BATCH;
     }
 
     static String lrKey(String mode) {

@@ -232,7 +232,7 @@ public final class LearningRate implements Experiment {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("problem", problem);
         c.put("task", task);
-        c.put("mode", BatchModes.mode(batch, problems.get(problem).n()));
+        c.put("mode", GdMode.of(batch, problems.get(problem).n()));
         c.put("batch_size", String.valueOf(batch));
         c.put("lr_ratio", ratio);
         c.put("lr", lr);
@@ -915,7 +915,7 @@ public final class LearningRate implements Experiment {
             List<Figure.Series> curves = new ArrayList<>();
             String firstSeed = String.valueOf(Harness.seeds(spec).get(0));
             List<CellResult> full = results.stream().filter(r -> r.cell().get("task").equals(SWEEP)
-                    && r.cell().get("problem").equals(p.name()) && r.cell().get("mode").equals(BatchModes.BATCH)
+                    && r.cell().get("problem").equals(p.name()) && r.cell().get("mode").equals(GdMode.BATCH)
                     && r.cell().get("seed").equals(firstSeed)).toList();
             for (CellResult r : pick(full)) {
                 double[] x = r.curve().stream().mapToDouble(q -> ((Number) q.get(0)).doubleValue()).toArray();

@@ -235,7 +235,7 @@ final class LearningRateClaims {
         String id = "full_batch_converges_below_crit";
         String expected = "regime converged, every seed";
         List<Group> band = groups.stream().filter(g -> g.first().get("problem").equals(LearningRate.QUADRATIC)
-                && g.first().get("mode").equals(BatchModes.BATCH) && ratio(g) >= CONVERGING_RATIO && ratio(g) < 1)
+                && g.first().get("mode").equals(GdMode.BATCH) && ratio(g) >= CONVERGING_RATIO && ratio(g) < 1)
                 .toList();
         if (band.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.FINDING, CONVERGES_BETWEEN, "the run has no full-batch quadratic "
@@ -265,7 +265,7 @@ final class LearningRateClaims {
     /** Finding: full-batch least squares is diverged at every lr_ratio above 1 and at none below. */
     static Claim divergesAbove(Collection<Group> groups) {
         String expected = "lr_ratio > 1: diverged, every seed; lr_ratio < 1: no seed diverged";
-        List<Group> full = groups.stream().filter(g -> !mlp(g) && g.first().get("mode").equals(BatchModes.BATCH))
+        List<Group> full = groups.stream().filter(g -> !mlp(g) && g.first().get("mode").equals(GdMode.BATCH))
                 .toList();
         List<Group> above = full.stream().filter(g -> ratio(g) > 1).toList();
         if (above.isEmpty()) {
@@ -367,7 +367,7 @@ final class LearningRateClaims {
     /** Finding: some full-batch MLP group above lr_ratio 1 has every seed converged. */
     static Claim mlpAboveSharpness(Collection<Group> groups) {
         String expected = "some lr_ratio > 1 with every seed converged";
-        List<Group> above = groups.stream().filter(g -> mlp(g) && g.first().get("mode").equals(BatchModes.BATCH)
+        List<Group> above = groups.stream().filter(g -> mlp(g) && g.first().get("mode").equals(GdMode.BATCH)
                 && ratio(g) > 1).toList();
         if (above.isEmpty()) {
             return Claim.notTested("mlp_full_batch_converges_above_sharpness", Claim.Kind.FINDING,

@@ -9,11 +9,11 @@ import java.util.List;
  * (the larger distance from the mean to the band's edges); on a log y axis a bar reaching zero or below makes
  * XChart throw and the run end without its summary. Such a series is drawn as its mean line, without the band.
  */
-final class SeedBands {
+public final class SeedBands {
     private SeedBands() {
     }
 
-    static Figure.Series overSeeds(String name, List<double[]> xs, List<double[]> ys, boolean logY) {
+    public static Figure.Series overSeeds(String name, List<double[]> xs, List<double[]> ys, boolean logY) {
         Figure.Series s = Figure.Series.overSeeds(name, xs, ys);
         if (!logY || s.low() == null) {
             return s;
