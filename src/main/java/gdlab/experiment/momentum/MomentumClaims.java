@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.momentum;
 
 import gdlab.report.Claim;
 import gdlab.report.Stats;
@@ -14,16 +14,16 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.Momentum.HEAVY_BALL;
-import static gdlab.experiment.Momentum.METRICS;
-import static gdlab.experiment.Momentum.MLP;
-import static gdlab.experiment.Momentum.NESTEROV;
-import static gdlab.experiment.Momentum.OPTIMAL;
-import static gdlab.experiment.Momentum.QUADRATIC;
-import static gdlab.experiment.Momentum.QUADRATIC_2D;
-import static gdlab.experiment.Momentum.REF_TOLERANCE;
-import static gdlab.experiment.Momentum.SGD;
-import static gdlab.experiment.Momentum.TRAJECTORY;
+import static gdlab.experiment.momentum.Momentum.HEAVY_BALL;
+import static gdlab.experiment.momentum.Momentum.METRICS;
+import static gdlab.experiment.momentum.Momentum.MLP;
+import static gdlab.experiment.momentum.Momentum.NESTEROV;
+import static gdlab.experiment.momentum.Momentum.OPTIMAL;
+import static gdlab.experiment.momentum.Momentum.QUADRATIC;
+import static gdlab.experiment.momentum.Momentum.QUADRATIC_2D;
+import static gdlab.experiment.momentum.Momentum.REF_TOLERANCE;
+import static gdlab.experiment.momentum.Momentum.SGD;
+import static gdlab.experiment.momentum.Momentum.TRAJECTORY;
 
 /**
  * The claims of momentum's hypothesis, in its order. The hypothesis in experiments/momentum.properties is these
@@ -385,11 +385,16 @@ final class MomentumClaims {
                 + g.size() + " reached)") + " at lr " + g.get(0).cell().get("lr");
     }
 
+    /** Whether both 95% intervals exist and overlap. */
+    static boolean overlap(Stats a, Stats b) {
+        return a.n() >= 2 && b.n() >= 2 && a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
+    }
+
     private static String noise(Stats a, Stats b) {
         if (a.n() < 2 || b.n() < 2) {
             return "1 seed: no 95% interval, seed noise unknown";
         }
-        return "95% intervals " + (BatchModesClaims.overlap(a, b) ? "overlap: within seed noise" : "apart");
+        return "95% intervals " + (overlap(a, b) ? "overlap: within seed noise" : "apart");
     }
 
     /** Finding: heavy ball and Nesterov at mu 0.9, best lr each, every seed at the target in fewer updates than sgd. */
@@ -409,7 +414,7 @@ final class MomentumClaims {
         for (String row : rows) {
             List<CellResult> m = best(grid.get(row));
             boolean ok = allReached(m) && holds && updates(m).mean() < updates(g).mean()
-                    && !BatchModesClaims.overlap(updates(m), updates(g));
+                    && !overlap(updates(m), updates(g));
             holds &= ok;
             parts.add(row.replace("|", " mu=") + " " + steps(m) + " (" + noise(updates(m), updates(g)) + ")");
         }

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.momentum;
 
 import gdlab.Main;
 import gdlab.report.Claim;
@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import gdlab.experiment.RunFiles;
 
 import static gdlab.experiment.RunFiles.rows;
 import static org.assertj.core.api.Assertions.assertThat;
