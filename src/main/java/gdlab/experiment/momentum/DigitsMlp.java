@@ -44,15 +44,14 @@ final class DigitsMlp {
         }
     }
 
-    int inputs() {
-        return x[0].length;
+    /** "MLP 64-32-10 (relu, double) on 300 digits, full batch (one step per epoch)", for the summary. */
+    String setUp() {
+        return String.format(java.util.Locale.ROOT, "MLP %d-%d-%d (%s, %s) on %d digits, %s", x[0].length,
+                spec.integer("hidden"), y[0].length, spec.string("activation"), spec.string("dtype"), x.length,
+                batchSize() == x.length ? "full batch (one step per epoch)" : "minibatch " + batchSize());
     }
 
-    int examples() {
-        return x.length;
-    }
-
-    int batchSize() {
+    private int batchSize() {
         return spec.string("batch_size").equals("full") ? x.length : spec.integer("batch_size");
     }
 

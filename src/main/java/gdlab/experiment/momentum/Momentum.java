@@ -1,6 +1,7 @@
 package gdlab.experiment.momentum;
 
 import gdlab.dl4j.HeavyBall;
+import gdlab.exact.LeastSquares;
 import gdlab.experiment.Keys;
 import gdlab.reference.Updater;
 import gdlab.report.Csv;
@@ -170,9 +171,9 @@ public final class Momentum implements Experiment {
         }
         if (parts.contains(QUADRATIC)) {
             quadratics = new Quadratics(spec);
-            for (Map.Entry<String, double[]> problem : quadratics.spectra().entrySet()) {
+            for (Map.Entry<String, LeastSquares> problem : quadratics.problems().entrySet()) {
                 for (String[] row : rows(true)) {
-                    double lr = Quadratics.tuned(row[0], row[1], problem.getValue())[0];
+                    double lr = Quadratics.tuned(row[0], row[1], problem.getValue().eigen().values())[0];
                     cells.add(cell(cells.size(), QUADRATIC, problem.getKey(), row[0], row[1], lr, seeds.get(0)));
                 }
             }

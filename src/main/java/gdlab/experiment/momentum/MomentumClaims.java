@@ -333,7 +333,7 @@ final class MomentumClaims {
     }
 
     /** Whether both 95% intervals exist and overlap. */
-    static boolean overlap(Stats a, Stats b) {
+    private static boolean overlap(Stats a, Stats b) {
         return a.n() >= 2 && b.n() >= 2 && a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
     }
 

@@ -70,7 +70,7 @@ final class MomentumReport {
                 MomentumClaims.of(results, spec.real("tolerance")));
     }
 
-    /** summary.csv: a quadratic's or a path's one cell, or an MLP learning rate's seeds; blank where a part has none. */
+    /** summary.csv: a quadratic's or a path's cell, or an MLP learning rate's seeds; blank where a part has none. */
     private static Columns<SeedGroup> summaryColumns(List<CellResult> quad) {
         Columns<SeedGroup> c = new Columns<>();
         for (String coordinate : List.of("part", "problem", "optimizer", "momentum")) {
@@ -123,7 +123,8 @@ final class MomentumReport {
         return rs.stream().filter(r -> Momentum.is(r, optimizer, mu)).findFirst().orElse(null);
     }
 
-    private static Object count(CellResult r, String metric, String none) {
+    /** The metric's value, or {@code none} when it has none. */
+    private static Object valueOr(CellResult r, String metric, String none) {
         return r.metric(metric) == null ? none : r.metric(metric);
     }
 
@@ -144,10 +145,10 @@ final class MomentumReport {
                         ? "optimal " + Table.readable(r.number("mu")) : r.cell().get("momentum"))
                 .markdown("lr", r -> r.cell().real("lr"))
                 .markdown("predicted_rate", r -> r.number("predicted_rate"))
-                .markdown("predicted_iterations", r -> count(r, "predicted_iterations", "never"))
-                .markdown("exact_iterations", r -> count(r, "exact_iterations", "not reached"))
-                .markdown("measured_iterations", r -> count(r, "measured_iterations", "not reached"))
-                .markdown("reference_iterations", r -> count(r, "reference_iterations", "not reached"))
+                .markdown("predicted_iterations", r -> valueOr(r, "predicted_iterations", "never"))
+                .markdown("exact_iterations", r -> valueOr(r, "exact_iterations", "not reached"))
+                .markdown("measured_iterations", r -> valueOr(r, "measured_iterations", "not reached"))
+                .markdown("reference_iterations", r -> valueOr(r, "reference_iterations", "not reached"))
                 .markdown("measured_over_predicted", r -> r.metric("measured_to_predicted"))
                 .markdown("speedup_measured", r -> speedup(quad, r, "measured_iterations"))
                 .markdown("speedup_predicted", r -> speedup(quad, r, "predicted_iterations"))
@@ -317,22 +318,15 @@ final class MomentumReport {
     private void mlp(List<CellResult> cells) {
         text.append(String.format(Locale.ROOT, "### Digits MLP: updates until the training loss is <= %s%n%n",
                 Table.readable(spec.real("target_loss"))));
-        text.append(String.format(Locale.ROOT, "MLP %d-%d-10 (%s, %s) on %d digits, %s, at most %d epochs (a run "
-                        + "stops at the target); %d seed(s); learning rates %s. No theory gives mu* here (the Hessian "
-                        + "changes along the way), so there is no optimal row; each row shows its best lr.%n%n",
-                mlp.inputs(), spec.integer("hidden"), spec.string("activation"), spec.string("dtype"),
-                mlp.examples(), mlp.batchSize() == mlp.examples() ? "full batch (one step per epoch)"
-                        : "minibatch " + mlp.batchSize(), spec.integer("max_epochs"), Harness.seeds(spec).size(),
-                spec.raw("lr")));
+        text.append(String.format(Locale.ROOT, "%s, at most %d epochs (a run stops at the target); %d seed(s); "
+                        + "learning rates %s. No theory gives mu* here (the Hessian changes along the way), so there "
+                        + "is no optimal row; each row shows its best lr.%n%n", mlp.setUp(), spec.integer("max_epochs"),
+                Harness.seeds(spec).size(), spec.raw("lr")));
         Map<String, List<SeedGroup>> grid = DigitsMlp.grid(cells);
         Map<String, SeedGroup> best = new LinkedHashMap<>();
         grid.forEach((row, lrs) -> best.put(row, DigitsMlp.best(lrs)));
         double sgdUpdates = best.containsKey(SGD) ? DigitsMlp.updates(best.get(SGD)).mean() : Double.NaN;
-        Columns<SeedGroup> bestTable = new Columns<SeedGroup>()
-                .markdown("optimizer", g -> g.get("optimizer"))
-                .markdown("mu", g -> g.get("momentum"))
-                .markdown("best_lr", g -> g.real("lr"))
-                .markdown("updates_to_target", MomentumReport::reached)
+        Columns<SeedGroup> bestTable = mlpColumns("best_lr")
                 .markdown("final_loss", g -> g.stats("final_loss").pretty())
                 .markdown("speedup_over_sgd", g -> DigitsMlp.allReached(g)
                         ? sgdUpdates / DigitsMlp.updates(g).mean() : null);
@@ -340,11 +334,7 @@ final class MomentumReport {
         text.append("Best lr per row: all seeds reach the target in the fewest updates (mean); if none does, the "
                 + "lowest final loss. speedup_over_sgd = sgd's best updates / the row's. " + Trainer.DIVERGENCE_RULE
                 + " The whole grid:\n\n");
-        Columns<SeedGroup> gridTable = new Columns<SeedGroup>()
-                .markdown("optimizer", g -> g.get("optimizer"))
-                .markdown("mu", g -> g.get("momentum"))
-                .markdown("lr", g -> g.real("lr"))
-                .markdown("updates_to_target", MomentumReport::reached)
+        Columns<SeedGroup> gridTable = mlpColumns("lr")
                 .markdown("final_loss", g -> g.stats("final_loss").pretty())
                 .markdown("diverged", g -> g.diverged() + "/" + g.size());
         List<SeedGroup> all = grid.values().stream().flatMap(List::stream).toList();
@@ -353,11 +343,7 @@ final class MomentumReport {
         List<SeedGroup> sgd = grid.getOrDefault(SGD, List.of());
         List<SeedGroup> paired = all.stream().filter(g -> g.real("momentum") != 0
                 && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null).toList();
-        Columns<SeedGroup> effective = new Columns<SeedGroup>()
-                .markdown("optimizer", g -> g.get("optimizer"))
-                .markdown("mu", g -> g.get("momentum"))
-                .markdown("lr", g -> g.real("lr"))
-                .markdown("updates_to_target", MomentumReport::reached)
+        Columns<SeedGroup> effective = mlpColumns("lr")
                 .markdown("sgd_lr_equal_lr_over_1_minus_mu", g -> g.real("lr") / (1 - g.real("momentum")))
                 .markdown("sgd_updates_to_target", g -> reached(DigitsMlp.sgdAtEffectiveLr(sgd, g)));
         if (!paired.isEmpty()) {
@@ -371,6 +357,15 @@ final class MomentumReport {
                 g.cells().stream().map(r -> r.series(CURVE, "loss")).toList(), true)));
         figures.add(new Figure.Lines("mlp-loss", "Digits MLP: training loss per update at each row's best lr "
                 + "(mean over seeds)", "updates", "training loss (log)", false, true, curves));
+    }
+
+    /** An MLP table's first columns: the row, its learning rate (named {@code lr}) and its updates to the target. */
+    private static Columns<SeedGroup> mlpColumns(String lr) {
+        return new Columns<SeedGroup>()
+                .markdown("optimizer", g -> g.get("optimizer"))
+                .markdown("mu", g -> g.get("momentum"))
+                .markdown(lr, g -> g.real("lr"))
+                .markdown("updates_to_target", MomentumReport::reached);
     }
 
     /** Mean ± std of the updates to the target over the seeds that reached it, and how many did ("12 ± 2 (3/4)"). */

@@ -60,11 +60,9 @@ final class Quadratics {
         }
     }
 
-    /** Each quadratic's Hessian spectrum (computed from its data), by problem name ("k=10"). */
-    Map<String, double[]> spectra() {
-        Map<String, double[]> spectra = new LinkedHashMap<>();
-        problems.forEach((name, ls) -> spectra.put(name, ls.eigen().values()));
-        return spectra;
+    /** The quadratics by name ("k=10"). */
+    Map<String, LeastSquares> problems() {
+        return problems;
     }
 
     /**
