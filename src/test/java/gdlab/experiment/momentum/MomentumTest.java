@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -224,6 +225,15 @@ class MomentumTest {
         }
         assertThat(claim(report, "dl4j_matches_reference").verdict()).isEqualTo(Claim.Verdict.HOLDS);
         assertThat(report.fails()).isFalse();
+    }
+
+    @Test
+    void theRunReadBackSummarizesToTheSameSummaryAndClaims() throws IOException {
+        Report report = quickExperiment().summarize(results());
+        assertThat(report.summary().toCsv())
+                .isEqualTo(Files.readString(results.resolve("momentum/latest/summary.csv")));
+        assertThat(Claim.table(report.claims()).toCsv())
+                .isEqualTo(Files.readString(results.resolve("momentum/latest/claims.csv")));
     }
 
     @Test
