@@ -145,7 +145,10 @@ public final class Momentum implements Experiment {
             rows.add(new String[]{SGD, "0"});
         }
         for (String o : optimizers) {
-            for (String m : o.equals(SGD) ? List.<String>of() : mus) {
+            if (o.equals(SGD)) {
+                continue;
+            }
+            for (String m : mus) {
                 if (m.equals(OPTIMAL) ? withOptimal : Double.parseDouble(m) > 0) {
                     rows.add(new String[]{o, m});
                 }

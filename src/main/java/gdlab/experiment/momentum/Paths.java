@@ -1,12 +1,12 @@
 package gdlab.experiment.momentum;
 
 import gdlab.dl4j.SameDiffDescent;
-import gdlab.exact.MomentumRates;
 import gdlab.exact.SymmetricEigen;
 import gdlab.reference.GradientDescent;
 import gdlab.reference.Objective;
 import gdlab.reference.Quadratic;
 import gdlab.reference.TestFunction;
+import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
@@ -66,13 +66,12 @@ final class Paths {
         }
         double k = condition();
         if (mu.equals(OPTIMAL)) {
-            double optimal = MomentumRates.heavyBallOptimalMomentum(k);
-            return new double[]{MomentumRates.heavyBallLearningRate(optimal, 1, k), optimal};
+            return new double[]{Theory.heavyBallLearningRate(1, k), Theory.heavyBallMomentum(k)};
         }
         return new double[]{1 / k, m};
     }
 
-    double condition() {
+    private double condition() {
         return spec.real("trajectory_condition");
     }
 
