@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,7 +47,7 @@ final class DigitsMlp {
 
     /** "MLP 64-32-10 (relu, double) on 300 digits, full batch (one step per epoch)", for the summary. */
     String setUp() {
-        return String.format(java.util.Locale.ROOT, "MLP %d-%d-%d (%s, %s) on %d digits, %s", x[0].length,
+        return String.format(Locale.ROOT, "MLP %d-%d-%d (%s, %s) on %d digits, %s", x[0].length,
                 spec.integer("hidden"), y[0].length, spec.string("activation"), spec.string("dtype"), x.length,
                 batchSize() == x.length ? "full batch (one step per epoch)" : "minibatch " + batchSize());
     }
