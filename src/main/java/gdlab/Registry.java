@@ -8,7 +8,7 @@ import gdlab.experiment.Epochs;
 import gdlab.experiment.FailureModes;
 import gdlab.experiment.GradientBasics;
 import gdlab.experiment.LearningRate;
-import gdlab.experiment.Momentum;
+import gdlab.experiment.momentum.Momentum;
 import gdlab.experiment.OptimizerBenchmark;
 import gdlab.spec.BadInputException;
 import gdlab.sweep.Experiment;

@@ -1,41 +1,40 @@
-package gdlab.experiment;
+package gdlab.experiment.momentum;
 
+import gdlab.reference.Theory;
 import gdlab.report.Claim;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.Momentum.HEAVY_BALL;
-import static gdlab.experiment.Momentum.METRICS;
-import static gdlab.experiment.Momentum.MLP;
-import static gdlab.experiment.Momentum.NESTEROV;
-import static gdlab.experiment.Momentum.OPTIMAL;
-import static gdlab.experiment.Momentum.QUADRATIC;
-import static gdlab.experiment.Momentum.QUADRATIC_2D;
-import static gdlab.experiment.Momentum.REF_TOLERANCE;
-import static gdlab.experiment.Momentum.SGD;
-import static gdlab.experiment.Momentum.TRAJECTORY;
+import static gdlab.experiment.momentum.Momentum.HEAVY_BALL;
+import static gdlab.experiment.momentum.Momentum.MLP;
+import static gdlab.experiment.momentum.Momentum.NESTEROV;
+import static gdlab.experiment.momentum.Momentum.OPTIMAL;
+import static gdlab.experiment.momentum.Momentum.QUADRATIC;
+import static gdlab.experiment.momentum.Momentum.QUADRATIC_2D;
+import static gdlab.experiment.momentum.Momentum.REF_TOLERANCE;
+import static gdlab.experiment.momentum.Momentum.SGD;
+import static gdlab.experiment.momentum.Momentum.TRAJECTORY;
+import static gdlab.experiment.momentum.Momentum.is;
 
 /**
  * The claims of momentum's hypothesis, in its order. The hypothesis in experiments/momentum.properties is these
  * statements, each after its id in brackets.
  *
  * <p>Three are integrity checks: DL4J against the reference (iteration counts, and every step), DL4J against the exact
- * recurrences of theory (iteration counts), and heavy ball's optimum (lr*, mu*) and rate against Polyak's formulas.
- * Failing one means gdlab or DL4J computes something wrong. The rest are findings: how the counts compare with the
- * asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the digits MLP. The quadratics and
- * paths are deterministic (one run each); the MLP's comparisons are over its seeds, and hold only when the groups'
- * 95% intervals are apart (with one seed the means decide, and the measured value says so). A claim whose cells the
- * run lacks (a subset of the parts, condition numbers, mus or learning rates) is not tested, with why.
+ * recurrences of theory (iteration counts), and heavy ball's optimum (lr*, mu*) and rate against Polyak's formulas
+ * ({@link Theory}). Failing one means gdlab or DL4J computes something wrong. The rest are findings: how the counts
+ * compare with the asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the digits MLP. The
+ * quadratics and paths are deterministic (one run each); the MLP's comparisons are over its seeds, and hold only when
+ * the groups' 95% intervals are apart (with one seed the means decide, and the measured value says so). A claim whose
+ * cells the run lacks (a subset of the parts, condition numbers, mus or learning rates) is not tested, with why.
  */
 final class MomentumClaims {
     /** "Near" a count: within this factor of it, either way. */
@@ -85,12 +84,13 @@ final class MomentumClaims {
     private MomentumClaims() {
     }
 
-    /** Every claim of the hypothesis, in its order. */
+    /** Every claim of the hypothesis, in its order; failed cells count as missing. */
     static List<Claim> of(List<CellResult> results, double tolerance) {
-        List<CellResult> quad = part(results, QUADRATIC);
-        List<CellResult> traj = part(results, TRAJECTORY);
-        List<CellResult> mlp = part(results, MLP);
-        return List.of(matchesReference(results), matchesExact(quad), nearPrediction(quad), transient_(quad),
+        List<CellResult> finished = results.stream().filter(r -> r.status() != CellResult.Status.FAILED).toList();
+        List<CellResult> quad = Momentum.part(finished, QUADRATIC);
+        List<CellResult> traj = Momentum.part(finished, TRAJECTORY);
+        List<CellResult> mlp = Momentum.part(finished, MLP);
+        return List.of(matchesReference(finished, quad), matchesExact(quad), nearPrediction(quad), transient_(quad),
                 optimum(quad), growth("gd_grows_like_k", GD_LIKE_K, quad, SGD, "0", 1),
                 growth("heavy_ball_grows_like_sqrt_k", HB_LIKE_SQRT_K, quad, HEAVY_BALL, OPTIMAL, 0.5),
                 speedup("speedup_3x_at_k100", SPEEDUP_100, quad, 100, SPEEDUP_K100),
@@ -98,55 +98,45 @@ final class MomentumClaims {
                 overshoot(traj), zigzag(traj), mlpFewer(mlp), mlpEffective(mlp));
     }
 
-    private static List<CellResult> part(List<CellResult> results, String part) {
-        return results.stream().filter(r -> r.cell().get("part").equals(part)
-                && r.status() != CellResult.Status.FAILED).toList();
-    }
-
-    private static Double num(CellResult r, String metric) {
-        Object v = r.metric(metric);
-        return v == null ? null : ((Number) v).doubleValue();
-    }
-
     private static String row(CellResult r) {
-        String mu = r.cell().get("momentum");
-        return r.cell().get("problem") + " " + (r.cell().get("optimizer").equals(SGD) ? SGD
-                : r.cell().get("optimizer") + " mu=" + mu);
+        return r.cell().get("problem") + " " + Momentum.label(r.cell());
     }
 
-    private static boolean is(CellResult r, String optimizer, String mu) {
-        return r.cell().get("optimizer").equals(optimizer) && (mu == null || r.cell().get("momentum").equals(mu));
+    /** A count as the measured values say it: the number, or "not reached" (NaN: no value). */
+    private static String count(double v) {
+        return Double.isNaN(v) ? "not reached" : Table.readable(v);
     }
 
-    private static String count(Double v) {
-        return v == null ? "not reached" : Table.readable(v);
+    private static String counts(CellResult r, String a, String b, String between) {
+        return row(r) + " " + count(r.number(a)) + between + count(r.number(b));
     }
 
     private static Claim none(String id, Claim.Kind kind, String statement, String what, String expected) {
         return Claim.notTested(id, kind, statement, "the run has no " + what, expected);
     }
 
+    /** Whether two counts agree within COUNT_SLACK; two counts without a value (not reached) agree. */
+    private static boolean countsAgree(CellResult r, String a, String b) {
+        double x = r.number(a);
+        double y = r.number(b);
+        return Double.isNaN(x) && Double.isNaN(y) || Math.abs(x - y) <= COUNT_SLACK;
+    }
+
     /** Integrity: counts equal the reference's within COUNT_SLACK, and no mirrored run has a disagreeing step. */
-    static Claim matchesReference(List<CellResult> results) {
+    static Claim matchesReference(List<CellResult> finished, List<CellResult> quad) {
         String id = "dl4j_matches_reference";
         String expected = "counts within " + COUNT_SLACK + "; 0 runs with a step beyond "
                 + Table.readable(REF_TOLERANCE);
-        List<CellResult> mirrored = results.stream().filter(r -> r.metric("ref_mismatch_steps") != null)
-                .toList();
+        List<CellResult> mirrored = finished.stream().filter(r -> r.metric("ref_mismatch_steps") != null).toList();
         if (mirrored.isEmpty()) {
             return none(id, Claim.Kind.INTEGRITY, MATCHES_REFERENCE, "quadratic or trajectory run", expected);
         }
-        List<String> counts = part(results, QUADRATIC).stream().filter(r -> !countsAgree(num(r,
-                "measured_iterations"), num(r, "reference_iterations"))).map(r -> row(r) + " " + count(num(r,
-                "measured_iterations")) + " vs " + count(num(r, "reference_iterations"))).toList();
-        long disagreeing = mirrored.stream().filter(r -> num(r, "ref_mismatch_steps") > 0).count();
-        String measured = (counts.isEmpty() ? "every count equal" : "counts differ: " + String.join(", ", counts))
+        List<String> off = quad.stream().filter(r -> !countsAgree(r, "measured_iterations", "reference_iterations"))
+                .map(r -> counts(r, "measured_iterations", "reference_iterations", " vs ")).toList();
+        long disagreeing = mirrored.stream().filter(r -> r.number("ref_mismatch_steps") > 0).count();
+        String measured = (off.isEmpty() ? "every count equal" : "counts differ: " + String.join(", ", off))
                 + "; " + disagreeing + " of " + mirrored.size() + " runs disagree on a step";
-        return Claim.integrity(id, MATCHES_REFERENCE, measured, expected, counts.isEmpty() && disagreeing == 0);
-    }
-
-    private static boolean countsAgree(Double a, Double b) {
-        return Objects.equals(a, b) || a != null && b != null && Math.abs(a - b) <= COUNT_SLACK;
+        return Claim.integrity(id, MATCHES_REFERENCE, measured, expected, off.isEmpty() && disagreeing == 0);
     }
 
     /** Integrity: measured counts equal exact_iterations within COUNT_SLACK. */
@@ -156,22 +146,19 @@ final class MomentumClaims {
         if (quad.isEmpty()) {
             return none(id, Claim.Kind.INTEGRITY, MATCHES_EXACT, "quadratic run", expected);
         }
-        List<String> off = quad.stream().filter(r -> !countsAgree(num(r, "measured_iterations"),
-                num(r, "exact_iterations"))).map(r -> row(r) + " " + count(num(r, "measured_iterations")) + " vs "
-                + count(num(r, "exact_iterations"))).toList();
+        List<String> off = quad.stream().filter(r -> !countsAgree(r, "measured_iterations", "exact_iterations"))
+                .map(r -> counts(r, "measured_iterations", "exact_iterations", " vs ")).toList();
         return Claim.integrity(id, MATCHES_EXACT, off.isEmpty() ? "all " + quad.size() + " rows equal"
                 : "differ: " + String.join(", ", off), expected, off.isEmpty());
     }
 
     private static double ratio(CellResult r) {
-        Double m = num(r, "measured_iterations");
-        Double p = num(r, "predicted_iterations");
-        return m == null || p == null ? Double.NaN : m / p;
+        return r.number("measured_iterations") / r.number("predicted_iterations");
     }
 
     private static String ratios(List<CellResult> rows) {
-        return rows.stream().map(r -> row(r) + " " + count(num(r, "measured_iterations")) + "/"
-                + count(num(r, "predicted_iterations"))).collect(Collectors.joining(", "));
+        return rows.stream().map(r -> counts(r, "measured_iterations", "predicted_iterations", "/"))
+                .collect(Collectors.joining(", "));
     }
 
     /** Finding: measured / predicted within [1/NEAR_FACTOR, NEAR_FACTOR] for every row but heavy ball's optimum. */
@@ -220,21 +207,21 @@ final class MomentumClaims {
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (CellResult r : rows) {
-            double k = num(r, "condition");
-            double muStar = Math.pow((Math.sqrt(k) - 1) / (Math.sqrt(k) + 1), 2);
-            double lrStar = Math.pow(2 / (Math.sqrt(k) + 1), 2);
-            double rate = num(r, "predicted_rate");
+            double k = r.number("condition");
+            double muStar = Theory.heavyBallMomentum(k);
+            double lrStar = Theory.heavyBallLearningRate(1, k);
+            double rateStar = Theory.heavyBallRate(k);
+            double rate = r.number("predicted_rate");
             double lr = r.cell().real("lr");
-            double mu = num(r, "mu");
+            double mu = r.number("mu");
             double fastestOther = quad.stream().filter(o -> o != r && is(o, HEAVY_BALL, null)
                             && o.cell().get("problem").equals(r.cell().get("problem")))
-                    .mapToDouble(o -> num(o, "predicted_rate")).min().orElse(Double.POSITIVE_INFINITY);
-            boolean ok = close(mu, muStar) && close(lr, lrStar) && close(rate, Math.sqrt(muStar))
+                    .mapToDouble(o -> o.number("predicted_rate")).min().orElse(Double.POSITIVE_INFINITY);
+            holds &= close(mu, muStar) && close(lr, lrStar) && close(rate, rateStar)
                     && rate <= fastestOther * (1 + FORMULA_TOLERANCE);
-            holds &= ok;
             parts.add(r.cell().get("problem") + ": mu " + Table.readable(mu) + " (mu* " + Table.readable(muStar)
                     + "), lr " + Table.readable(lr) + " (lr* " + Table.readable(lrStar) + "), rate "
-                    + Table.readable(rate) + " (sqrt(mu*) " + Table.readable(Math.sqrt(muStar)) + ")"
+                    + Table.readable(rate) + " (sqrt(mu*) " + Table.readable(rateStar) + ")"
                     + (Double.isInfinite(fastestOther) ? "" : ", next heavy-ball rate "
                     + Table.readable(fastestOther)));
         }
@@ -246,41 +233,34 @@ final class MomentumClaims {
                         double slope) {
         String expected = "slope " + Table.readable(slope) + " ± " + Table.readable(SLOPE_TOLERANCE);
         List<CellResult> rows = quad.stream().filter(r -> is(r, optimizer, mu))
-                .sorted(Comparator.comparingDouble(r -> num(r, "condition"))).toList();
+                .sorted(Comparator.comparingDouble(r -> r.number("condition"))).toList();
         if (rows.size() < 2) {
             return Claim.notTested(id, Claim.Kind.FINDING, statement, "the run has " + rows.size() + " condition "
                     + "number" + (rows.size() == 1 ? "" : "s") + " for this row; a slope needs two", expected);
         }
         CellResult lo = rows.get(0);
         CellResult hi = rows.get(rows.size() - 1);
-        Double a = num(lo, "measured_iterations");
-        Double b = num(hi, "measured_iterations");
-        double s = a == null || b == null ? Double.NaN
-                : Math.log(b / a) / Math.log(num(hi, "condition") / num(lo, "condition"));
-        String measured = rows.stream().map(r -> r.cell().get("problem") + " " + count(num(r, "measured_iterations")))
-                .collect(Collectors.joining(", ")) + "; slope " + Table.readable(s);
+        double s = Math.log(hi.number("measured_iterations") / lo.number("measured_iterations"))
+                / Math.log(hi.number("condition") / lo.number("condition"));
+        String measured = rows.stream().map(r -> r.cell().get("problem") + " " + count(r.number(
+                "measured_iterations"))).collect(Collectors.joining(", ")) + "; slope " + Table.readable(s);
         return Claim.finding(id, statement, measured, expected, Math.abs(s - slope) <= SLOPE_TOLERANCE);
-    }
-
-    private static CellResult at(List<CellResult> quad, double k, String optimizer, String mu) {
-        return quad.stream().filter(r -> is(r, optimizer, mu) && Math.abs(num(r, "condition") / k - 1) < 1e-6)
-                .findFirst().orElse(null);
     }
 
     /** Finding: GD's measured count over heavy ball's optimal one at condition k at least {@code factor}. */
     static Claim speedup(String id, String statement, List<CellResult> quad, double k, double factor) {
         String expected = "sgd / heavy ball optimal >= " + Table.readable(factor);
-        CellResult gd = at(quad, k, SGD, "0");
-        CellResult hb = at(quad, k, HEAVY_BALL, OPTIMAL);
+        List<CellResult> atK = quad.stream().filter(r -> Math.abs(r.number("condition") / k - 1) < 1e-6).toList();
+        CellResult gd = atK.stream().filter(r -> is(r, SGD, "0")).findFirst().orElse(null);
+        CellResult hb = atK.stream().filter(r -> is(r, HEAVY_BALL, OPTIMAL)).findFirst().orElse(null);
         if (gd == null || hb == null) {
             return Claim.notTested(id, Claim.Kind.FINDING, statement, "the run has no k = " + Table.readable(k)
                     + " quadratic with both sgd and heavy ball optimal (condition, optimizer, momentum)", expected);
         }
-        Double g = num(gd, "measured_iterations");
-        Double h = num(hb, "measured_iterations");
-        double speedup = g == null || h == null ? Double.NaN : g / h;
+        double g = gd.number("measured_iterations");
+        double h = hb.number("measured_iterations");
         return Claim.finding(id, statement, "sgd " + count(g) + ", heavy ball optimal " + count(h) + ": "
-                + Table.readable(speedup) + "x", expected, speedup >= factor);
+                + Table.readable(g / h) + "x", expected, g / h >= factor);
     }
 
     /** Finding: heavy ball at mu above mu*: rate sqrt(mu), count within NEAR_FACTOR of ln(tol) / ln(mu). */
@@ -289,27 +269,26 @@ final class MomentumClaims {
         String expected = "rate sqrt(mu); count in [1/" + Table.readable(NEAR_FACTOR) + ", " + Table.readable(
                 NEAR_FACTOR) + "] x ln(tolerance) / ln(mu)";
         List<CellResult> rows = quad.stream().filter(r -> is(r, HEAVY_BALL, null) && !is(r, HEAVY_BALL, OPTIMAL)
-                && num(r, "mu") > Math.pow((Math.sqrt(num(r, "condition")) - 1) / (Math.sqrt(num(r, "condition"))
-                + 1), 2)).toList();
+                && r.number("mu") > Theory.heavyBallMomentum(r.number("condition"))).toList();
         if (rows.isEmpty()) {
             return none(id, Claim.Kind.FINDING, TOO_MUCH, "heavy-ball row with mu above its mu*", expected);
         }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (CellResult r : rows) {
-            double mu = num(r, "mu");
+            double mu = r.number("mu");
             double predicted = Math.log(tolerance) / Math.log(mu);
-            Double m = num(r, "measured_iterations");
-            double q = m == null ? Double.NaN : m / predicted;
-            holds &= close(num(r, "predicted_rate"), Math.sqrt(mu)) && q >= 1 / NEAR_FACTOR && q <= NEAR_FACTOR;
-            parts.add(row(r) + " rate " + Table.readable(num(r, "predicted_rate")) + ", " + count(m) + " vs "
-                    + Table.readable(predicted));
+            double q = r.number("measured_iterations") / predicted;
+            holds &= close(r.number("predicted_rate"), Math.sqrt(mu)) && q >= 1 / NEAR_FACTOR && q <= NEAR_FACTOR;
+            parts.add(row(r) + " rate " + Table.readable(r.number("predicted_rate")) + ", "
+                    + count(r.number("measured_iterations")) + " vs " + Table.readable(predicted));
         }
         return Claim.finding(id, TOO_MUCH, String.join("; ", parts), expected, holds);
     }
 
-    private static List<CellResult> surface(List<CellResult> traj, String surface) {
-        return traj.stream().filter(r -> r.cell().get("problem").equals(surface)).toList();
+    private static String values(List<CellResult> rows, String metric) {
+        return rows.stream().map(r -> row(r) + " " + Table.readable(r.number(metric)))
+                .collect(Collectors.joining(", "));
     }
 
     /** Finding: 2-D quadratic momentum paths at a numeric mu overshoot; gradient descent's never does. */
@@ -317,101 +296,73 @@ final class MomentumClaims {
         String id = "momentum_paths_overshoot";
         String expected = "overshoot > 0 for momentum and nesterov at trajectory_momentum; 0 for sgd";
         List<CellResult> gd = traj.stream().filter(r -> is(r, SGD, null)).toList();
-        List<CellResult> moving = surface(traj, QUADRATIC_2D).stream().filter(r -> !is(r, SGD, null)
-                && !r.cell().get("momentum").equals(OPTIMAL)).toList();
+        List<CellResult> moving = traj.stream().filter(r -> r.cell().get("problem").equals(QUADRATIC_2D)
+                && !is(r, SGD, null) && !r.cell().get("momentum").equals(OPTIMAL)).toList();
         if (gd.isEmpty() || moving.isEmpty()) {
             return none(id, Claim.Kind.FINDING, OVERSHOOT, "trajectory part (part = trajectory)", expected);
         }
-        String measured = moving.stream().map(r -> row(r) + " " + Table.readable(num(r, "overshoot")))
-                .collect(Collectors.joining(", ")) + "; " + gd.stream().map(r -> row(r) + " "
-                + Table.readable(num(r, "overshoot"))).collect(Collectors.joining(", "));
-        return Claim.finding(id, OVERSHOOT, measured, expected, moving.stream().allMatch(r -> num(r, "overshoot") > 0)
-                && gd.stream().allMatch(r -> num(r, "overshoot") == 0));
+        return Claim.finding(id, OVERSHOOT, values(moving, "overshoot") + "; " + values(gd, "overshoot"), expected,
+                moving.stream().allMatch(r -> r.number("overshoot") > 0)
+                        && gd.stream().allMatch(r -> r.number("overshoot") == 0));
     }
 
     /** Finding: on each surface every momentum path crosses the valley floor more often than gradient descent's. */
     static Claim zigzag(List<CellResult> traj) {
         String id = "momentum_paths_zigzag";
         String expected = "valley_crossings above sgd's on each surface";
-        Map<String, List<CellResult>> bySurface = new LinkedHashMap<>();
-        traj.forEach(r -> bySurface.computeIfAbsent(r.cell().get("problem"), k -> new ArrayList<>()).add(r));
-        if (bySurface.isEmpty()) {
+        if (traj.isEmpty()) {
             return none(id, Claim.Kind.FINDING, ZIGZAG, "trajectory part (part = trajectory)", expected);
         }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (List<CellResult> rs : bySurface.values()) {
-            CellResult gd = rs.stream().filter(r -> is(r, SGD, null)).findFirst().orElseThrow();
-            double g = num(gd, "valley_crossings");
-            List<CellResult> others = rs.stream().filter(r -> r != gd).toList();
-            holds &= others.stream().allMatch(r -> num(r, "valley_crossings") > g);
-            parts.add(row(gd) + " " + Table.readable(g) + " vs " + others.stream().map(r -> r.cell().get("optimizer")
-                    + " mu=" + r.cell().get("momentum") + " " + Table.readable(num(r, "valley_crossings")))
-                    .collect(Collectors.joining(", ")));
+        for (SeedGroup surface : SeedGroup.by(traj, "problem")) {
+            CellResult gd = surface.cells().stream().filter(r -> is(r, SGD, null)).findFirst().orElseThrow();
+            double g = gd.number("valley_crossings");
+            List<CellResult> others = surface.cells().stream().filter(r -> r != gd).toList();
+            holds &= others.stream().allMatch(r -> r.number("valley_crossings") > g);
+            parts.add(row(gd) + " " + Table.readable(g) + " vs " + others.stream().map(r -> Momentum.label(r.cell())
+                    + " " + Table.readable(r.number("valley_crossings"))).collect(Collectors.joining(", ")));
         }
         return Claim.finding(id, ZIGZAG, String.join("; ", parts), expected, holds);
     }
 
-    /** The MLP's cells per row label and lr. */
-    private static Map<String, Map<String, List<CellResult>>> mlpGrid(List<CellResult> mlp) {
-        Map<String, Map<String, List<CellResult>>> byRow = new LinkedHashMap<>();
-        mlp.forEach(r -> byRow.computeIfAbsent(r.cell().get("optimizer") + "|" + r.cell().get("momentum"),
-                k -> new LinkedHashMap<>()).computeIfAbsent(r.cell().get("lr"), k -> new ArrayList<>()).add(r));
-        return byRow;
+    /** "12 ± 2 at lr 0.3", with how many seeds reached the target when not all did. */
+    private static String steps(SeedGroup g) {
+        return DigitsMlp.updates(g).pretty() + (DigitsMlp.allReached(g) ? "" : " ("
+                + g.reached("updates_to_target") + "/" + g.size() + " reached)") + " at lr " + g.get("lr");
     }
 
-    private static List<CellResult> best(Map<String, List<CellResult>> byLr) {
-        List<CellResult> best = null;
-        for (List<CellResult> g : byLr.values()) {
-            if (Momentum.better(g, best)) {
-                best = g;
-            }
-        }
-        return best;
-    }
-
-    private static boolean allReached(List<CellResult> g) {
-        return g.stream().allMatch(r -> r.metric("updates_to_target") != null);
-    }
-
-    private static Stats updates(List<CellResult> g) {
-        return Stats.of(g.stream().map(r -> (Number) r.metric("updates_to_target"))
-                .filter(Objects::nonNull).toList());
-    }
-
-    private static String steps(List<CellResult> g) {
-        long reached = g.stream().filter(r -> r.metric("updates_to_target") != null).count();
-        return (reached == 0 ? "-" : updates(g).pretty()) + (reached == g.size() ? "" : " (" + reached + "/"
-                + g.size() + " reached)") + " at lr " + g.get(0).cell().get("lr");
+    /** Whether both 95% intervals exist and overlap. */
+    private static boolean overlap(Stats a, Stats b) {
+        return a.n() >= 2 && b.n() >= 2 && a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
     }
 
     private static String noise(Stats a, Stats b) {
         if (a.n() < 2 || b.n() < 2) {
             return "1 seed: no 95% interval, seed noise unknown";
         }
-        return "95% intervals " + (BatchModesClaims.overlap(a, b) ? "overlap: within seed noise" : "apart");
+        return "95% intervals " + (overlap(a, b) ? "overlap: within seed noise" : "apart");
     }
 
     /** Finding: heavy ball and Nesterov at mu 0.9, best lr each, every seed at the target in fewer updates than sgd. */
     static Claim mlpFewer(List<CellResult> mlp) {
         String id = "mlp_momentum_fewer_steps";
         String expected = "every seed reaches the target; mean updates below sgd's, 95% intervals apart";
-        Map<String, Map<String, List<CellResult>>> grid = mlpGrid(mlp);
-        Map<String, List<CellResult>> sgd = grid.get(SGD + "|0");
-        List<String> rows = List.of(HEAVY_BALL + "|" + MLP_MU, NESTEROV + "|" + MLP_MU);
-        if (sgd == null || !grid.keySet().containsAll(rows)) {
+        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(mlp);
+        List<String> rows = List.of(HEAVY_BALL + " mu=" + MLP_MU, NESTEROV + " mu=" + MLP_MU);
+        if (!grid.containsKey(SGD) || !grid.keySet().containsAll(rows)) {
             return none(id, Claim.Kind.FINDING, MLP_FEWER, "mlp cells of sgd, and of momentum and nesterov at mu = "
                     + MLP_MU, expected);
         }
-        List<CellResult> g = best(sgd);
-        boolean holds = allReached(g);
+        SeedGroup g = DigitsMlp.best(grid.get(SGD));
+        Stats sgd = DigitsMlp.updates(g);
+        boolean holds = DigitsMlp.allReached(g);
         List<String> parts = new ArrayList<>();
         for (String row : rows) {
-            List<CellResult> m = best(grid.get(row));
-            boolean ok = allReached(m) && holds && updates(m).mean() < updates(g).mean()
-                    && !BatchModesClaims.overlap(updates(m), updates(g));
-            holds &= ok;
-            parts.add(row.replace("|", " mu=") + " " + steps(m) + " (" + noise(updates(m), updates(g)) + ")");
+            SeedGroup m = DigitsMlp.best(grid.get(row));
+            Stats updates = DigitsMlp.updates(m);
+            holds &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean() && !overlap(updates, sgd);
+            parts.add(row + " " + steps(m) + " (" + noise(updates, sgd) + ")");
         }
         return Claim.finding(id, MLP_FEWER, String.join("; ", parts) + " vs sgd " + steps(g), expected, holds);
     }
@@ -423,33 +374,21 @@ final class MomentumClaims {
     static Claim mlpEffective(List<CellResult> mlp) {
         String id = "mlp_small_lr_effective_lr";
         String expected = "updates within a factor of " + Table.readable(NEAR_FACTOR) + ", every seed reaching";
-        Map<String, Map<String, List<CellResult>>> grid = mlpGrid(mlp);
-        Map<String, List<CellResult>> sgd = grid.getOrDefault(SGD + "|0", Map.of());
+        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(mlp);
+        List<SeedGroup> sgd = grid.getOrDefault(SGD, List.of());
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Map<String, List<CellResult>>> row : grid.entrySet()) {
-            if (row.getKey().startsWith(SGD + "|")) {
-                continue;
+        for (Map.Entry<String, List<SeedGroup>> row : grid.entrySet()) {
+            SeedGroup m = row.getValue().stream().sorted(Comparator.comparingDouble(g -> g.real("lr")))
+                    .filter(g -> !row.getKey().equals(SGD) && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null)
+                    .findFirst().orElse(null);
+            if (m != null) {
+                SeedGroup s = DigitsMlp.sgdAtEffectiveLr(sgd, m);
+                double q = DigitsMlp.updates(m).mean() / DigitsMlp.updates(s).mean();
+                holds &= DigitsMlp.allReached(m) && DigitsMlp.allReached(s) && q >= 1 / NEAR_FACTOR
+                        && q <= NEAR_FACTOR;
+                parts.add(row.getKey() + " " + steps(m) + " vs sgd " + steps(s));
             }
-            List<CellResult> pairM = null;
-            List<CellResult> pairS = null;
-            for (List<CellResult> g : row.getValue().values().stream().sorted(Comparator.comparingDouble(
-                    (List<CellResult> g) -> g.get(0).cell().real("lr"))).toList()) {
-                double equivalent = g.get(0).cell().real("lr") / (1 - num(g.get(0), "mu"));
-                Predicate<List<CellResult>> matches = s -> Math.abs(s.get(0).cell().real("lr") / equivalent - 1)
-                        < 1e-9;
-                pairS = sgd.values().stream().filter(matches).findFirst().orElse(null);
-                if (pairS != null) {
-                    pairM = g;
-                    break;
-                }
-            }
-            if (pairM == null) {
-                continue;
-            }
-            double q = updates(pairM).mean() / updates(pairS).mean();
-            holds &= allReached(pairM) && allReached(pairS) && q >= 1 / NEAR_FACTOR && q <= NEAR_FACTOR;
-            parts.add(row.getKey().replace("|", " mu=") + " " + steps(pairM) + " vs sgd " + steps(pairS));
         }
         if (parts.isEmpty()) {
             return none(id, Claim.Kind.FINDING, MLP_EFFECTIVE, "momentum lr whose lr / (1 - mu) is also in sgd's lr "

@@ -1,12 +1,12 @@
-package gdlab.experiment;
+package gdlab.experiment.momentum;
 
 import gdlab.Main;
 import gdlab.report.Claim;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
-import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,11 +15,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import gdlab.experiment.RunFiles;
 
 import static gdlab.experiment.RunFiles.rows;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,7 +109,7 @@ class MomentumTest {
 
     @Test
     void sameSpecGivesTheSameCellsApartFromTimingsWhateverTheWorkers(@TempDir Path other) throws IOException {
-        List<List<Map<String, String>>> runs = new java.util.ArrayList<>();
+        List<List<Map<String, String>>> runs = new ArrayList<>();
         for (String workers : List.of("1", "2")) {
             Map<String, String> props = new LinkedHashMap<>();
             props.put("experiment", "momentum");
@@ -149,25 +152,9 @@ class MomentumTest {
         assertThat(stdout).contains("### Checks").contains("every integrity check passes");
     }
 
-    /** The quick run's cells, read back from cells.csv (numbers as numbers, diverged as a boolean, empty as null). */
-    static List<CellResult> results() {
-        List<CellResult> out = new ArrayList<>();
-        for (Map<String, String> r : cells) {
-            Map<String, String> coords = new LinkedHashMap<>();
-            for (String k : List.of("part", "problem", "optimizer", "momentum", "lr", "seed")) {
-                coords.put(k, r.get(k));
-            }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            for (String m : Momentum.METRICS) {
-                String v = r.get(m);
-                metrics.put(m, v.isEmpty() ? null : m.equals("diverged") ? Boolean.valueOf(v)
-                        : (Object) Double.parseDouble(v));
-            }
-            out.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
-                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
-                    metrics, List.of()));
-        }
-        return out;
+    /** The quick run's cells, read back from its run folder. */
+    static List<CellResult> results() throws IOException {
+        return RunFiles.results(results.resolve("momentum/latest"), new Momentum());
     }
 
     static Momentum quickExperiment() {
@@ -183,12 +170,12 @@ class MomentumTest {
         return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
     }
 
-    static Claim claim(gdlab.sweep.Report report, String id) {
+    static Claim claim(Report report, String id) {
         return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 
     /** {@code results} with the heavy-ball optimal row at k = 100 given {@code value} for {@code metric}. */
-    static List<CellResult> perturbed(String metric, Object value) {
+    static List<CellResult> perturbed(String metric, Object value) throws IOException {
         List<CellResult> out = new ArrayList<>(results());
         out.replaceAll(r -> r.cell().get("part").equals("quadratic") && r.cell().get("problem").equals("k=100")
                 && r.cell().get("optimizer").equals("momentum") && r.cell().get("momentum").equals("optimal")
@@ -197,16 +184,16 @@ class MomentumTest {
     }
 
     @Test
-    void aCountThatLeavesTheReferenceFailsTheIntegrityCheckAndTheRun() {
+    void aCountThatLeavesTheReferenceFailsTheIntegrityCheckAndTheRun() throws IOException {
         Momentum experiment = quickExperiment();
-        gdlab.sweep.Report clean = experiment.summarize(results());
+        Report clean = experiment.summarize(results());
         assertThat(clean.fails()).isFalse();
         assertThat(clean.claims()).extracting(Claim::id).containsExactlyElementsOf(
                 Claim.sentences(SpecFile.read(SPEC).hypothesis()).stream().map(Map.Entry::getKey).toList());
 
         double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
                 .get("measured_iterations"));
-        gdlab.sweep.Report report = experiment.summarize(perturbed("reference_iterations", measured + 5));
+        Report report = experiment.summarize(perturbed("reference_iterations", measured + 5));
         Claim reference = claim(report, "dl4j_matches_reference");
         assertThat(reference.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(reference.failsTheRun()).isTrue();
@@ -215,22 +202,22 @@ class MomentumTest {
     }
 
     @Test
-    void aCountAwayFromTheExactRecurrenceOrAWrongOptimumFailsTheRun() {
+    void aCountAwayFromTheExactRecurrenceOrAWrongOptimumFailsTheRun() throws IOException {
         Momentum experiment = quickExperiment();
         double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
                 .get("measured_iterations"));
-        gdlab.sweep.Report exact = experiment.summarize(perturbed("exact_iterations", measured - 3));
+        Report exact = experiment.summarize(perturbed("exact_iterations", measured - 3));
         assertThat(claim(exact, "iterations_match_exact_recurrence").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(exact.fails()).isTrue();
-        gdlab.sweep.Report optimum = experiment.summarize(perturbed("mu", 0.7));
+        Report optimum = experiment.summarize(perturbed("mu", 0.7));
         assertThat(claim(optimum, "heavy_ball_optimum").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(optimum.fails()).isTrue();
     }
 
     @Test
-    void aRunOfTheQuadraticsOnlyLeavesThePathAndMlpClaimsNotTested() {
+    void aRunOfTheQuadraticsOnlyLeavesThePathAndMlpClaimsNotTested() throws IOException {
         List<CellResult> quad = results().stream().filter(r -> r.cell().get("part").equals("quadratic")).toList();
-        gdlab.sweep.Report report = quickExperiment().summarize(quad);
+        Report report = quickExperiment().summarize(quad);
         for (String id : List.of("momentum_paths_overshoot", "momentum_paths_zigzag", "mlp_momentum_fewer_steps",
                 "mlp_small_lr_effective_lr")) {
             assertThat(claim(report, id).verdict()).as(id).isEqualTo(Claim.Verdict.NOT_TESTED);
@@ -238,6 +225,15 @@ class MomentumTest {
         }
         assertThat(claim(report, "dl4j_matches_reference").verdict()).isEqualTo(Claim.Verdict.HOLDS);
         assertThat(report.fails()).isFalse();
+    }
+
+    @Test
+    void theRunReadBackSummarizesToTheSameSummaryAndClaims() throws IOException {
+        Report report = quickExperiment().summarize(results());
+        assertThat(report.summary().toCsv())
+                .isEqualTo(Files.readString(results.resolve("momentum/latest/summary.csv")));
+        assertThat(Claim.table(report.claims()).toCsv())
+                .isEqualTo(Files.readString(results.resolve("momentum/latest/claims.csv")));
     }
 
     @Test
