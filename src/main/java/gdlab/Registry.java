@@ -6,7 +6,7 @@ import gdlab.experiment.CnnInit;
 import gdlab.experiment.Crosscheck;
 import gdlab.experiment.Epochs;
 import gdlab.experiment.FailureModes;
-import gdlab.experiment.GradientBasics;
+import gdlab.experiment.gradientbasics.GradientBasics;
 import gdlab.experiment.LearningRate;
 import gdlab.experiment.Momentum;
 import gdlab.experiment.OptimizerBenchmark;

@@ -1,8 +1,9 @@
-package gdlab.experiment;
+package gdlab.experiment.gradientbasics;
 
 import gdlab.Main;
 import gdlab.basics.GradientCheck;
 import gdlab.dl4j.Nd4jSetup;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
