@@ -4,7 +4,7 @@ import gdlab.bench.Bench;
 import gdlab.experiment.BatchModes;
 import gdlab.experiment.CnnInit;
 import gdlab.experiment.Crosscheck;
-import gdlab.experiment.Epochs;
+import gdlab.experiment.epochs.Epochs;
 import gdlab.experiment.FailureModes;
 import gdlab.experiment.gradientbasics.GradientBasics;
 import gdlab.experiment.LearningRate;
