@@ -10,9 +10,11 @@ import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -110,8 +112,8 @@ final class GradientBasicsClaims {
     }
 
     /** The worst of a difference over the three losses (NaN counts as infinitely bad). */
-    private static double worstLoss(CellView x, java.util.function.ToDoubleBiFunction<CellView, String> diff) {
-        return java.util.Arrays.stream(LossFunctions.Pairing.values()).mapToDouble(p -> diff.applyAsDouble(x, p.id))
+    private static double worstLoss(CellView x, ToDoubleBiFunction<CellView, String> diff) {
+        return Arrays.stream(LossFunctions.Pairing.values()).mapToDouble(p -> diff.applyAsDouble(x, p.id))
                 .map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).max().orElse(0);
     }
 

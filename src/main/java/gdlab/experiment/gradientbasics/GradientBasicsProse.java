@@ -6,11 +6,13 @@ import gdlab.basics.SgdSteps;
 import gdlab.basics.StepDirections;
 import gdlab.data.Dataset;
 import gdlab.experiment.gradientbasics.GradientBasicsSummary.Block;
+import gdlab.reference.Activation;
 import gdlab.report.Figure;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,7 +112,7 @@ final class GradientBasicsProse {
                 Table.readable(h)));
         int kinks = byData.values().stream().flatMap(List::stream).mapToInt(CellView::fdNearKink).sum();
         int checked = byData.values().stream().flatMap(List::stream).mapToInt(CellView::fdChecked).sum();
-        if (GradientCheck.hasKink(gdlab.reference.Activation.named(spec.string("activation")))) {
+        if (GradientCheck.hasKink(Activation.named(spec.string("activation")))) {
             lines.add(String.format(Locale.ROOT, "- %s has a kink at 0, where it has no derivative: for %d of the %d "
                     + "checked parameters the nudge of +-h moves some example's hidden pre-activation across 0, so "
                     + "the central difference mixes two slopes. Those entries (column near a kink) are left out of "
@@ -270,7 +272,7 @@ final class GradientBasicsProse {
 
     /** The loss change after one step along {@code direction}, times {@code sign} (0: its absolute value). */
     private Figure.Series stepLine(CellView c, String name, String direction, int sign) {
-        double[] y = java.util.Arrays.stream(etas).map(eta -> c.step(direction, "loss_change", eta))
+        double[] y = Arrays.stream(etas).map(eta -> c.step(direction, "loss_change", eta))
                 .map(v -> sign == 0 ? Math.abs(v) : sign * v).toArray();
         return Figure.Series.line(name, etas, y);
     }

@@ -1,13 +1,11 @@
 package gdlab.experiment.gradientbasics;
 
-import gdlab.basics.GradientCheck;
 import gdlab.basics.LossFunctions;
 import gdlab.basics.LossFunctions.Pairing;
 import gdlab.basics.SgdSteps;
 import gdlab.basics.StepDirections;
 import gdlab.data.Dataset;
 import gdlab.report.Columns;
-import gdlab.report.Figure;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
@@ -22,14 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
-import static gdlab.basics.StepDirections.MINUS_G;
-import static gdlab.basics.StepDirections.PLUS_G;
-import static gdlab.basics.StepDirections.RANDOM;
-
-/** The four tables of gradient-basics and their plain-words answers; the prose is GradientBasicsProse. */
+/** The tables of gradient-basics' four parts, and its report; the words and figures are GradientBasicsProse. */
 final class GradientBasicsSummary {
     final Spec spec;
     final double[] etas;
@@ -281,7 +276,7 @@ final class GradientBasicsSummary {
     }
 
     /** The median of the values {@code f} gives for each of the block's cells, all together. */
-    private static double median(Block b, java.util.function.Function<CellView, double[]> f) {
+    private static double median(Block b, Function<CellView, double[]> f) {
         double[] v = b.cells().stream().flatMapToDouble(c -> Arrays.stream(f.apply(c))).sorted().toArray();
         if (v.length == 0) {
             return Double.NaN;
