@@ -128,11 +128,9 @@ final class EpochsSummary {
                             + "training loss %s (%s arithmetic in DL4J).%n%n", spec.string("reference_epochs"),
                     refs.length, Table.readable(refWorst), spec.string("dtype")));
         }
-        boolean anyPair = ORDERS.stream().anyMatch(o -> group(o, EARLY) != null && group(o, BUDGET) != null);
         return new Report(table.csv(groups), text.toString(), false, figures(),
                 EpochsClaims.of(groups, spec.integer("max_epochs"), spec.integer("patience"),
-                        refs.length > 0 ? refWorst : Double.NaN, Tolerances.of(Stage.EPOCHS, spec.string("dtype")),
-                        earlyFollowsBudget(), anyPair));
+                        refs.length > 0 ? refWorst : Double.NaN, Tolerances.of(Stage.EPOCHS, spec.string("dtype"))));
     }
 
     /** The measured answers, each with the numbers behind it. */
@@ -196,36 +194,6 @@ final class EpochsSummary {
 
     private static String pretty(SeedGroup g, String metric) {
         return g.stats(metric).pretty();
-    }
-
-    /** Early-stopped runs must equal the budget run of the same order and seed over the epochs both ran. */
-    private boolean earlyFollowsBudget() {
-        for (String o : ORDERS) {
-            SeedGroup early = group(o, EARLY);
-            SeedGroup budget = group(o, BUDGET);
-            if (early == null || budget == null) {
-                continue;
-            }
-            for (CellResult e : early.cells()) {
-                for (CellResult b : budget.cells()) {
-                    if (!e.cell().get("seed").equals(b.cell().get("seed"))) {
-                        continue;
-                    }
-                    // every column but epoch_ms, which may differ; as numbers: a resumed run reads its curves
-                    // back from CSV (an Integer may come back a Long)
-                    for (String c : CURVE.subList(0, CURVE.indexOf("epoch_ms"))) {
-                        double[] x = e.series(CURVE, c);
-                        double[] y = b.series(CURVE, c);
-                        for (int i = 0; i < x.length && i < y.length; i++) {
-                            if (Double.compare(x[i], y[i]) != 0) {
-                                return false;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return true;
     }
 
     private List<Figure> figures() {
