@@ -1,19 +1,20 @@
-package gdlab.experiment;
+package gdlab.experiment.gradientbasics;
 
 import gdlab.basics.GradientCheck;
 import gdlab.basics.LossFunctions;
 import gdlab.basics.SgdSteps;
 import gdlab.basics.StepDirections;
-import gdlab.experiment.GradientBasicsSummary.Cell;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -47,63 +48,62 @@ final class GradientBasicsClaims {
     static final String SGD_REFERENCE = "The reference's SGD steps land on DL4J's parameters, to 1e-10.";
     static final String CELLS = "Every cell computes all four parts.";
 
-    private final Map<String, List<Cell>> byData;
+    private final Map<String, List<CellView>> byData;
     private final double smallest;
     private final double largest;
 
-    private GradientBasicsClaims(Map<String, List<Cell>> byData, double[] etas) {
+    private GradientBasicsClaims(Map<String, List<CellView>> byData, double[] etas) {
         this.byData = byData;
         this.smallest = etas[0];
         this.largest = etas[etas.length - 1];
     }
 
     /** Every claim of the hypothesis, in its order, over the finished cells {@code byData} of {@code results}. */
-    static List<Claim> of(Spec spec, double[] etas, Map<String, List<Cell>> byData, List<CellResult> results) {
+    static List<Claim> of(Spec spec, double[] etas, Map<String, List<CellView>> byData, List<CellResult> results) {
         GradientBasicsClaims c = new GradientBasicsClaims(byData, etas);
         double agree = GradientBasics.AGREEMENT;
         String mcx = LossFunctions.Pairing.MCXENT_SOFTMAX.id;
         double fd = spec.real("fd_tolerance");
         double tol = spec.real("first_order_tolerance");
         int steps = spec.integer("sgd_steps");
-        String sp = StepDirections.PART;
         List<CellResult> failed = results.stream().filter(r -> r.status() != CellResult.Status.OK).toList();
         return List.of(
-                c.atMost("loss_values_match_reference", LOSS_VALUES, agree, "relative diff", x -> worstLoss(x, "")),
-                c.atMost("score_is_cross_entropy", SCORE, agree, "abs diff", x -> Math.abs(
-                        x.m().value(LossFunctions.PART, "network", "score_dl4j")
-                                - x.m().value(LossFunctions.PART, mcx, "loss_dl4j"))),
+                c.atMost("loss_values_match_reference", LOSS_VALUES, agree, "relative diff",
+                        x -> worstLoss(x, CellView::lossRelDiff)),
+                c.atMost("score_is_cross_entropy", SCORE, agree, "abs diff",
+                        x -> Math.abs(x.loss("network", "score_dl4j") - x.loss(mcx, "loss_dl4j"))),
                 c.atMost("loss_gradients_match_reference", LOSS_GRADIENTS, agree, "abs diff",
-                        x -> worstLoss(x, "gradient_max_abs_diff")),
+                        x -> worstLoss(x, (v, p) -> v.loss(p, "gradient_max_abs_diff"))),
                 c.atMost("softmax_cross_entropy_gradient", P_MINUS_Y, agree, "|dL/dz - (p - y)|",
-                        x -> x.m().value(LossFunctions.PART, mcx, "gradient_max_abs_minus_a_minus_y")),
+                        x -> x.loss(mcx, "gradient_max_abs_minus_a_minus_y")),
                 c.atMost("backprop_matches_reference", BACKPROP, agree, "abs diff",
                         x -> x.m().value(GradientCheck.PART, "all", "reference_max_abs_diff")),
                 c.atMost("finite_differences_match_backprop", FINITE_DIFFERENCES, fd, "worst block rel_error",
-                        x -> x.view().blocks.stream().mapToDouble(b -> x.view().blockRelError(b)).max().orElse(0)),
+                        CellView::worstBlockRelError),
                 c.atMost("first_order_decrease", FIRST_ORDER, tol, "|decrease / eta|g|^2 - 1| at eta = "
-                        + Table.readable(c.smallest), x -> Math.abs(x.view().ratio(StepDirections.MINUS_G,
+                        + Table.readable(c.smallest), x -> Math.abs(x.ratio(StepDirections.MINUS_G,
                         c.smallest) - 1)),
                 c.every("curvature_takes_over", Claim.Kind.FINDING, CURVATURE, "|decrease / eta|g|^2 - 1| > "
                                 + Table.readable(tol) + " at eta = " + Table.readable(c.largest) + " in every cell",
-                        "|decrease / eta|g|^2 - 1|", x -> Math.abs(x.view().ratio(StepDirections.MINUS_G, c.largest)
+                        "|decrease / eta|g|^2 - 1|", x -> Math.abs(x.ratio(StepDirections.MINUS_G, c.largest)
                                 - 1), v -> v > tol),
                 c.every("plus_g_raises_loss", Claim.Kind.INTEGRITY, PLUS_G, "a loss change > 0 at eta = "
                                 + Table.readable(c.smallest) + " in every cell", "loss change along +g",
-                        x -> x.m().at(sp, StepDirections.PLUS_G, "loss_change", c.smallest), v -> v > 0),
+                        x -> x.step(StepDirections.PLUS_G, "loss_change", c.smallest), v -> v > 0),
                 c.every("random_direction_barely_changes", Claim.Kind.FINDING, RANDOM, "|change / eta|g|^2| x sqrt(n) <= "
                                 + Table.readable(RANDOM_SIGMAS) + " in every cell",
-                        "|change / eta|g|^2| x sqrt(n)", x -> Math.abs(x.view().ratio(StepDirections.RANDOM,
+                        "|change / eta|g|^2| x sqrt(n)", x -> Math.abs(x.ratio(StepDirections.RANDOM,
                                 c.smallest)) * Math.sqrt(x.result().number("n_params")),
                         v -> v <= RANDOM_SIGMAS),
                 c.atMost("step_losses_match_reference", STEP_LOSSES, agree, "relative diff",
-                        x -> x.m().value(sp, "all", "reference_max_rel_diff")),
+                        x -> x.m().value(StepDirections.PART, "all", "reference_max_rel_diff")),
                 c.every("sgd_lowers_loss", Claim.Kind.INTEGRITY, SGD_LOSS, "a training loss after " + steps
                                 + " steps below the one at step 0 in every cell", "loss after / before",
-                        x -> x.m().at(SgdSteps.PART, SgdSteps.LOSS, "train_loss", steps)
-                                / x.m().at(SgdSteps.PART, SgdSteps.LOSS, "train_loss", 0), v -> v < 1),
+                        x -> x.sgd(SgdSteps.LOSS, "train_loss", steps) / x.sgd(SgdSteps.LOSS, "train_loss", 0),
+                        v -> v < 1),
                 c.every("sgd_moves_every_block", Claim.Kind.INTEGRITY, SGD_MOVES, "|theta_t - theta_0| > 0 after "
                                 + steps + " steps in every block of every cell", "smallest block |change|",
-                        x -> x.view().minBlockChange(steps), v -> v > 0),
+                        x -> x.minBlockChange(steps), v -> v > 0),
                 c.atMost("sgd_matches_reference", SGD_REFERENCE, GradientBasics.SGD_AGREEMENT, "abs diff",
                         x -> x.m().value(SgdSteps.PART, "reference", "max_abs_param_diff")),
                 Claim.integrity("every_cell_finishes", CELLS, failed.isEmpty() ? results.size() + " of "
@@ -111,37 +111,30 @@ final class GradientBasicsClaims {
                                 + failed.get(0).message(), "no failed cell", failed.isEmpty()));
     }
 
-    /** The worst relative difference of the three loss values (quantity "") or the worst of a quantity. */
-    private static double worstLoss(Cell x, String quantity) {
-        double worst = 0;
-        for (LossFunctions.Pairing p : LossFunctions.Pairing.values()) {
-            double v = quantity.isEmpty() ? Math.abs(x.m().value(LossFunctions.PART, p.id, "loss_dl4j")
-                    - x.m().value(LossFunctions.PART, p.id, "loss_reference"))
-                    / Math.abs(x.m().value(LossFunctions.PART, p.id, "loss_reference"))
-                    : x.m().value(LossFunctions.PART, p.id, quantity);
-            worst = Math.max(worst, Double.isNaN(v) ? Double.POSITIVE_INFINITY : v);
-        }
-        return worst;
+    /** The worst of a difference over the three losses (NaN counts as infinitely bad). */
+    private static double worstLoss(CellView x, ToDoubleBiFunction<CellView, String> diff) {
+        return Arrays.stream(LossFunctions.Pairing.values()).mapToDouble(p -> diff.applyAsDouble(x, p.id))
+                .map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).max().orElse(0);
     }
 
     /** Integrity: a difference at most {@code bound} in every cell. */
-    private Claim atMost(String id, String statement, double bound, String what, ToDoubleFunction<Cell> f) {
+    private Claim atMost(String id, String statement, double bound, String what, ToDoubleFunction<CellView> f) {
         return every(id, Claim.Kind.INTEGRITY, statement, what + " <= " + Table.readable(bound) + " in every cell",
                 "max " + what, f, v -> v <= bound);
     }
 
     /** {@code ok} of f's value in every finished cell; measured: per data set the largest value (or the range). */
     private Claim every(String id, Claim.Kind kind, String statement, String expected, String what,
-                        ToDoubleFunction<Cell> f, Predicate<Double> ok) {
+                        ToDoubleFunction<CellView> f, Predicate<Double> ok) {
         if (byData.isEmpty()) {
             return Claim.notTested(id, kind, statement, "no cell finished", expected);
         }
         List<String> parts = new ArrayList<>();
         boolean holds = true;
-        for (Map.Entry<String, List<Cell>> e : byData.entrySet()) {
+        for (Map.Entry<String, List<CellView>> e : byData.entrySet()) {
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
-            for (Cell x : e.getValue()) {
+            for (CellView x : e.getValue()) {
                 double v = f.applyAsDouble(x);
                 holds &= !Double.isNaN(v) && ok.test(v);
                 lo = Math.min(lo, v);

@@ -1,8 +1,10 @@
-package gdlab.experiment;
+package gdlab.experiment.gradientbasics;
 
 import gdlab.Main;
 import gdlab.basics.GradientCheck;
+import gdlab.basics.Measurement;
 import gdlab.dl4j.Nd4jSetup;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
@@ -19,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,10 +266,10 @@ class GradientBasicsTest {
                 .isEqualTo(Claim.Verdict.HOLDS));
 
         CellResult r = results.get(0);
-        List<List<Object>> curve = r.curve().stream().map(row -> row.get(0).equals("losses")
-                && row.get(1).equals("mse+softmax") && row.get(3).equals("loss_dl4j")
-                ? Arrays.asList(row.get(0), row.get(1), row.get(2), row.get(3),
-                ((Number) row.get(4)).doubleValue() * (1 + 1e-9)) : row).toList();
+        List<List<Object>> curve = r.curve().stream().map(Measurement::of).map(m -> m.part().equals("losses")
+                && m.series().equals("mse+softmax") && m.quantity().equals("loss_dl4j")
+                ? new Measurement(m.part(), m.series(), m.x(), m.quantity(), m.value() * (1 + 1e-9)) : m)
+                .map(Measurement::toRow).toList();
         Report perturbed = experiment.summarize(List.of(new CellResult(r.cell(), r.status(), r.message(),
                 r.metrics(), curve)));
         assertThat(perturbed.fails()).isTrue();

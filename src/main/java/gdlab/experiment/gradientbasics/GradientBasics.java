@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.gradientbasics;
 
 import gdlab.basics.GradientCheck;
 import gdlab.basics.LossFunctions;
@@ -10,8 +10,8 @@ import gdlab.basics.Subject;
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;
 import gdlab.data.Split;
-import gdlab.dl4j.Networks;
 import gdlab.dl4j.Probes;
+import gdlab.experiment.Keys;
 import gdlab.report.Metric;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -23,13 +23,12 @@ import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static gdlab.basics.StepDirections.MINUS_G;
 import static gdlab.report.Metric.measure;
-import static gdlab.report.Metric.measures;
 import static gdlab.report.Metric.setting;
 import static gdlab.report.Metric.timing;
 
@@ -37,7 +36,8 @@ import static gdlab.report.Metric.timing;
  * What gradient descent is, measured on a real DL4J network at its initialization: what a loss function and its
  * gradient are (part 1), that backprop computes the derivative (part 2), why a step goes along the negative gradient
  * (part 3), and how the weights and biases move in the first SGD steps (part 4). One cell is one network: a data set
- * and a seed; every part measures that network, and the reference checks what DL4J computes.
+ * and a seed; every part measures that network, and the reference checks what DL4J computes. The measurements are
+ * curves.csv's long format ({@link Measurement}); {@link CellView} derives numbers from them.
  */
 public final class GradientBasics implements Experiment {
 
@@ -54,7 +54,6 @@ public final class GradientBasics implements Experiment {
             measure("random_ratio_smallest_eta"), measure("random_cosine"), measure("first_order_holds_to_eta"),
             measure("best_eta"), measure("best_eta_loss"), measure("minus_g_raises_loss_from_eta"),
             setting("sgd_steps"), measure("sgd_final_loss"), measure("sgd_min_block_change"), timing("cell_ms"));
-    static final List<String> METRICS = Metric.names(DECLARED);
 
     /** DL4J and the reference must agree this closely on loss values (relative) and gradients (absolute). */
     static final double AGREEMENT = 1e-12;
@@ -82,10 +81,9 @@ public final class GradientBasics implements Experiment {
                 Param.choice("data", Datasets.SHIPPED, true, "data sets: digits (64-h-10) and/or iris (4-h-3)"),
                 Param.integer("hidden_digits", 1, 4096, false, "hidden units of the digits net"),
                 Param.integer("hidden_iris", 1, 4096, false, "hidden units of the iris net"),
-                Param.choice("activation", Networks.ACTIVATIONS, false, "hidden-layer activation"),
-                Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
-                        "use only this many examples of each data set (0 = all)"),
-                Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the example order and subset"),
+                Keys.activation("hidden-layer activation"),
+                Keys.maxExamples("use only this many examples of each data set (0 = all)"),
+                Keys.splitSeed("seed of the example order and subset"),
                 Param.integer("fd_samples", 1, 1_000_000, false,
                         "parameters checked by finite differences per block (each layer's W and b)"),
                 Param.real("fd_step", 0, false, "finite-difference step h"),
@@ -149,10 +147,6 @@ public final class GradientBasics implements Experiment {
         return cells;
     }
 
-    double[] etas() {
-        return etas.clone();
-    }
-
     @Override
     public CellResult run(Cell cell) {
         long t0 = System.nanoTime();
@@ -166,13 +160,11 @@ public final class GradientBasics implements Experiment {
         StepDirections.measure(s, sg.score(), sg.gradient(), etas, m);
         int steps = spec.integer("sgd_steps");
         SgdSteps.measure(s, steps, spec.integer("batch_size"), lr, m);
-        CellView v = new CellView(m, s.blocks().stream().map(Probes.Block::key).toList());
+        CellView v = new CellView(null, m, s.blocks().stream().map(Probes.Block::key).toList());
 
-        double gradientNorm = Math.sqrt(m.value(StepDirections.PART, "start", "gradient_norm_squared"));
-        double smallest = etas[0];
         double holdsTo = Double.NaN;
         for (double eta : etas) {
-            if (Math.abs(v.ratio(StepDirections.MINUS_G, eta) - 1) > spec.real("first_order_tolerance")) {
+            if (Math.abs(v.ratio(MINUS_G, eta) - 1) > spec.real("first_order_tolerance")) {
                 break;
             }
             holdsTo = eta;
@@ -181,7 +173,7 @@ public final class GradientBasics implements Experiment {
         double bestLoss = Double.POSITIVE_INFINITY;
         Double raisesFrom = null;
         for (double eta : etas) {
-            double loss = m.at(StepDirections.PART, StepDirections.MINUS_G, "loss_after", eta);
+            double loss = v.step(MINUS_G, "loss_after", eta);
             if (loss < bestLoss) {
                 bestLoss = loss;
                 best = eta;
@@ -190,137 +182,29 @@ public final class GradientBasics implements Experiment {
                 raisesFrom = eta;
             }
         }
-        double[] referenceDiffs = v.referenceDiffs();
-        double[] referenceTolerances = v.referenceTolerances();
-        int mismatches = 0;
-        for (int i = 0; i < referenceDiffs.length; i++) {
-            if (!(referenceDiffs[i] <= referenceTolerances[i])) {
-                mismatches++;
-            }
-        }
         double fdTolerance = spec.real("fd_tolerance");
-        long fdOver = v.blocks.stream().filter(b -> !(v.blockRelError(b) <= fdTolerance)).count();
-        List<Object> metrics = Arrays.asList(data.size(), s.net().numParams(), sg.score(), gradientNorm,
-                referenceDiffs.length, mismatches, v.fdChecked(), v.fdNearKink(), fdOver, smallest, v.ratio(StepDirections.MINUS_G, smallest), v.ratio(StepDirections.PLUS_G, smallest),
-                v.ratio(StepDirections.RANDOM, smallest),
-                m.value(StepDirections.PART, StepDirections.RANDOM, "cosine_with_minus_g"), holdsTo, best, bestLoss,
-                raisesFrom, steps, m.at(SgdSteps.PART, SgdSteps.LOSS, "train_loss", steps), v.minBlockChange(steps),
-                (System.nanoTime() - t0) / 1e6);
-        return new CellResult(cell, CellResult.Status.OK, "", Metric.inOrder(DECLARED, metrics), m.rows());
+        double smallest = etas[0];
+        return new CellResult(cell, CellResult.Status.OK, "", Metric.values(DECLARED)
+                .put("n_examples", data.size()).put("n_params", s.net().numParams())
+                .put("initial_loss", sg.score()).put("gradient_norm", v.gradientNorm())
+                .put("reference_checks", v.referenceDiffs().length).put("reference_mismatches", v.referenceMismatches())
+                .put("fd_checked", v.fdChecked()).put("fd_near_kink", v.fdNearKink())
+                .put("fd_blocks_over_tolerance", v.blocks().stream().filter(b -> !(v.blockRelError(b) <= fdTolerance))
+                        .count())
+                .put("smallest_eta", smallest)
+                .put("first_order_ratio_smallest_eta", v.ratio(MINUS_G, smallest))
+                .put("plus_g_ratio_smallest_eta", v.ratio(StepDirections.PLUS_G, smallest))
+                .put("random_ratio_smallest_eta", v.ratio(StepDirections.RANDOM, smallest))
+                .put("random_cosine", m.value(StepDirections.PART, StepDirections.RANDOM, "cosine_with_minus_g"))
+                .put("first_order_holds_to_eta", holdsTo)
+                .put("best_eta", best).put("best_eta_loss", bestLoss).put("minus_g_raises_loss_from_eta", raisesFrom)
+                .put("sgd_steps", steps).put("sgd_final_loss", v.sgd(SgdSteps.LOSS, "train_loss", steps))
+                .put("sgd_min_block_change", v.minBlockChange(steps))
+                .put("cell_ms", (System.nanoTime() - t0) / 1e6).map(), m.rows());
     }
 
     @Override
     public Report summarize(List<CellResult> results) {
         return new GradientBasicsSummary(spec, etas, train, results).report();
-    }
-
-    /** Derived numbers of one cell's measurements. */
-    static final class CellView {
-        final Measurements m;
-        final List<String> blocks;
-
-        CellView(Measurements m, List<String> blocks) {
-            this.m = m;
-            this.blocks = blocks;
-        }
-
-        /** Loss change along a direction divided by the first-order size eta |g|^2 (for -g: the decrease). */
-        double ratio(String direction, double eta) {
-            double gg = m.value(StepDirections.PART, "start", "gradient_norm_squared");
-            double change = m.at(StepDirections.PART, direction, "loss_change", eta);
-            return (direction.equals(StepDirections.MINUS_G) ? -change : change) / (eta * gg);
-        }
-
-        /**
-         * Every DL4J-vs-reference comparison of the cell: the network's score vs its MCXENT loss, each loss value
-         * (relative) and loss gradient, the backprop gradient, the losses after the steps of part 3 (relative), the
-         * parameters after the SGD steps. Tolerances in {@link #referenceTolerances()}.
-         */
-        double[] referenceDiffs() {
-            List<Double> d = new ArrayList<>();
-            d.add(Math.abs(m.value(LossFunctions.PART, "network", "score_dl4j")
-                    - m.value(LossFunctions.PART, LossFunctions.Pairing.MCXENT_SOFTMAX.id, "loss_dl4j")));
-            for (LossFunctions.Pairing p : LossFunctions.Pairing.values()) {
-                double a = m.value(LossFunctions.PART, p.id, "loss_dl4j");
-                double b = m.value(LossFunctions.PART, p.id, "loss_reference");
-                d.add(Math.abs(a - b) / Math.abs(b));
-                d.add(m.value(LossFunctions.PART, p.id, "gradient_max_abs_diff"));
-            }
-            d.add(m.value(GradientCheck.PART, "all", "reference_max_abs_diff"));
-            d.add(m.value(StepDirections.PART, "all", "reference_max_rel_diff"));
-            d.add(m.value(SgdSteps.PART, "reference", "max_abs_param_diff"));
-            return d.stream().mapToDouble(Double::doubleValue).toArray();
-        }
-
-        double[] referenceTolerances() {
-            double[] t = new double[referenceDiffs().length];
-            Arrays.fill(t, AGREEMENT);
-            t[t.length - 1] = SGD_AGREEMENT;
-            return t;
-        }
-
-        /** Backprop entries of the block's checked parameters that no ReLU kink is within reach of. */
-        double[] backprop(String block) {
-            return smooth(block, m.values(GradientCheck.PART, block, "backprop"));
-        }
-
-        /** The finite differences of the same entries. */
-        double[] finiteDifference(String block) {
-            return smooth(block, m.values(GradientCheck.PART, block, "finite_difference"));
-        }
-
-        private double[] smooth(String block, double[] v) {
-            double[] kink = m.values(GradientCheck.PART, block, "near_kink");
-            double[] out = new double[v.length];
-            int n = 0;
-            for (int i = 0; i < v.length; i++) {
-                if (kink[i] == 0) {
-                    out[n++] = v[i];
-                }
-            }
-            return Arrays.copyOf(out, n);
-        }
-
-        /** Checked parameters whose +-h nudge moves some hidden pre-activation across a ReLU kink. */
-        int nearKink(String block) {
-            return (int) Arrays.stream(m.values(GradientCheck.PART, block, "near_kink")).filter(k -> k != 0).count();
-        }
-
-        int fdChecked() {
-            return blocks.stream().mapToInt(b -> m.values(GradientCheck.PART, b, "backprop").length).sum();
-        }
-
-        int fdNearKink() {
-            return blocks.stream().mapToInt(this::nearKink).sum();
-        }
-
-        double blockRelError(String block) {
-            return GradientCheck.relativeError(backprop(block), finiteDifference(block));
-        }
-
-        double[] elementRelErrors(String block) {
-            double[] bp = backprop(block);
-            double[] fd = finiteDifference(block);
-            double[] r = new double[bp.length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = GradientCheck.relativeError(bp[i], fd[i]);
-            }
-            return r;
-        }
-
-        double maxAbsError(String block) {
-            double[] bp = backprop(block);
-            double[] fd = finiteDifference(block);
-            double worst = 0;
-            for (int i = 0; i < bp.length; i++) {
-                worst = Math.max(worst, Math.abs(bp[i] - fd[i]));
-            }
-            return worst;
-        }
-
-        double minBlockChange(int step) {
-            return blocks.stream().mapToDouble(b -> m.at(SgdSteps.PART, b, "change_norm", step)).min()
-                    .orElse(Double.NaN);
-        }
     }
 }

@@ -1,10 +1,11 @@
-package gdlab.experiment;
+package gdlab.experiment.epochs;
 
 import gdlab.Main;
 import gdlab.report.Claim;
-import gdlab.report.Csv;
-import gdlab.sweep.Cell;
+import gdlab.experiment.RunFiles;
+import gdlab.spec.SpecFile;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,10 +134,9 @@ class EpochsTest {
 
     @Test
     void everyClaimHasAVerdictAndTheIntegrityChecksHold() {
-        assertThat(claims().keySet()).containsExactly("sorted_worse_early", "sorted_slower_to_target",
-                "sorted_no_better_at_end", "fixed_like_fresh", "minimum_near_ten_epochs", "overfits_after_minimum",
-                "early_stops_after_patience", "early_stops_at_quarter", "early_test_within_noise",
-                "early_follows_budget", "dl4j_matches_reference");
+        String hypothesis = SpecFile.read(Path.of("experiments/epochs.properties")).hypothesis();
+        assertThat(claims().values()).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
+                .containsExactlyElementsOf(Claim.sentences(hypothesis)).hasSize(11);
         claims().values().forEach(c -> {
             assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested");
             if (c.get("kind").equals("integrity")) {
@@ -149,25 +148,17 @@ class EpochsTest {
     /** A run stopped one epoch late breaks the early-stopping rule: its integrity check fails the run. */
     @Test
     void anEarlyRunStoppedLateFailsItsIntegrityCheck() throws IOException {
-        List<Map<String, String>> rows = RunFiles.rows(run.resolve("cells.csv"));
-        List<CellResult> results = new ArrayList<>();
-        for (Map<String, String> r : rows) {
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            Epochs.METRICS.forEach(m -> metrics.put(m, Csv.value(r.get(m))));
-            if (r.get("stopping").equals("early") && "patience".equals(r.get("stopped_by"))) {
-                metrics.put("epochs_past_best", ((Number) metrics.get("epochs_past_best")).longValue() + 1);
+        List<CellResult> late = RunFiles.results(run, new Epochs()).stream().map(r -> {
+            if (!r.cell().get("stopping").equals("early") || !"patience".equals(r.metric("stopped_by"))) {
+                return r;
             }
-            Map<String, String> coords = new LinkedHashMap<>();
-            List.of("order", "stopping", "seed").forEach(k -> coords.put(k, r.get(k)));
-            results.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
-                    CellResult.Status.OK, "", metrics, List.of()));
-        }
-        java.util.Map<String, List<CellResult>> groups = new LinkedHashMap<>();
-        results.forEach(r -> groups.computeIfAbsent(r.cell().get("order") + "|" + r.cell().get("stopping"),
-                k -> new ArrayList<>()).add(r));
-        Claim late = EpochsClaims.stopsAfterPatience(groups, 10);
-        assertThat(late.failsTheRun()).as(late.measured()).isTrue();
-        assertThat(late.measured()).contains("[11]");
+            Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+            metrics.put("epochs_past_best", (long) r.number("epochs_past_best") + 1);
+            return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
+        }).toList();
+        Claim claim = EpochsClaims.stopsAfterPatience(SeedGroup.of(late), 10);
+        assertThat(claim.failsTheRun()).as(claim.measured()).isTrue();
+        assertThat(claim.measured()).contains("[11]");
     }
 
     @Test

@@ -1,21 +1,21 @@
-package gdlab.experiment;
+package gdlab.experiment.epochs;
 
 import gdlab.report.Claim;
 import gdlab.report.Stats;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-import static gdlab.experiment.Epochs.BUDGET;
-import static gdlab.experiment.Epochs.CLASS_SORTED;
-import static gdlab.experiment.Epochs.EARLY;
-import static gdlab.experiment.Epochs.FIXED;
-import static gdlab.experiment.Epochs.METRICS;
-import static gdlab.experiment.Epochs.SHUFFLED;
+import static gdlab.experiment.epochs.Epochs.BUDGET;
+import static gdlab.experiment.epochs.Epochs.CLASS_SORTED;
+import static gdlab.experiment.epochs.Epochs.CURVE;
+import static gdlab.experiment.epochs.Epochs.EARLY;
+import static gdlab.experiment.epochs.Epochs.FIXED;
+import static gdlab.experiment.epochs.Epochs.ORDERS;
+import static gdlab.experiment.epochs.Epochs.SHUFFLED;
 
 /**
  * The claims of epochs' hypothesis, in its order, each checked against the run's (order, stopping) groups. Two
@@ -67,45 +67,65 @@ final class EpochsClaims {
     }
 
     /**
-     * @param groups     the cells by "order|stopping"
+     * @param groups     the cells by order and stopping rule
      * @param refWorst   the largest DL4J-vs-reference relative difference (NaN when no cell was replayed)
      * @param tolerance  the crosscheck's epoch tolerance for this run's dtype
-     * @param consistent whether every early-stopped run follows its budget run
      */
-    static List<Claim> of(Map<String, List<CellResult>> groups, int maxEpochs, int patience, double refWorst,
-                          double tolerance, boolean consistent, boolean anyEarlyWithBudget) {
-        List<CellResult> shuffled = groups.get(SHUFFLED + "|" + BUDGET);
-        List<CellResult> sorted = groups.get(CLASS_SORTED + "|" + BUDGET);
-        List<CellResult> fixed = groups.get(FIXED + "|" + BUDGET);
-        List<CellResult> early = groups.get(SHUFFLED + "|" + EARLY);
-        List<Claim> claims = new ArrayList<>();
-        claims.add(sortedWorseEarly(shuffled, sorted));
-        claims.add(sortedSlower(shuffled, sorted, maxEpochs));
-        claims.add(sortedNoBetter(shuffled, sorted));
-        claims.add(fixedLikeFresh(shuffled, fixed));
-        claims.add(minimumNearTen(shuffled));
-        claims.add(overfits(shuffled));
-        claims.add(stopsAfterPatience(groups, patience));
-        claims.add(stopsAtQuarter(early, maxEpochs));
-        claims.add(testWithinNoise(early, shuffled));
-        claims.add(anyEarlyWithBudget
-                ? Claim.integrity("early_follows_budget", FOLLOWS_BUDGET, consistent ? "every early-stopped run"
-                        + " equals its budget run epoch for epoch" : "an early-stopped run departs from its budget run",
-                "equal losses and accuracies", consistent)
-                : Claim.notTested("early_follows_budget", Claim.Kind.INTEGRITY, FOLLOWS_BUDGET,
-                "no order has both an early-stopping and a budget group", "equal losses and accuracies"));
+    static List<Claim> of(List<SeedGroup> groups, int maxEpochs, int patience, double refWorst, double tolerance) {
+        SeedGroup shuffled = EpochsSummary.group(groups, SHUFFLED, BUDGET);
+        SeedGroup sorted = EpochsSummary.group(groups, CLASS_SORTED, BUDGET);
+        SeedGroup fixed = EpochsSummary.group(groups, FIXED, BUDGET);
+        SeedGroup early = EpochsSummary.group(groups, SHUFFLED, EARLY);
         String expected = "at most " + Table.readable(tolerance);
-        claims.add(Double.isNaN(refWorst)
-                ? Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY, MATCHES_REFERENCE,
-                "no cell was replayed by the reference", expected)
-                : Claim.integrity("dl4j_matches_reference", MATCHES_REFERENCE, "largest relative difference "
-                + Table.readable(refWorst), expected, refWorst <= tolerance));
-        return claims;
+        return List.of(sortedWorseEarly(shuffled, sorted), sortedSlower(shuffled, sorted, maxEpochs),
+                sortedNoBetter(shuffled, sorted), fixedLikeFresh(shuffled, fixed), minimumNearTen(shuffled),
+                overfits(shuffled), stopsAfterPatience(groups, patience), stopsAtQuarter(early, maxEpochs),
+                testWithinNoise(early, shuffled), earlyFollowsBudget(groups),
+                Double.isNaN(refWorst) ? Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY,
+                        MATCHES_REFERENCE, "no cell was replayed by the reference", expected)
+                        : Claim.integrity("dl4j_matches_reference", MATCHES_REFERENCE, "largest relative difference "
+                        + Table.readable(refWorst), expected, refWorst <= tolerance));
     }
 
-    static Stats stats(List<CellResult> g, String metric) {
-        return Stats.of(g.stream().filter(r -> r.status() == CellResult.Status.OK)
-                .map(r -> (Number) r.metric(metric)).toList());
+    /** Early-stopped runs must equal the budget run of the same order and seed over the epochs both ran. */
+    static Claim earlyFollowsBudget(List<SeedGroup> groups) {
+        String expected = "equal losses and accuracies";
+        record Pair(SeedGroup early, SeedGroup budget) {
+        }
+        List<Pair> pairs = ORDERS.stream().map(o -> new Pair(EpochsSummary.group(groups, o, EARLY),
+                EpochsSummary.group(groups, o, BUDGET))).filter(p -> p.early() != null && p.budget() != null).toList();
+        if (pairs.isEmpty()) {
+            return Claim.notTested("early_follows_budget", Claim.Kind.INTEGRITY, FOLLOWS_BUDGET,
+                    "no order has both an early-stopping and a budget group", expected);
+        }
+        boolean consistent = pairs.stream().allMatch(p -> p.early().cells().stream().allMatch(e -> p.budget()
+                .cells().stream().filter(b -> b.cell().get("seed").equals(e.cell().get("seed")))
+                .allMatch(b -> samePrefix(e, b))));
+        return Claim.integrity("early_follows_budget", FOLLOWS_BUDGET, consistent ? "every early-stopped run equals"
+                + " its budget run epoch for epoch" : "an early-stopped run departs from its budget run", expected,
+                consistent);
+    }
+
+    /**
+     * Whether two runs' curves agree over the epochs both ran, in every column but epoch_ms (which may differ);
+     * compared as numbers: a resumed run reads its curves back from CSV (an Integer may come back a Long).
+     */
+    private static boolean samePrefix(CellResult a, CellResult b) {
+        for (String c : CURVE.subList(0, CURVE.indexOf("epoch_ms"))) {
+            double[] x = a.series(CURVE, c);
+            double[] y = b.series(CURVE, c);
+            for (int i = 0; i < x.length && i < y.length; i++) {
+                if (Double.compare(x[i], y[i]) != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Over the seeds that trained to the end (not the diverged ones). */
+    static Stats stats(SeedGroup g, String metric) {
+        return g.stats(r -> r.status() == CellResult.Status.OK ? r.number(metric) : Double.NaN);
     }
 
     /** Whether two groups' 95% intervals are apart (never with fewer than two seeds on a side). */
@@ -122,7 +142,7 @@ final class EpochsClaims {
         return Claim.notTested(id, Claim.Kind.FINDING, statement, "the run has no " + what + " group", expected);
     }
 
-    static Claim sortedWorseEarly(List<CellResult> shuffled, List<CellResult> sorted) {
+    static Claim sortedWorseEarly(SeedGroup shuffled, SeedGroup sorted) {
         String expected = ">= " + Table.readable(SEVERAL) + "x the loss, lower accuracy, intervals apart";
         if (shuffled == null || sorted == null) {
             return missing("sorted_worse_early", SORTED_WORSE_EARLY, "shuffled or class-sorted budget", expected);
@@ -139,7 +159,7 @@ final class EpochsClaims {
                 Table.readable(sa.mean())), expected, holds);
     }
 
-    static Claim sortedSlower(List<CellResult> shuffled, List<CellResult> sorted, int maxEpochs) {
+    static Claim sortedSlower(SeedGroup shuffled, SeedGroup sorted, int maxEpochs) {
         String expected = "more epochs, intervals apart";
         if (shuffled == null || sorted == null) {
             return missing("sorted_slower_to_target", SORTED_SLOWER, "shuffled or class-sorted budget", expected);
@@ -151,14 +171,12 @@ final class EpochsClaims {
                 noise(s, c)), expected, c.mean() > s.mean() && apart(s, c));
     }
 
-    private static Stats epochsToTarget(List<CellResult> g, int maxEpochs) {
-        return Stats.of(g.stream().filter(r -> r.status() == CellResult.Status.OK).map(r -> {
-            Object e = r.metric("epochs_to_val_target");
-            return e == null ? (Number) (maxEpochs + 1) : (Number) e;
-        }).toList());
+    private static Stats epochsToTarget(SeedGroup g, int maxEpochs) {
+        return g.stats(r -> r.status() != CellResult.Status.OK ? Double.NaN
+                : r.metric("epochs_to_val_target") == null ? maxEpochs + 1 : r.number("epochs_to_val_target"));
     }
 
-    static Claim sortedNoBetter(List<CellResult> shuffled, List<CellResult> sorted) {
+    static Claim sortedNoBetter(SeedGroup shuffled, SeedGroup sorted) {
         String expected = "not lower beyond the 95% intervals";
         if (shuffled == null || sorted == null) {
             return missing("sorted_no_better_at_end", SORTED_NO_BETTER, "shuffled or class-sorted budget", expected);
@@ -171,7 +189,7 @@ final class EpochsClaims {
                 Table.readable(s.mean()), noise(s, c)), expected, !better);
     }
 
-    static Claim fixedLikeFresh(List<CellResult> shuffled, List<CellResult> fixed) {
+    static Claim fixedLikeFresh(SeedGroup shuffled, SeedGroup fixed) {
         String expected = "intervals overlap or within " + Table.readable(100 * ABOUT) + "%";
         if (shuffled == null || fixed == null) {
             return missing("fixed_like_fresh", FIXED_LIKE_FRESH, "shuffled or fixed budget", expected);
@@ -185,7 +203,7 @@ final class EpochsClaims {
                 Table.readable(s.mean()), Table.readable(100 * share), noise(s, f)), expected, holds);
     }
 
-    static Claim minimumNearTen(List<CellResult> shuffled) {
+    static Claim minimumNearTen(SeedGroup shuffled) {
         String expected = "mean best epoch in [" + Table.readable(MIN_BEST_EPOCH) + ", "
                 + Table.readable(MAX_BEST_EPOCH) + "]";
         if (shuffled == null) {
@@ -196,13 +214,13 @@ final class EpochsClaims {
                 best.mean() >= MIN_BEST_EPOCH && best.mean() <= MAX_BEST_EPOCH);
     }
 
-    static Claim overfits(List<CellResult> shuffled) {
+    static Claim overfits(SeedGroup shuffled) {
         String expected = "every seed: val_loss_rise > " + Table.readable(ROUNDING)
                 + " x final_val_loss and loss_gap_at_end > loss_gap_at_best";
         if (shuffled == null) {
             return missing("overfits_after_minimum", OVERFITS, "shuffled budget", expected);
         }
-        List<CellResult> ok = shuffled.stream().filter(r -> r.status() == CellResult.Status.OK).toList();
+        List<CellResult> ok = shuffled.cells().stream().filter(r -> r.status() == CellResult.Status.OK).toList();
         long rose = ok.stream().filter(r -> r.number("val_loss_rise")
                 > ROUNDING * r.number("final_val_loss")).count();
         long widened = ok.stream().filter(r -> r.number("loss_gap_at_end")
@@ -213,10 +231,10 @@ final class EpochsClaims {
                 !ok.isEmpty() && rose == ok.size() && widened == ok.size());
     }
 
-    static Claim stopsAfterPatience(Map<String, List<CellResult>> groups, int patience) {
+    static Claim stopsAfterPatience(List<SeedGroup> groups, int patience) {
         String expected = "epochs_past_best = " + patience + " in every run stopped by patience";
-        List<CellResult> stopped = groups.entrySet().stream().filter(e -> e.getKey().endsWith("|" + EARLY))
-                .flatMap(e -> e.getValue().stream())
+        List<CellResult> stopped = groups.stream().filter(g -> g.get("stopping").equals(EARLY))
+                .flatMap(g -> g.cells().stream())
                 .filter(r -> "patience".equals(r.metric("stopped_by"))).toList();
         if (stopped.isEmpty()) {
             return Claim.notTested("early_stops_after_patience", Claim.Kind.INTEGRITY, STOPS_AFTER_PATIENCE,
@@ -229,7 +247,7 @@ final class EpochsClaims {
                 past.equals(List.of((long) patience)));
     }
 
-    static Claim stopsAtQuarter(List<CellResult> early, int maxEpochs) {
+    static Claim stopsAtQuarter(SeedGroup early, int maxEpochs) {
         String expected = "between " + Table.readable(MIN_SHARE * maxEpochs) + " and "
                 + Table.readable(MAX_SHARE * maxEpochs) + " epochs";
         if (early == null) {
@@ -241,7 +259,7 @@ final class EpochsClaims {
                 + maxEpochs + " (" + Table.readable(share) + ")", expected, share >= MIN_SHARE && share <= MAX_SHARE);
     }
 
-    static Claim testWithinNoise(List<CellResult> early, List<CellResult> budget) {
+    static Claim testWithinNoise(SeedGroup early, SeedGroup budget) {
         String expected = "95% intervals overlap";
         if (early == null || budget == null) {
             return missing("early_test_within_noise", TEST_WITHIN_NOISE, "shuffled early-stopping or budget",
