@@ -1,6 +1,6 @@
-package gdlab.experiment;
+package gdlab.experiment.cnninit;
 
-import gdlab.experiment.CnnInit.Group;
+import gdlab.experiment.cnninit.CnnInit.Group;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 
@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static gdlab.experiment.CnnInit.METRICS;
-import static gdlab.experiment.CnnInit.POOR;
+import static gdlab.experiment.cnninit.CnnInit.METRICS;
+import static gdlab.experiment.cnninit.CnnInit.POOR;
 
 /**
  * The claims of cnn-init's hypothesis, in its order. Test accuracies are proportions of a small test set, so two of

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.cnninit;
 
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;
@@ -8,6 +8,7 @@ import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
+import gdlab.experiment.SeedBands;
 import gdlab.report.Claim;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
