@@ -62,7 +62,7 @@ public final class CnnInit implements Experiment {
     private Spec spec;
     private Split split;
     private DataType dtype;
-    private List<InitCheck.Row> initCheck;
+    private String initCheck;
 
     @Override
     public String name() {
@@ -131,7 +131,7 @@ public final class CnnInit implements Experiment {
         if (split.test().size() == 0) {
             throw new BadInputException("no test examples: raise test_fraction or max_examples");
         }
-        this.initCheck = InitCheck.of(spec.integer("filters"), spec.integer("hidden"),
+        this.initCheck = InitCheck.markdown(spec.integer("filters"), spec.integer("hidden"),
                 spec.real("small_uniform_scale"), (init, seed) -> build("relu", init, "sgd", 0.1, seed));
         List<Cell> cells = new ArrayList<>();
         for (String opt : spec.list("optimizer")) {
@@ -230,7 +230,6 @@ public final class CnnInit implements Experiment {
 
     @Override
     public Report summarize(List<CellResult> results) {
-        return new CnnInitReport(spec, split.train().size(), split.test().size(), split.train().numClasses(),
-                initCheck).of(results);
+        return new CnnInitReport(spec, split, initCheck).of(results);
     }
 }

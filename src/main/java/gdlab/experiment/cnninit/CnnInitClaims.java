@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.DoubleStream;
 
 /**
  * The claims of cnn-init's hypothesis, in its order, over the seed groups of (optimizer, activation, init). Test
@@ -47,33 +48,34 @@ final class CnnInitClaims {
         List<SeedGroup> random = groups.stream().filter(g -> !g.get("init").equals("zero")).toList();
         List<SeedGroup> tiny = groups.stream().filter(g -> g.get("activation").equals("sigmoid")
                 && g.get("init").equals("small-uniform")).toList();
-        double chance = 1.0 / classes;
-        return List.of(zero.isEmpty() ? Claim.notTested("zero_init_identical_units", Claim.Kind.INTEGRITY,
-                        ZERO_IDENTICAL, "the run has no zero-init cell", "1 and 1")
-                        : Claim.integrity("zero_init_identical_units", ZERO_IDENTICAL, distinct(zero),
-                        "1 and 1 in every cell", zero.stream().allMatch(g -> max(g, "conv_distinct") == 1
-                                && max(g, "dense_distinct") == 1)),
-                random.isEmpty() ? Claim.notTested("check_tells_units_apart", Claim.Kind.INTEGRITY,
-                        CHECK_TELLS_APART, "the run has no random initialization", "> 1 and > 1")
-                        : Claim.integrity("check_tells_units_apart", CHECK_TELLS_APART, distinct(random),
-                        "> 1 and > 1 in every cell", random.stream().allMatch(g -> min(g, "conv_distinct") > 1
-                                && min(g, "dense_distinct") > 1)),
-                zero.isEmpty() ? Claim.notTested("zero_init_near_chance", Claim.Kind.FINDING, ZERO_NEAR_CHANCE,
-                        "the run has no zero-init cell", "")
-                        : Claim.finding("zero_init_near_chance", ZERO_NEAR_CHANCE, "test accuracy " + String.join(
-                                ", ", zero.stream().map(g -> g.get("optimizer") + " " + label(g) + " "
-                                        + g.stats("test_accuracy").pretty()).toList()),
-                        "<= " + Table.readable(NEAR_CHANCE * chance),
-                        zero.stream().allMatch(g -> accuracy(g) <= NEAR_CHANCE * chance)),
+        double nearChance = NEAR_CHANCE / classes;
+        return List.of(
+                claim("zero_init_identical_units", Claim.Kind.INTEGRITY, ZERO_IDENTICAL, zero, "zero-init cell",
+                        distinct(zero), "1 and 1 in every cell",
+                        extreme(zero, "conv_distinct", true) == 1 && extreme(zero, "dense_distinct", true) == 1),
+                claim("check_tells_units_apart", Claim.Kind.INTEGRITY, CHECK_TELLS_APART, random,
+                        "random initialization", distinct(random) + "; smallest dense spread "
+                                + Table.readable(extreme(random, "dense_spread", false)), "> 1 and > 1 in every cell",
+                        extreme(random, "conv_distinct", false) > 1 && extreme(random, "dense_distinct", false) > 1),
+                claim("zero_init_near_chance", Claim.Kind.FINDING, ZERO_NEAR_CHANCE, zero, "zero-init cell",
+                        "test accuracy " + String.join(", ", zero.stream().map(g -> g.get("optimizer") + " "
+                                + label(g) + " " + g.stats("test_accuracy").pretty()).toList()),
+                        "<= " + Table.readable(nearChance), zero.stream().allMatch(g -> accuracy(g) <= nearChance)),
                 sigmoidPoorSlow(groups, optimizers, nTest),
-                tiny.isEmpty() ? Claim.notTested("sigmoid_first_layer_gradient_small", Claim.Kind.FINDING,
-                        SIGMOID_GRADIENT_SMALL, "the run has no sigmoid + small-uniform cell", "")
-                        : Claim.finding("sigmoid_first_layer_gradient_small", SIGMOID_GRADIENT_SMALL, "ratio "
-                                + String.join(", ", tiny.stream().map(g -> g.get("optimizer") + " "
-                                + g.stats("grad_ratio_first_last").pretty()).toList()),
+                claim("sigmoid_first_layer_gradient_small", Claim.Kind.FINDING, SIGMOID_GRADIENT_SMALL, tiny,
+                        "sigmoid + small-uniform cell", "ratio " + String.join(", ", tiny.stream().map(g ->
+                                g.get("optimizer") + " " + g.stats("grad_ratio_first_last").pretty()).toList()),
                         "<= " + Table.readable(ORDERS_BELOW),
                         tiny.stream().allMatch(g -> g.stats("grad_ratio_first_last").mean() <= ORDERS_BELOW)),
                 heReluAmongBest(groups, optimizers, nTest, margin));
+    }
+
+    /** The claim with its verdict, or not tested when the run has none of the groups ({@code what}) it needs. */
+    private static Claim claim(String id, Claim.Kind kind, String statement, List<?> groups, String what,
+                               String measured, String expected, boolean holds) {
+        return groups.isEmpty() ? Claim.notTested(id, kind, statement, "the run has no " + what, expected)
+                : new Claim(id, kind, statement, measured, expected,
+                holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD);
     }
 
     private static Claim sigmoidPoorSlow(List<SeedGroup> groups, List<String> optimizers, int nTest) {
@@ -93,11 +95,10 @@ final class CnnInitClaims {
                 }
             }
         }
-        String expected = "below xavier by more than the noise in every pair";
-        return parts.isEmpty() ? Claim.notTested("sigmoid_poor_init_slow", Claim.Kind.FINDING, SIGMOID_POOR_SLOW,
-                "the run has no sigmoid pair of a poor initialization and xavier", expected)
-                : Claim.finding("sigmoid_poor_init_slow", SIGMOID_POOR_SLOW, slower + " of " + parts.size()
-                + " below: " + String.join("; ", parts), expected, slower == parts.size());
+        return claim("sigmoid_poor_init_slow", Claim.Kind.FINDING, SIGMOID_POOR_SLOW, parts,
+                "sigmoid pair of a poor initialization and xavier", slower + " of " + parts.size() + " below: "
+                        + String.join("; ", parts), "below xavier by more than the noise in every pair",
+                slower == parts.size());
     }
 
     private static Claim heReluAmongBest(List<SeedGroup> groups, List<String> optimizers, int nTest, double margin) {
@@ -117,10 +118,8 @@ final class CnnInitClaims {
                         Table.readable(allowed)));
             }
         }
-        String expected = "gap <= max(among_best_margin, noise)";
-        return parts.isEmpty() ? Claim.notTested("he_relu_among_best", Claim.Kind.FINDING, HE_RELU_AMONG_BEST,
-                "the run has no relu + he cell", expected)
-                : Claim.finding("he_relu_among_best", HE_RELU_AMONG_BEST, String.join("; ", parts), expected, holds);
+        return claim("he_relu_among_best", Claim.Kind.FINDING, HE_RELU_AMONG_BEST, parts, "relu + he cell",
+                String.join("; ", parts), "gap <= max(among_best_margin, noise)", holds);
     }
 
     /** Twice the standard error of the difference of two test accuracies near {@code p} on n test examples. */
@@ -130,13 +129,9 @@ final class CnnInitClaims {
 
     private static String distinct(List<SeedGroup> groups) {
         return String.format(Locale.ROOT, "distinct filters %d..%d, dense units %d..%d",
-                groups.stream().mapToInt(g -> min(g, "conv_distinct")).min().orElse(0),
-                groups.stream().mapToInt(g -> max(g, "conv_distinct")).max().orElse(0),
-                groups.stream().mapToInt(g -> min(g, "dense_distinct")).min().orElse(0),
-                groups.stream().mapToInt(g -> max(g, "dense_distinct")).max().orElse(0));
+                (int) extreme(groups, "conv_distinct", false), (int) extreme(groups, "conv_distinct", true),
+                (int) extreme(groups, "dense_distinct", false), (int) extreme(groups, "dense_distinct", true));
     }
-
-    // ------------------------------------------------------------------ what the claims and the summary read
 
     /** The (optimizer, activation, init) group, or null when the run has none. */
     static SeedGroup find(List<SeedGroup> groups, String optimizer, String activation, String init) {
@@ -152,16 +147,14 @@ final class CnnInitClaims {
         return g.stats("test_accuracy").mean();
     }
 
-    /** The largest value of a metric over the group's seeds (worst seed of a spread, a count). */
-    static double largest(SeedGroup g, String metric) {
-        return g.cells().stream().mapToDouble(r -> r.number(metric)).max().orElse(Double.NaN);
+    /** The largest (or smallest) value of a metric over every seed of {@code groups} (NaN when one is). */
+    static double extreme(List<SeedGroup> groups, String metric, boolean largest) {
+        DoubleStream v = groups.stream().flatMap(g -> g.cells().stream()).mapToDouble(r -> r.number(metric));
+        return (largest ? v.max() : v.min()).orElse(Double.NaN);
     }
 
-    static int max(SeedGroup g, String metric) {
-        return (int) largest(g, metric);
-    }
-
-    static int min(SeedGroup g, String metric) {
-        return (int) g.cells().stream().mapToDouble(r -> r.number(metric)).min().orElse(Double.NaN);
+    /** The largest value of a metric over the group's seeds (a count, the worst seed of a spread). */
+    static double max(SeedGroup g, String metric) {
+        return extreme(List.of(g), metric, true);
     }
 }
