@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static gdlab.report.Metric.discrepancy;
 import static gdlab.report.Metric.measure;
@@ -218,12 +219,8 @@ public final class CnnInit implements Experiment {
         net.setLabels(y);
         net.computeGradientAndScore();
         Gradient g = net.gradient();
-        double n = x.rows();
-        double[] norms = new double[3];
-        int[] layers = {Cnn.CONV, Cnn.DENSE, Cnn.OUTPUT};
-        for (int i = 0; i < 3; i++) {
-            norms[i] = g.getGradientFor(layers[i] + "_W").norm2Number().doubleValue() / n;
-        }
+        double[] norms = IntStream.of(Cnn.CONV, Cnn.DENSE, Cnn.OUTPUT)
+                .mapToDouble(l -> g.getGradientFor(l + "_W").norm2Number().doubleValue() / x.rows()).toArray();
         net.clear();
         return norms;
     }

@@ -36,36 +36,7 @@ record CnnInitReport(Spec spec, Split split, String initCheck) {
         List<String> optimizers = spec.list("optimizer");
         int budget = spec.integer("max_epochs");
         String targetPct = Table.readable(100 * spec.real("target_accuracy")) + "%";
-        Columns<SeedGroup> table = new Columns<SeedGroup>().add("optimizer", g -> g.get("optimizer"))
-                .csv("lr", g -> g.real("lr")).add("activation", g -> g.get("activation"))
-                .add("init", g -> g.get("init")).csv("seeds", SeedGroup::size)
-                .csv("diverged", g -> g.count(r -> r.status() != CellResult.Status.OK))
-                .stats("test_accuracy", g -> g.stats("test_accuracy"))
-                .csv("reached_target", g -> g.reached("epochs_to_target"))
-                .csv("epochs_to_target_mean", g -> g.stats("epochs_to_target").mean())
-                .csv("epochs_to_target_std", g -> g.stats("epochs_to_target").std())
-                .markdown("epochs_to_" + targetPct, g -> (g.reached("epochs_to_target") == 0 ? "not in " + budget
-                        : g.stats("epochs_to_target").pretty()) + " (" + g.reachedOf("epochs_to_target") + ")")
-                .csv("final_train_loss_mean", g -> g.stats("final_train_loss").mean())
-                .csv("final_train_loss_std", g -> g.stats("final_train_loss").std())
-                .csv("grad_ratio_first_last_mean", g -> g.stats("grad_ratio_first_last").mean())
-                .csv("grad_ratio_first_last_std", g -> g.stats("grad_ratio_first_last").std())
-                .markdown("grad_ratio_first_last", CnnInitReport::ratio)
-                .csv("grad_norm_conv_mean", g -> g.stats("grad_norm_conv").mean())
-                .csv("grad_norm_dense_mean", g -> g.stats("grad_norm_dense").mean())
-                .csv("grad_norm_output_mean", g -> g.stats("grad_norm_output").mean())
-                .markdown("grad_norm_output", g -> g.stats("grad_norm_output").pretty());
-        for (String layer : List.of("conv", "dense")) {
-            String units = layer.equals("conv") ? "conv_filters" : "dense_units";
-            table.csv(units, g -> (int) max(g, units))
-                    .csv(layer + "_distinct_max", g -> (int) max(g, layer + "_distinct"))
-                    .csv(layer + "_spread_max", g -> max(g, layer + "_spread"))
-                    .csv(layer + "_scale_max", g -> max(g, layer + "_scale"))
-                    .markdown(layer.equals("conv") ? "distinct_filters" : "distinct_dense_units",
-                            g -> (int) max(g, layer + "_distinct") + "/" + (int) max(g, units));
-        }
-        table.markdown("final_train_loss", g -> g.stats("final_train_loss").pretty());
-
+        Columns<SeedGroup> table = columns(targetPct, budget);
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Data: digits, %d training / %d test "
                         + "examples (8x8, standardized pixels). CNN: conv 3x3 x%s -> max-pool 2x2 -> dense %s -> "
                         + "softmax 10 (%s), batch %s, %d epochs, shuffled every epoch; learning rates sgd %s, "
@@ -102,6 +73,40 @@ record CnnInitReport(Spec spec, Split split, String initCheck) {
         return new Report(table.csv(groups), text.toString(), false, figures(groups, optimizers),
                 CnnInitClaims.of(groups, optimizers, split.train().numClasses(), split.test().size(),
                         spec.real("among_best_margin")));
+    }
+
+    /** The combinations table: exact values in summary.csv, worded ones in the Markdown. */
+    private static Columns<SeedGroup> columns(String targetPct, int budget) {
+        Columns<SeedGroup> table = new Columns<SeedGroup>().add("optimizer", g -> g.get("optimizer"))
+                .csv("lr", g -> g.real("lr")).add("activation", g -> g.get("activation"))
+                .add("init", g -> g.get("init")).csv("seeds", SeedGroup::size)
+                .csv("diverged", g -> g.count(r -> r.status() != CellResult.Status.OK))
+                .stats("test_accuracy", g -> g.stats("test_accuracy"))
+                .csv("reached_target", g -> g.reached("epochs_to_target"))
+                .csv("epochs_to_target_mean", g -> g.stats("epochs_to_target").mean())
+                .csv("epochs_to_target_std", g -> g.stats("epochs_to_target").std())
+                .markdown("epochs_to_" + targetPct, g -> (g.reached("epochs_to_target") == 0 ? "not in " + budget
+                        : g.stats("epochs_to_target").pretty()) + " (" + g.reachedOf("epochs_to_target") + ")")
+                .csv("final_train_loss_mean", g -> g.stats("final_train_loss").mean())
+                .csv("final_train_loss_std", g -> g.stats("final_train_loss").std())
+                .csv("grad_ratio_first_last_mean", g -> g.stats("grad_ratio_first_last").mean())
+                .csv("grad_ratio_first_last_std", g -> g.stats("grad_ratio_first_last").std())
+                .markdown("grad_ratio_first_last", CnnInitReport::ratio)
+                .csv("grad_norm_conv_mean", g -> g.stats("grad_norm_conv").mean())
+                .csv("grad_norm_dense_mean", g -> g.stats("grad_norm_dense").mean())
+                .csv("grad_norm_output_mean", g -> g.stats("grad_norm_output").mean())
+                .markdown("grad_norm_output", g -> g.stats("grad_norm_output").pretty());
+        for (String layer : List.of("conv", "dense")) {
+            String units = layer.equals("conv") ? "conv_filters" : "dense_units";
+            table.csv(units, g -> (int) max(g, units))
+                    .csv(layer + "_distinct_max", g -> (int) max(g, layer + "_distinct"))
+                    .csv(layer + "_spread_max", g -> max(g, layer + "_spread"))
+                    .csv(layer + "_scale_max", g -> max(g, layer + "_scale"))
+                    .markdown(layer.equals("conv") ? "distinct_filters" : "distinct_dense_units",
+                            g -> (int) max(g, layer + "_distinct") + "/" + (int) max(g, units));
+        }
+        table.markdown("final_train_loss", g -> g.stats("final_train_loss").pretty());
+        return table;
     }
 
     private static String ratio(SeedGroup g) {
