@@ -2,7 +2,7 @@ package gdlab;
 
 import gdlab.bench.Bench;
 import gdlab.experiment.BatchModes;
-import gdlab.experiment.CnnInit;
+import gdlab.experiment.cnninit.CnnInit;
 import gdlab.experiment.Crosscheck;
 import gdlab.experiment.epochs.Epochs;
 import gdlab.experiment.FailureModes;

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.cnninit;
 
 import gdlab.data.Datasets;
 import gdlab.data.Split;
