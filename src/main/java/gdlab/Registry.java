@@ -7,7 +7,7 @@ import gdlab.experiment.Crosscheck;
 import gdlab.experiment.Epochs;
 import gdlab.experiment.FailureModes;
 import gdlab.experiment.GradientBasics;
-import gdlab.experiment.LearningRate;
+import gdlab.experiment.learningrate.LearningRate;
 import gdlab.experiment.Momentum;
 import gdlab.experiment.OptimizerBenchmark;
 import gdlab.spec.BadInputException;

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.learningrate;
 
 import gdlab.Main;
 import gdlab.report.Claim;

@@ -1,7 +1,8 @@
-package gdlab.experiment;
+package gdlab.experiment.learningrate;
 
 import gdlab.data.Datasets;
 import gdlab.data.Split;
+import gdlab.experiment.GdMode;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Regression;
 import gdlab.dl4j.Tensors;

@@ -1,6 +1,7 @@
-package gdlab.experiment;
+package gdlab.experiment.learningrate;
 
-import gdlab.experiment.LearningRate.Group;
+import gdlab.experiment.learningrate.LearningRate.Group;
+import gdlab.experiment.GdMode;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
@@ -15,13 +16,13 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.LearningRate.CONVERGED;
-import static gdlab.experiment.LearningRate.DIGITS_MLP;
-import static gdlab.experiment.LearningRate.DIVERGED;
-import static gdlab.experiment.LearningRate.METRICS;
-import static gdlab.experiment.LearningRate.OSCILLATING;
-import static gdlab.experiment.LearningRate.REF_TOLERANCE;
-import static gdlab.experiment.LearningRate.TOO_SLOW;
+import static gdlab.experiment.learningrate.LearningRate.CONVERGED;
+import static gdlab.experiment.learningrate.LearningRate.DIGITS_MLP;
+import static gdlab.experiment.learningrate.LearningRate.DIVERGED;
+import static gdlab.experiment.learningrate.LearningRate.METRICS;
+import static gdlab.experiment.learningrate.LearningRate.OSCILLATING;
+import static gdlab.experiment.learningrate.LearningRate.REF_TOLERANCE;
+import static gdlab.experiment.learningrate.LearningRate.TOO_SLOW;
 
 /**
  * The claims of learning-rate's hypothesis, in its order. The hypothesis in experiments/learning-rate.properties is
