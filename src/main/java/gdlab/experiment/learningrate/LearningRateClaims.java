@@ -1,28 +1,28 @@
 package gdlab.experiment.learningrate;
 
-import gdlab.experiment.learningrate.LearningRate.Group;
 import gdlab.experiment.GdMode;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.learningrate.LearningRate.CONVERGED;
-import static gdlab.experiment.learningrate.LearningRate.DIGITS_MLP;
-import static gdlab.experiment.learningrate.LearningRate.DIVERGED;
-import static gdlab.experiment.learningrate.LearningRate.METRICS;
-import static gdlab.experiment.learningrate.LearningRate.OSCILLATING;
+import static gdlab.experiment.learningrate.LearningRate.CURVE;
 import static gdlab.experiment.learningrate.LearningRate.REF_TOLERANCE;
-import static gdlab.experiment.learningrate.LearningRate.TOO_SLOW;
+import static gdlab.experiment.learningrate.LearningRateSummary.mlp;
+import static gdlab.experiment.learningrate.LearningRateSummary.regime;
+import static gdlab.experiment.learningrate.Measures.CONVERGED;
+import static gdlab.experiment.learningrate.Measures.DIVERGED;
+import static gdlab.experiment.learningrate.Measures.OSCILLATING;
+import static gdlab.experiment.learningrate.Measures.TOO_SLOW;
 
 /**
  * The claims of learning-rate's hypothesis, in its order. The hypothesis in experiments/learning-rate.properties is
@@ -78,81 +78,69 @@ final class LearningRateClaims {
     }
 
     /** Every claim of the hypothesis, in its order. */
-    static List<Claim> of(List<CellResult> edges, List<CellResult> bests, Collection<Group> groups) {
+    static List<Claim> of(List<CellResult> edges, List<CellResult> bests, List<SeedGroup> groups) {
         return List.of(edge(edges), bestLr(bests), bestRate(bests), matchesReference(groups), barelyMoves(groups),
                 tooSlow(groups), convergesBetween(groups), divergesAbove(groups), noneConvergesAbove(groups),
-                smallerBatches(groups), mlpFailureRegimes(groups),
-                mlpBestDiffers(groups), mlpAboveSharpness(groups));
+                smallerBatches(groups), mlpFailureRegimes(groups), mlpBestDiffers(groups), mlpAboveSharpness(groups));
     }
 
-    private static double num(CellResult r, String metric) {
-        return r.number(metric);
+    private static double ratio(SeedGroup g) {
+        return g.real("lr_ratio");
     }
 
-    private static boolean mlp(Group g) {
-        return g.first().get("problem").equals(DIGITS_MLP);
+    private static String label(SeedGroup g) {
+        return g.get("problem") + " B=" + g.get("batch_size");
     }
 
-    private static double ratio(Group g) {
-        return g.first().real("lr_ratio");
+    /** Each group as "x0.5 converged" (with its problem and batch size first when {@code labelled}). */
+    private static String described(List<SeedGroup> gs, boolean labelled) {
+        return gs.stream().map(g -> (labelled ? label(g) + " " : "") + "x" + g.get("lr_ratio") + " " + regime(g))
+                .collect(Collectors.joining(", "));
     }
 
-    private static String label(Group g) {
-        return g.first().get("problem") + " B=" + g.first().get("batch_size");
-    }
-
-    private static List<String> regimes(Group g) {
-        return g.results.stream().map(r -> String.valueOf(r.metric("regime"))).toList();
-    }
-
-    private static boolean every(Group g, Predicate<String> regime) {
-        return regimes(g).stream().allMatch(regime);
+    /** Whether every seed's regime is one of {@code regimes}. */
+    private static boolean every(SeedGroup g, String... regimes) {
+        return g.cells().stream().allMatch(r -> List.of(regimes).contains(String.valueOf(r.metric("regime"))));
     }
 
     /** The groups of one problem, by batch size (largest first), each list in increasing lr_ratio. */
-    private static Map<String, Map<Integer, List<Group>>> byProblemAndBatch(Collection<Group> groups) {
-        Map<String, Map<Integer, List<Group>>> out = new LinkedHashMap<>();
-        for (Group g : groups) {
-            out.computeIfAbsent(g.first().get("problem"), k -> new TreeMap<>((a, b) -> Integer.compare(b, a)))
-                    .computeIfAbsent(g.first().integer("batch_size"), k -> new ArrayList<>()).add(g);
+    private static Map<String, Map<Integer, List<SeedGroup>>> byProblemAndBatch(List<SeedGroup> groups) {
+        Map<String, Map<Integer, List<SeedGroup>>> out = new LinkedHashMap<>();
+        for (SeedGroup g : groups) {
+            out.computeIfAbsent(g.get("problem"), k -> new TreeMap<>(Comparator.reverseOrder()))
+                    .computeIfAbsent(g.integer("batch_size"), k -> new ArrayList<>()).add(g);
         }
-        out.values().forEach(m -> m.values().forEach(l -> l.sort((a, b) -> Double.compare(ratio(a), ratio(b)))));
+        out.values().forEach(m -> m.values().forEach(l -> l.sort(Comparator.comparingDouble(g -> ratio(g)))));
         return out;
     }
 
     /** Integrity: the measured edge (DL4J's and the reference's) within EDGE_TOLERANCE of 2 / lambda_max. */
     static Claim edge(List<CellResult> edges) {
-        String expected = "measured / predicted within 1 ± " + Table.readable(EDGE_TOLERANCE)
-                + " (DL4J and reference)";
-        if (edges.isEmpty()) {
-            return Claim.notTested("divergence_edge", Claim.Kind.INTEGRITY, DIVERGENCE_EDGE,
-                    "the run has no least-squares problem (quadratic or digits-linear)", expected);
-        }
-        return relative("divergence_edge", DIVERGENCE_EDGE, edges, EDGE_TOLERANCE, expected);
+        return relative("divergence_edge", DIVERGENCE_EDGE, edges, EDGE_TOLERANCE,
+                "the run has no least-squares problem (quadratic or digits-linear)");
     }
 
     /** Integrity: the best-lr search's lr within BEST_LR_TOLERANCE of 2 / (lambda_min + lambda_max). */
     static Claim bestLr(List<CellResult> bests) {
-        String expected = "measured / predicted within 1 ± " + Table.readable(BEST_LR_TOLERANCE)
-                + " (DL4J and reference)";
-        if (bests.isEmpty()) {
-            return Claim.notTested("best_lr", Claim.Kind.INTEGRITY, BEST_LR, "the run has no quadratic problem",
-                    expected);
-        }
-        return relative("best_lr", BEST_LR, bests, BEST_LR_TOLERANCE, expected);
+        return relative("best_lr", BEST_LR, bests, BEST_LR_TOLERANCE, "the run has no quadratic problem");
     }
 
+    /** The searches' lr (DL4J's and the reference's) within {@code tolerance} of the prediction, relative. */
     private static Claim relative(String id, String statement, List<CellResult> cells, double tolerance,
-                                  String expected) {
+                                  String whyNot) {
+        String expected = "measured / predicted within 1 ± " + Table.readable(tolerance) + " (DL4J and reference)";
+        if (cells.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.INTEGRITY, statement, whyNot, expected);
+        }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (CellResult r : cells) {
-            double predicted = num(r, "predicted_lr");
-            double dl4j = num(r, "measured_lr") / predicted;
-            double ref = num(r, "reference_lr") / predicted;
+            double predicted = r.number("predicted_lr");
+            double dl4j = r.number("measured_lr") / predicted;
+            double ref = r.number("reference_lr") / predicted;
             holds &= Math.abs(dl4j - 1) <= tolerance && Math.abs(ref - 1) <= tolerance;
-            parts.add(r.cell().get("problem") + ": DL4J " + Table.readable(num(r, "measured_lr")) + " ("
-                    + Table.readable(dl4j) + " x), reference " + Table.readable(num(r, "reference_lr")) + " ("
+            parts.add(r.cell().get("problem") + ": DL4J " + Table.readable(r.number("measured_lr")) + " ("
+                    + Table.readable(dl4j) + " x), reference " + Table.readable(r.number("reference_lr")) + " ("
                     + Table.readable(ref) + " x) vs predicted " + Table.readable(predicted));
         }
         return Claim.integrity(id, statement, String.join("; ", parts), expected, holds);
@@ -168,9 +156,9 @@ final class LearningRateClaims {
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (CellResult r : bests) {
-            double predicted = num(r, "predicted_rate");
-            double dl4j = num(r, "measured_rate");
-            double ref = num(r, "reference_rate");
+            double predicted = r.number("predicted_rate");
+            double dl4j = r.number("measured_rate");
+            double ref = r.number("reference_rate");
             holds &= Math.abs(dl4j - predicted) <= RATE_TOLERANCE && Math.abs(ref - predicted) <= RATE_TOLERANCE;
             parts.add(r.cell().get("problem") + ": DL4J " + Table.readable(dl4j) + ", reference "
                     + Table.readable(ref) + " vs predicted " + Table.readable(predicted));
@@ -179,17 +167,17 @@ final class LearningRateClaims {
     }
 
     /** Integrity: no least-squares sweep run has an epoch where DL4J and the reference disagree. */
-    static Claim matchesReference(Collection<Group> groups) {
+    static Claim matchesReference(List<SeedGroup> groups) {
         String expected = "0 runs with an epoch beyond " + Table.readable(REF_TOLERANCE) + " of the excess loss";
-        List<CellResult> mirrored = groups.stream().flatMap(g -> g.results.stream())
+        List<CellResult> mirrored = groups.stream().flatMap(g -> g.cells().stream())
                 .filter(r -> r.metric("ref_mismatch_epochs") != null).toList();
         if (mirrored.isEmpty()) {
             return Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY, MATCHES_REFERENCE,
                     "the run has no least-squares sweep run (the reference mirrors least squares only)", expected);
         }
-        long mismatching = mirrored.stream().filter(r -> num(r, "ref_mismatch_epochs") > 0).count();
-        double worst = mirrored.stream().flatMap(r -> r.curve().stream()).map(q -> (Number) q.get(5))
-                .filter(Objects::nonNull).mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
+        long mismatching = mirrored.stream().filter(r -> r.number("ref_mismatch_epochs") > 0).count();
+        double worst = mirrored.stream().flatMapToDouble(r -> Arrays.stream(r.series(CURVE, "ref_rel_diff")))
+                .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
         String measured = mismatching + " of " + mirrored.size() + " runs disagree"
                 + (Double.isNaN(worst) ? "" : "; largest relative difference of any epoch's loss "
                 + Table.readable(worst));
@@ -197,18 +185,18 @@ final class LearningRateClaims {
     }
 
     /** Finding: at lr_ratio <= 1e-4 every seed keeps at least BARELY of its (excess) loss. */
-    static Claim barelyMoves(Collection<Group> groups) {
+    static Claim barelyMoves(List<SeedGroup> groups) {
         String expected = "final / initial (excess) loss >= " + Table.readable(BARELY) + ", every seed";
-        List<Group> small = groups.stream().filter(g -> ratio(g) <= SMALLEST_RATIO).toList();
+        List<SeedGroup> small = groups.stream().filter(g -> ratio(g) <= SMALLEST_RATIO).toList();
         if (small.isEmpty()) {
             return Claim.notTested("smallest_lr_barely_moves", Claim.Kind.FINDING, BARELY_MOVES,
                     "the run has no lr_ratio at or below 1e-4", expected);
         }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (Group g : small) {
-            List<Double> kept = g.results.stream().map(r -> mlp(g)
-                    ? num(r, "final_loss") / num(r, "initial_loss") : num(r, "final_gap")).toList();
+        for (SeedGroup g : small) {
+            List<Double> kept = g.cells().stream().map(r -> mlp(g)
+                    ? r.number("final_loss") / r.number("initial_loss") : r.number("final_gap")).toList();
             holds &= kept.stream().allMatch(k -> k >= BARELY);
             parts.add(label(g) + " " + kept.stream().map(Table::readable).collect(Collectors.joining(", ")));
         }
@@ -217,85 +205,67 @@ final class LearningRateClaims {
     }
 
     /** Finding: every seed at lr_ratio <= 1e-2 is too-slow. */
-    static Claim tooSlow(Collection<Group> groups) {
+    static Claim tooSlow(List<SeedGroup> groups) {
         String expected = "regime too-slow, every seed";
-        List<Group> slow = groups.stream().filter(g -> ratio(g) <= SLOW_RATIO).toList();
+        List<SeedGroup> slow = groups.stream().filter(g -> ratio(g) <= SLOW_RATIO).toList();
         if (slow.isEmpty()) {
             return Claim.notTested("too_slow_up_to_1e_2", Claim.Kind.FINDING, TOO_SLOW_SENTENCE,
                     "the run has no lr_ratio at or below 1e-2", expected);
         }
-        List<Group> other = slow.stream().filter(g -> !every(g, TOO_SLOW::equals)).toList();
+        List<SeedGroup> other = slow.stream().filter(g -> !every(g, TOO_SLOW)).toList();
         String measured = slow.size() + " groups" + (other.isEmpty() ? ", all too-slow" : "; not too-slow: "
-                + other.stream().map(g -> label(g) + " x" + g.first().get("lr_ratio") + " " + g.regime())
-                .collect(Collectors.joining(", ")));
+                + described(other, true));
         return Claim.finding("too_slow_up_to_1e_2", TOO_SLOW_SENTENCE, measured, expected, other.isEmpty());
     }
 
     /** Finding: every seed of full-batch runs on the quadratic with 0.1 <= lr_ratio < 1 converged. */
-    static Claim convergesBetween(Collection<Group> groups) {
+    static Claim convergesBetween(List<SeedGroup> groups) {
         String id = "full_batch_converges_below_crit";
         String expected = "regime converged, every seed";
-        List<Group> band = groups.stream().filter(g -> g.first().get("problem").equals(LearningRate.QUADRATIC)
-                && g.first().get("mode").equals(GdMode.BATCH) && ratio(g) >= CONVERGING_RATIO && ratio(g) < 1)
-                .toList();
+        List<SeedGroup> band = groups.stream().filter(g -> g.get("problem").equals(Problem.QUADRATIC)
+                && g.get("mode").equals(GdMode.BATCH) && ratio(g) >= CONVERGING_RATIO && ratio(g) < 1).toList();
         if (band.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.FINDING, CONVERGES_BETWEEN, "the run has no full-batch quadratic "
                     + "run with lr_ratio from 0.1 to below 1", expected);
         }
-        return Claim.finding(id, CONVERGES_BETWEEN, band.stream().map(g -> "x" + g.first().get("lr_ratio") + " "
-                + g.regime()).collect(Collectors.joining(", ")), expected,
-                band.stream().allMatch(g -> every(g, CONVERGED::equals)));
+        return Claim.finding(id, CONVERGES_BETWEEN, described(band, false), expected,
+                band.stream().allMatch(g -> every(g, CONVERGED)));
     }
 
     /** Finding: no seed of a least-squares run above lr_crit converged or was too slow. */
-    static Claim noneConvergesAbove(Collection<Group> groups) {
+    static Claim noneConvergesAbove(List<SeedGroup> groups) {
         String id = "least_squares_fails_above_crit";
         String expected = "regime diverged or oscillating, every seed";
-        List<Group> above = groups.stream().filter(g -> !mlp(g) && ratio(g) > 1).toList();
+        List<SeedGroup> above = groups.stream().filter(g -> !mlp(g) && ratio(g) > 1).toList();
         if (above.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.FINDING, NONE_CONVERGES_ABOVE, "the run has no least-squares run "
                     + "above lr_crit", expected);
         }
-        List<Group> wrong = above.stream().filter(g -> !every(g, r -> r.equals(DIVERGED) || r.equals(OSCILLATING)))
-                .toList();
-        String measured = above.stream().map(g -> label(g) + " x" + g.first().get("lr_ratio") + " " + g.regime())
-                .collect(Collectors.joining(", "));
-        return Claim.finding(id, NONE_CONVERGES_ABOVE, measured, expected, wrong.isEmpty());
+        return Claim.finding(id, NONE_CONVERGES_ABOVE, described(above, true), expected,
+                above.stream().allMatch(g -> every(g, DIVERGED, OSCILLATING)));
     }
 
     /** Finding: full-batch least squares is diverged at every lr_ratio above 1 and at none below. */
-    static Claim divergesAbove(Collection<Group> groups) {
+    static Claim divergesAbove(List<SeedGroup> groups) {
         String expected = "lr_ratio > 1: diverged, every seed; lr_ratio < 1: no seed diverged";
-        List<Group> full = groups.stream().filter(g -> !mlp(g) && g.first().get("mode").equals(GdMode.BATCH))
-                .toList();
-        List<Group> above = full.stream().filter(g -> ratio(g) > 1).toList();
+        List<SeedGroup> full = groups.stream().filter(g -> !mlp(g) && g.get("mode").equals(GdMode.BATCH)).toList();
+        List<SeedGroup> above = full.stream().filter(g -> ratio(g) > 1).toList();
         if (above.isEmpty()) {
             return Claim.notTested("full_batch_diverges_above_crit", Claim.Kind.FINDING, DIVERGES_ABOVE,
                     full.isEmpty() ? "the run has no full-batch least-squares run" : "the run has no lr_ratio above 1",
                     expected);
         }
-        List<String> wrong = new ArrayList<>();
-        for (Group g : full) {
-            boolean ok = ratio(g) > 1 ? every(g, DIVERGED::equals) : ratio(g) == 1 || !g.anyDiverged();
-            if (!ok) {
-                wrong.add(label(g) + " x" + g.first().get("lr_ratio") + " " + g.regime());
-            }
-        }
+        List<SeedGroup> wrong = full.stream().filter(g -> ratio(g) > 1 ? !every(g, DIVERGED)
+                : ratio(g) != 1 && g.diverged() > 0).toList();
         String measured = above.size() + " groups above lr_crit, " + full.stream().filter(g -> ratio(g) < 1).count()
-                + " below" + (wrong.isEmpty() ? "; every one as stated" : "; otherwise: " + String.join(", ", wrong));
+                + " below" + (wrong.isEmpty() ? "; every one as stated" : "; otherwise: " + described(wrong, true));
         return Claim.finding("full_batch_diverges_above_crit", DIVERGES_ABOVE, measured, expected, wrong.isEmpty());
     }
 
-    /** The smallest lr_ratio of the grid where a seed diverged, or infinity (none did). */
-    private static double firstDiverging(List<Group> gs) {
-        return gs.stream().filter(Group::anyDiverged).mapToDouble(LearningRateClaims::ratio).min()
-                .orElse(Double.POSITIVE_INFINITY);
-    }
-
     /** Finding: per problem, the first diverging lr_ratio strictly falls from each batch size to the next smaller. */
-    static Claim smallerBatches(Collection<Group> groups) {
+    static Claim smallerBatches(List<SeedGroup> groups) {
         String expected = "per problem, the smaller batch's first diverging lr_ratio below the larger's";
-        Map<String, Map<Integer, List<Group>>> byProblem = byProblemAndBatch(groups);
+        Map<String, Map<Integer, List<SeedGroup>>> byProblem = byProblemAndBatch(groups);
         byProblem.values().removeIf(m -> m.size() < 2);
         if (byProblem.isEmpty()) {
             return Claim.notTested("smaller_batches_diverge_sooner", Claim.Kind.FINDING, SMALLER_BATCHES,
@@ -303,11 +273,13 @@ final class LearningRateClaims {
         }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Map<Integer, List<Group>>> e : byProblem.entrySet()) {
+        for (Map.Entry<String, Map<Integer, List<SeedGroup>>> e : byProblem.entrySet()) {
             double previous = Double.NaN;
             List<String> firsts = new ArrayList<>();
-            for (Map.Entry<Integer, List<Group>> b : e.getValue().entrySet()) {
-                double first = firstDiverging(b.getValue());
+            for (Map.Entry<Integer, List<SeedGroup>> b : e.getValue().entrySet()) {
+                // the smallest lr_ratio of the grid where a seed diverged, or infinity (none did)
+                double first = b.getValue().stream().filter(g -> g.diverged() > 0)
+                        .mapToDouble(LearningRateClaims::ratio).min().orElse(Double.POSITIVE_INFINITY);
                 holds &= Double.isNaN(previous) || first < previous;
                 previous = first;
                 firsts.add("B=" + b.getKey() + " " + (Double.isInfinite(first) ? "none" : Table.readable(first)));
@@ -318,65 +290,57 @@ final class LearningRateClaims {
                 + String.join("; ", parts), expected, holds);
     }
 
-    private static Map<Integer, List<Group>> mlpByBatch(Collection<Group> groups) {
-        return byProblemAndBatch(groups).getOrDefault(DIGITS_MLP, Map.of());
-    }
-
     /** Finding: per MLP batch size, the smallest lr too-slow and the largest diverged or oscillating, every seed. */
-    static Claim mlpFailureRegimes(Collection<Group> groups) {
+    static Claim mlpFailureRegimes(List<SeedGroup> groups) {
         String expected = "smallest lr: too-slow; largest: diverged or oscillating; every seed";
-        Map<Integer, List<Group>> byBatch = mlpByBatch(groups);
+        Map<Integer, List<SeedGroup>> byBatch = byProblemAndBatch(groups).getOrDefault(Problem.DIGITS_MLP, Map.of());
         if (byBatch.isEmpty() || byBatch.values().stream().allMatch(gs -> gs.size() < 2)) {
             return Claim.notTested("mlp_both_failure_regimes", Claim.Kind.FINDING, MLP_FAILURE_REGIMES,
                     byBatch.isEmpty() ? "the run has no digits-mlp problem" : "the run has one lr_ratio", expected);
         }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<Integer, List<Group>> e : byBatch.entrySet()) {
-            Group smallest = e.getValue().get(0);
-            Group largest = e.getValue().get(e.getValue().size() - 1);
-            holds &= every(smallest, TOO_SLOW::equals)
-                    && every(largest, r -> r.equals(DIVERGED) || r.equals(OSCILLATING));
-            parts.add("B=" + e.getKey() + ": x" + smallest.first().get("lr_ratio") + " " + smallest.regime() + ", x"
-                    + largest.first().get("lr_ratio") + " " + largest.regime());
+        for (Map.Entry<Integer, List<SeedGroup>> e : byBatch.entrySet()) {
+            SeedGroup smallest = e.getValue().get(0);
+            SeedGroup largest = e.getValue().get(e.getValue().size() - 1);
+            holds &= every(smallest, TOO_SLOW) && every(largest, DIVERGED, OSCILLATING);
+            parts.add("B=" + e.getKey() + ": " + described(List.of(smallest, largest), false));
         }
         return Claim.finding("mlp_both_failure_regimes", MLP_FAILURE_REGIMES, String.join("; ", parts), expected,
                 holds);
     }
 
     /** Finding: the MLP's best lr (the table's winner per batch size) is not the same for every batch size. */
-    static Claim mlpBestDiffers(Collection<Group> groups) {
+    static Claim mlpBestDiffers(List<SeedGroup> groups) {
         String expected = "at least two different best lr_ratios";
-        Map<Integer, List<Group>> byBatch = mlpByBatch(groups);
+        Map<Integer, List<SeedGroup>> byBatch = byProblemAndBatch(groups).getOrDefault(Problem.DIGITS_MLP, Map.of());
         if (byBatch.size() < 2) {
             return Claim.notTested("mlp_best_lr_differs", Claim.Kind.FINDING, MLP_BEST_DIFFERS,
                     byBatch.isEmpty() ? "the run has no digits-mlp problem" : "the run has one batch size", expected);
         }
+        String none = "none (every lr diverged)";
         List<String> parts = new ArrayList<>();
         List<String> bests = new ArrayList<>();
         byBatch.forEach((b, gs) -> {
-            Group w = LearningRate.winner(gs);
-            String best = w == null ? "none (every lr diverged)" : w.first().get("lr_ratio");
-            bests.add(best);
-            parts.add("B=" + b + " x" + best);
+            SeedGroup w = LearningRateSummary.winner(gs);
+            bests.add(w == null ? none : w.get("lr_ratio"));
+            parts.add("B=" + b + " x" + bests.get(bests.size() - 1));
         });
-        boolean holds = bests.stream().distinct().count() > 1 && !bests.contains("none (every lr diverged)");
+        boolean holds = bests.stream().distinct().count() > 1 && !bests.contains(none);
         return Claim.finding("mlp_best_lr_differs", MLP_BEST_DIFFERS, "best lr_ratio: " + String.join(", ", parts)
                 + " (the table's choice, over the grid)", expected, holds);
     }
 
     /** Finding: some full-batch MLP group above lr_ratio 1 has every seed converged. */
-    static Claim mlpAboveSharpness(Collection<Group> groups) {
+    static Claim mlpAboveSharpness(List<SeedGroup> groups) {
         String expected = "some lr_ratio > 1 with every seed converged";
-        List<Group> above = groups.stream().filter(g -> mlp(g) && g.first().get("mode").equals(GdMode.BATCH)
+        List<SeedGroup> above = groups.stream().filter(g -> mlp(g) && g.get("mode").equals(GdMode.BATCH)
                 && ratio(g) > 1).toList();
         if (above.isEmpty()) {
             return Claim.notTested("mlp_full_batch_converges_above_sharpness", Claim.Kind.FINDING,
                     MLP_ABOVE_SHARPNESS, "the run has no full-batch digits-mlp run above lr_ratio 1", expected);
         }
-        String measured = above.stream().map(g -> "x" + g.first().get("lr_ratio") + " " + g.regime())
-                .collect(Collectors.joining(", "));
-        return Claim.finding("mlp_full_batch_converges_above_sharpness", MLP_ABOVE_SHARPNESS, measured, expected,
-                above.stream().anyMatch(g -> every(g, CONVERGED::equals)));
+        return Claim.finding("mlp_full_batch_converges_above_sharpness", MLP_ABOVE_SHARPNESS,
+                described(above, false), expected, above.stream().anyMatch(g -> every(g, CONVERGED)));
     }
 }
