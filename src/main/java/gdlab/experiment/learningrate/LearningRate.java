@@ -65,6 +65,11 @@ public final class LearningRate implements Experiment {
             measure("ref_mismatch_epochs"), measure("predicted_lr"), measure("measured_lr"), measure("reference_lr"),
             measure("measured_to_predicted"), measure("predicted_rate"), measure("measured_rate"),
             measure("reference_rate"), measure("search_runs"), timing("train_time_ms"));
+    static final List<String> SWEEP_ONLY = List.of("initial_loss", "final_loss", "final_gap", "target_loss",
+            "epochs_run", "updates_per_epoch", "epochs_to_target", "updates_to_target", "loss_up_share",
+            "overshoot_share", "regime", "ref_mismatch_epochs");
+    static final List<String> SEARCH_ONLY = List.of("predicted_lr", "measured_lr", "reference_lr",
+            "measured_to_predicted", "predicted_rate", "measured_rate", "reference_rate", "search_runs");
     static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "loss_gap", "top_component",
             "ref_rel_diff");
 
@@ -228,7 +233,8 @@ public final class LearningRate implements Experiment {
         Trainer.Options options = new Trainer.Options(b, spec.integer("max_epochs_" + cell.get("mode")
                 .replace('-', '_')), 0, target, seed, Trainer.Order.SHUFFLED);
         // the classifier's divergence rule for the softmax MLP; none for least squares
-        Trainer.Outcome t = Trainer.train(net, x, y, p.linear() ? options : options.classifier(p.sizes()[2]), hook);
+        Trainer.Outcome t = Trainer.train(net, x, y, p.linear() ? options : options.classifier(p.y()[0].length),
+                hook);
 
         double[] losses = Measures.losses(t);
         double scale = p.linear() ? l0 - p.lossStar() : 1;
@@ -246,16 +252,14 @@ public final class LearningRate implements Experiment {
                     p.linear() ? (losses[i] - floor) / scale : null, trackTop && i < top.size() ? top.get(i) : null,
                     refDiffs[i]));
         }
-        Map<String, Object> m = Metric.values(DECLARED).put("lr_crit", p.lrCrit()).put("initial_loss", l0)
+        Map<String, Object> m = values(SEARCH_ONLY).put("lr_crit", p.lrCrit()).put("initial_loss", l0)
                 .put("final_loss", t.finalLoss())
                 .put("final_gap", p.linear() ? Measures.gapOrZero((t.finalLoss() - floor) / scale) : null)
                 .put("target_loss", target).put("epochs_run", t.epochs().size())
                 .put("updates_per_epoch", t.updatesPerEpoch()).put("epochs_to_target", t.epochsToTarget())
                 .put("updates_to_target", t.updatesToTarget()).put("loss_up_share", upShare)
                 .put("overshoot_share", overshoot).put("regime", regime).put("ref_mismatch_epochs", mismatches)
-                .put("predicted_lr", null).put("measured_lr", null).put("reference_lr", null)
-                .put("measured_to_predicted", null).put("predicted_rate", null).put("measured_rate", null)
-                .put("reference_rate", null).put("search_runs", null).put("train_time_ms", t.trainingMs()).map();
+                .put("train_time_ms", t.trainingMs()).map();
         boolean diverged = regime.equals(DIVERGED);
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
                 diverged ? (t.status() == Trainer.Status.DIVERGED ? t.stopReason() : "final loss above the initial")
@@ -323,13 +327,11 @@ public final class LearningRate implements Experiment {
         return losses.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** The metrics of a search cell (the sweep's own metrics left empty). */
-    private static Metric.Values search(Problem p) {
-        return Metric.values(DECLARED).put("lr_crit", p.lrCrit()).put("initial_loss", null).put("final_loss", null)
-                .put("final_gap", null).put("target_loss", null).put("epochs_run", null)
-                .put("updates_per_epoch", null).put("epochs_to_target", null).put("updates_to_target", null)
-                .put("loss_up_share", null).put("overshoot_share", null).put("regime", null)
-                .put("ref_mismatch_epochs", null);
+    /** A cell's metrics, with no value for {@code absent} (the other task's). */
+    private static Metric.Values values(List<String> absent) {
+        Metric.Values v = Metric.values(DECLARED);
+        absent.forEach(name -> v.put(name, null));
+        return v;
     }
 
     private CellResult edge(Cell cell, Problem p) {
@@ -343,9 +345,10 @@ public final class LearningRate implements Experiment {
         double ms = (System.nanoTime() - t0) / 1e6;
         EdgeSearch ref = EdgeSearch.of(lr -> Measures.unstable(referenceRun(p, init, lr, steps, 1e-12),
                 p.lossStar()), tol);
-        Map<String, Object> m = search(p).put("predicted_lr", p.lrCrit()).put("measured_lr", dl4j.edge())
-                .put("reference_lr", ref.edge()).put("measured_to_predicted", dl4j.edge() / p.lrCrit())
-                .put("predicted_rate", null).put("measured_rate", null).put("reference_rate", null)
+        Map<String, Object> m = values(SWEEP_ONLY).put("lr_crit", p.lrCrit()).put("predicted_lr", p.lrCrit())
+                .put("measured_lr", dl4j.edge()).put("reference_lr", ref.edge())
+                .put("measured_to_predicted", dl4j.edge() / p.lrCrit()).put("predicted_rate", null)
+                .put("measured_rate", null).put("reference_rate", null)
                 .put("search_runs", dl4j.runs()).put("train_time_ms", ms).map();
         return new CellResult(cell, CellResult.Status.OK, String.format(Locale.ROOT, "bracket [%s, %s]",
                 Table.readable(dl4j.lo()), Table.readable(dl4j.hi())), m, List.of());
@@ -362,8 +365,9 @@ public final class LearningRate implements Experiment {
         double ms = (System.nanoTime() - t0) / 1e6;
         RateSearch ref = RateSearch.of(lr -> Measures.measuredRate(referenceRun(p, start, lr, steps, 1e-10),
                 p.lossStar()), evaluations);
-        Map<String, Object> m = search(p).put("predicted_lr", p.lrOptimal()).put("measured_lr", dl4j.lr())
-                .put("reference_lr", ref.lr()).put("measured_to_predicted", dl4j.lr() / p.lrOptimal())
+        Map<String, Object> m = values(SWEEP_ONLY).put("lr_crit", p.lrCrit()).put("predicted_lr", p.lrOptimal())
+                .put("measured_lr", dl4j.lr()).put("reference_lr", ref.lr())
+                .put("measured_to_predicted", dl4j.lr() / p.lrOptimal())
                 .put("predicted_rate", Theory.gradientDescentRate(p.lambda() / p.lambdaMin()))
                 .put("measured_rate", dl4j.rate()).put("reference_rate", ref.rate()).put("search_runs", dl4j.runs())
                 .put("train_time_ms", ms).map();

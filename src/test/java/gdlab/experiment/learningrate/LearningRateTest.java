@@ -259,6 +259,9 @@ class LearningRateTest {
         assertThat(s.lo()).isLessThanOrEqualTo(0.3);
         assertThat(s.hi()).isGreaterThan(0.3);
         assertThat(s.hi() / s.lo() - 1).isLessThanOrEqualTo(0.005);
+        // lr = 1, 0.5, 0.25 bracket [0.25, 1]: then 9 bisections; lr = 1, 2, 4 bracket [2, 4]: then 8
+        assertThat(s.runs()).isEqualTo(12);
+        assertThat(EdgeSearch.of(lr -> lr > 3, 0.005).runs()).isEqualTo(11);
         RateSearch best = RateSearch.of(lr -> lr > 0.5 ? Double.POSITIVE_INFINITY
                 : Math.max(1 - 0.4 * lr, 4 * lr - 1), 30);
         assertThat(best.lr()).isCloseTo(2 / 4.4, within(1e-4));
