@@ -79,7 +79,10 @@ final class LearningRateClaims {
 
     /** Every claim of the hypothesis, in its order. */
     static List<Claim> of(List<CellResult> edges, List<CellResult> bests, List<SeedGroup> groups) {
-        return List.of(edge(edges), bestLr(bests), bestRate(bests), matchesReference(groups), barelyMoves(groups),
+        return List.of(relative("divergence_edge", DIVERGENCE_EDGE, edges, EDGE_TOLERANCE,
+                        "the run has no least-squares problem (quadratic or digits-linear)"),
+                relative("best_lr", BEST_LR, bests, BEST_LR_TOLERANCE, "the run has no quadratic problem"),
+                bestRate(bests), matchesReference(groups), barelyMoves(groups),
                 tooSlow(groups), convergesBetween(groups), divergesAbove(groups), noneConvergesAbove(groups),
                 smallerBatches(groups), mlpFailureRegimes(groups), mlpBestDiffers(groups), mlpAboveSharpness(groups));
     }
@@ -114,24 +117,17 @@ final class LearningRateClaims {
         return out;
     }
 
-    /** Integrity: the measured edge (DL4J's and the reference's) within EDGE_TOLERANCE of 2 / lambda_max. */
-    static Claim edge(List<CellResult> edges) {
-        return relative("divergence_edge", DIVERGENCE_EDGE, edges, EDGE_TOLERANCE,
-                "the run has no least-squares problem (quadratic or digits-linear)");
+    /** The claim, or not tested when {@code whyNot} says why the run cannot test it (null: it can). */
+    private static Claim claim(Claim.Kind kind, String id, String statement, String expected, String whyNot,
+                               String measured, boolean holds) {
+        return whyNot != null ? Claim.notTested(id, kind, statement, whyNot, expected)
+                : kind == Claim.Kind.INTEGRITY ? Claim.integrity(id, statement, measured, expected, holds)
+                : Claim.finding(id, statement, measured, expected, holds);
     }
 
-    /** Integrity: the best-lr search's lr within BEST_LR_TOLERANCE of 2 / (lambda_min + lambda_max). */
-    static Claim bestLr(List<CellResult> bests) {
-        return relative("best_lr", BEST_LR, bests, BEST_LR_TOLERANCE, "the run has no quadratic problem");
-    }
-
-    /** The searches' lr (DL4J's and the reference's) within {@code tolerance} of the prediction, relative. */
+    /** Integrity: the search's lr (DL4J's and the reference's) within {@code tolerance} of the prediction. */
     private static Claim relative(String id, String statement, List<CellResult> cells, double tolerance,
                                   String whyNot) {
-        String expected = "measured / predicted within 1 ± " + Table.readable(tolerance) + " (DL4J and reference)";
-        if (cells.isEmpty()) {
-            return Claim.notTested(id, Claim.Kind.INTEGRITY, statement, whyNot, expected);
-        }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (CellResult r : cells) {
@@ -143,16 +139,13 @@ final class LearningRateClaims {
                     + Table.readable(dl4j) + " x), reference " + Table.readable(r.number("reference_lr")) + " ("
                     + Table.readable(ref) + " x) vs predicted " + Table.readable(predicted));
         }
-        return Claim.integrity(id, statement, String.join("; ", parts), expected, holds);
+        return claim(Claim.Kind.INTEGRITY, id, statement, "measured / predicted within 1 ± "
+                + Table.readable(tolerance) + " (DL4J and reference)", cells.isEmpty() ? whyNot : null,
+                String.join("; ", parts), holds);
     }
 
     /** Integrity: the measured rates at the best lr within RATE_TOLERANCE of (k-1)/(k+1). */
     static Claim bestRate(List<CellResult> bests) {
-        String expected = "|measured - (k-1)/(k+1)| <= " + Table.readable(RATE_TOLERANCE) + " (DL4J and reference)";
-        if (bests.isEmpty()) {
-            return Claim.notTested("best_rate", Claim.Kind.INTEGRITY, BEST_RATE, "the run has no quadratic problem",
-                    expected);
-        }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (CellResult r : bests) {
@@ -163,35 +156,29 @@ final class LearningRateClaims {
             parts.add(r.cell().get("problem") + ": DL4J " + Table.readable(dl4j) + ", reference "
                     + Table.readable(ref) + " vs predicted " + Table.readable(predicted));
         }
-        return Claim.integrity("best_rate", BEST_RATE, String.join("; ", parts), expected, holds);
+        return claim(Claim.Kind.INTEGRITY, "best_rate", BEST_RATE, "|measured - (k-1)/(k+1)| <= "
+                + Table.readable(RATE_TOLERANCE) + " (DL4J and reference)",
+                bests.isEmpty() ? "the run has no quadratic problem" : null, String.join("; ", parts), holds);
     }
 
     /** Integrity: no least-squares sweep run has an epoch where DL4J and the reference disagree. */
     static Claim matchesReference(List<SeedGroup> groups) {
-        String expected = "0 runs with an epoch beyond " + Table.readable(REF_TOLERANCE) + " of the excess loss";
         List<CellResult> mirrored = groups.stream().flatMap(g -> g.cells().stream())
                 .filter(r -> r.metric("ref_mismatch_epochs") != null).toList();
-        if (mirrored.isEmpty()) {
-            return Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY, MATCHES_REFERENCE,
-                    "the run has no least-squares sweep run (the reference mirrors least squares only)", expected);
-        }
         long mismatching = mirrored.stream().filter(r -> r.number("ref_mismatch_epochs") > 0).count();
         double worst = mirrored.stream().flatMapToDouble(r -> Arrays.stream(r.series(CURVE, "ref_rel_diff")))
                 .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
-        String measured = mismatching + " of " + mirrored.size() + " runs disagree"
-                + (Double.isNaN(worst) ? "" : "; largest relative difference of any epoch's loss "
-                + Table.readable(worst));
-        return Claim.integrity("dl4j_matches_reference", MATCHES_REFERENCE, measured, expected, mismatching == 0);
+        String measured = mismatching + " of " + mirrored.size() + " runs disagree" + (Double.isNaN(worst) ? ""
+                : "; largest relative difference of any epoch's loss " + Table.readable(worst));
+        return claim(Claim.Kind.INTEGRITY, "dl4j_matches_reference", MATCHES_REFERENCE, "0 runs with an epoch beyond "
+                + Table.readable(REF_TOLERANCE) + " of the excess loss", mirrored.isEmpty() ? "the run has no "
+                + "least-squares sweep run (the reference mirrors least squares only)" : null, measured,
+                mismatching == 0);
     }
 
     /** Finding: at lr_ratio <= 1e-4 every seed keeps at least BARELY of its (excess) loss. */
     static Claim barelyMoves(List<SeedGroup> groups) {
-        String expected = "final / initial (excess) loss >= " + Table.readable(BARELY) + ", every seed";
         List<SeedGroup> small = groups.stream().filter(g -> ratio(g) <= SMALLEST_RATIO).toList();
-        if (small.isEmpty()) {
-            return Claim.notTested("smallest_lr_barely_moves", Claim.Kind.FINDING, BARELY_MOVES,
-                    "the run has no lr_ratio at or below 1e-4", expected);
-        }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (SeedGroup g : small) {
@@ -200,77 +187,59 @@ final class LearningRateClaims {
             holds &= kept.stream().allMatch(k -> k >= BARELY);
             parts.add(label(g) + " " + kept.stream().map(Table::readable).collect(Collectors.joining(", ")));
         }
-        return Claim.finding("smallest_lr_barely_moves", BARELY_MOVES, "kept: " + String.join("; ", parts),
-                expected, holds);
+        return claim(Claim.Kind.FINDING, "smallest_lr_barely_moves", BARELY_MOVES, "final / initial (excess) loss >= "
+                + Table.readable(BARELY) + ", every seed", small.isEmpty() ? "the run has no lr_ratio at or below 1e-4"
+                : null, "kept: " + String.join("; ", parts), holds);
     }
 
     /** Finding: every seed at lr_ratio <= 1e-2 is too-slow. */
     static Claim tooSlow(List<SeedGroup> groups) {
-        String expected = "regime too-slow, every seed";
         List<SeedGroup> slow = groups.stream().filter(g -> ratio(g) <= SLOW_RATIO).toList();
-        if (slow.isEmpty()) {
-            return Claim.notTested("too_slow_up_to_1e_2", Claim.Kind.FINDING, TOO_SLOW_SENTENCE,
-                    "the run has no lr_ratio at or below 1e-2", expected);
-        }
         List<SeedGroup> other = slow.stream().filter(g -> !every(g, TOO_SLOW)).toList();
-        String measured = slow.size() + " groups" + (other.isEmpty() ? ", all too-slow" : "; not too-slow: "
-                + described(other, true));
-        return Claim.finding("too_slow_up_to_1e_2", TOO_SLOW_SENTENCE, measured, expected, other.isEmpty());
+        return claim(Claim.Kind.FINDING, "too_slow_up_to_1e_2", TOO_SLOW_SENTENCE, "regime too-slow, every seed",
+                slow.isEmpty() ? "the run has no lr_ratio at or below 1e-2" : null, slow.size() + " groups"
+                        + (other.isEmpty() ? ", all too-slow" : "; not too-slow: " + described(other, true)),
+                other.isEmpty());
     }
 
     /** Finding: every seed of full-batch runs on the quadratic with 0.1 <= lr_ratio < 1 converged. */
     static Claim convergesBetween(List<SeedGroup> groups) {
-        String id = "full_batch_converges_below_crit";
-        String expected = "regime converged, every seed";
         List<SeedGroup> band = groups.stream().filter(g -> g.get("problem").equals(Problem.QUADRATIC)
                 && g.get("mode").equals(GdMode.BATCH) && ratio(g) >= CONVERGING_RATIO && ratio(g) < 1).toList();
-        if (band.isEmpty()) {
-            return Claim.notTested(id, Claim.Kind.FINDING, CONVERGES_BETWEEN, "the run has no full-batch quadratic "
-                    + "run with lr_ratio from 0.1 to below 1", expected);
-        }
-        return Claim.finding(id, CONVERGES_BETWEEN, described(band, false), expected,
+        return claim(Claim.Kind.FINDING, "full_batch_converges_below_crit", CONVERGES_BETWEEN,
+                "regime converged, every seed", band.isEmpty() ? "the run has no full-batch quadratic run with "
+                        + "lr_ratio from 0.1 to below 1" : null, described(band, false),
                 band.stream().allMatch(g -> every(g, CONVERGED)));
-    }
-
-    /** Finding: no seed of a least-squares run above lr_crit converged or was too slow. */
-    static Claim noneConvergesAbove(List<SeedGroup> groups) {
-        String id = "least_squares_fails_above_crit";
-        String expected = "regime diverged or oscillating, every seed";
-        List<SeedGroup> above = groups.stream().filter(g -> !mlp(g) && ratio(g) > 1).toList();
-        if (above.isEmpty()) {
-            return Claim.notTested(id, Claim.Kind.FINDING, NONE_CONVERGES_ABOVE, "the run has no least-squares run "
-                    + "above lr_crit", expected);
-        }
-        return Claim.finding(id, NONE_CONVERGES_ABOVE, described(above, true), expected,
-                above.stream().allMatch(g -> every(g, DIVERGED, OSCILLATING)));
     }
 
     /** Finding: full-batch least squares is diverged at every lr_ratio above 1 and at none below. */
     static Claim divergesAbove(List<SeedGroup> groups) {
-        String expected = "lr_ratio > 1: diverged, every seed; lr_ratio < 1: no seed diverged";
         List<SeedGroup> full = groups.stream().filter(g -> !mlp(g) && g.get("mode").equals(GdMode.BATCH)).toList();
         List<SeedGroup> above = full.stream().filter(g -> ratio(g) > 1).toList();
-        if (above.isEmpty()) {
-            return Claim.notTested("full_batch_diverges_above_crit", Claim.Kind.FINDING, DIVERGES_ABOVE,
-                    full.isEmpty() ? "the run has no full-batch least-squares run" : "the run has no lr_ratio above 1",
-                    expected);
-        }
         List<SeedGroup> wrong = full.stream().filter(g -> ratio(g) > 1 ? !every(g, DIVERGED)
                 : ratio(g) != 1 && g.diverged() > 0).toList();
+        String whyNot = full.isEmpty() ? "the run has no full-batch least-squares run"
+                : above.isEmpty() ? "the run has no lr_ratio above 1" : null;
         String measured = above.size() + " groups above lr_crit, " + full.stream().filter(g -> ratio(g) < 1).count()
                 + " below" + (wrong.isEmpty() ? "; every one as stated" : "; otherwise: " + described(wrong, true));
-        return Claim.finding("full_batch_diverges_above_crit", DIVERGES_ABOVE, measured, expected, wrong.isEmpty());
+        return claim(Claim.Kind.FINDING, "full_batch_diverges_above_crit", DIVERGES_ABOVE,
+                "lr_ratio > 1: diverged, every seed; lr_ratio < 1: no seed diverged", whyNot, measured,
+                wrong.isEmpty());
+    }
+
+    /** Finding: no seed of a least-squares run above lr_crit converged or was too slow. */
+    static Claim noneConvergesAbove(List<SeedGroup> groups) {
+        List<SeedGroup> above = groups.stream().filter(g -> !mlp(g) && ratio(g) > 1).toList();
+        return claim(Claim.Kind.FINDING, "least_squares_fails_above_crit", NONE_CONVERGES_ABOVE,
+                "regime diverged or oscillating, every seed", above.isEmpty() ? "the run has no least-squares run "
+                        + "above lr_crit" : null, described(above, true),
+                above.stream().allMatch(g -> every(g, DIVERGED, OSCILLATING)));
     }
 
     /** Finding: per problem, the first diverging lr_ratio strictly falls from each batch size to the next smaller. */
     static Claim smallerBatches(List<SeedGroup> groups) {
-        String expected = "per problem, the smaller batch's first diverging lr_ratio below the larger's";
         Map<String, Map<Integer, List<SeedGroup>>> byProblem = byProblemAndBatch(groups);
         byProblem.values().removeIf(m -> m.size() < 2);
-        if (byProblem.isEmpty()) {
-            return Claim.notTested("smaller_batches_diverge_sooner", Claim.Kind.FINDING, SMALLER_BATCHES,
-                    "no problem has two batch sizes", expected);
-        }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, Map<Integer, List<SeedGroup>>> e : byProblem.entrySet()) {
@@ -278,26 +247,23 @@ final class LearningRateClaims {
             List<String> firsts = new ArrayList<>();
             for (Map.Entry<Integer, List<SeedGroup>> b : e.getValue().entrySet()) {
                 // the smallest lr_ratio of the grid where a seed diverged, or infinity (none did)
-                double first = b.getValue().stream().filter(g -> g.diverged() > 0)
-                        .mapToDouble(LearningRateClaims::ratio).min().orElse(Double.POSITIVE_INFINITY);
+                double first = b.getValue().stream().filter(g -> g.diverged() > 0).mapToDouble(g -> ratio(g)).min()
+                        .orElse(Double.POSITIVE_INFINITY);
                 holds &= Double.isNaN(previous) || first < previous;
                 previous = first;
                 firsts.add("B=" + b.getKey() + " " + (Double.isInfinite(first) ? "none" : Table.readable(first)));
             }
             parts.add(e.getKey() + ": " + String.join(", ", firsts));
         }
-        return Claim.finding("smaller_batches_diverge_sooner", SMALLER_BATCHES, "first diverging lr_ratio: "
-                + String.join("; ", parts), expected, holds);
+        return claim(Claim.Kind.FINDING, "smaller_batches_diverge_sooner", SMALLER_BATCHES,
+                "per problem, the smaller batch's first diverging lr_ratio below the larger's", byProblem.isEmpty()
+                        ? "no problem has two batch sizes" : null, "first diverging lr_ratio: "
+                        + String.join("; ", parts), holds);
     }
 
     /** Finding: per MLP batch size, the smallest lr too-slow and the largest diverged or oscillating, every seed. */
     static Claim mlpFailureRegimes(List<SeedGroup> groups) {
-        String expected = "smallest lr: too-slow; largest: diverged or oscillating; every seed";
         Map<Integer, List<SeedGroup>> byBatch = byProblemAndBatch(groups).getOrDefault(Problem.DIGITS_MLP, Map.of());
-        if (byBatch.isEmpty() || byBatch.values().stream().allMatch(gs -> gs.size() < 2)) {
-            return Claim.notTested("mlp_both_failure_regimes", Claim.Kind.FINDING, MLP_FAILURE_REGIMES,
-                    byBatch.isEmpty() ? "the run has no digits-mlp problem" : "the run has one lr_ratio", expected);
-        }
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<SeedGroup>> e : byBatch.entrySet()) {
@@ -306,18 +272,16 @@ final class LearningRateClaims {
             holds &= every(smallest, TOO_SLOW) && every(largest, DIVERGED, OSCILLATING);
             parts.add("B=" + e.getKey() + ": " + described(List.of(smallest, largest), false));
         }
-        return Claim.finding("mlp_both_failure_regimes", MLP_FAILURE_REGIMES, String.join("; ", parts), expected,
+        String whyNot = byBatch.isEmpty() ? "the run has no digits-mlp problem"
+                : byBatch.values().stream().allMatch(gs -> gs.size() < 2) ? "the run has one lr_ratio" : null;
+        return claim(Claim.Kind.FINDING, "mlp_both_failure_regimes", MLP_FAILURE_REGIMES,
+                "smallest lr: too-slow; largest: diverged or oscillating; every seed", whyNot, String.join("; ", parts),
                 holds);
     }
 
     /** Finding: the MLP's best lr (the table's winner per batch size) is not the same for every batch size. */
     static Claim mlpBestDiffers(List<SeedGroup> groups) {
-        String expected = "at least two different best lr_ratios";
         Map<Integer, List<SeedGroup>> byBatch = byProblemAndBatch(groups).getOrDefault(Problem.DIGITS_MLP, Map.of());
-        if (byBatch.size() < 2) {
-            return Claim.notTested("mlp_best_lr_differs", Claim.Kind.FINDING, MLP_BEST_DIFFERS,
-                    byBatch.isEmpty() ? "the run has no digits-mlp problem" : "the run has one batch size", expected);
-        }
         String none = "none (every lr diverged)";
         List<String> parts = new ArrayList<>();
         List<String> bests = new ArrayList<>();
@@ -326,21 +290,20 @@ final class LearningRateClaims {
             bests.add(w == null ? none : w.get("lr_ratio"));
             parts.add("B=" + b + " x" + bests.get(bests.size() - 1));
         });
-        boolean holds = bests.stream().distinct().count() > 1 && !bests.contains(none);
-        return Claim.finding("mlp_best_lr_differs", MLP_BEST_DIFFERS, "best lr_ratio: " + String.join(", ", parts)
-                + " (the table's choice, over the grid)", expected, holds);
+        String whyNot = byBatch.isEmpty() ? "the run has no digits-mlp problem"
+                : byBatch.size() < 2 ? "the run has one batch size" : null;
+        return claim(Claim.Kind.FINDING, "mlp_best_lr_differs", MLP_BEST_DIFFERS, "at least two different best "
+                + "lr_ratios", whyNot, "best lr_ratio: " + String.join(", ", parts) + " (the table's choice, over "
+                + "the grid)", bests.stream().distinct().count() > 1 && !bests.contains(none));
     }
 
     /** Finding: some full-batch MLP group above lr_ratio 1 has every seed converged. */
     static Claim mlpAboveSharpness(List<SeedGroup> groups) {
-        String expected = "some lr_ratio > 1 with every seed converged";
         List<SeedGroup> above = groups.stream().filter(g -> mlp(g) && g.get("mode").equals(GdMode.BATCH)
                 && ratio(g) > 1).toList();
-        if (above.isEmpty()) {
-            return Claim.notTested("mlp_full_batch_converges_above_sharpness", Claim.Kind.FINDING,
-                    MLP_ABOVE_SHARPNESS, "the run has no full-batch digits-mlp run above lr_ratio 1", expected);
-        }
-        return Claim.finding("mlp_full_batch_converges_above_sharpness", MLP_ABOVE_SHARPNESS,
-                described(above, false), expected, above.stream().anyMatch(g -> every(g, CONVERGED)));
+        return claim(Claim.Kind.FINDING, "mlp_full_batch_converges_above_sharpness", MLP_ABOVE_SHARPNESS,
+                "some lr_ratio > 1 with every seed converged", above.isEmpty()
+                        ? "the run has no full-batch digits-mlp run above lr_ratio 1" : null, described(above, false),
+                above.stream().anyMatch(g -> every(g, CONVERGED)));
     }
 }
