@@ -36,7 +36,8 @@ import java.util.Locale;
  * @param lambdaMin    smallest non-zero eigenvalue (least squares only, else NaN)
  * @param lossStar     least loss (least squares only, else NaN)
  * @param top          flat unit eigenvector of lambda for output 0 (least squares only)
- * @param activation   the MLP's hidden activation
+ * @param lambdaSource how lambda was found (exact, or the estimate and its settings)
+ * @param activation   the MLP's hidden activation (null for least squares)
  */
 record Problem(String name, double[][] x, double[][] y, int[] sizes, LeastSquares ls, Mlp ref, double lambda,
                double lambdaMin, double lossStar, double[] top, String lambdaSource, String activation) {
