@@ -2,14 +2,14 @@ package gdlab;
 
 import gdlab.bench.Bench;
 import gdlab.experiment.BatchModes;
-import gdlab.experiment.cnninit.CnnInit;
 import gdlab.experiment.Crosscheck;
-import gdlab.experiment.epochs.Epochs;
 import gdlab.experiment.FailureModes;
-import gdlab.experiment.gradientbasics.GradientBasics;
-import gdlab.experiment.LearningRate;
-import gdlab.experiment.momentum.Momentum;
 import gdlab.experiment.OptimizerBenchmark;
+import gdlab.experiment.cnninit.CnnInit;
+import gdlab.experiment.epochs.Epochs;
+import gdlab.experiment.gradientbasics.GradientBasics;
+import gdlab.experiment.learningrate.LearningRate;
+import gdlab.experiment.momentum.Momentum;
 import gdlab.spec.BadInputException;
 import gdlab.sweep.Experiment;
 

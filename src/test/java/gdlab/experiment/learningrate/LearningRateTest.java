@@ -1,10 +1,10 @@
-package gdlab.experiment;
+package gdlab.experiment.learningrate;
 
 import gdlab.Main;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
-import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
@@ -168,24 +168,9 @@ class LearningRateTest {
                 .doesNotContain("within_2_percent");
     }
 
-    /** The quick run's cells, read back from cells.csv (numbers as numbers, the regime as text, empty as null). */
+    /** The quick run's cells, read back from its run folder. */
     static List<CellResult> results() throws IOException {
-        List<CellResult> out = new ArrayList<>();
-        for (Map<String, String> r : cells) {
-            Map<String, String> coords = new LinkedHashMap<>();
-            for (String k : List.of("problem", "task", "mode", "batch_size", "lr_ratio", "lr", "seed")) {
-                coords.put(k, r.get(k));
-            }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            for (String m : LearningRate.METRICS) {
-                String v = r.get(m);
-                metrics.put(m, v.isEmpty() ? null : m.equals("regime") ? v : (Object) Double.parseDouble(v));
-            }
-            out.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
-                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
-                    metrics, List.of()));
-        }
-        return out;
+        return RunFiles.results(results.resolve("learning-rate/latest"), new LearningRate());
     }
 
     static LearningRate quickExperiment() {
@@ -258,14 +243,14 @@ class LearningRateTest {
 
     @Test
     void regimesFollowTheirDefinitions() {
-        assertThat(LearningRate.regime(true, 0.1, 1, 0.5, 0, 0)).isEqualTo("diverged");
-        assertThat(LearningRate.regime(false, 1.2, 1, 0.5, 0, 0)).isEqualTo("diverged");
-        assertThat(LearningRate.regime(false, 0.4, 1, 0.5, 0.5, 1)).isEqualTo("converged");
-        assertThat(LearningRate.regime(false, 0.6, 1, 0.5, 0.3, 0)).isEqualTo("oscillating");
-        assertThat(LearningRate.regime(false, 0.6, 1, 0.5, 0, 1)).isEqualTo("oscillating");
-        assertThat(LearningRate.regime(false, 0.6, 1, 0.5, 0.1, 0)).isEqualTo("too-slow");
-        assertThat(LearningRate.upShare(new double[]{4, 3, 3.5, 2, 2.5}, 0, 1)).isEqualTo(0.5);
-        assertThat(LearningRate.signAlternation(List.of(1.0, -0.5, 0.25, 0.2))).isCloseTo(2 / 3.0, within(1e-12));
+        assertThat(Measures.regime(true, 0.1, 1, 0.5, 0, 0)).isEqualTo("diverged");
+        assertThat(Measures.regime(false, 1.2, 1, 0.5, 0, 0)).isEqualTo("diverged");
+        assertThat(Measures.regime(false, 0.4, 1, 0.5, 0.5, 1)).isEqualTo("converged");
+        assertThat(Measures.regime(false, 0.6, 1, 0.5, 0.3, 0)).isEqualTo("oscillating");
+        assertThat(Measures.regime(false, 0.6, 1, 0.5, 0, 1)).isEqualTo("oscillating");
+        assertThat(Measures.regime(false, 0.6, 1, 0.5, 0.1, 0)).isEqualTo("too-slow");
+        assertThat(Measures.upShare(new double[]{4, 3, 3.5, 2, 2.5}, 0, 1)).isEqualTo(0.5);
+        assertThat(Measures.signAlternation(List.of(1.0, -0.5, 0.25, 0.2))).isCloseTo(2 / 3.0, within(1e-12));
     }
 
     @Test
@@ -274,6 +259,9 @@ class LearningRateTest {
         assertThat(s.lo()).isLessThanOrEqualTo(0.3);
         assertThat(s.hi()).isGreaterThan(0.3);
         assertThat(s.hi() / s.lo() - 1).isLessThanOrEqualTo(0.005);
+        // lr = 1, 0.5, 0.25 bracket [0.25, 1]: then 9 bisections; lr = 1, 2, 4 bracket [2, 4]: then 8
+        assertThat(s.runs()).isEqualTo(12);
+        assertThat(EdgeSearch.of(lr -> lr > 3, 0.005).runs()).isEqualTo(11);
         RateSearch best = RateSearch.of(lr -> lr > 0.5 ? Double.POSITIVE_INFINITY
                 : Math.max(1 - 0.4 * lr, 4 * lr - 1), 30);
         assertThat(best.lr()).isCloseTo(2 / 4.4, within(1e-4));

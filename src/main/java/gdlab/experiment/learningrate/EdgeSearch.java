@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.learningrate;
 
 import java.util.function.DoublePredicate;
 
@@ -16,27 +16,18 @@ record EdgeSearch(double lo, double hi, int runs) {
     }
 
     static EdgeSearch of(DoublePredicate isUnstable, double tolerance) {
-        int runs = 0;
-        double lr = 1;
-        boolean u = isUnstable.test(lr);
-        runs++;
-        double lo;
-        double hi;
-        if (u) {
-            hi = lr;
-            do {
-                lr /= 2;
+        double lo = 1;
+        double hi = 1;
+        int runs = 2;
+        if (isUnstable.test(1)) {
+            for (lo = 0.5; isUnstable.test(lo) && lo > 1e-300; lo /= 2) {
                 runs++;
-            } while (isUnstable.test(lr) && lr > 1e-300);
-            lo = lr;
+            }
         } else {
-            lo = lr;
-            do {
-                lr *= 2;
+            for (hi = 2; !isUnstable.test(hi) && hi < 1e300; hi *= 2) {
                 runs++;
-            } while (!isUnstable.test(lr) && lr < 1e300);
-            hi = lr;
-            lo = lr / 2;
+            }
+            lo = hi / 2;
         }
         while (hi / lo - 1 > tolerance) {
             double mid = Math.sqrt(lo * hi);

@@ -1,0 +1,274 @@
+package gdlab.experiment.learningrate;
+
+import gdlab.dl4j.Trainer;
+import gdlab.experiment.GdMode;
+import gdlab.report.Columns;
+import gdlab.report.Figure;
+import gdlab.report.Stats;
+import gdlab.report.Table;
+import gdlab.spec.Spec;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
+import gdlab.sweep.SeedGroup;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import static gdlab.experiment.learningrate.LearningRate.BEST_LR;
+import static gdlab.experiment.learningrate.LearningRate.CURVE;
+import static gdlab.experiment.learningrate.LearningRate.EDGE;
+import static gdlab.experiment.learningrate.LearningRate.SWEEP;
+
+/**
+ * learning-rate's summary: the problems, the two searches against theory, each problem's sweep (one row per
+ * learning rate and batch size, over the seeds), the best learning rate per batch size, and the figures.
+ */
+final class LearningRateSummary {
+    /** summary.csv: one row per sweep point (problem, batch size, learning rate), over its seeds. */
+    static final Columns<SeedGroup> SUMMARY = new Columns<SeedGroup>().add("problem", g -> g.get("problem"))
+            .add("mode", g -> g.get("mode")).add("batch_size", g -> g.integer("batch_size"))
+            .add("lr", g -> g.real("lr")).add("lr_ratio", g -> g.real("lr_ratio")).add("seeds", SeedGroup::size)
+            .add("regime", LearningRateSummary::regime).stats("final_loss", g -> g.stats("final_loss"))
+            .stats("final_gap", g -> g.stats("final_gap"))
+            .add("reached_target", g -> g.reached("epochs_to_target"))
+            .stats("epochs_to_target", g -> g.stats("epochs_to_target"))
+            .add("updates_to_target_mean", g -> g.stats("updates_to_target").mean())
+            .add("loss_up_share_mean", g -> g.stats("loss_up_share").mean())
+            .add("overshoot_share_mean", g -> g.stats("overshoot_share").mean())
+            .add("ref_mismatch_epochs", g -> sum(g, "ref_mismatch_epochs"));
+
+    static final Columns<Problem> PROBLEMS = new Columns<Problem>().add("problem", Problem::name)
+            .add("examples", Problem::n).add("parameters", Problem::parameters).add("lambda_max", Problem::lambda)
+            .add("lambda_min", p -> p.linear() ? p.lambdaMin() : null)
+            .add("condition", p -> p.linear() ? p.lambda() / p.lambdaMin() : null).add("lr_crit", Problem::lrCrit)
+            .add("lr_optimal", p -> p.linear() ? p.lrOptimal() : null)
+            .add("least_loss", p -> p.linear() ? p.lossStar() : null).add("lambda_max_source", Problem::lambdaSource);
+
+    static final Columns<CellResult> EDGES = new Columns<CellResult>().add("problem", r -> r.cell().get("problem"))
+            .add("predicted_edge_2_over_lambda_max", r -> r.number("predicted_lr"))
+            .add("measured_edge_dl4j", r -> r.number("measured_lr"))
+            .add("measured_edge_reference", r -> r.number("reference_lr"))
+            .add("dl4j_over_predicted", r -> r.number("measured_to_predicted"))
+            .add("runs", r -> r.metric("search_runs")).add("bracket", CellResult::message);
+
+    static final Columns<CellResult> BEST_LRS = new Columns<CellResult>().add("problem", r -> r.cell().get("problem"))
+            .add("predicted_lr_2_over_min_plus_max", r -> r.number("predicted_lr"))
+            .add("measured_best_lr_dl4j", r -> r.number("measured_lr"))
+            .add("measured_best_lr_reference", r -> r.number("reference_lr"))
+            .add("dl4j_over_predicted", r -> r.number("measured_to_predicted"))
+            .add("predicted_rate_k_minus_1_over_k_plus_1", r -> r.number("predicted_rate"))
+            .add("measured_rate_dl4j", r -> r.number("measured_rate"))
+            .add("measured_rate_reference", r -> r.number("reference_rate")).add("runs", r -> r.metric("search_runs"));
+
+    /** One batch size's best learning rate: its winner (null when every lr diverged) and first diverging lr_ratio. */
+    record Best(SeedGroup batch, SeedGroup winner, Double firstDiverging) {
+        Object ofWinner(Function<SeedGroup, Object> value, String none) {
+            return winner == null ? none : value.apply(winner);
+        }
+    }
+
+    static final Columns<Best> BEST = new Columns<Best>().add("problem", b -> b.batch().get("problem"))
+            .add("mode", b -> b.batch().get("mode")).add("batch_size", b -> b.batch().get("batch_size"))
+            .add("best_lr", b -> b.ofWinner(w -> w.real("lr"), "-"))
+            .add("best_lr_ratio", b -> b.ofWinner(w -> w.real("lr_ratio"), "-"))
+            .add("regime", b -> b.ofWinner(LearningRateSummary::regime, "every lr diverged"))
+            .add("loss", b -> b.ofWinner(w -> rankLoss(w).pretty(), "-"))
+            .add("epochs_to_target", b -> b.ofWinner(w -> w.stats("epochs_to_target").pretty(), "-"))
+            .add("first_diverging_lr_ratio", Best::firstDiverging);
+
+    private final Spec spec;
+    private final Collection<Problem> problems;
+
+    LearningRateSummary(Spec spec, Collection<Problem> problems) {
+        this.spec = spec;
+        this.problems = problems;
+    }
+
+    /** Each problem's sweep: its markdown table (one loss column: the excess loss for least squares). */
+    private static Columns<SeedGroup> sweepTable(Problem p) {
+        return new Columns<SeedGroup>().add("mode", g -> g.get("mode")).add("batch_size", g -> g.get("batch_size"))
+                .add("lr", g -> g.real("lr")).add("lr_ratio", g -> g.real("lr_ratio"))
+                .add("regime", LearningRateSummary::regime).stats(p.linear() ? "final_gap" : "final_loss",
+                        LearningRateSummary::rankLoss)
+                .add("epochs_to_target", g -> (g.reached("epochs_to_target") == 0 ? "-"
+                        : g.stats("epochs_to_target").pretty()) + " (" + g.reachedOf("epochs_to_target") + ")")
+                .stats("loss_up_share", g -> g.stats("loss_up_share"))
+                .stats("overshoot_share", g -> g.stats("overshoot_share"))
+                .add("ref_mismatch_epochs", g -> p.linear() ? Table.readable(sum(g, "ref_mismatch_epochs")) : "-");
+    }
+
+    static List<CellResult> task(List<CellResult> results, String task) {
+        return results.stream().filter(r -> r.cell().get("task").equals(task)).toList();
+    }
+
+    /** The seed groups of one problem's batch sizes, each list in the grid's lr order. */
+    static List<List<SeedGroup>> byBatch(List<SeedGroup> groups) {
+        return SeedGroup.by(groups.stream().flatMap(g -> g.cells().stream()).toList(), "problem", "batch_size")
+                .stream().map(b -> SeedGroup.of(b.cells())).toList();
+    }
+
+    /** The seeds' regime, or each regime with its count ("converged 1/2, oscillating 1/2"). */
+    static String regime(SeedGroup g) {
+        Map<String, Integer> counts = new TreeMap<>();
+        g.cells().forEach(r -> counts.merge(String.valueOf(r.metric("regime")), 1, Integer::sum));
+        return counts.size() == 1 ? counts.keySet().iterator().next() : String.join(", ", counts.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue() + "/" + g.size()).toList());
+    }
+
+    static boolean mlp(SeedGroup g) {
+        return g.get("problem").equals(Problem.DIGITS_MLP);
+    }
+
+    /** The loss to rank by: the relative excess loss for least squares, the loss for the MLP. */
+    static Stats rankLoss(SeedGroup g) {
+        return g.stats(mlp(g) ? "final_loss" : "final_gap");
+    }
+
+    static double sum(SeedGroup g, String metric) {
+        return g.cells().stream().mapToDouble(r -> r.number(metric)).filter(Double::isFinite).sum();
+    }
+
+    /** The best of one batch size's groups (see {@link #better}) among those where no seed diverged; null if none. */
+    static SeedGroup winner(List<SeedGroup> gs) {
+        SeedGroup winner = null;
+        for (SeedGroup g : gs) {
+            if (g.diverged() == 0 && Double.isFinite(rankLoss(g).mean()) && (winner == null || better(g, winner))) {
+                winner = g;
+            }
+        }
+        return winner;
+    }
+
+    /**
+     * Whether g beats the best so far: when both reached the target with every seed, fewer epochs to it (then the
+     * lower final loss); one that reached it beats one that did not; otherwise the lower final loss.
+     */
+    static boolean better(SeedGroup g, SeedGroup best) {
+        boolean all = g.reached("epochs_to_target") == g.size();
+        if (all != (best.reached("epochs_to_target") == best.size())) {
+            return all;
+        }
+        double e = g.stats("epochs_to_target").mean();
+        double be = best.stats("epochs_to_target").mean();
+        return all && e != be ? e < be : rankLoss(g).mean() < rankLoss(best).mean();
+    }
+
+    Report report(List<CellResult> results) {
+        List<CellResult> edges = task(results, EDGE);
+        List<CellResult> bests = task(results, BEST_LR);
+        List<SeedGroup> groups = SeedGroup.of(task(results, SWEEP));
+        StringBuilder text = new StringBuilder();
+        text.append("Plain gradient descent (DL4J Sgd, ").append(spec.string("dtype")).append(") with the learning "
+                + "rate as a multiple of the critical rate lr_crit = 2 / lambda_max; ").append(Harness.seeds(spec)
+                .size()).append(" seed(s) per point.\n\n");
+        text.append(PROBLEMS.markdown(List.copyOf(problems)).toMarkdown()).append('\n');
+        text.append("lambda_min is the smallest non-zero eigenvalue (constant pixels of the digits give exact "
+                + "zeros: those weights have zero gradient and never move). lr_optimal = 2 / (lambda_min + "
+                + "lambda_max) is the constant rate with the fastest worst-case convergence, (k-1)/(k+1) per "
+                + "step.\n\n");
+        if (!edges.isEmpty()) {
+            text.append("### Full-batch GD on least squares: the divergence edge, measured vs predicted\n\n")
+                    .append(EDGES.markdown(edges).toMarkdown()).append('\n');
+            text.append(String.format(Locale.ROOT, "Each search starts at lr = 1 and halves or doubles it until "
+                    + "the verdict flips. A run is unstable when, in %d full-batch steps from the network's initial "
+                    + "parameters, its excess loss L - L* grows over the second half (or it blows up). Then it bisects "
+                    + "to a bracket %s wide (relative); the measured edge is the bracket's geometric middle. Neither "
+                    + "DL4J's search nor the reference's knows lambda_max.%n%n", spec.integer("edge_iterations"),
+                    Table.readable(spec.real("edge_tolerance"))));
+        }
+        if (!bests.isEmpty()) {
+            text.append("### Full-batch GD on the quadratic: the best constant learning rate\n\n")
+                    .append(BEST_LRS.markdown(bests).toMarkdown()).append('\n');
+            text.append("Runs start from the worst case, theta* + u_min / sqrt(lambda_min) + u_max / "
+                    + "sqrt(lambda_max) (the two extreme eigen-directions, half the excess loss each). The rate is "
+                    + "measured per step on the error (the square root of the excess loss's factor) between a "
+                    + "relative excess of 1e-2 and the end of the run (1e-10 or the step budget). The search scans lr "
+                    + "down from 1 by factors of sqrt(2) and refines the best by golden-section search. Near the "
+                    + "optimum the rate is a V in lr: below it the slowest direction (lambda_min) limits, above it "
+                    + "the fastest (lambda_max), which then overshoots every step.\n\n");
+        }
+        for (Problem p : problems) {
+            text.append("### ").append(p.name()).append(": the sweep\n\n").append(sweepTable(p).markdown(groups
+                    .stream().filter(g -> g.get("problem").equals(p.name())).toList()).toMarkdown()).append('\n');
+        }
+        text.append("""
+                Columns: lr_ratio = lr / lr_crit. final_gap = (L - L*) / (L0 - L*), the excess loss relative to \
+                the start (least squares; the target is target_gap); final_loss is the training loss (MLP; the \
+                target is target_loss). epochs_to_target: first epoch at or below the target (k/n = seeds that got \
+                there). loss_up_share: share of epochs whose loss rose. overshoot_share (full batch, least \
+                squares): share of steps where the error's component along the top eigenvector changed sign, i.e. \
+                the step jumped across the valley; it is 1 exactly when lr > 1/lambda_max = lr_crit/2. \
+                ref_mismatch_epochs (least squares): epochs where DL4J's loss and the reference's (plain-Java MLP \
+                and SGD from the same initial parameters over the same minibatches) differ by more than 1e-7 of \
+                the excess loss, summed over seeds; 0 means they agree to round-off (each epoch's difference is in \
+                curves.csv, ref_rel_diff). final_gap below 1e-12 is written as 0: L - L* is then below the \
+                precision of the loss.
+
+                Regimes, from the measurements: **diverged** = the loss blew up (non-finite, or 100x its start) or \
+                ended no lower than it started; **converged** = the final loss is at or below the target; \
+                **oscillating** = not converged, and the loss rose in at least 20% of the epochs or the iterates \
+                overshot in at least half the steps; **too-slow** = not converged, the loss fell steadily but not \
+                far enough within the budget. For the digits MLP (a softmax classifier) the trainer's rule applies \
+                too:\s""").append(Trainer.DIVERGENCE_RULE).append("\n\n");
+
+        List<Best> best = byBatch(groups).stream().map(gs -> new Best(gs.get(0), winner(gs), gs.stream()
+                .filter(g -> g.diverged() > 0).map(g -> g.real("lr_ratio")).min(Double::compare).orElse(null)))
+                .toList();
+        text.append("### Best learning rate per batch size\n\n").append(BEST.markdown(best).toMarkdown()).append('\n');
+        text.append("Best, among the learning rates where no seed diverged: the fewest epochs to the target (every "
+                + "seed reaching it), then the lowest mean final loss (excess loss for least squares). The grid is "
+                + "coarse: for full-batch least squares the searches above give the best rate exactly.\n\n");
+        return new Report(SUMMARY.csv(groups), text.toString(), false, figures(groups, results),
+                LearningRateClaims.of(edges, bests, groups));
+    }
+
+    private List<Figure> figures(List<SeedGroup> groups, List<CellResult> results) {
+        List<Figure> figures = new ArrayList<>();
+        String firstSeed = String.valueOf(Harness.seeds(spec).get(0));
+        for (Problem p : problems) {
+            String yLabel = p.linear() ? "(L - L*) / (L0 - L*) (log)" : "training loss (log)";
+            List<Figure.Series> series = new ArrayList<>();
+            for (List<SeedGroup> gs : byBatch(groups)) {
+                if (gs.get(0).get("problem").equals(p.name())) {
+                    series.add(Figure.Series.line(gs.get(0).get("mode") + " (B=" + gs.get(0).get("batch_size") + ")",
+                            gs.stream().mapToDouble(g -> g.real("lr_ratio")).toArray(),
+                            gs.stream().mapToDouble(g -> rankLoss(g).mean()).toArray()));
+                }
+            }
+            figures.add(new Figure.Lines("final-loss-vs-lr-" + p.name(), p.name() + ": final "
+                    + (p.linear() ? "relative excess loss" : "training loss") + " vs lr / lr_crit",
+                    "lr / lr_crit (log)", yLabel, true, true, series));
+            // loss curves of full-batch runs (first seed) at a few learning rates
+            List<Figure.Series> curves = pick(task(results, SWEEP).stream().filter(r -> r.cell().get("problem")
+                    .equals(p.name()) && r.cell().get("mode").equals(GdMode.BATCH)
+                    && r.cell().get("seed").equals(firstSeed)).toList()).stream()
+                    .map(r -> Figure.Series.line("lr = " + r.cell().get("lr_ratio") + " x lr_crit",
+                            r.series(CURVE, "epoch"), r.series(CURVE, p.linear() ? "loss_gap" : "train_loss")))
+                    .toList();
+            if (!curves.isEmpty()) {
+                figures.add(new Figure.Lines("loss-curves-" + p.name(), p.name() + ": full-batch loss per step",
+                        "step", yLabel, false, true, curves));
+            }
+        }
+        return figures;
+    }
+
+    /** Up to six runs spread over the learning rates: the ones nearest 1e-3, 0.1, 0.5, 0.9, 1.05, 3 x lr_crit. */
+    private static List<CellResult> pick(List<CellResult> runs) {
+        Comparator<CellResult> byRatio = Comparator.comparingDouble(r -> r.cell().real("lr_ratio"));
+        List<CellResult> picked = new ArrayList<>();
+        for (double want : new double[]{1e-3, 0.1, 0.5, 0.9, 1.05, 3}) {
+            runs.stream().min(Comparator.comparingDouble(r -> Math.abs(Math.log(r.cell().real("lr_ratio") / want))))
+                    .filter(r -> !picked.contains(r)).ifPresent(picked::add);
+        }
+        picked.sort(byRatio);
+        return picked;
+    }
+}
