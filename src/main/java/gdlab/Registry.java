@@ -1,10 +1,10 @@
 package gdlab;
 
 import gdlab.bench.Bench;
-import gdlab.experiment.BatchModes;
 import gdlab.experiment.Crosscheck;
 import gdlab.experiment.FailureModes;
 import gdlab.experiment.OptimizerBenchmark;
+import gdlab.experiment.batchmodes.BatchModes;
 import gdlab.experiment.cnninit.CnnInit;
 import gdlab.experiment.epochs.Epochs;
 import gdlab.experiment.gradientbasics.GradientBasics;

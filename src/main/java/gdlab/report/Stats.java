@@ -50,6 +50,11 @@ public record Stats(int n, double mean, double std) {
         return mean + ci95();
     }
 
+    /** Whether both 95% intervals exist and overlap: a difference of means inside them is within seed noise. */
+    public boolean overlaps(Stats other) {
+        return n >= 2 && other.n >= 2 && ciLow() <= other.ciHigh() && other.ciLow() <= ciHigh();
+    }
+
     /** "mean ± std" for people; "-" when there is no value. */
     public String pretty() {
         if (n == 0) {

@@ -1,6 +1,6 @@
 package gdlab.sweep;
 
-import gdlab.experiment.BatchModes;
+import gdlab.experiment.batchmodes.BatchModes;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.ForwardingExperiment;

@@ -332,16 +332,11 @@ final class MomentumClaims {
                 + g.reached("updates_to_target") + "/" + g.size() + " reached)") + " at lr " + g.get("lr");
     }
 
-    /** Whether both 95% intervals exist and overlap. */
-    private static boolean overlap(Stats a, Stats b) {
-        return a.n() >= 2 && b.n() >= 2 && a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
-    }
-
     private static String noise(Stats a, Stats b) {
         if (a.n() < 2 || b.n() < 2) {
             return "1 seed: no 95% interval, seed noise unknown";
         }
-        return "95% intervals " + (overlap(a, b) ? "overlap: within seed noise" : "apart");
+        return "95% intervals " + (a.overlaps(b) ? "overlap: within seed noise" : "apart");
     }
 
     /** Finding: heavy ball and Nesterov at mu 0.9, best lr each, every seed at the target in fewer updates than sgd. */
@@ -361,7 +356,7 @@ final class MomentumClaims {
         for (String row : rows) {
             SeedGroup m = DigitsMlp.best(grid.get(row));
             Stats updates = DigitsMlp.updates(m);
-            holds &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean() && !overlap(updates, sgd);
+            holds &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean() && !updates.overlaps(sgd);
             parts.add(row + " " + steps(m) + " (" + noise(updates, sgd) + ")");
         }
         return Claim.finding(id, MLP_FEWER, String.join("; ", parts) + " vs sgd " + steps(g), expected, holds);

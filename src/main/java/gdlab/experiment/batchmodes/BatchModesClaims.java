@@ -1,19 +1,18 @@
-package gdlab.experiment;
+package gdlab.experiment.batchmodes;
 
 import gdlab.report.Claim;
 import gdlab.report.Stats;
 import gdlab.report.Table;
-import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.BatchModes.BATCH;
-import static gdlab.experiment.BatchModes.METRICS;
-import static gdlab.experiment.BatchModes.MINI_BATCH;
-import static gdlab.experiment.BatchModes.STOCHASTIC;
+import static gdlab.experiment.GdMode.BATCH;
+import static gdlab.experiment.GdMode.MINI_BATCH;
+import static gdlab.experiment.GdMode.STOCHASTIC;
 
 /**
  * The claims of batch-modes' hypothesis, in its order, each checked against the run's (mode, batch size) groups:
@@ -57,67 +56,45 @@ final class BatchModesClaims {
     private BatchModesClaims() {
     }
 
-    /** One (mode, batch size) group of the run: its seeds' cells. */
-    record Group(String mode, int batchSize, List<CellResult> cells) {
-        static Group of(List<CellResult> cells) {
-            return new Group(cells.get(0).cell().get("mode"), cells.get(0).cell().integer("batch_size"), cells);
-        }
+    /** A group's name in measured values: its mode, and its batch size for mini-batch. */
+    static String label(SeedGroup g) {
+        return g.get("mode").equals(MINI_BATCH) ? MINI_BATCH + " B=" + g.get("batch_size") : g.get("mode");
+    }
 
-        String label() {
-            return mode.equals(MINI_BATCH) ? MINI_BATCH + " B=" + batchSize : mode;
-        }
+    /** How many of the group's seeds reached the target. */
+    static int reached(SeedGroup g) {
+        return (int) g.reached("epochs_to_target");
+    }
 
-        /** The cells that trained (ok or diverged); a failed cell has no metrics. */
-        List<CellResult> finished() {
-            return cells.stream().filter(r -> r.status() != CellResult.Status.FAILED).toList();
-        }
-
-        Stats stats(String metric) {
-            return Stats.of(finished().stream().map(r -> (Number) r.metric(metric)).toList());
-        }
-
-        /** The log of a positive metric (a wall time), per seed. */
-        Stats logStats(String metric) {
-            return Stats.of(finished().stream().mapToDouble(r -> Math.log(r.number(metric))).toArray());
-        }
-
-        int reached() {
-            return (int) finished().stream().filter(r -> r.metric("epochs_to_target") != null).count();
-        }
-
-        /** Epochs to the target per seed, a seed that never reached it counted as maxEpochs + 1. */
-        Stats epochs(int maxEpochs) {
-            return Stats.of(finished().stream().map(r -> {
-                Object e = r.metric("epochs_to_target");
-                return e == null ? (Number) (maxEpochs + 1) : (Number) e;
-            }).toList());
-        }
+    /** Epochs to the target per seed, a seed that never reached it counted as maxEpochs + 1. */
+    static Stats epochs(SeedGroup g, int maxEpochs) {
+        return g.stats(r -> r.metric("epochs_to_target") == null ? maxEpochs + 1 : r.number("epochs_to_target"));
     }
 
     /**
      * One row of the textbook table: what the textbook says a mode's batch size and updates per epoch are, and what
      * the run's cells measured ({@code measuredUpdates} null and {@code agree} null when no cell of the group trained).
      */
-    record TextbookRow(Group group, String textbookB, String textbookUpdates, long expectedUpdates,
+    record TextbookRow(SeedGroup group, String textbookB, String textbookUpdates, long expectedUpdates,
                        String measuredUpdates, Boolean agree) {
-        static TextbookRow of(Group g, int n) {
-            int b = g.batchSize();
-            long expected = switch (g.mode()) {
+        static TextbookRow of(SeedGroup g, int n) {
+            int b = g.integer("batch_size");
+            long expected = switch (g.get("mode")) {
                 case BATCH -> 1;
                 case STOCHASTIC -> n;
                 default -> (n + b - 1) / b;
             };
-            String textbookB = switch (g.mode()) {
+            String textbookB = switch (g.get("mode")) {
                 case BATCH -> "N = " + n;
                 case STOCHASTIC -> "1";
                 default -> "1 < B < N";
             };
-            String textbookU = switch (g.mode()) {
+            String textbookU = switch (g.get("mode")) {
                 case BATCH -> "1";
                 case STOCHASTIC -> "N = " + n;
                 default -> "N/B = " + expected;
             };
-            boolean sizeOk = switch (g.mode()) {
+            boolean sizeOk = switch (g.get("mode")) {
                 case BATCH -> b == n;
                 case STOCHASTIC -> b == 1;
                 default -> b > 1 && b < n;
@@ -138,13 +115,13 @@ final class BatchModesClaims {
      *
      * @param bytesPerExample (inputs + hidden + outputs) x bytes per value: one example's activations
      */
-    static List<Claim> of(List<Group> groups, int n, int maxEpochs, long bytesPerExample) {
-        Group batch = find(groups, BATCH);
-        Group stochastic = find(groups, STOCHASTIC);
-        List<Group> minis = groups.stream().filter(g -> g.mode().equals(MINI_BATCH)).toList();
-        Function<Group, Stats> noise = g -> g.stats("loss_noise_cv");
-        Function<Group, Stats> epochs = g -> g.epochs(maxEpochs);
-        Function<Group, Stats> epochMs = g -> g.logStats("epoch_time_ms");
+    static List<Claim> of(List<SeedGroup> groups, int n, int maxEpochs, long bytesPerExample) {
+        SeedGroup batch = find(groups, BATCH);
+        SeedGroup stochastic = find(groups, STOCHASTIC);
+        List<SeedGroup> minis = groups.stream().filter(g -> g.get("mode").equals(MINI_BATCH)).toList();
+        Function<SeedGroup, Stats> noise = g -> g.stats("loss_noise_cv");
+        Function<SeedGroup, Stats> epochs = g -> epochs(g, maxEpochs);
+        Function<SeedGroup, Stats> epochMs = g -> g.logStats("epoch_time_ms");
         return List.of(
                 updatesPerEpoch(groups, n),
                 extreme("batch_smoothest_loss", BATCH_SMOOTHEST, BATCH, batch, groups, noise, false, plain(noise),
@@ -161,8 +138,8 @@ final class BatchModesClaims {
                 miniFaster(minis, stochastic));
     }
 
-    private static Group find(List<Group> groups, String mode) {
-        return groups.stream().filter(g -> g.mode().equals(mode) && !g.finished().isEmpty()).findFirst()
+    private static SeedGroup find(List<SeedGroup> groups, String mode) {
+        return groups.stream().filter(g -> g.get("mode").equals(mode) && !g.finished().isEmpty()).findFirst()
                 .orElse(null);
     }
 
@@ -175,7 +152,7 @@ final class BatchModesClaims {
     }
 
     /** Integrity: the textbook table's agree column, every group. */
-    static Claim updatesPerEpoch(List<Group> groups, int n) {
+    static Claim updatesPerEpoch(List<SeedGroup> groups, int n) {
         String id = "updates_per_epoch";
         String expected = "1, N = " + n + ", ceil(N/B) (the textbook table)";
         List<TextbookRow> rows = groups.stream().map(g -> TextbookRow.of(g, n)).filter(r -> r.agree() != null)
@@ -183,31 +160,31 @@ final class BatchModesClaims {
         if (rows.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.INTEGRITY, UPDATES_PER_EPOCH, "no cell trained", expected);
         }
-        String measured = rows.stream().map(r -> r.group().label() + " " + r.measuredUpdates()
+        String measured = rows.stream().map(r -> label(r.group()) + " " + r.measuredUpdates()
                         + (r.agree() ? "" : " (textbook " + r.expectedUpdates() + ")"))
                 .collect(Collectors.joining(", "));
         return Claim.integrity(id, UPDATES_PER_EPOCH, measured, expected, rows.stream().allMatch(TextbookRow::agree));
     }
 
     /** Integrity: activation_bytes is B x one example's bytes in every group, and batch's B = N is the largest. */
-    static Claim mostMemory(Group batch, List<Group> groups, long bytesPerExample) {
+    static Claim mostMemory(SeedGroup batch, List<SeedGroup> groups, long bytesPerExample) {
         String id = "batch_most_memory";
         String expected = "B x " + bytesPerExample + " bytes (inputs + hidden + outputs, x bytes per value); "
                 + "batch's the largest";
-        List<Group> trained = groups.stream().filter(g -> !g.finished().isEmpty()).toList();
+        List<SeedGroup> trained = groups.stream().filter(g -> !g.finished().isEmpty()).toList();
         if (batch == null || trained.size() < 2) {
             return Claim.notTested(id, Claim.Kind.INTEGRITY, BATCH_MOST_MEMORY,
                     batch == null ? missing(BATCH) : "no other group to compare with", expected);
         }
         boolean formula = true;
         List<String> parts = new ArrayList<>();
-        for (Group g : trained) {
+        for (SeedGroup g : trained) {
             List<Long> bytes = g.finished().stream().map(r -> (long) r.number("activation_bytes")).distinct()
                     .sorted().toList();
-            boolean ok = bytes.equals(List.of((long) g.batchSize() * bytesPerExample));
+            boolean ok = bytes.equals(List.of((long) g.integer("batch_size") * bytesPerExample));
             formula &= ok;
-            parts.add(g.label() + " " + bytes.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + (ok ? "" : " (not " + g.batchSize() + " x " + bytesPerExample + ")"));
+            parts.add(label(g) + " " + bytes.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + (ok ? "" : " (not " + g.integer("batch_size") + " x " + bytesPerExample + ")"));
         }
         double most = batch.stats("activation_bytes").mean();
         boolean largest = trained.stream().filter(g -> g != batch)
@@ -220,43 +197,38 @@ final class BatchModesClaims {
      * Finding: {@code subject}'s mean is the highest (or lowest) of all groups, and its 95% interval is apart from
      * every other group's (with one seed there is no interval: the means decide, and the measured value says so).
      */
-    static Claim extreme(String id, String statement, String mode, Group subject, List<Group> groups,
-                         Function<Group, Stats> metric, boolean highest, Function<Group, String> show, String unit,
+    static Claim extreme(String id, String statement, String mode, SeedGroup subject, List<SeedGroup> groups,
+                         Function<SeedGroup, Stats> metric, boolean highest, Function<SeedGroup, String> show, String unit,
                          String note) {
         String expected = (highest ? "the highest" : "the lowest") + " mean, its 95% interval apart from the others'";
         if (subject == null) {
             return Claim.notTested(id, Claim.Kind.FINDING, statement, missing(mode), expected);
         }
         Stats s = metric.apply(subject);
-        List<Group> others = groups.stream().filter(g -> g != subject && metric.apply(g).n() > 0).toList();
+        List<SeedGroup> others = groups.stream().filter(g -> g != subject && metric.apply(g).n() > 0).toList();
         if (s.n() == 0 || others.isEmpty()) {
-            return Claim.notTested(id, Claim.Kind.FINDING, statement, s.n() == 0 ? subject.label() + " has no value"
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, s.n() == 0 ? label(subject) + " has no value"
                     : "no other group to compare with", expected);
         }
         boolean ordered = others.stream().allMatch(g -> highest ? s.mean() > metric.apply(g).mean()
                 : s.mean() < metric.apply(g).mean());
-        List<Group> overlapping = others.stream().filter(g -> overlap(s, metric.apply(g))).toList();
-        String measured = subject.label() + " " + show.apply(subject) + " vs "
-                + others.stream().map(g -> g.label() + " " + show.apply(g)).collect(Collectors.joining(", "))
+        List<SeedGroup> overlapping = others.stream().filter(g -> s.overlaps(metric.apply(g))).toList();
+        String measured = label(subject) + " " + show.apply(subject) + " vs "
+                + others.stream().map(g -> label(g) + " " + show.apply(g)).collect(Collectors.joining(", "))
                 + unit + "; " + separation(s, others.stream().map(metric).toList(), overlapping.stream()
-                .map(Group::label).toList()) + note;
+                .map(BatchModesClaims::label).toList()) + note;
         return Claim.finding(id, statement, measured, expected, ordered && overlapping.isEmpty());
     }
 
-    private static Function<Group, String> plain(Function<Group, Stats> metric) {
+    private static Function<SeedGroup, String> plain(Function<SeedGroup, Stats> metric) {
         return g -> Table.readable(metric.apply(g).mean());
     }
 
     /** A group's mean epochs to the target, and how many of its seeds reached it when not all did. */
-    private static String withReached(Group g, Function<Group, Stats> epochs) {
+    private static String withReached(SeedGroup g, Function<SeedGroup, Stats> epochs) {
         int n = g.finished().size();
-        return Table.readable(epochs.apply(g).mean()) + (g.reached() == n ? "" : " (" + g.reached() + "/" + n
+        return Table.readable(epochs.apply(g).mean()) + (reached(g) == n ? "" : " (" + reached(g) + "/" + n
                 + " reached)");
-    }
-
-    /** Whether both 95% intervals exist and overlap. */
-    static boolean overlap(Stats a, Stats b) {
-        return a.n() >= 2 && b.n() >= 2 && a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
     }
 
     private static String separation(Stats subject, List<Stats> others, List<String> overlapping) {
@@ -270,7 +242,7 @@ final class BatchModesClaims {
     }
 
     /** Finding: every stochastic seed reaches the target within FEW_EPOCHS epochs. */
-    static Claim fewEpochs(Group stochastic, int maxEpochs) {
+    static Claim fewEpochs(SeedGroup stochastic, int maxEpochs) {
         String id = "stochastic_few_epochs";
         String expected = "every seed at most " + FEW_EPOCHS + " epochs";
         if (stochastic == null) {
@@ -285,24 +257,24 @@ final class BatchModesClaims {
     }
 
     /** Finding: each mini-batch group's mean epochs to the target is at most NEAR_EPOCHS above stochastic's. */
-    static Claim miniNear(List<Group> minis, Group stochastic, int maxEpochs) {
+    static Claim miniNear(List<SeedGroup> minis, SeedGroup stochastic, int maxEpochs) {
         String id = "mini_batch_epochs_near_stochastic";
         String expected = "mean epochs at most stochastic's + " + NEAR_EPOCHS;
-        List<Group> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
+        List<SeedGroup> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
         if (stochastic == null || trained.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_NEAR,
                     missing(stochastic == null ? STOCHASTIC : MINI_BATCH), expected);
         }
-        Stats s = stochastic.epochs(maxEpochs);
+        Stats s = epochs(stochastic, maxEpochs);
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (Group g : trained) {
-            Stats m = g.epochs(maxEpochs);
+        for (SeedGroup g : trained) {
+            Stats m = epochs(g, maxEpochs);
             double diff = m.mean() - s.mean();
             holds &= diff <= NEAR_EPOCHS;
-            parts.add(g.label() + " " + withReached(g, x -> m) + " vs stochastic " + withReached(stochastic, x -> s)
+            parts.add(label(g) + " " + withReached(g, x -> m) + " vs stochastic " + withReached(stochastic, x -> s)
                     + " (difference " + Table.readable(diff) + "; " + separation(m, List.of(s),
-                    overlap(m, s) ? List.of("stochastic") : List.of()).replace(": within seed noise", "") + ")");
+                    m.overlaps(s) ? List.of("stochastic") : List.of()).replace(": within seed noise", "") + ")");
         }
         return Claim.finding(id, MINI_BATCH_NEAR, String.join("; ", parts), expected, holds);
     }
@@ -312,11 +284,11 @@ final class BatchModesClaims {
      * stochastic's (geometric means, stochastic's over its seeds that reached it), the two 95% intervals of log time
      * apart.
      */
-    static Claim miniFaster(List<Group> minis, Group stochastic) {
+    static Claim miniFaster(List<SeedGroup> minis, SeedGroup stochastic) {
         String id = "mini_batch_fraction_of_time";
         String expected = "every seed reaches it; time under " + Table.readable(TIME_FRACTION)
                 + " x stochastic's, 95% intervals apart";
-        List<Group> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
+        List<SeedGroup> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
         if (stochastic == null || trained.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_FASTER,
                     missing(stochastic == null ? STOCHASTIC : MINI_BATCH), expected);
@@ -324,25 +296,25 @@ final class BatchModesClaims {
         Stats s = stochastic.logStats("time_to_target_ms");
         int sn = stochastic.finished().size();
         String sText = s.n() == 0 ? "stochastic never reached it" : "stochastic " + Table.readable(Math.exp(s.mean()))
-                + (stochastic.reached() < sn ? " (" + stochastic.reached() + "/" + sn + " reached)" : "") + GEOMETRIC;
+                + (reached(stochastic) < sn ? " (" + reached(stochastic) + "/" + sn + " reached)" : "") + GEOMETRIC;
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (Group g : trained) {
+        for (SeedGroup g : trained) {
             Stats m = g.logStats("time_to_target_ms");
             int n = g.finished().size();
-            if (g.reached() < n) {
+            if (reached(g) < n) {
                 holds = false;
-                parts.add(g.label() + " reached it in " + g.reached() + "/" + n + " seeds");
+                parts.add(label(g) + " reached it in " + reached(g) + "/" + n + " seeds");
                 continue;
             }
             if (s.n() == 0) {
-                parts.add(g.label() + " " + Table.readable(Math.exp(m.mean())));
+                parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())));
                 continue;
             }
             double ratio = Math.exp(m.mean() - s.mean());
-            boolean apart = !overlap(m, s);
+            boolean apart = !m.overlaps(s);
             holds &= ratio < TIME_FRACTION && apart;
-            parts.add(g.label() + " " + Table.readable(Math.exp(m.mean())) + " (" + Table.readable(ratio) + "x; "
+            parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())) + " (" + Table.readable(ratio) + "x; "
                     + separation(m, List.of(s), apart ? List.of() : List.of("stochastic")) + ")");
         }
         return Claim.finding(id, MINI_BATCH_FASTER, String.join("; ", parts) + " vs " + sText + TIMINGS, expected,

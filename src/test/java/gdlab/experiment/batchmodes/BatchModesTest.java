@@ -1,6 +1,7 @@
-package gdlab.experiment;
+package gdlab.experiment.batchmodes;
 
 import gdlab.Main;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import gdlab.report.Csv;
 import gdlab.spec.Spec;
@@ -143,23 +144,9 @@ class BatchModesTest {
         assertThat(stdout).contains("### Checks").contains("every integrity check passes");
     }
 
-    /** The quick run's cells, read back from cells.csv (metrics as numbers, an empty field as null). */
+    /** The quick run's cells, read back from its folder. */
     static List<CellResult> results() throws IOException {
-        List<CellResult> results = new ArrayList<>();
-        for (Map<String, String> r : rows(run.resolve("cells.csv"))) {
-            Map<String, String> coords = new LinkedHashMap<>();
-            for (String k : List.of("mode", "batch_size", "lr", "seed")) {
-                coords.put(k, r.get(k));
-            }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            for (String m : BatchModes.METRICS) {
-                metrics.put(m, r.get(m).isEmpty() ? null : (Object) Double.parseDouble(r.get(m)));
-            }
-            results.add(new CellResult(new Cell(Integer.parseInt(r.get("cell")), coords),
-                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
-                    metrics, List.of()));
-        }
-        return results;
+        return RunFiles.results(run, new BatchModes());
     }
 
     /** A BatchModes prepared with the quick spec, ready to summarize results. */

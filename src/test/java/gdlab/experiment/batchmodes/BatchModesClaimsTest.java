@@ -1,8 +1,10 @@
-package gdlab.experiment;
+package gdlab.experiment.batchmodes;
 
 import gdlab.report.Claim;
+import gdlab.report.Metric;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,22 +32,18 @@ class BatchModesClaimsTest {
         coords.put("lr", "0.1");
         coords.put("seed", String.valueOf(seed));
         int updates = (N + b - 1) / b;
-        Map<String, Object> metrics = gdlab.report.Metric.inOrder(BatchModes.DECLARED, Arrays.asList(N, updates, MAX_EPOCHS, epochMs, epochs,
-                epochs == null ? null : (long) epochs * updates, epochs == null ? null : epochs * epochMs, 0.1, 0.9,
-                noiseCv / 10, noiseCv, b * BYTES));
+        Map<String, Object> metrics = Metric.values(BatchModes.DECLARED).put("n_train", N)
+                .put("updates_per_epoch", updates).put("epochs_run", MAX_EPOCHS).put("epoch_time_ms", epochMs)
+                .put("epochs_to_target", epochs).put("updates_to_target", epochs == null ? null : (long) epochs * updates)
+                .put("time_to_target_ms", epochs == null ? null : epochs * epochMs).put("final_train_loss", 0.1)
+                .put("test_accuracy", 0.9).put("loss_noise_std", noiseCv / 10).put("loss_noise_cv", noiseCv)
+                .put("activation_bytes", b * BYTES).map();
         return new CellResult(new Cell(seed, coords), CellResult.Status.OK, "", metrics, List.of());
-    }
-
-    static List<BatchModesClaims.Group> groups(List<CellResult> cells) {
-        Map<String, List<CellResult>> byKey = new LinkedHashMap<>();
-        cells.forEach(r -> byKey.computeIfAbsent(r.cell().get("mode") + "|" + r.cell().get("batch_size"),
-                k -> new ArrayList<>()).add(r));
-        return byKey.values().stream().map(BatchModesClaims.Group::of).toList();
     }
 
     static Map<String, Claim> claims(List<CellResult> cells) {
         Map<String, Claim> byId = new LinkedHashMap<>();
-        BatchModesClaims.of(groups(cells), N, MAX_EPOCHS, BYTES).forEach(c -> byId.put(c.id(), c));
+        BatchModesClaims.of(SeedGroup.of(cells), N, MAX_EPOCHS, BYTES).forEach(c -> byId.put(c.id(), c));
         return byId;
     }
 
@@ -160,7 +158,7 @@ class BatchModesClaimsTest {
 
     @Test
     void theHypothesisIsTheClaimsInOrder() {
-        List<Claim> claims = BatchModesClaims.of(groups(clear(8, 8)), N, MAX_EPOCHS, BYTES);
+        List<Claim> claims = BatchModesClaims.of(SeedGroup.of(clear(8, 8)), N, MAX_EPOCHS, BYTES);
         assertThat(Claim.hypothesis(claims)).isEqualTo(
                 gdlab.spec.SpecFile.read(java.nio.file.Path.of("experiments/batch-modes.properties")).hypothesis());
     }

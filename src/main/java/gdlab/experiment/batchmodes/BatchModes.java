@@ -1,0 +1,178 @@
+package gdlab.experiment.batchmodes;
+
+import gdlab.data.Dataset;
+import gdlab.data.Datasets;
+import gdlab.data.Split;
+import gdlab.dl4j.Networks;
+import gdlab.experiment.GdMode;
+import gdlab.experiment.Keys;
+import gdlab.dl4j.Optimizers;
+import gdlab.dl4j.Tensors;
+import gdlab.dl4j.Trainer;
+import gdlab.report.Metric;
+import gdlab.spec.BadInputException;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.Experiment;
+import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static gdlab.report.Metric.measure;
+import static gdlab.report.Metric.setting;
+import static gdlab.report.Metric.timing;
+
+/**
+ * Batch vs stochastic vs mini-batch gradient descent: the same MLP and plain SGD, trained with B = N, B = 1 and
+ * 1 < B < N, each mode at its own learning rate, over several seeds. Everything in the table is measured.
+ */
+public final class BatchModes implements Experiment {
+
+    /** Settings describe the cell (how many examples, updates and bytes); the rest are what it measured. */
+    static final List<Metric> DECLARED = List.of(setting("n_train"), setting("updates_per_epoch"),
+            measure("epochs_run"), timing("epoch_time_ms"), measure("epochs_to_target"), measure("updates_to_target"),
+            timing("time_to_target_ms"), measure("final_train_loss"), measure("test_accuracy"),
+            measure("loss_noise_std"), measure("loss_noise_cv"), setting("activation_bytes"));
+    static final List<String> CURVE = List.of("epoch", "updates", "train_loss", "minibatch_loss_std",
+            "epoch_time_ms");
+
+    private Spec spec;
+    private Split split;
+    private DataType dtype;
+
+    @Override
+    public String name() {
+        return "batch-modes";
+    }
+
+    @Override
+    public String question() {
+        return "How do batch, stochastic and mini-batch gradient descent differ (updates, noise, memory, speed)?";
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(
+                Datasets.param(),
+                Datasets.labelParam(),
+                Keys.testFraction("share of examples held out for test accuracy"),
+                Keys.splitSeed("seed of the train/test split"),
+                Keys.maxExamples("use only this many examples (0 = all)"),
+                Keys.hidden("units in the hidden layer"),
+                Keys.activation("hidden-layer activation"),
+                Keys.dtype("ND4J data type"),
+                new Param("batch_size", "1, full, or an integer >= 2 (at most the number of training examples)",
+                        s -> s.equals("full") || s.matches("[1-9][0-9]{0,8}"), true,
+                        "the sweep axis: 1 = stochastic, full = batch, between = mini-batch"),
+                Param.real("lr_batch", 0, false, "learning rate for batch mode"),
+                Param.real("lr_stochastic", 0, false, "learning rate for stochastic mode"),
+                Param.real("lr_mini_batch", 0, false, "learning rate for mini-batch mode"),
+                Param.integer("max_epochs", 1, 1_000_000, false, "epochs each cell trains"),
+                Param.realIn("max_seconds", 0, 1e9, false, "wall-time budget per cell's updates (0 = none)"),
+                Param.real("target_loss", 0, false, "training loss that counts as reached"));
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return DECLARED;
+    }
+
+    @Override
+    public List<String> curveColumns() {
+        return CURVE;
+    }
+
+    @Override
+    public List<Cell> prepare(Spec spec) {
+        this.spec = spec;
+        this.dtype = Networks.dtype(spec.string("dtype"));
+        Dataset data = Datasets.load(spec);
+        this.split = Split.of(data, spec.real("test_fraction"), spec.longValue("split_seed"),
+                spec.integer("max_examples"));
+        int n = split.train().size();
+        List<Cell> cells = new ArrayList<>();
+        for (String raw : spec.list("batch_size")) {
+            int b = raw.equals("full") ? n : Integer.parseInt(raw);
+            if (b > n) {
+                throw new BadInputException("bad value '" + raw + "' for batch_size: larger than the " + n
+                        + " training examples; allowed: 1, full, or an integer from 2 to " + n);
+            }
+            String mode = GdMode.of(b, n);
+            for (long seed : Harness.seeds(spec)) {
+                Map<String, String> coords = new LinkedHashMap<>();
+                coords.put("mode", mode);
+                coords.put("batch_size", String.valueOf(b));
+                coords.put("lr", spec.string(lrKey(mode)));
+                coords.put("seed", String.valueOf(seed));
+                cells.add(new Cell(cells.size(), coords));
+            }
+        }
+        return cells;
+    }
+
+    static String lrKey(String mode) {
+        return "lr_" + mode.replace('-', '_');
+    }
+
+    @Override
+    public CellResult run(Cell cell) {
+        Dataset train = split.train();
+        int n = train.size();
+        int b = cell.integer("batch_size");
+        long seed = cell.longValue("seed");
+        int maxEpochs = spec.integer("max_epochs");
+        double target = spec.real("target_loss");
+        int[] sizes = {train.numFeatures(), spec.integer("hidden"), train.numClasses()};
+        MultiLayerNetwork net = Networks.classifier(sizes, spec.string("activation"),
+                Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
+        INDArray x = Tensors.matrix(train.features(), dtype);
+        INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
+        Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, maxEpochs, spec.real("max_seconds"),
+                target, seed, Trainer.Order.SHUFFLED).classifier(train.numClasses()), null);
+
+        List<List<Object>> curve = new ArrayList<>();
+        curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));
+        for (Trainer.Epoch e : t.epochs()) {
+            curve.add(List.of(e.epoch(), e.updates(), e.trainLoss(), e.minibatchLossStd(), e.epochMs()));
+        }
+        Trainer.Epoch last = t.last();
+        double testAccuracy = split.test().size() == 0 ? Double.NaN
+                : Tensors.accuracy(net.output(Tensors.matrix(split.test().features(), dtype)), split.test().labels());
+        long activationBytes = (long) b * Arrays.stream(sizes).sum() * dtype.width();
+        Map<String, Object> metrics = Metric.values(DECLARED).put("n_train", n)
+                .put("updates_per_epoch", t.updatesPerEpoch()).put("epochs_run", t.epochs().size())
+                .put("epoch_time_ms", median(t.epochs().stream().mapToDouble(Trainer.Epoch::epochMs).toArray()))
+                .put("epochs_to_target", t.epochsToTarget()).put("updates_to_target", t.updatesToTarget())
+                .put("time_to_target_ms", t.msToTarget()).put("final_train_loss", t.finalLoss())
+                .put("test_accuracy", testAccuracy).put("loss_noise_std", last.minibatchLossStd())
+                .put("loss_noise_cv", last.minibatchLossStd() / last.minibatchLossMean())
+                .put("activation_bytes", activationBytes).map();
+        boolean diverged = t.status() == Trainer.Status.DIVERGED;
+        return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
+                diverged ? t.stopReason() : "", metrics, curve);
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    @Override
+    public Report summarize(List<CellResult> results) {
+        return new BatchModesReport(spec, split, dtype).summarize(results);
+    }
+}
