@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers, lowest first: spec, reference and exact (plain Java), data, report, dl4j, sweep (the experiment
  * contract and the engines), then the experiments and bench, then Main and the Registry. No package imports a
- * higher one, and no two packages import each other.
+ * higher one, and no two packages import each other; each experiment's package imports no other experiment's.
  */
 class LayersTest {
     static final JavaClasses PRODUCTION = new ClassFileImporter()
@@ -32,6 +32,11 @@ class LayersTest {
 
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("gdlab.(*)..").should().beFreeOfCycles();
 
+    static final ArchRule EXPERIMENTS_STAND_ALONE = slices().matching("gdlab.experiment.(*)..")
+            .should().notDependOnEachOther()
+            .because("each experiment's package is whole: what two experiments share sits in gdlab.experiment "
+                    + "or below it");
+
     @Test
     void lowerLayersImportNothingFromTheExperiments() {
         assertThat(PRODUCTION.size()).isGreaterThan(100);
@@ -42,5 +47,10 @@ class LayersTest {
     @Test
     void noPackageCycles() {
         NO_PACKAGE_CYCLES.check(PRODUCTION);
+    }
+
+    @Test
+    void experimentsDoNotImportEachOther() {
+        EXPERIMENTS_STAND_ALONE.check(PRODUCTION);
     }
 }
