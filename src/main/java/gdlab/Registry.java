@@ -9,7 +9,7 @@ import gdlab.experiment.FailureModes;
 import gdlab.experiment.GradientBasics;
 import gdlab.experiment.LearningRate;
 import gdlab.experiment.Momentum;
-import gdlab.experiment.OptimizerBenchmark;
+import gdlab.experiment.optimizers.OptimizerBenchmark;
 import gdlab.spec.BadInputException;
 import gdlab.sweep.Experiment;
 

@@ -1,8 +1,8 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
-import gdlab.experiment.OptimizerRanking.Config;
-import gdlab.experiment.OptimizerRanking.Outcome;
-import gdlab.experiment.OptimizerSummary.Sameness;
+import gdlab.experiment.optimizers.OptimizerRanking.Config;
+import gdlab.experiment.optimizers.OptimizerRanking.Outcome;
+import gdlab.experiment.optimizers.OptimizerSummary.Sameness;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.OptimizerBenchmark.METRICS;
-import static gdlab.experiment.OptimizerSummary.ONE_SHOT;
-import static gdlab.experiment.OptimizerSummary.TUNED;
+import static gdlab.experiment.optimizers.OptimizerBenchmark.METRICS;
+import static gdlab.experiment.optimizers.OptimizerSummary.ONE_SHOT;
+import static gdlab.experiment.optimizers.OptimizerSummary.TUNED;
 
 /**
  * The claims of the optimizers hypothesis, in its order, each checked against the run's cells, its chosen

@@ -1,6 +1,7 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
 import gdlab.Main;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import gdlab.report.Csv;
 import gdlab.spec.Spec;

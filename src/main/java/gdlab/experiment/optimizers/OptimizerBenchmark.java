@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;

@@ -1,10 +1,10 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
 import gdlab.dl4j.Solvers;
-import gdlab.experiment.OptimizerRanking.Config;
-import gdlab.experiment.OptimizerRanking.Outcome;
-import gdlab.experiment.OptimizerRanking.Ranked;
-import gdlab.experiment.OptimizerRanking.SeedResult;
+import gdlab.experiment.optimizers.OptimizerRanking.Config;
+import gdlab.experiment.optimizers.OptimizerRanking.Outcome;
+import gdlab.experiment.optimizers.OptimizerRanking.Ranked;
+import gdlab.experiment.optimizers.OptimizerRanking.SeedResult;
 import gdlab.report.Figure;
 import gdlab.report.Stats;
 import gdlab.report.Table;
