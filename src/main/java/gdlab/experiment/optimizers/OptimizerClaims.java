@@ -2,7 +2,7 @@ package gdlab.experiment.optimizers;
 
 import gdlab.experiment.optimizers.OptimizerRanking.Config;
 import gdlab.experiment.optimizers.OptimizerRanking.Outcome;
-import gdlab.experiment.optimizers.OptimizerSummary.Choice;
+import gdlab.experiment.optimizers.Choices.Choice;
 import gdlab.experiment.optimizers.SolverTables.Sameness;
 import gdlab.report.Claim;
 import gdlab.report.Table;
@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.optimizers.OptimizerSummary.ONE_SHOT;
-import static gdlab.experiment.optimizers.OptimizerSummary.TUNED;
+import static gdlab.experiment.optimizers.Choices.ONE_SHOT;
+import static gdlab.experiment.optimizers.Choices.TUNED;
 
 /**
  * The claims of the optimizers hypothesis, in its order, each checked against the run's cells, its chosen
@@ -66,12 +66,12 @@ final class OptimizerClaims {
             + "reference replays agrees with it after the first step (2-D functions) or epoch (networks), to 1e-6 "
             + "relative.";
 
-    private final OptimizerSummary summary;
+    private final Choices summary;
     private final Spec spec;
     private final Map<String, Double> tunedMean;
     private final Map<String, Double> oneShotMean;
 
-    private OptimizerClaims(OptimizerSummary summary, Spec spec) {
+    private OptimizerClaims(Choices summary, Spec spec) {
         this.summary = summary;
         this.spec = spec;
         this.tunedMean = ranked(summary.meanRanks(TUNED));
@@ -79,7 +79,7 @@ final class OptimizerClaims {
     }
 
     /** Every claim of the hypothesis, in its order. */
-    static List<Claim> of(OptimizerSummary summary, Spec spec) {
+    static List<Claim> of(Choices summary, Spec spec) {
         OptimizerClaims c = new OptimizerClaims(summary, spec);
         return List.of(c.tuningChangesRanking(), c.tunedAdaptiveBest(), c.adamLrTooSmall(), c.momentumDiverges(),
                 c.rmspropAdagradLead(), c.adabeliefCrashes(), c.cgIsLineGd(), c.lbfgsFreezes(), c.lbfgsFarAbove(),
@@ -106,7 +106,7 @@ final class OptimizerClaims {
         Map<String, List<String>> where = new LinkedHashMap<>();
         for (String problem : summary.problems()) {
             Map<Double, List<String>> byRank = new TreeMap<>();
-            summary.rankOrder(setting, problem).stream().filter(Choice::rankedAbove0)
+            summary.rankOrder(setting, problem).stream().filter(Choice::hasRank)
                     .forEach(c -> byRank.computeIfAbsent(c.rank(), k -> new ArrayList<>()).add(c.optimizer()));
             byRank.values().stream().filter(g -> g.size() > 1)
                     .forEach(g -> where.computeIfAbsent(String.join(" = ", g), k -> new ArrayList<>()).add(problem));
@@ -281,7 +281,7 @@ final class OptimizerClaims {
         int frozen = 0;
         int diverged = 0;
         for (String p : summary.problems()) {
-            if (OptimizerSummary.escapeProblem(p) || !summary.has(p, "lbfgs")) {
+            if (Choices.escapeProblem(p) || !summary.has(p, "lbfgs")) {
                 continue;
             }
             long lastMin = Long.MAX_VALUE;
@@ -335,16 +335,16 @@ final class OptimizerClaims {
 
     private Claim lbfgsFarAbove() {
         String expected = "DL4J's mean final loss >= " + Table.readable(FAR) + " x the reference's (floored at "
-                + Table.readable(OptimizerSummary.LOSS_FLOOR) + ") on each problem";
+                + Table.readable(Choices.LOSS_FLOOR) + ") on each problem";
         List<String> parts = new ArrayList<>();
         boolean holds = true;
         for (String p : summary.problems()) {
-            if (OptimizerSummary.escapeProblem(p) || !summary.has(p, "lbfgs") || !summary.has(p, "lbfgs-ref")) {
+            if (Choices.escapeProblem(p) || !summary.has(p, "lbfgs") || !summary.has(p, "lbfgs-ref")) {
                 continue;
             }
             Config dl4j = summary.choice(TUNED, p, "lbfgs").config();
             Config ref = summary.choice(TUNED, p, "lbfgs-ref").config();
-            double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), OptimizerSummary.LOSS_FLOOR);
+            double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), Choices.LOSS_FLOOR);
             // a diverged DL4J run ends above any finite loss; a crashed one ends nowhere
             boolean far = dl4j.statusClass() == 0 ? ratio >= FAR
                     : dl4j.statusClass() == 1 && Double.isFinite(ref.meanLoss());

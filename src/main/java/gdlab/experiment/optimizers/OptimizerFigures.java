@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import static gdlab.experiment.optimizers.OptimizerSummary.ONE_SHOT;
-import static gdlab.experiment.optimizers.OptimizerSummary.TUNED;
+import static gdlab.experiment.optimizers.Choices.ONE_SHOT;
+import static gdlab.experiment.optimizers.Choices.TUNED;
 
 /** The optimizers experiment's figures: the measure against the lr per problem, the tuned ranking, the profiles. */
 final class OptimizerFigures {
@@ -18,7 +18,7 @@ final class OptimizerFigures {
     private OptimizerFigures() {
     }
 
-    static List<Figure> of(OptimizerSummary s) {
+    static List<Figure> of(Choices s) {
         List<Figure> figures = new ArrayList<>();
         List<Double> grid = s.grid();
         double lo = grid.isEmpty() ? 1e-3 : grid.get(0);
@@ -46,7 +46,7 @@ final class OptimizerFigures {
                 series.add(Figure.Series.line(o, points.stream().mapToDouble(p -> p[0]).toArray(),
                         points.stream().mapToDouble(p -> p[1]).toArray()));
             }
-            String what = OptimizerSummary.escapeProblem(problem) ? "steps to escape"
+            String what = Choices.escapeProblem(problem) ? "steps to escape"
                     : OptimizerBenchmark.NETWORKS.contains(problem) ? "final training loss" : "final f";
             figures.add(new Figure.Lines("lr-" + problem, problem + ": " + what
                     + " vs learning rate (mean over seeds; lrs with a diverged seed left out)", "learning rate",

@@ -1,8 +1,9 @@
 package gdlab.experiment.optimizers;
 
+import gdlab.experiment.optimizers.Choices.Choice;
+import gdlab.experiment.optimizers.Choices.Sensitivity;
 import gdlab.experiment.optimizers.OptimizerRanking.Config;
 import gdlab.experiment.optimizers.OptimizerRanking.Outcome;
-import gdlab.experiment.optimizers.OptimizerRanking.SeedResult;
 import gdlab.report.Columns;
 import gdlab.report.Stats;
 import gdlab.report.Table;
@@ -13,77 +14,32 @@ import gdlab.sweep.Report;
 import gdlab.sweep.SeedGroup;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static gdlab.experiment.optimizers.Choices.LOSS_FLOOR;
+import static gdlab.experiment.optimizers.Choices.ONE_SHOT;
+import static gdlab.experiment.optimizers.Choices.TUNED;
+import static gdlab.experiment.optimizers.Choices.config;
+import static gdlab.experiment.optimizers.Choices.escapeProblem;
+import static gdlab.experiment.optimizers.Choices.ok;
+import static gdlab.experiment.optimizers.Choices.ranked;
 import static gdlab.experiment.optimizers.OptimizerBenchmark.NETWORKS;
 import static gdlab.experiment.optimizers.OptimizerBenchmark.lrString;
 
 /**
- * The optimizers experiment's report from its finished cells: each optimizer's chosen configuration per problem and
- * setting (one-shot: DL4J's default lr; tuned: the best of the grid) and its rank, the tables, findings and claims.
+ * The optimizers experiment's report from its finished cells ({@link Choices}): a table per problem, the mean ranks
+ * and performance profiles across problems, DL4J's solvers and updaters against the reference, findings and claims.
  */
 final class OptimizerSummary {
-    static final String ONE_SHOT = "one-shot";
-    static final String TUNED = "tuned";
-    /** Losses below this count as solved: the performance profile does not tell 1e-13 from 1e-20. */
-    static final double LOSS_FLOOR = 1e-12;
-
-    /**
-     * An optimizer's chosen configuration on a problem in one setting, the seeds it stands for, and its rank among
-     * the problem's ranked optimizers: 0 when it crashed (not ranked), null for a reference solver (the yardstick
-     * beside the ranking).
-     */
-    record Choice(String problem, String setting, Config config, SeedGroup group, Double rank) {
-        String optimizer() {
-            return config.optimizer();
-        }
-
-        boolean rankedAbove0() {
-            return rank != null && rank > 0;
-        }
-    }
-
     private final Spec spec;
-    private final List<Double> grid;
-    private final List<CellResult> results;
-    /** The seeds of each (problem, optimizer, lr), in grid order. */
-    private final List<SeedGroup> groups;
-    private final List<String> problems;
-    /** setting -> its choices, problem by problem, the optimizers of each in grid order. */
-    private final Map<String, List<Choice>> choices = new LinkedHashMap<>();
+    private final Choices chosen;
 
     OptimizerSummary(Spec spec, List<Double> grid, List<CellResult> results) {
         this.spec = spec;
-        this.grid = grid;
-        this.results = results;
-        this.groups = SeedGroup.of(results);
-        this.problems = groups.stream().map(g -> g.get("problem")).distinct().toList();
-        for (String setting : List.of(ONE_SHOT, TUNED)) {
-            List<Choice> all = new ArrayList<>();
-            for (String p : problems) {
-                List<Config> chosen = optimizers(p).stream().map(o -> setting.equals(ONE_SHOT)
-                        ? config(group(p, o, OptimizerBenchmark.oneShotLr(o)))
-                        : OptimizerRanking.best(configs(p, o))).toList();
-                Map<Config, Double> ranks = new IdentityHashMap<>();
-                OptimizerRanking.rank(chosen.stream().filter(c -> ranked(c.optimizer())).toList())
-                        .forEach(r -> ranks.put(r.config(), r.rank()));
-                chosen.forEach(c -> all.add(new Choice(p, setting, c, group(p, c.optimizer(), c.lr()),
-                        ranks.get(c))));
-            }
-            choices.put(setting, all);
-        }
-    }
-
-    // ---------------------------------------------------------------- cells, configurations, choices
-
-    static boolean escapeProblem(String problem) {
-        return problem.equals("saddle");
+        this.chosen = new Choices(grid, results);
     }
 
     /** What ranks on a problem: steps to escape on the saddle, the final (training) loss elsewhere. */
@@ -92,176 +48,24 @@ final class OptimizerSummary {
                 : NETWORKS.contains(problem) ? "final training loss" : "final f (minimum 0)";
     }
 
-    /**
-     * Whether an optimizer takes part in the rankings and the performance profile: the ones you can pick in DL4J.
-     * The reference's solvers are the yardstick beside them (shown, not ranked).
-     */
-    static boolean ranked(String optimizer) {
-        return !OptimizerBenchmark.REFERENCE_SOLVERS.contains(optimizer);
-    }
-
-    /** A seed's result as the ranking sees it: its outcome and its measure (+infinity: missed the escape). */
-    static SeedResult seedResult(CellResult r) {
-        Outcome o = switch (r.status()) {
-            case OK -> Outcome.OK;
-            case DIVERGED -> Outcome.DIVERGED;
-            case FAILED -> Outcome.CRASHED;
-        };
-        double loss = r.number("final_loss");
-        double measure = loss;
-        if (escapeProblem(r.cell().get("problem"))) {
-            double steps = r.number("steps_to_target");
-            measure = Double.isNaN(steps) ? Double.POSITIVE_INFINITY : steps;
-        }
-        return new SeedResult(r.cell().longValue("seed"), o, measure, loss);
-    }
-
-    static Config config(SeedGroup g) {
-        return new Config(g.get("optimizer"), g.get("lr"), g.cells().stream().map(OptimizerSummary::seedResult)
-                .toList());
-    }
-
-    List<String> problems() {
-        return problems;
-    }
-
-    List<String> optimizers(String problem) {
-        return groups.stream().filter(g -> g.get("problem").equals(problem)).map(g -> g.get("optimizer")).distinct()
-                .toList();
-    }
-
-    /** An optimizer's groups on a problem, one per learning rate. */
-    List<SeedGroup> groups(String problem, String optimizer) {
-        return groups.stream().filter(g -> g.get("problem").equals(problem) && g.get("optimizer").equals(optimizer))
-                .toList();
-    }
-
-    /** The group of (problem, optimizer, lr), or null when the run has none. */
-    SeedGroup find(String problem, String optimizer, String lr) {
-        return groups(problem, optimizer).stream().filter(g -> g.get("lr").equals(lr)).findFirst().orElse(null);
-    }
-
-    SeedGroup group(String problem, String optimizer, String lr) {
-        SeedGroup g = find(problem, optimizer, lr);
-        if (g == null) {
-            throw new IllegalStateException("no cells of " + optimizer + " on " + problem + " at lr " + lr);
-        }
-        return g;
-    }
-
-    List<Config> configs(String problem, String optimizer) {
-        return groups(problem, optimizer).stream().map(OptimizerSummary::config).toList();
-    }
-
-    /** Every cell of an optimizer on a problem (all its learning rates). */
-    List<CellResult> cellsOf(String problem, String optimizer) {
-        return groups(problem, optimizer).stream().flatMap(g -> g.cells().stream()).toList();
-    }
-
-    boolean has(String problem, String optimizer) {
-        return !groups(problem, optimizer).isEmpty();
-    }
-
-    List<Double> grid() {
-        return grid;
-    }
-
-    List<CellResult> results() {
-        return results;
-    }
-
-    /** A setting's choices on a problem, optimizers in grid order. */
-    List<Choice> choices(String setting, String problem) {
-        return choices.get(setting).stream().filter(c -> c.problem().equals(problem)).toList();
-    }
-
-    /** An optimizer's choice on a problem in a setting, or null when the run has none. */
-    Choice choice(String setting, String problem, String optimizer) {
-        return choices(setting, problem).stream().filter(c -> c.optimizer().equals(optimizer)).findFirst()
-                .orElse(null);
-    }
-
-    /** The ranked optimizers' choices on a problem, best first (ties in grid order), crashed ones last. */
-    List<Choice> rankOrder(String setting, String problem) {
-        List<Choice> out = new ArrayList<>(choices(setting, problem).stream().filter(c -> c.rank() != null).toList());
-        out.sort(Comparator.comparing(Choice::config, OptimizerRanking.ORDER));
-        return out;
-    }
-
-    /** optimizer -> mean rank over the problems where it is ranked (NaN if none), for one setting. */
-    Map<String, Double> meanRanks(String setting) {
-        Map<String, List<Double>> all = new LinkedHashMap<>();
-        for (String p : problems) {
-            rankOrder(setting, p).forEach(c -> all.computeIfAbsent(c.optimizer(), k -> new ArrayList<>())
-                    .add(c.rank()));
-        }
-        Map<String, Double> mean = new LinkedHashMap<>();
-        all.forEach((o, rs) -> mean.put(o, rs.stream().filter(r -> r > 0).mapToDouble(Double::doubleValue).average()
-                .orElse(Double.NaN)));
-        return mean;
-    }
-
-    /** The ranked optimizers' configurations in a setting: problem -> optimizer -> configuration. */
-    Map<String, Map<String, Config>> contenders(String setting) {
-        Map<String, Map<String, Config>> out = new LinkedHashMap<>();
-        for (String p : problems) {
-            Map<String, Config> m = new LinkedHashMap<>();
-            choices(setting, p).stream().filter(c -> ranked(c.optimizer())).forEach(c -> m.put(c.optimizer(),
-                    c.config()));
-            out.put(p, m);
-        }
-        return out;
-    }
-
-    Map<String, Double> floors() {
-        Map<String, Double> floors = new LinkedHashMap<>();
-        problems.forEach(p -> floors.put(p, escapeProblem(p) ? 1.0 : LOSS_FLOOR));
-        return floors;
-    }
-
-    /** A metric over the seeds of a group that finished without diverging. */
-    static Stats ok(SeedGroup g, String metric) {
-        return Stats.of(g.cells().stream().filter(r -> r.status() == CellResult.Status.OK)
-                .map(r -> (Number) r.metric(metric)).toList());
-    }
-
-    /** Sensitivity to the learning rate: share of grid lrs where no seed diverged, and the spread of the measure. */
-    record Sensitivity(int gridSize, int ok, double spreadDecades) {
-        String okShare() {
-            return gridSize == 0 ? "-" : ok + "/" + gridSize;
-        }
-    }
-
-    Sensitivity sensitivity(String problem, String optimizer) {
-        List<Config> onGrid = grid.stream().map(lr -> find(problem, optimizer, lrString(lr)))
-                .filter(g -> g != null).map(OptimizerSummary::config).toList();
-        double floor = escapeProblem(problem) ? 1 : LOSS_FLOOR;
-        double[] means = onGrid.stream().filter(c -> c.statusClass() == 0 && c.misses() == 0)
-                .mapToDouble(c -> Math.max(c.meanMeasure(), floor)).filter(Double::isFinite).toArray();
-        double spread = means.length < 2 ? Double.NaN
-                : Math.log10(Arrays.stream(means).max().orElseThrow() / Arrays.stream(means).min().orElseThrow());
-        int ok = (int) onGrid.stream().filter(c -> c.statusClass() == 0).count();
-        return new Sensitivity(onGrid.size(), ok, spread);
-    }
-
     // ---------------------------------------------------------------- the report
 
     Report report() {
         List<Choice> rows = new ArrayList<>();
         StringBuilder md = new StringBuilder(intro());
-        for (String problem : problems) {
-            List<Choice> order = new ArrayList<>(choices(TUNED, problem));
+        for (String problem : chosen.problems()) {
+            List<Choice> order = new ArrayList<>(chosen.choices(TUNED, problem));
             order.sort(Comparator.comparingDouble((Choice c) -> c.rank() == null ? Double.MAX_VALUE
                     : c.rank() == 0 ? Double.MAX_VALUE / 2 : c.rank()).thenComparing(Choice::config,
                     OptimizerRanking.ORDER));
-            order.forEach(t -> rows.addAll(List.of(choice(ONE_SHOT, problem, t.optimizer()), t)));
+            order.forEach(t -> rows.addAll(List.of(chosen.choice(ONE_SHOT, problem, t.optimizer()), t)));
             md.append(String.format(Locale.ROOT, "### %s: ranked by %s (tuned)%n%n", problem, measureName(problem)))
                     .append(problemColumns(problem).markdown(order).toMarkdown()).append("\n");
         }
-        md.append(overall()).append(SolverTables.solvers(this)).append(SolverTables.crosscheck(results))
+        md.append(overall()).append(SolverTables.solvers(chosen)).append(SolverTables.crosscheck(chosen.results()))
                 .append(findings());
-        return new Report(csvColumns().csv(rows), md.toString(), false, OptimizerFigures.of(this),
-                OptimizerClaims.of(this, spec));
+        return new Report(csvColumns().csv(rows), md.toString(), false, OptimizerFigures.of(chosen),
+                OptimizerClaims.of(chosen, spec));
     }
 
     private String intro() {
@@ -286,8 +90,8 @@ final class OptimizerSummary {
                         reference (same start, minibatches and steps): `reference` = runs whose final losses agree \
                         (1e-6 relative, or both blew up). On the digits and iris networks: %s
 
-                        """, grid.stream().map(OptimizerBenchmark::lrString).toList(), Harness.seeds(spec).size(),
-                spec.string("hidden"), spec.string("activation"), spec.string("dtype"), spec.string("batch_size"),
+                        """, chosen.grid().stream().map(OptimizerBenchmark::lrString).toList(),
+                Harness.seeds(spec).size(), spec.string("hidden"), spec.string("activation"), spec.string("dtype"), spec.string("batch_size"),
                 spec.string("digits_epochs"), spec.string("iris_epochs"), spec.string("solver_iterations"),
                 spec.string("function_steps"), spec.string("start_radius"), gdlab.dl4j.Trainer.DIVERGENCE_RULE);
     }
@@ -297,7 +101,7 @@ final class OptimizerSummary {
         return new Columns<Choice>().add("problem", Choice::problem).add("optimizer", Choice::optimizer)
                 .add("implementation", c -> OptimizerBenchmark.implementation(c.optimizer()))
                 .add("setting", Choice::setting).add("lr", c -> c.config().lr())
-                .add("status", c -> c.config().status()).add("rank", c -> c.rankedAbove0() ? c.rank() : null)
+                .add("status", c -> c.config().status()).add("rank", c -> c.hasRank() ? c.rank() : null)
                 .add("seeds", c -> c.group().size()).add("diverged", c -> c.config().count(Outcome.DIVERGED))
                 .add("crashed", c -> c.config().count(Outcome.CRASHED))
                 .stats("final_loss", c -> ok(c.group(), "final_loss"))
@@ -309,7 +113,7 @@ final class OptimizerSummary {
                 .add("steps_mean", c -> ok(c.group(), "steps").mean())
                 .add("lr_grid_ok", c -> gridCount(c, Sensitivity::ok))
                 .add("lr_grid_size", c -> gridCount(c, Sensitivity::gridSize))
-                .add("loss_spread_decades", c -> sensitivity(c.problem(), c.optimizer()).spreadDecades())
+                .add("loss_spread_decades", c -> chosen.sensitivity(c.problem(), c.optimizer()).spreadDecades())
                 .add("reference_agrees", c -> replayed(c.group()) == 0 ? null
                         : c.group().count(r -> SolverTables.flag(r, "ref_agrees", 1)))
                 .add("reference_replayed", c -> replayed(c.group()) == 0 ? null : replayed(c.group()))
@@ -321,7 +125,7 @@ final class OptimizerSummary {
     }
 
     private Integer gridCount(Choice c, java.util.function.ToIntFunction<Sensitivity> what) {
-        Sensitivity s = sensitivity(c.problem(), c.optimizer());
+        Sensitivity s = chosen.sensitivity(c.problem(), c.optimizer());
         return s.gridSize() == 0 ? null : what.applyAsInt(s);
     }
 
@@ -349,15 +153,15 @@ final class OptimizerSummary {
             return c.config().statusClass() == 2 ? "-" : reached == 0 ? "not reached (0/" + c.group().size() + ")"
                     : ok(c.group(), "steps_to_target").pretty() + " (" + reached + "/" + c.group().size() + ")";
         }).add("time_to_target_ms", c -> reached(c.group()) == 0 ? "-" : ok(c.group(), "time_to_target_ms").pretty())
-                .add("lr_grid_ok", c -> sensitivity(problem, c.optimizer()).okShare())
+                .add("lr_grid_ok", c -> chosen.sensitivity(problem, c.optimizer()).okShare())
                 .add("spread_decades", c -> {
-                    double spread = sensitivity(problem, c.optimizer()).spreadDecades();
+                    double spread = chosen.sensitivity(problem, c.optimizer()).spreadDecades();
                     return Double.isNaN(spread) ? "-" : String.format(Locale.ROOT, "%.2f", spread);
                 }).add("reference", c -> referenceText(c.group())).add("note", OptimizerSummary::note);
     }
 
     private Choice oneShot(Choice tuned) {
-        return choice(ONE_SHOT, tuned.problem(), tuned.optimizer());
+        return chosen.choice(ONE_SHOT, tuned.problem(), tuned.optimizer());
     }
 
     private static long reached(SeedGroup g) {
@@ -416,18 +220,18 @@ final class OptimizerSummary {
     // ---------------------------------------------------------------- across problems
 
     private String overall() {
-        Map<String, Double> tunedMean = meanRanks(TUNED);
-        Map<String, Double> oneMean = meanRanks(ONE_SHOT);
+        Map<String, Double> tunedMean = chosen.meanRanks(TUNED);
+        Map<String, Double> oneMean = chosen.meanRanks(ONE_SHOT);
         double[] taus = spec.reals("profile_tau").stream().mapToDouble(Double::doubleValue).sorted().distinct()
                 .toArray();
-        Map<String, double[]> profTuned = OptimizerRanking.profile(contenders(TUNED), floors(), taus);
-        Map<String, double[]> profOne = OptimizerRanking.profile(contenders(ONE_SHOT), floors(), taus);
+        Map<String, double[]> profTuned = OptimizerRanking.profile(chosen.contenders(TUNED), chosen.floors(), taus);
+        Map<String, double[]> profOne = OptimizerRanking.profile(chosen.contenders(ONE_SHOT), chosen.floors(), taus);
         Columns<String> columns = new Columns<String>().add("optimizer", o -> o)
                 .add("implementation", OptimizerBenchmark::implementation)
                 .add("mean_rank_tuned", tunedMean::get).add("mean_rank_one_shot", oneMean::get)
-                .add("problems_ranked", o -> choices.get(TUNED).stream().filter(c -> c.optimizer().equals(o)
-                        && c.rankedAbove0()).count() + "/" + problems.size())
-                .add("diverged_or_crashed_tuned", o -> choices.get(TUNED).stream().filter(c -> c.optimizer().equals(o)
+                .add("problems_ranked", o -> chosen.all(TUNED).stream().filter(c -> c.optimizer().equals(o)
+                        && c.hasRank()).count() + "/" + chosen.problems().size())
+                .add("diverged_or_crashed_tuned", o -> chosen.all(TUNED).stream().filter(c -> c.optimizer().equals(o)
                         && c.config().statusClass() > 0).count());
         for (int i = 0; i < taus.length; i++) {
             int at = i;
@@ -451,29 +255,24 @@ final class OptimizerSummary {
                         on the saddle) is within a factor T of the best optimizer's on that instance; a diverged, \
                         crashed or not-escaped run never counts.
 
-                        """, problems.size() * Harness.seeds(spec).size(), Table.readable(LOSS_FLOOR))
+                        """, chosen.problems().size() * Harness.seeds(spec).size(), Table.readable(LOSS_FLOOR))
                 + columns.markdown(order).toMarkdown() + "\n";
     }
 
     // ---------------------------------------------------------------- findings
 
-    /** The optimizers with the best rank on a problem (several when they tie), none when none is ranked. */
-    List<Choice> first(String setting, String problem) {
-        List<Choice> ranked = rankOrder(setting, problem).stream().filter(Choice::rankedAbove0).toList();
-        return ranked.stream().filter(c -> c.rank().equals(ranked.get(0).rank())).toList();
-    }
-
     private String findings() {
         List<String> lines = new ArrayList<>();
-        for (String problem : problems) {
-            List<String> best = first(TUNED, problem).stream().map(c -> "**" + c.optimizer() + "** (lr "
+        for (String problem : chosen.problems()) {
+            List<String> best = chosen.first(TUNED, problem).stream().map(c -> "**" + c.optimizer() + "** (lr "
                     + c.config().lr() + ")").toList();
-            List<String> bestOne = first(ONE_SHOT, problem).stream().map(c -> "**" + c.optimizer() + "**").toList();
+            List<String> bestOne = chosen.first(ONE_SHOT, problem).stream().map(c -> "**" + c.optimizer() + "**")
+                    .toList();
             lines.add(String.format(Locale.ROOT, "- %s: best tuned %s, best one-shot %s.", problem, best.isEmpty()
                     ? "-" : String.join(" = ", best), bestOne.isEmpty() ? "-" : String.join(" = ", bestOne)));
         }
         // DL4J NaN where the reference is finite, and the softmax measurement that explains the ones seen so far
-        List<CellResult> nanRuns = results.stream().filter(SolverTables::nanWhereReferenceIsFinite).toList();
+        List<CellResult> nanRuns = chosen.results().stream().filter(SolverTables::nanWhereReferenceIsFinite).toList();
         if (!nanRuns.isEmpty()) {
             List<String> where = nanRuns.stream().map(r -> r.cell().get("optimizer") + " on "
                     + r.cell().get("problem") + " at lr " + r.cell().get("lr")).distinct().toList();

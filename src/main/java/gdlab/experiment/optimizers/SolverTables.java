@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import static gdlab.experiment.optimizers.OptimizerBenchmark.CURVE;
-import static gdlab.experiment.optimizers.OptimizerSummary.ok;
+import static gdlab.experiment.optimizers.Choices.ok;
 
 /** summary.md's sections on DL4J's solvers beside the reference's, and on DL4J's updaters against their replay. */
 final class SolverTables {
@@ -24,7 +24,7 @@ final class SolverTables {
     }
 
     /** A DL4J solver against DL4J line-gd: whole loss curves, over every lr and seed both ran. */
-    static Sameness sameAsLineGd(OptimizerSummary s, String problem, String solver) {
+    static Sameness sameAsLineGd(Choices s, String problem, String solver) {
         int identical = 0;
         int pairs = 0;
         double max = 0;
@@ -46,7 +46,7 @@ final class SolverTables {
     }
 
     /** DL4J line-gd against DL4J Sgd steps on a 2-D function: same final f (1e-9 relative) at the same lr, seed. */
-    static Sameness sameFinalAsSgd(OptimizerSummary s, String problem) {
+    static Sameness sameFinalAsSgd(Choices s, String problem) {
         if (!s.has(problem, "line-gd") || !s.has(problem, "sgd")) {
             return new Sameness(0, 0, Double.NaN);
         }
@@ -69,7 +69,7 @@ final class SolverTables {
     }
 
     /** {@code optimizer}'s cell at the same problem, lr and seed as {@code r}, or null. */
-    private static CellResult twin(OptimizerSummary s, CellResult r, String optimizer) {
+    private static CellResult twin(Choices s, CellResult r, String optimizer) {
         SeedGroup g = s.find(r.cell().get("problem"), optimizer, r.cell().get("lr"));
         return g == null ? null : g.cells().stream().filter(x -> x.cell().get("seed").equals(r.cell().get("seed")))
                 .findFirst().orElse(null);
@@ -98,7 +98,7 @@ final class SolverTables {
     private record SolverRow(String problem, String solver, SeedGroup oneShot, SeedGroup tuned, SeedGroup ref) {
     }
 
-    static String solvers(OptimizerSummary s) {
+    static String solvers(Choices s) {
         List<SolverRow> rows = new ArrayList<>();
         for (String p : s.problems()) {
             for (String solver : Solvers.NAMES) {
@@ -137,7 +137,7 @@ final class SolverTables {
                 """ + table.toMarkdown() + "\n";
     }
 
-    private static String sameText(OptimizerSummary s, SolverRow r) {
+    private static String sameText(Choices s, SolverRow r) {
         if (!r.solver().equals("line-gd")) {
             Sameness same = sameAsLineGd(s, r.problem(), r.solver());
             return same.pairs() == 0 ? "-" : "line-gd: " + same.identical() + "/" + same.pairs()
@@ -154,7 +154,7 @@ final class SolverTables {
     /** Final loss (or steps to escape) of a group, "mean ± std", with diverged/crashed counts. */
     private static String valueText(SeedGroup g) {
         return OptimizerSummary.lossText(g).replace(" (" + g.size() + "/" + g.size() + ")", "")
-                + (OptimizerSummary.escapeProblem(g.get("problem")) ? " steps" : "");
+                + (Choices.escapeProblem(g.get("problem")) ? " steps" : "");
     }
 
     // ---------------------------------------------------------------- DL4J against the reference
