@@ -66,21 +66,21 @@ final class OptimizerClaims {
             + "reference replays agrees with it after the first step (2-D functions) or epoch (networks), to 1e-6 "
             + "relative.";
 
-    private final Choices summary;
+    private final Choices choices;
     private final Spec spec;
     private final Map<String, Double> tunedMean;
     private final Map<String, Double> oneShotMean;
 
-    private OptimizerClaims(Choices summary, Spec spec) {
-        this.summary = summary;
+    private OptimizerClaims(Choices choices, Spec spec) {
+        this.choices = choices;
         this.spec = spec;
-        this.tunedMean = ranked(summary.meanRanks(TUNED));
-        this.oneShotMean = ranked(summary.meanRanks(ONE_SHOT));
+        this.tunedMean = ranked(choices.meanRanks(TUNED));
+        this.oneShotMean = ranked(choices.meanRanks(ONE_SHOT));
     }
 
     /** Every claim of the hypothesis, in its order. */
-    static List<Claim> of(Choices summary, Spec spec) {
-        OptimizerClaims c = new OptimizerClaims(summary, spec);
+    static List<Claim> of(Choices choices, Spec spec) {
+        OptimizerClaims c = new OptimizerClaims(choices, spec);
         return List.of(c.tuningChangesRanking(), c.tunedAdaptiveBest(), c.adamLrTooSmall(), c.momentumDiverges(),
                 c.rmspropAdagradLead(), c.adabeliefCrashes(), c.cgIsLineGd(), c.lbfgsFreezes(), c.lbfgsFarAbove(),
                 c.referenceReachesMinimum(), c.updatersMatchReference());
@@ -104,9 +104,9 @@ final class OptimizerClaims {
     /** Where optimizers tied on a problem (same rank, shared), e.g. "cg = line-gd on iris, rosenbrock". */
     private String ties(String setting) {
         Map<String, List<String>> where = new LinkedHashMap<>();
-        for (String problem : summary.problems()) {
+        for (String problem : choices.problems()) {
             Map<Double, List<String>> byRank = new TreeMap<>();
-            summary.rankOrder(setting, problem).stream().filter(Choice::hasRank)
+            choices.rankOrder(setting, problem).stream().filter(Choice::hasRank)
                     .forEach(c -> byRank.computeIfAbsent(c.rank(), k -> new ArrayList<>()).add(c.optimizer()));
             byRank.values().stream().filter(g -> g.size() > 1)
                     .forEach(g -> where.computeIfAbsent(String.join(" = ", g), k -> new ArrayList<>()).add(problem));
@@ -163,24 +163,24 @@ final class OptimizerClaims {
 
     private Claim adamLrTooSmall() {
         String expected = "the tuned lr above the default on every (optimizer, problem)";
-        List<String> family = ADAM_FAMILY.stream().filter(o -> summary.problems().stream()
-                .anyMatch(p -> summary.has(p, o))).toList();
+        List<String> family = ADAM_FAMILY.stream().filter(o -> choices.problems().stream()
+                .anyMatch(p -> choices.has(p, o))).toList();
         if (family.isEmpty()) {
             return Claim.notTested("one_shot_adam_lr_too_small", Claim.Kind.FINDING, ADAM_LR_TOO_SMALL,
                     "the run has none of " + ADAM_FAMILY, expected);
         }
         double def = OptimizerBenchmark.defaultLearningRate(family.get(0));
-        if (summary.grid().stream().noneMatch(lr -> lr > def)) {
+        if (choices.grid().stream().noneMatch(lr -> lr > def)) {
             return Claim.notTested("one_shot_adam_lr_too_small", Claim.Kind.FINDING, ADAM_LR_TOO_SMALL,
-                    "the lr grid " + summary.grid() + " has no rate above the default " + Table.readable(def),
+                    "the lr grid " + choices.grid() + " has no rate above the default " + Table.readable(def),
                     expected);
         }
         List<String> parts = new ArrayList<>();
         boolean holds = true;
         for (String o : family) {
             List<String> lrs = new ArrayList<>();
-            for (String p : summary.problems()) {
-                Choice c = summary.choice(TUNED, p, o);
+            for (String p : choices.problems()) {
+                Choice c = choices.choice(TUNED, p, o);
                 if (c != null) {
                     lrs.add(p + " " + c.config().lr());
                     holds &= Double.parseDouble(c.config().lr()) > OptimizerBenchmark.defaultLearningRate(o);
@@ -198,7 +198,7 @@ final class OptimizerClaims {
         boolean holds = true;
         for (String o : MOMENTUM) {
             for (String p : MINIMUM_FUNCTIONS) {
-                Choice choice = summary.choice(ONE_SHOT, p, o);
+                Choice choice = choices.choice(ONE_SHOT, p, o);
                 if (choice != null) {
                     Config c = choice.config();
                     long diverged = c.count(Outcome.DIVERGED);
@@ -237,7 +237,7 @@ final class OptimizerClaims {
 
     private Claim adabeliefCrashes() {
         String expected = "every adabelief cell failed with ArrayIndexOutOfBoundsException";
-        List<CellResult> runs = summary.results().stream()
+        List<CellResult> runs = choices.results().stream()
                 .filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF)).toList();
         if (runs.isEmpty()) {
             return Claim.notTested("adabelief_crashes", Claim.Kind.FINDING, ADABELIEF_CRASHES,
@@ -257,8 +257,8 @@ final class OptimizerClaims {
         int identical = 0;
         int pairs = 0;
         double max = 0;
-        for (String p : summary.problems()) {
-            Sameness s = SolverTables.sameAsLineGd(summary, p, "cg");
+        for (String p : choices.problems()) {
+            Sameness s = SolverTables.sameAsLineGd(choices, p, "cg");
             identical += s.identical();
             pairs += s.pairs();
             if (s.pairs() > 0) {
@@ -280,14 +280,14 @@ final class OptimizerClaims {
         int runs = 0;
         int frozen = 0;
         int diverged = 0;
-        for (String p : summary.problems()) {
-            if (Choices.escapeProblem(p) || !summary.has(p, "lbfgs")) {
+        for (String p : choices.problems()) {
+            if (Choices.escapeProblem(p) || !choices.has(p, "lbfgs")) {
                 continue;
             }
             long lastMin = Long.MAX_VALUE;
             long lastMax = 0;
             long budget = 0;
-            for (CellResult r : summary.cellsOf(p, "lbfgs")) {
+            for (CellResult r : choices.cellsOf(p, "lbfgs")) {
                 if (r.status() != CellResult.Status.OK) {
                     diverged += r.status() == CellResult.Status.DIVERGED ? 1 : 0;
                     continue;
@@ -338,12 +338,12 @@ final class OptimizerClaims {
                 + Table.readable(Choices.LOSS_FLOOR) + ") on each problem";
         List<String> parts = new ArrayList<>();
         boolean holds = true;
-        for (String p : summary.problems()) {
-            if (Choices.escapeProblem(p) || !summary.has(p, "lbfgs") || !summary.has(p, "lbfgs-ref")) {
+        for (String p : choices.problems()) {
+            if (Choices.escapeProblem(p) || !choices.has(p, "lbfgs") || !choices.has(p, "lbfgs-ref")) {
                 continue;
             }
-            Config dl4j = summary.choice(TUNED, p, "lbfgs").config();
-            Config ref = summary.choice(TUNED, p, "lbfgs-ref").config();
+            Config dl4j = choices.choice(TUNED, p, "lbfgs").config();
+            Config ref = choices.choice(TUNED, p, "lbfgs-ref").config();
             double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), Choices.LOSS_FLOOR);
             // a diverged DL4J run ends above any finite loss; a crashed one ends nowhere
             boolean far = dl4j.statusClass() == 0 ? ratio >= FAR
@@ -373,10 +373,10 @@ final class OptimizerClaims {
         List<String> cut = new ArrayList<>();
         for (String solver : List.of("cg-ref", "lbfgs-ref")) {
             for (String p : MINIMUM_FUNCTIONS) {
-                if (!summary.has(p, solver)) {
+                if (!choices.has(p, solver)) {
                     continue;
                 }
-                List<CellResult> rs = summary.cellsOf(p, solver);
+                List<CellResult> rs = choices.cellsOf(p, solver);
                 long reached = rs.stream().filter(r -> r.metric("steps_to_target") != null).count();
                 parts.add(solver + " on " + p + " " + reached + "/" + rs.size());
                 for (CellResult r : rs) {
@@ -412,7 +412,7 @@ final class OptimizerClaims {
 
     private Claim updatersMatchReference() {
         String expected = "ref_first_agrees = 1 in every replayed run";
-        List<CellResult> replayed = summary.results().stream().filter(r -> r.metric("ref_agrees") != null)
+        List<CellResult> replayed = choices.results().stream().filter(r -> r.metric("ref_agrees") != null)
                 .toList();
         if (replayed.isEmpty()) {
             return Claim.notTested("dl4j_updaters_match_reference", Claim.Kind.INTEGRITY, UPDATERS_MATCH_REFERENCE,

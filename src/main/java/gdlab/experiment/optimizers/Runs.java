@@ -231,6 +231,7 @@ final class Runs {
         boolean diverged = false;
         String reason = "budget";
         int s = 0;
+        int recorded = 0;
         while (s < steps) {
             long t0 = System.nanoTime();
             d.step();
@@ -240,6 +241,7 @@ final class Runs {
             losses[s] = f;
             if (s <= 20 || s % 10 == 0 || s == steps) {
                 curve.add(List.of((long) s, f, ms));
+                recorded = s;
             }
             if (!Double.isFinite(f) || f > Trainer.BLOW_UP * Math.max(f0, 1.0)) {
                 diverged = true;
@@ -259,7 +261,7 @@ final class Runs {
                 break;
             }
         }
-        if (((Number) curve.get(curve.size() - 1).get(0)).longValue() != s) {
+        if (recorded != s) {
             curve.add(List.of((long) s, losses[s], ms));
         }
         // the reference takes as many steps with the same updater from the same start

@@ -302,20 +302,20 @@ class OptimizerBenchmarkTest {
     }
 
     /** The hypothesis of the spec file as (id, sentence) pairs. */
-    static List<List<String>> hypothesisSentences() {
+    static List<Map.Entry<String, String>> hypothesisSentences() {
         String hypothesis = SpecFile.read(Path.of("experiments/optimizers.properties")).hypothesis();
         List<Map.Entry<String, String>> sentences = Claim.sentences(hypothesis);
         // nothing outside the [id] sentences: a sentence without an id would be lost here
         assertThat(Claim.hypothesis(sentences.stream().map(e -> Claim.notTested(e.getKey(), Claim.Kind.FINDING,
                 e.getValue(), "-", "-")).toList())).isEqualTo(hypothesis);
-        return sentences.stream().map(e -> List.of(e.getKey(), e.getValue())).toList();
+        return sentences;
     }
 
     /** Each sentence of the hypothesis is a claim of claims.csv, in its order, with a verdict; no claim is extra. */
     @Test
     void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
         List<Map<String, String>> claims = RunFiles.rows(run.resolve("claims.csv"));
-        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement")))
+        assertThat(claims).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
                 .containsExactlyElementsOf(hypothesisSentences());
         assertThat(claims).allSatisfy(c -> {
             assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested");
@@ -366,7 +366,7 @@ class OptimizerBenchmarkTest {
         Report clean = experiment.summarize(results);
         assertThat(clean.fails()).isFalse();
         assertThat(clean.claims()).extracting(Claim::id)
-                .containsExactlyElementsOf(hypothesisSentences().stream().map(s -> s.get(0)).toList());
+                .containsExactlyElementsOf(hypothesisSentences().stream().map(Map.Entry::getKey).toList());
 
         int i = 0;
         while (!(results.get(i).cell().get("problem").equals("rosenbrock")
