@@ -72,7 +72,7 @@ final class Choices {
         }
     }
 
-        static boolean escapeProblem(String problem) {
+    static boolean escapeProblem(String problem) {
         return problem.equals("saddle");
     }
 
