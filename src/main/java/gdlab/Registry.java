@@ -3,13 +3,13 @@ package gdlab;
 import gdlab.bench.Bench;
 import gdlab.experiment.Crosscheck;
 import gdlab.experiment.FailureModes;
-import gdlab.experiment.OptimizerBenchmark;
 import gdlab.experiment.batchmodes.BatchModes;
 import gdlab.experiment.cnninit.CnnInit;
 import gdlab.experiment.epochs.Epochs;
 import gdlab.experiment.gradientbasics.GradientBasics;
 import gdlab.experiment.learningrate.LearningRate;
 import gdlab.experiment.momentum.Momentum;
+import gdlab.experiment.optimizers.OptimizerBenchmark;
 import gdlab.spec.BadInputException;
 import gdlab.sweep.Experiment;
 

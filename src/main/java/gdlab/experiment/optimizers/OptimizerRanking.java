@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
 import java.util.ArrayList;
 import java.util.Comparator;

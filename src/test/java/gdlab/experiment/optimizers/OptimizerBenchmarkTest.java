@@ -1,11 +1,10 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
 import gdlab.Main;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
-import gdlab.report.Csv;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
-import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
@@ -26,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -304,21 +301,13 @@ class OptimizerBenchmarkTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no claim " + id));
     }
 
-    /** The hypothesis of the spec file as (id, sentence) pairs: "You should see: [id] sentence [id] sentence ...". */
-    static List<List<String>> hypothesisSentences() {
+    /** The hypothesis of the spec file as (id, sentence) pairs. */
+    static List<Map.Entry<String, String>> hypothesisSentences() {
         String hypothesis = SpecFile.read(Path.of("experiments/optimizers.properties")).hypothesis();
-        String prefix = "You should see: ";
-        assertThat(hypothesis).startsWith(prefix);
-        Matcher m = Pattern.compile("\\[([a-z][a-z0-9_]*)] (.+?)(?= \\[[a-z][a-z0-9_]*] |$)")
-                .matcher(hypothesis.substring(prefix.length()));
-        List<List<String>> sentences = new ArrayList<>();
-        StringBuilder rebuilt = new StringBuilder(prefix);
-        while (m.find()) {
-            sentences.add(List.of(m.group(1), m.group(2)));
-            rebuilt.append(sentences.size() == 1 ? "" : " ").append(m.group(0));
-        }
+        List<Map.Entry<String, String>> sentences = Claim.sentences(hypothesis);
         // nothing outside the [id] sentences: a sentence without an id would be lost here
-        assertThat(rebuilt.toString()).isEqualTo(hypothesis);
+        assertThat(Claim.hypothesis(sentences.stream().map(e -> Claim.notTested(e.getKey(), Claim.Kind.FINDING,
+                e.getValue(), "-", "-")).toList())).isEqualTo(hypothesis);
         return sentences;
     }
 
@@ -326,7 +315,7 @@ class OptimizerBenchmarkTest {
     @Test
     void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
         List<Map<String, String>> claims = RunFiles.rows(run.resolve("claims.csv"));
-        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement")))
+        assertThat(claims).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
                 .containsExactlyElementsOf(hypothesisSentences());
         assertThat(claims).allSatisfy(c -> {
             assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested");
@@ -347,25 +336,7 @@ class OptimizerBenchmarkTest {
 
     /** The quick run's cells, read back from cells.csv and curves.csv. */
     static List<CellResult> results() throws IOException {
-        Map<Integer, List<List<Object>>> curves = new TreeMap<>();
-        for (Map<String, String> p : RunFiles.rows(run.resolve("curves.csv"))) {
-            curves.computeIfAbsent(Integer.parseInt(p.get("cell")), k -> new ArrayList<>())
-                    .add(OptimizerBenchmark.CURVE.stream().map(c -> Csv.value(p.get(c))).toList());
-        }
-        List<CellResult> results = new ArrayList<>();
-        for (Map<String, String> r : RunFiles.rows(run.resolve("cells.csv"))) {
-            Map<String, String> coords = new LinkedHashMap<>();
-            for (String k : List.of("problem", "optimizer", "lr", "seed")) {
-                coords.put(k, r.get(k));
-            }
-            int index = Integer.parseInt(r.get("cell"));
-            results.add(new CellResult(new Cell(index, coords),
-                    CellResult.Status.valueOf(r.get("status").toUpperCase(java.util.Locale.ROOT)), r.get("message"),
-                    OptimizerBenchmark.METRICS.stream().collect(LinkedHashMap<String, Object>::new,
-                            (map, m) -> map.put(m, Csv.value(r.get(m))), Map::putAll),
-                    curves.getOrDefault(index, List.of())));
-        }
-        return results;
+        return RunFiles.results(run, new OptimizerBenchmark());
     }
 
     /** The optimizers experiment prepared with the quick spec, ready to summarize results. */
@@ -395,7 +366,7 @@ class OptimizerBenchmarkTest {
         Report clean = experiment.summarize(results);
         assertThat(clean.fails()).isFalse();
         assertThat(clean.claims()).extracting(Claim::id)
-                .containsExactlyElementsOf(hypothesisSentences().stream().map(s -> s.get(0)).toList());
+                .containsExactlyElementsOf(hypothesisSentences().stream().map(Map.Entry::getKey).toList());
 
         int i = 0;
         while (!(results.get(i).cell().get("problem").equals("rosenbrock")

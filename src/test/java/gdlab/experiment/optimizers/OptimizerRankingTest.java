@@ -1,9 +1,9 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
-import gdlab.experiment.OptimizerRanking.Config;
-import gdlab.experiment.OptimizerRanking.Outcome;
-import gdlab.experiment.OptimizerRanking.Ranked;
-import gdlab.experiment.OptimizerRanking.SeedResult;
+import gdlab.experiment.optimizers.OptimizerRanking.Config;
+import gdlab.experiment.optimizers.OptimizerRanking.Outcome;
+import gdlab.experiment.optimizers.OptimizerRanking.Ranked;
+import gdlab.experiment.optimizers.OptimizerRanking.SeedResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

@@ -1,8 +1,9 @@
-package gdlab.experiment;
+package gdlab.experiment.optimizers;
 
-import gdlab.experiment.OptimizerRanking.Config;
-import gdlab.experiment.OptimizerRanking.Outcome;
-import gdlab.experiment.OptimizerSummary.Sameness;
+import gdlab.experiment.optimizers.OptimizerRanking.Config;
+import gdlab.experiment.optimizers.OptimizerRanking.Outcome;
+import gdlab.experiment.optimizers.Choices.Choice;
+import gdlab.experiment.optimizers.SolverTables.Sameness;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
@@ -16,9 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import static gdlab.experiment.OptimizerBenchmark.METRICS;
-import static gdlab.experiment.OptimizerSummary.ONE_SHOT;
-import static gdlab.experiment.OptimizerSummary.TUNED;
+import static gdlab.experiment.optimizers.Choices.ONE_SHOT;
+import static gdlab.experiment.optimizers.Choices.TUNED;
 
 /**
  * The claims of the optimizers hypothesis, in its order, each checked against the run's cells, its chosen
@@ -66,27 +66,21 @@ final class OptimizerClaims {
             + "reference replays agrees with it after the first step (2-D functions) or epoch (networks), to 1e-6 "
             + "relative.";
 
-    private final OptimizerSummary summary;
+    private final Choices choices;
     private final Spec spec;
-    private final Map<String, Map<String, Map<String, Config>>> chosen;
-    private final Map<String, Map<String, Map<String, Double>>> ranks;
     private final Map<String, Double> tunedMean;
     private final Map<String, Double> oneShotMean;
 
-    private OptimizerClaims(OptimizerSummary summary, Spec spec, Map<String, Map<String, Map<String, Config>>> chosen,
-                            Map<String, Map<String, Map<String, Double>>> ranks) {
-        this.summary = summary;
+    private OptimizerClaims(Choices choices, Spec spec) {
+        this.choices = choices;
         this.spec = spec;
-        this.chosen = chosen;
-        this.ranks = ranks;
-        this.tunedMean = ranked(summary.meanRanks(ranks.get(TUNED)));
-        this.oneShotMean = ranked(summary.meanRanks(ranks.get(ONE_SHOT)));
+        this.tunedMean = ranked(choices.meanRanks(TUNED));
+        this.oneShotMean = ranked(choices.meanRanks(ONE_SHOT));
     }
 
     /** Every claim of the hypothesis, in its order. */
-    static List<Claim> of(OptimizerSummary summary, Spec spec, Map<String, Map<String, Map<String, Config>>> chosen,
-                          Map<String, Map<String, Map<String, Double>>> ranks) {
-        OptimizerClaims c = new OptimizerClaims(summary, spec, chosen, ranks);
+    static List<Claim> of(Choices choices, Spec spec) {
+        OptimizerClaims c = new OptimizerClaims(choices, spec);
         return List.of(c.tuningChangesRanking(), c.tunedAdaptiveBest(), c.adamLrTooSmall(), c.momentumDiverges(),
                 c.rmspropAdagradLead(), c.adabeliefCrashes(), c.cgIsLineGd(), c.lbfgsFreezes(), c.lbfgsFarAbove(),
                 c.referenceReachesMinimum(), c.updatersMatchReference());
@@ -110,16 +104,13 @@ final class OptimizerClaims {
     /** Where optimizers tied on a problem (same rank, shared), e.g. "cg = line-gd on iris, rosenbrock". */
     private String ties(String setting) {
         Map<String, List<String>> where = new LinkedHashMap<>();
-        ranks.get(setting).forEach((problem, byOpt) -> {
+        for (String problem : choices.problems()) {
             Map<Double, List<String>> byRank = new TreeMap<>();
-            byOpt.forEach((o, r) -> {
-                if (r > 0) {
-                    byRank.computeIfAbsent(r, k -> new ArrayList<>()).add(o);
-                }
-            });
+            choices.rankOrder(setting, problem).stream().filter(Choice::hasRank)
+                    .forEach(c -> byRank.computeIfAbsent(c.rank(), k -> new ArrayList<>()).add(c.optimizer()));
             byRank.values().stream().filter(g -> g.size() > 1)
                     .forEach(g -> where.computeIfAbsent(String.join(" = ", g), k -> new ArrayList<>()).add(problem));
-        });
+        }
         return "; ranks on a problem: tied results share their average rank" + (where.isEmpty() ? " (no tie here)"
                 : " (" + setting + ": " + where.entrySet().stream().map(e -> e.getKey() + " on "
                 + String.join(", ", e.getValue())).collect(Collectors.joining("; ")) + ")");
@@ -172,30 +163,30 @@ final class OptimizerClaims {
 
     private Claim adamLrTooSmall() {
         String expected = "the tuned lr above the default on every (optimizer, problem)";
-        List<String> family = ADAM_FAMILY.stream().filter(o -> chosen.get(TUNED).values().stream()
-                .anyMatch(m -> m.containsKey(o))).toList();
+        List<String> family = ADAM_FAMILY.stream().filter(o -> choices.problems().stream()
+                .anyMatch(p -> choices.has(p, o))).toList();
         if (family.isEmpty()) {
             return Claim.notTested("one_shot_adam_lr_too_small", Claim.Kind.FINDING, ADAM_LR_TOO_SMALL,
                     "the run has none of " + ADAM_FAMILY, expected);
         }
         double def = OptimizerBenchmark.defaultLearningRate(family.get(0));
-        if (summary.grid().stream().noneMatch(lr -> lr > def)) {
+        if (choices.grid().stream().noneMatch(lr -> lr > def)) {
             return Claim.notTested("one_shot_adam_lr_too_small", Claim.Kind.FINDING, ADAM_LR_TOO_SMALL,
-                    "the lr grid " + summary.grid() + " has no rate above the default " + Table.readable(def),
+                    "the lr grid " + choices.grid() + " has no rate above the default " + Table.readable(def),
                     expected);
         }
         List<String> parts = new ArrayList<>();
         boolean holds = true;
         for (String o : family) {
             List<String> lrs = new ArrayList<>();
-            for (Map.Entry<String, Map<String, Config>> p : chosen.get(TUNED).entrySet()) {
-                Config c = p.getValue().get(o);
+            for (String p : choices.problems()) {
+                Choice c = choices.choice(TUNED, p, o);
                 if (c != null) {
-                    lrs.add(p.getKey() + " " + c.lr());
-                    holds &= Double.parseDouble(c.lr()) > OptimizerBenchmark.defaultLearningRate(o);
+                    lrs.add(p + " " + c.config().lr());
+                    holds &= Double.parseDouble(c.config().lr()) > OptimizerBenchmark.defaultLearningRate(o);
                 }
             }
-            parts.add(o + " (default " + OptimizerSummary.oneShotLr(o) + "): " + String.join(", ", lrs));
+            parts.add(o + " (default " + OptimizerBenchmark.oneShotLr(o) + "): " + String.join(", ", lrs));
         }
         return Claim.finding("one_shot_adam_lr_too_small", ADAM_LR_TOO_SMALL, "tuned lr: " + String.join("; ", parts),
                 expected, holds);
@@ -207,8 +198,9 @@ final class OptimizerClaims {
         boolean holds = true;
         for (String o : MOMENTUM) {
             for (String p : MINIMUM_FUNCTIONS) {
-                Config c = chosen.get(ONE_SHOT).getOrDefault(p, Map.of()).get(o);
-                if (c != null) {
+                Choice choice = choices.choice(ONE_SHOT, p, o);
+                if (choice != null) {
+                    Config c = choice.config();
                     long diverged = c.count(Outcome.DIVERGED);
                     parts.add(o + " on " + p + " " + diverged + "/" + c.seeds().size());
                     holds &= diverged == c.seeds().size();
@@ -220,7 +212,7 @@ final class OptimizerClaims {
                     "the run has neither momentum nor nesterov on rosenbrock, beale or himmelblau", expected);
         }
         return Claim.finding("one_shot_momentum_diverges", MOMENTUM_DIVERGES, "seeds diverged at lr "
-                + OptimizerSummary.oneShotLr("nesterov") + ": " + String.join(", ", parts), expected, holds);
+                + OptimizerBenchmark.oneShotLr("nesterov") + ": " + String.join(", ", parts), expected, holds);
     }
 
     private Claim rmspropAdagradLead() {
@@ -245,7 +237,7 @@ final class OptimizerClaims {
 
     private Claim adabeliefCrashes() {
         String expected = "every adabelief cell failed with ArrayIndexOutOfBoundsException";
-        List<CellResult> runs = summary.results().stream()
+        List<CellResult> runs = choices.results().stream()
                 .filter(r -> r.cell().get("optimizer").equals(OptimizerBenchmark.ADABELIEF)).toList();
         if (runs.isEmpty()) {
             return Claim.notTested("adabelief_crashes", Claim.Kind.FINDING, ADABELIEF_CRASHES,
@@ -265,8 +257,8 @@ final class OptimizerClaims {
         int identical = 0;
         int pairs = 0;
         double max = 0;
-        for (String p : summary.problems()) {
-            Sameness s = summary.sameAsLineGd(p, "cg");
+        for (String p : choices.problems()) {
+            Sameness s = SolverTables.sameAsLineGd(choices, p, "cg");
             identical += s.identical();
             pairs += s.pairs();
             if (s.pairs() > 0) {
@@ -288,14 +280,14 @@ final class OptimizerClaims {
         int runs = 0;
         int frozen = 0;
         int diverged = 0;
-        for (String p : summary.problems()) {
-            if (OptimizerSummary.escapeProblem(p) || !summary.has(p, "lbfgs")) {
+        for (String p : choices.problems()) {
+            if (Choices.escapeProblem(p) || !choices.has(p, "lbfgs")) {
                 continue;
             }
             long lastMin = Long.MAX_VALUE;
             long lastMax = 0;
             long budget = 0;
-            for (CellResult r : summary.cellsOf(p, "lbfgs")) {
+            for (CellResult r : choices.cellsOf(p, "lbfgs")) {
                 if (r.status() != CellResult.Status.OK) {
                     diverged += r.status() == CellResult.Status.DIVERGED ? 1 : 0;
                     continue;
@@ -327,9 +319,11 @@ final class OptimizerClaims {
     /** Whether a run's loss curve stays exactly at its value at step {@code from} afterwards. */
     private static boolean flatAfter(CellResult r, long from) {
         Double at = null;
-        for (List<Object> point : r.curve()) {
-            long step = ((Number) point.get(0)).longValue();
-            double loss = ((Number) point.get(1)).doubleValue();
+        double[] steps = r.series(OptimizerBenchmark.CURVE, "step");
+        double[] losses = r.series(OptimizerBenchmark.CURVE, "loss");
+        for (int i = 0; i < steps.length; i++) {
+            long step = (long) steps[i];
+            double loss = losses[i];
             if (step == from) {
                 at = loss;
             } else if (step > from && (at == null || loss != at)) {
@@ -341,16 +335,16 @@ final class OptimizerClaims {
 
     private Claim lbfgsFarAbove() {
         String expected = "DL4J's mean final loss >= " + Table.readable(FAR) + " x the reference's (floored at "
-                + Table.readable(OptimizerSummary.LOSS_FLOOR) + ") on each problem";
+                + Table.readable(Choices.LOSS_FLOOR) + ") on each problem";
         List<String> parts = new ArrayList<>();
         boolean holds = true;
-        for (String p : summary.problems()) {
-            if (OptimizerSummary.escapeProblem(p) || !summary.has(p, "lbfgs") || !summary.has(p, "lbfgs-ref")) {
+        for (String p : choices.problems()) {
+            if (Choices.escapeProblem(p) || !choices.has(p, "lbfgs") || !choices.has(p, "lbfgs-ref")) {
                 continue;
             }
-            Config dl4j = chosen.get(TUNED).get(p).get("lbfgs");
-            Config ref = chosen.get(TUNED).get(p).get("lbfgs-ref");
-            double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), OptimizerSummary.LOSS_FLOOR);
+            Config dl4j = choices.choice(TUNED, p, "lbfgs").config();
+            Config ref = choices.choice(TUNED, p, "lbfgs-ref").config();
+            double ratio = dl4j.meanLoss() / Math.max(ref.meanLoss(), Choices.LOSS_FLOOR);
             // a diverged DL4J run ends above any finite loss; a crashed one ends nowhere
             boolean far = dl4j.statusClass() == 0 ? ratio >= FAR
                     : dl4j.statusClass() == 1 && Double.isFinite(ref.meanLoss());
@@ -379,10 +373,10 @@ final class OptimizerClaims {
         List<String> cut = new ArrayList<>();
         for (String solver : List.of("cg-ref", "lbfgs-ref")) {
             for (String p : MINIMUM_FUNCTIONS) {
-                if (!summary.has(p, solver)) {
+                if (!choices.has(p, solver)) {
                     continue;
                 }
-                List<CellResult> rs = summary.cellsOf(p, solver);
+                List<CellResult> rs = choices.cellsOf(p, solver);
                 long reached = rs.stream().filter(r -> r.metric("steps_to_target") != null).count();
                 parts.add(solver + " on " + p + " " + reached + "/" + rs.size());
                 for (CellResult r : rs) {
@@ -418,16 +412,16 @@ final class OptimizerClaims {
 
     private Claim updatersMatchReference() {
         String expected = "ref_first_agrees = 1 in every replayed run";
-        List<CellResult> replayed = summary.results().stream().filter(r -> r.metric("ref_agrees") != null)
+        List<CellResult> replayed = choices.results().stream().filter(r -> r.metric("ref_agrees") != null)
                 .toList();
         if (replayed.isEmpty()) {
             return Claim.notTested("dl4j_updaters_match_reference", Claim.Kind.INTEGRITY, UPDATERS_MATCH_REFERENCE,
                     "the run has no updater cell (none replayed)", expected);
         }
-        List<CellResult> apart = replayed.stream().filter(r -> !OptimizerSummary.firstAgrees(r)).toList();
+        List<CellResult> apart = replayed.stream().filter(r -> !SolverTables.firstAgrees(r)).toList();
         double maxFirst = replayed.stream().mapToDouble(r -> r.number("ref_first_rel_diff"))
                 .filter(Double::isFinite).max().orElse(Double.NaN);
-        long end = replayed.stream().filter(r -> OptimizerSummary.flag(r, "ref_agrees", 1)).count();
+        long end = replayed.stream().filter(r -> SolverTables.flag(r, "ref_agrees", 1)).count();
         String measured = String.format(Locale.ROOT, "%d of %d replayed runs agree after the first point (max "
                         + "relative difference %s)%s; at the end %d agree (see DL4J against the reference)",
                 replayed.size() - apart.size(), replayed.size(), Table.readable(maxFirst), apart.isEmpty() ? ""
