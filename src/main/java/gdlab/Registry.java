@@ -5,7 +5,7 @@ import gdlab.experiment.BatchModes;
 import gdlab.experiment.CnnInit;
 import gdlab.experiment.Crosscheck;
 import gdlab.experiment.Epochs;
-import gdlab.experiment.FailureModes;
+import gdlab.experiment.failure.FailureModes;
 import gdlab.experiment.GradientBasics;
 import gdlab.experiment.LearningRate;
 import gdlab.experiment.Momentum;

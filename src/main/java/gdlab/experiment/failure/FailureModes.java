@@ -1,7 +1,5 @@
-package gdlab.experiment;
+package gdlab.experiment.failure;
 
-import gdlab.experiment.failure.Part;
-import gdlab.experiment.failure.Parts;
 import gdlab.report.Claim;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
