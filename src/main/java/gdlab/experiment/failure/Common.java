@@ -24,6 +24,12 @@ final class Common {
                 spec.longValue("split_seed"), spec.integer("max_examples"));
     }
 
+    /** The reference twin of a DL4J classifier: hidden layers of {@code activation}, softmax, cross-entropy. */
+    static gdlab.reference.Mlp classifier(int[] sizes, String activation) {
+        return new gdlab.reference.Mlp(sizes, gdlab.reference.Activation.named(activation),
+                gdlab.reference.Activation.SOFTMAX, gdlab.reference.Loss.MCXENT);
+    }
+
     /** Two values agree when both are NaN or they differ by at most tol relative to max(1, |b|). */
     static boolean agree(double a, double b, double tol) {
         if (Double.isNaN(a) || Double.isNaN(b)) {

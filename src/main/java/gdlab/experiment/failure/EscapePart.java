@@ -314,22 +314,22 @@ final class EscapePart extends Part {
                 "escape_step_reference", "linear_theory", "agree", "paper_form_reference", "final_value_dl4j");
         List<String> disagree = new ArrayList<>();
         for (CellResult r : rows) {
-            String never = "not in " + (r.cell().get("case").equals(SADDLE) ? saddleSteps : plateauSteps);
-            csv.add(r.cell().get("case"), r.cell().get("setting"), r.cell().get("optimizer"), Double.parseDouble(r.cell().get("lr")),
+            String never = "not in " + (coord(r, "case").equals(SADDLE) ? saddleSteps : plateauSteps);
+            csv.add(coord(r, "case"), coord(r, "setting"), coord(r, "optimizer"), lr(r),
                     r.metric("escape_step"), r.metric("ref_escape_step"), r.metric("theory_steps"), r.metric("engines_agree"),
                     r.metric("paper_escape_step"), r.metric("initial_grad_norm"), r.metric("final_value"));
-            boolean hasTheory = r.cell().get("case").equals(SADDLE)
-                    && (List.of("sgd", "momentum", "nesterov").contains(r.cell().get("optimizer")) || y0(r) == 0);
+            boolean hasTheory = coord(r, "case").equals(SADDLE)
+                    && (List.of("sgd", "momentum", "nesterov").contains(coord(r, "optimizer")) || y0(r) == 0);
             String theory = !hasTheory ? "-" : r.metric("theory_steps") == null ? never : str(r, "theory_steps");
-            md.add(r.cell().get("case"), r.cell().get("setting"), r.cell().get("optimizer"), r.cell().get("lr"), r.metric("initial_grad_norm"),
+            md.add(coord(r, "case"), coord(r, "setting"), coord(r, "optimizer"), coord(r, "lr"), r.metric("initial_grad_norm"),
                     r.metric("escape_step") == null ? never : r.metric("escape_step"),
                     r.metric("ref_escape_step") == null ? never : r.metric("ref_escape_step"), theory,
                     r.number("engines_agree") == 1 ? "yes" : "**NO**",
-                    !Updaters.WITH_PAPER_VARIANT.contains(r.cell().get("optimizer")) ? "-"
+                    !Updaters.WITH_PAPER_VARIANT.contains(coord(r, "optimizer")) ? "-"
                             : r.metric("paper_escape_step") == null ? never : r.metric("paper_escape_step"),
                     r.metric("final_value"));
             if (r.number("engines_agree") != 1) {
-                disagree.add(r.cell().get("case") + " " + r.cell().get("setting") + " " + r.cell().get("optimizer"));
+                disagree.add(coord(r, "case") + " " + coord(r, "setting") + " " + coord(r, "optimizer"));
             }
         }
         StringBuilder text = new StringBuilder();
@@ -354,29 +354,29 @@ final class EscapePart extends Part {
     }
 
     private List<Claim> claims(List<CellResult> rows, List<String> disagree) {
-        List<CellResult> saddle = rows.stream().filter(r -> r.cell().get("case").equals(SADDLE)).toList();
-        List<CellResult> sgdFrom = saddle.stream().filter(r -> r.cell().get("optimizer").equals("sgd") && y0(r) > 0)
+        List<CellResult> saddle = rows.stream().filter(r -> coord(r, "case").equals(SADDLE)).toList();
+        List<CellResult> sgdFrom = saddle.stream().filter(r -> coord(r, "optimizer").equals("sgd") && y0(r) > 0)
                 .sorted(java.util.Comparator.comparingDouble(r -> -y0(r))).toList();
         boolean slower = true;
         for (int i = 1; i < sgdFrom.size(); i++) {
             slower &= steps(sgdFrom.get(i), saddleSteps) > steps(sgdFrom.get(i - 1), saddleSteps);
         }
-        String sgdSteps = String.join(", ", sgdFrom.stream().map(r -> r.cell().get("setting") + ": "
+        String sgdSteps = String.join(", ", sgdFrom.stream().map(r -> coord(r, "setting") + ": "
                 + (r.metric("escape_step") == null ? "never" : str(r, "escape_step"))).toList());
         List<CellResult> linear = saddle.stream().filter(r -> y0(r) > 0
-                && List.of("sgd", "momentum", "nesterov").contains(r.cell().get("optimizer"))).toList();
+                && List.of("sgd", "momentum", "nesterov").contains(coord(r, "optimizer"))).toList();
         List<CellResult> line = saddle.stream().filter(r -> y0(r) == 0).toList();
         List<String> sooner = new ArrayList<>();
         boolean far = true;
-        for (CellResult sgd : rows.stream().filter(r -> r.cell().get("optimizer").equals("sgd")
-                && (!r.cell().get("case").equals(SADDLE) || y0(r) > 0)).toList()) {
-            int budget = sgd.cell().get("case").equals(SADDLE) ? saddleSteps : plateauSteps;
+        for (CellResult sgd : rows.stream().filter(r -> coord(r, "optimizer").equals("sgd")
+                && (!coord(r, "case").equals(SADDLE) || y0(r) > 0)).toList()) {
+            int budget = coord(sgd, "case").equals(SADDLE) ? saddleSteps : plateauSteps;
             for (CellResult r : rows) {
-                if (r != sgd && r.cell().get("case").equals(sgd.cell().get("case"))
-                        && r.cell().get("setting").equals(sgd.cell().get("setting"))) {
+                if (r != sgd && coord(r, "case").equals(coord(sgd, "case"))
+                        && coord(r, "setting").equals(coord(sgd, "setting"))) {
                     far &= sgd.metric("escape_step") == null ? r.metric("escape_step") != null
                             : steps(r, budget) <= FAR * steps(sgd, budget);
-                    sooner.add(r.cell().get("setting") + " " + r.cell().get("optimizer") + " " + steps(r, budget) + "/"
+                    sooner.add(coord(r, "setting") + " " + coord(r, "optimizer") + " " + steps(r, budget) + "/"
                             + steps(sgd, budget));
                 }
             }
@@ -405,7 +405,7 @@ final class EscapePart extends Part {
             return notTested(check, why, "the linear recurrence's step (never from y0 = 0)");
         }
         List<String> off = rs.stream().filter(r -> !java.util.Objects.equals(r.metric("ref_escape_step"),
-                r.metric("theory_steps"))).map(r -> r.cell().get("setting") + " " + r.cell().get("optimizer") + ": "
+                r.metric("theory_steps"))).map(r -> coord(r, "setting") + " " + coord(r, "optimizer") + ": "
                 + r.metric("ref_escape_step") + " vs " + r.metric("theory_steps")).toList();
         return verdict(check, off.isEmpty() ? "all " + rs.size() + " reference rows match" : "off theory: "
                 + String.join(", ", off), "the linear recurrence's step (never from y0 = 0)", off.isEmpty());
@@ -417,13 +417,13 @@ final class EscapePart extends Part {
         List<String> lines = new ArrayList<>();
         List<String> departures = new ArrayList<>();
         for (CellResult r : rows) {
-            if (r.metric("paper_escape_step") != null || Updaters.WITH_PAPER_VARIANT.contains(r.cell().get("optimizer"))) {
+            if (r.metric("paper_escape_step") != null || Updaters.WITH_PAPER_VARIANT.contains(coord(r, "optimizer"))) {
                 Object dl4j = r.metric("ref_escape_step");
                 Object paper = r.metric("paper_escape_step");
                 if (!java.util.Objects.equals(dl4j, paper)) {
                     departures.add(String.format(Locale.ROOT, "%s %s %s: %s (DL4J's form) vs %s (paper's)",
-                            r.cell().get("case").startsWith("saddle") ? "saddle" : "plateau", r.cell().get("setting"),
-                            r.cell().get("optimizer"), dl4j == null ? "never" : dl4j, paper == null ? "never" : paper));
+                            coord(r, "case").startsWith("saddle") ? "saddle" : "plateau", coord(r, "setting"),
+                            coord(r, "optimizer"), dl4j == null ? "never" : dl4j, paper == null ? "never" : paper));
                 }
             }
         }
@@ -435,20 +435,20 @@ final class EscapePart extends Part {
     }
 
     static double y0(CellResult r) {
-        return Double.parseDouble(r.cell().get("setting").substring("y0=".length()));
+        return Double.parseDouble(coord(r, "setting").substring("y0=".length()));
     }
 
     private List<Figure> figures(List<CellResult> rows) {
-        double smallest = rows.stream().filter(r -> r.cell().get("case").equals(SADDLE))
+        double smallest = rows.stream().filter(r -> coord(r, "case").equals(SADDLE))
                 .mapToDouble(EscapePart::y0).filter(v -> v > 0).min()
                 .orElse(Double.NaN);
         List<Figure.Series> saddle = new ArrayList<>();
         List<Figure.Series> plateau = new ArrayList<>();
         for (CellResult r : rows) {
-            if (r.cell().get("case").equals(SADDLE) && y0(r) == smallest) {
-                saddle.add(line(r.cell().get("optimizer"), r));
-            } else if (r.cell().get("case").equals(PLATEAU)) {
-                plateau.add(line(r.cell().get("optimizer"), r));
+            if (coord(r, "case").equals(SADDLE) && y0(r) == smallest) {
+                saddle.add(line(coord(r, "optimizer"), r));
+            } else if (coord(r, "case").equals(PLATEAU)) {
+                plateau.add(line(coord(r, "optimizer"), r));
             }
         }
         List<Figure> figures = new ArrayList<>();

@@ -298,12 +298,12 @@ final class LocalMinimaPart extends Part {
         List<String> violations = new ArrayList<>();
         List<String> disagree = new ArrayList<>();
         for (CellResult r : rows) {
-            csv.add(r.cell().get("case"), r.cell().get("optimizer"), Double.parseDouble(r.cell().get("lr")), r.metric("starts"),
+            csv.add(coord(r, "case"), coord(r, "optimizer"), lr(r), r.metric("starts"),
                     r.metric("share_global"), r.metric("share_local"), r.metric("share_stationary"),
                     r.metric("share_not_converged"), r.metric("share_diverged"), r.metric("share_sum"), r.metric("f_star"),
                     r.metric("final_value_global_mean"), r.metric("gap_max"), r.metric("steps_median"), r.metric("dl4j_runs"),
                     r.metric("dl4j_agree"), r.metric("dl4j_chaotic"));
-            md.add(r.cell().get("case"), r.cell().get("optimizer"), r.cell().get("lr"), r.metric("starts"), r.metric("share_global"),
+            md.add(coord(r, "case"), coord(r, "optimizer"), coord(r, "lr"), r.metric("starts"), r.metric("share_global"),
                     r.metric("share_local"), r.metric("share_stationary"), r.metric("share_not_converged"),
                     r.metric("share_diverged"), r.metric("share_sum"), r.metric("f_star"),
                     r.metric("final_value_global_mean") == null ? "-" : r.metric("final_value_global_mean"),
@@ -312,13 +312,13 @@ final class LocalMinimaPart extends Part {
                             + (r.number("dl4j_chaotic") > 0 ? " (+" + (long) r.number("dl4j_chaotic") + " chaotic)" : ""),
                     maxDiff(r));
             if (r.number("dl4j_agree") + r.number("dl4j_chaotic") != r.number("dl4j_runs")) {
-                disagree.add(r.cell().get("case") + " " + r.cell().get("optimizer") + " lr=" + r.cell().get("lr") + " " + maxDiff(r));
+                disagree.add(label(r) + " " + maxDiff(r));
             }
             // linear stability: no run may converge to a minimum whose critical step size is below its lr
-            List<Minimum> minima = catalogue.get(r.cell().get("case"));
-            double lr = Double.parseDouble(r.cell().get("lr"));
+            List<Minimum> minima = catalogue.get(coord(r, "case"));
+            double lr = lr(r);
             for (Minimum m : minima) {
-                double crit = criticalLr(r.cell().get("optimizer"), m.lambdaMax());
+                double crit = criticalLr(coord(r, "optimizer"), m.lambdaMax());
                 if (Double.isNaN(crit) || lr <= crit) {
                     continue;
                 }
@@ -326,7 +326,7 @@ final class LocalMinimaPart extends Part {
                 long converged = points(r).stream().filter(c -> "reference".equals(c.get("engine"))
                         && m.label().equals(c.get("label")) && "converged".equals(c.get("status"))).count();
                 if (converged > 0) {
-                    violations.add(r.cell().get("case") + " " + r.cell().get("optimizer") + " lr=" + r.cell().get("lr") + " at "
+                    violations.add(label(r) + " at "
                             + m.label() + ": " + converged + " runs");
                 }
             }
@@ -363,7 +363,7 @@ final class LocalMinimaPart extends Part {
         boolean holds = true;
         for (CellResult r : rows) {
             if (r.number("share_diverged") < 1) {
-                long reached = catalogue.get(r.cell().get("case")).stream()
+                long reached = catalogue.get(coord(r, "case")).stream()
                         .filter(m -> counts(r).getOrDefault(m.label(), 0) > 0).count();
                 measured.add(label(r) + ": " + reached);
                 holds &= reached >= 2;
@@ -377,7 +377,7 @@ final class LocalMinimaPart extends Part {
         List<String> measured = new ArrayList<>();
         boolean holds = true;
         for (CellResult r : rows) {
-            if (r.number("share_diverged") < 1 && catalogue.get(r.cell().get("case")).stream().anyMatch(m -> !m.global())) {
+            if (r.number("share_diverged") < 1 && catalogue.get(coord(r, "case")).stream().anyMatch(m -> !m.global())) {
                 measured.add(label(r) + ": " + Table.readable(r.number("share_global")));
                 holds &= r.number("share_global") > 0 && r.number("share_global") < 1;
             }
@@ -391,12 +391,12 @@ final class LocalMinimaPart extends Part {
     private String perMinimum(List<CellResult> rows) {
         StringBuilder sb = new StringBuilder();
         Map<String, List<CellResult>> byFunction = new LinkedHashMap<>();
-        rows.forEach(r -> byFunction.computeIfAbsent(r.cell().get("case"), k -> new ArrayList<>()).add(r));
+        rows.forEach(r -> byFunction.computeIfAbsent(coord(r, "case"), k -> new ArrayList<>()).add(r));
         for (Map.Entry<String, List<CellResult>> e : byFunction.entrySet()) {
             List<String> columns = new ArrayList<>(List.of("endpoint", "f", "global", "lambda_max",
                     "lr_crit_sgd", "lr_crit_momentum"));
             for (CellResult r : e.getValue()) {
-                columns.add(r.cell().get("optimizer") + " " + r.cell().get("lr"));
+                columns.add(coord(r, "optimizer") + " " + coord(r, "lr"));
             }
             Table t = new Table(columns);
             List<Minimum> minima = catalogue.get(e.getKey());
@@ -453,9 +453,9 @@ final class LocalMinimaPart extends Part {
         Map<String, CellResult> best = new LinkedHashMap<>();
         for (CellResult r : rows) {
             double settled = 1 - r.number("share_not_converged") - r.number("share_diverged");
-            CellResult b = best.get(r.cell().get("case"));
+            CellResult b = best.get(coord(r, "case"));
             if (b == null || settled > 1 - b.number("share_not_converged") - b.number("share_diverged")) {
-                best.put(r.cell().get("case"), r);
+                best.put(coord(r, "case"), r);
             }
         }
         List<Figure> figures = new ArrayList<>();
@@ -471,11 +471,11 @@ final class LocalMinimaPart extends Part {
             List<Figure.Series> series = new ArrayList<>();
             byLabel.forEach((label, pts) -> series.add(Figure.Series.points("from here to " + label,
                     pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray())));
-            List<Minimum> minima = catalogue.get(r.cell().get("case"));
+            List<Minimum> minima = catalogue.get(coord(r, "case"));
             series.add(Figure.Series.points("minima", minima.stream().mapToDouble(m -> m.x()[0]).toArray(),
                     minima.stream().mapToDouble(m -> m.x()[1]).toArray()));
-            figures.add(new Figure.Lines("basins-" + r.cell().get("case"), String.format(Locale.ROOT,
-                    "Where each start ends: %s, %s lr=%s", r.cell().get("case"), r.cell().get("optimizer"), r.cell().get("lr")),
+            figures.add(new Figure.Lines("basins-" + coord(r, "case"), String.format(Locale.ROOT,
+                    "Where each start ends: %s, %s lr=%s", coord(r, "case"), coord(r, "optimizer"), coord(r, "lr")),
                     "x0", "y0", false, false, series));
         }
         return figures;

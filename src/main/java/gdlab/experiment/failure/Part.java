@@ -107,6 +107,11 @@ abstract class Part {
         return Figure.Series.line(label, r.series(CURVE, "step"), r.series(CURVE, "value"));
     }
 
+    /** One of a cell's {@link #COORDS}. */
+    static String coord(CellResult r, String key) {
+        return r.cell().get(key);
+    }
+
     /** A metric as text ("" without a value). */
     static String str(CellResult r, String metric) {
         Object v = r.metric(metric);
@@ -114,12 +119,12 @@ abstract class Part {
     }
 
     static double lr(CellResult r) {
-        return Double.parseDouble(r.cell().get("lr"));
+        return Double.parseDouble(coord(r, "lr"));
     }
 
     /** "case optimizer lr=..." for measured-value sentences. */
     static String label(CellResult r) {
-        return r.cell().get("case") + " " + r.cell().get("optimizer") + " lr=" + r.cell().get("lr");
+        return coord(r, "case") + " " + coord(r, "optimizer") + " lr=" + coord(r, "lr");
     }
 
     /** What one cell produced: metrics by name, curve rows in {@link #CURVE} order. */

@@ -7,7 +7,6 @@ import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.experiment.failure.Minima.Minimum;
 import gdlab.reference.GradientDescent;
-import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
 import gdlab.reference.Ordering;
 import gdlab.reference.ReferenceTrainer;
@@ -279,7 +278,7 @@ final class SeedClaimPart extends Part {
         net.computeGradientAndScore();
         double gradNorm = Common.norm(Tensors.toDoubles(net.gradient().gradient())) / n;
 
-        Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(activation), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = Common.classifier(sizes, activation);
         ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", mlpLr), p0, xor.x(), xor.oneHot(), b,
                 Ordering.shuffled(seed));
         ref.steps((int) updates);
@@ -348,12 +347,12 @@ final class SeedClaimPart extends Part {
                 pairs.add(new ModePairs.Compared(kase, setting, mode, runs, reached, divergedRuns, onlyThis, onlyBatch,
                         p));
                 CellResult first = rs.get(0);
-                csv.add(kase, setting, mode, first.metric("batch_size"), Double.parseDouble(first.cell().get("lr")),
+                csv.add(kase, setting, mode, first.metric("batch_size"), Double.parseDouble(coord(first, "lr")),
                         first.metric("updates"), runs, reached, reached / (double) runs, ci[0], ci[1], divergedRuns,
                         mode.equals("batch") ? null : onlyThis, mode.equals("batch") ? null : onlyBatch,
                         mode.equals("batch") ? null : p, verdict, Double.isNaN(lossMean) ? null : lossMean,
                         compared == 0 ? null : agree);
-                md.add(kase, setting, mode, first.metric("batch_size"), first.cell().get("lr"), first.metric("updates"), runs,
+                md.add(kase, setting, mode, first.metric("batch_size"), coord(first, "lr"), first.metric("updates"), runs,
                         reached, String.format(Locale.ROOT, "%s (%s..%s)", Table.readable(reached / (double) runs),
                                 Table.readable(ci[0]), Table.readable(ci[1])), divergedRuns,
                         mode.equals("batch") ? "-" : onlyThis + " / " + onlyBatch,
@@ -403,7 +402,7 @@ final class SeedClaimPart extends Part {
         for (CellResult r : cells) {
             for (Map<String, Object> c : points(r)) {
                 if ("run".equals(c.get("series"))) {
-                    reached.put(r.cell().get("seed") + "/" + c.get("step"), "reached".equals(c.get("status")));
+                    reached.put(coord(r, "seed") + "/" + c.get("step"), "reached".equals(c.get("status")));
                 }
             }
         }

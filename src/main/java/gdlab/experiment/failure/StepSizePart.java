@@ -8,7 +8,6 @@ import gdlab.dl4j.SameDiffDescent;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.reference.GradientDescent;
-import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
 import gdlab.reference.Ordering;
 import gdlab.reference.ReferenceTrainer;
@@ -231,7 +230,7 @@ final class StepSizePart extends Part {
         Integer agree = null;
         String agreement = null;
         if (dtype == DataType.DOUBLE) {
-            Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+            Mlp mlp = Common.classifier(sizes, act);
             double[][] yRef = train.oneHot();
             ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", lr), p0, train.features(), yRef,
                     n, Ordering.shuffled(seed));
@@ -290,8 +289,8 @@ final class StepSizePart extends Part {
         List<String> disagree = new ArrayList<>();
         List<String> violations = new ArrayList<>();
         for (CellResult r : rows) {
-            double lr = Double.parseDouble(r.cell().get("lr"));
-            csv.add(r.cell().get("case"), r.cell().get("setting"), lr, r.metric("lr_bound"), r.status().toString(),
+            double lr = lr(r);
+            csv.add(coord(r, "case"), coord(r, "setting"), lr, r.metric("lr_bound"), r.status().toString(),
                     r.metric("outcome"), r.metric("diverged_step"), r.metric("nonfinite_step"), r.metric("ref_outcome"),
                     r.metric("ref_diverged_step"), r.metric("ref_nonfinite_step"), r.metric("initial_value"),
                     r.metric("final_value"), r.metric("ref_final_value"), r.metric("engines_agree"), r.metric("agreement"),
@@ -304,19 +303,19 @@ final class StepSizePart extends Part {
                 default -> "**NO**";
             };
             if (str(r, "agreement").equals("no")) {
-                disagree.add(r.cell().get("case") + " " + r.cell().get("setting") + " lr=" + r.cell().get("lr"));
+                disagree.add(coord(r, "case") + " " + coord(r, "setting") + " lr=" + coord(r, "lr"));
             }
-            if (r.cell().get("case").equals(ROSENBROCK)) {
+            if (coord(r, "case").equals(ROSENBROCK)) {
                 boolean canConverge = lr < r.number("lr_bound");
                 if (!canConverge && "converged".equals(r.metric("outcome"))) {
-                    violations.add("lr=" + r.cell().get("lr"));
+                    violations.add("lr=" + coord(r, "lr"));
                 }
-                rosen.add(r.cell().get("lr"), r.metric("lr_bound"), canConverge ? "can converge" : "cannot converge to (1,1)",
+                rosen.add(coord(r, "lr"), r.metric("lr_bound"), canConverge ? "can converge" : "cannot converge to (1,1)",
                         r.status().toString(), describe(str(r, "outcome"), r.metric("diverged_step")),
                         describe(str(r, "ref_outcome"), r.metric("ref_diverged_step")), r.metric("final_value"),
                         r.metric("ref_final_value"), agree);
             } else {
-                mlp.add(r.cell().get("case"), r.cell().get("setting").substring("dtype=".length()), r.cell().get("lr"),
+                mlp.add(coord(r, "case"), coord(r, "setting").substring("dtype=".length()), coord(r, "lr"),
                         r.status().toString(), describe(str(r, "outcome"), r.metric("diverged_step"),
                                 r.metric("nonfinite_step")),
                         r.metric("initial_value"), r.metric("final_value"),
@@ -358,8 +357,8 @@ final class StepSizePart extends Part {
     private static List<Claim> claims(List<CellResult> rows, List<String> violations, List<String> disagree) {
         Map<String, CellResult> largest = new java.util.LinkedHashMap<>();
         for (CellResult r : rows) {
-            largest.merge(r.cell().get("case") + " " + r.cell().get("setting"), r, (a, b) -> Double.parseDouble(b.cell().get("lr"))
-                    > Double.parseDouble(a.cell().get("lr")) ? b : a);
+            largest.merge(coord(r, "case") + " " + coord(r, "setting"), r, (a, b) -> Double.parseDouble(coord(b, "lr"))
+                    > Double.parseDouble(coord(a, "lr")) ? b : a);
         }
         List<String> measured = new ArrayList<>();
         boolean diverged = true;
@@ -367,19 +366,19 @@ final class StepSizePart extends Part {
             boolean ok = r.status() == gdlab.sweep.CellResult.Status.DIVERGED && r.metric("diverged_step") != null
                     && (r.metric("nonfinite_step") == null || r.number("nonfinite_step") >= r.number("diverged_step"));
             diverged &= ok;
-            measured.add(r.cell().get("case") + " " + r.cell().get("setting") + " lr=" + r.cell().get("lr") + ": " + r.status()
+            measured.add(coord(r, "case") + " " + coord(r, "setting") + " lr=" + coord(r, "lr") + ": " + r.status()
                     + (r.metric("diverged_step") == null ? "" : " at step " + str(r, "diverged_step"))
                     + (r.metric("nonfinite_step") == null ? "" : ", NaN at " + str(r, "nonfinite_step")));
         }
-        List<CellResult> rosen = rows.stream().filter(r -> r.cell().get("case").equals(ROSENBROCK)).toList();
-        List<CellResult> just = rosen.stream().filter(r -> Double.parseDouble(r.cell().get("lr")) > r.number("lr_bound")
-                && Double.parseDouble(r.cell().get("lr")) <= JUST * r.number("lr_bound")).toList();
+        List<CellResult> rosen = rows.stream().filter(r -> coord(r, "case").equals(ROSENBROCK)).toList();
+        List<CellResult> just = rosen.stream().filter(r -> lr(r) > r.number("lr_bound")
+                && lr(r) <= JUST * r.number("lr_bound")).toList();
         return List.of(
                 largest.isEmpty() ? notTested(TOO_LARGE, "no rows", "diverged") : verdict(TOO_LARGE, String.join("; ",
                         measured), "status diverged with its step; NaN at or after it, or never", diverged),
                 just.isEmpty() ? notTested(JUST_ABOVE, "no rosenbrock_lr in (2/lambda_max, " + JUST
                         + " x 2/lambda_max]", "neither diverged nor converged") : verdict(JUST_ABOVE, String.join(", ",
-                        just.stream().map(r -> "lr=" + r.cell().get("lr") + ": " + str(r, "outcome")).toList()),
+                        just.stream().map(r -> "lr=" + coord(r, "lr") + ": " + str(r, "outcome")).toList()),
                         "neither diverged nor converged", just.stream().noneMatch(r -> List.of("diverged",
                         "converged").contains(str(r, "outcome")))),
                 rosen.isEmpty() ? notTested(ROSENBROCK_BOUND, "no Rosenbrock rows", "none") : verdict(ROSENBROCK_BOUND, 
@@ -402,10 +401,10 @@ final class StepSizePart extends Part {
         List<Figure.Series> rosen = new ArrayList<>();
         List<Figure.Series> mlp = new ArrayList<>();
         for (CellResult r : rows) {
-            if (r.cell().get("case").equals(ROSENBROCK)) {
-                rosen.add(line("lr=" + r.cell().get("lr"), r));
+            if (coord(r, "case").equals(ROSENBROCK)) {
+                rosen.add(line("lr=" + coord(r, "lr"), r));
             } else {
-                mlp.add(line(r.cell().get("setting").substring("dtype=".length()) + " lr=" + r.cell().get("lr"), r));
+                mlp.add(line(coord(r, "setting").substring("dtype=".length()) + " lr=" + coord(r, "lr"), r));
             }
         }
         List<Figure> figures = new ArrayList<>();

@@ -6,7 +6,6 @@ import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
-import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
 import gdlab.experiment.GdMode;
 import gdlab.experiment.Keys;
@@ -159,7 +158,7 @@ final class VanishingPart extends Part {
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         double[][] yRef = train.oneHot();
-        Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = Common.classifier(sizes, act);
 
         double[] init = dl4jWeightGradNorms(net, x, y);
         double[] refInit = referenceWeightGradNorms(mlp, Tensors.toDoubles(net.params()), train.features(), yRef);
@@ -261,7 +260,7 @@ final class VanishingPart extends Part {
             if (!(rel <= AGREE_TOL) || rs.stream().anyMatch(r -> r.number("ref_agree") != 1)) {
                 disagree.add(e.getKey() + " " + Table.readable(rel));
             }
-            csv.add(rs.get(0).cell().get("case"), e.getKey(), rs.size(), first.mean(), lastNorm.mean(), ratioInit.mean(),
+            csv.add(coord(rs.get(0), "case"), e.getKey(), rs.size(), first.mean(), lastNorm.mean(), ratioInit.mean(),
                     ratioTrained.mean(), acc.mean(), acc.std(), loss.mean(), rel);
             md.add(e.getKey(), rs.size(), first.pretty(), lastNorm.pretty(), ratioInit.pretty(), ratioTrained.pretty(),
                     acc.pretty(), loss.pretty(), rel);
@@ -273,7 +272,7 @@ final class VanishingPart extends Part {
                         + "gradient of each layer's weights over the whole training set (DL4J's summed gradient from "
                         + "computeGradientAndScore divided by N), mean over seeds, at initialisation and after "
                         + "training. Every norm is recomputed by the reference Mlp from DL4J's parameters. %s%n%n",
-                any.cell().get("case"), layers, width, any.cell().get("optimizer"), any.cell().get("lr"), batchSize, epochs,
+                coord(any, "case"), layers, width, coord(any, "optimizer"), coord(any, "lr"), batchSize, epochs,
                 dtype.name().toLowerCase(Locale.ROOT), split.train().size(), split.test().size(),
                 Trainer.DIVERGENCE_RULE));
         text.append(perLayer.toMarkdown()).append('\n');
@@ -303,7 +302,7 @@ final class VanishingPart extends Part {
             return notTested(check, "the run has no such activation in deep_activations", expected);
         }
         List<CellResult> rs = acts.stream().flatMap(a -> byAct.get(a).stream()).toList();
-        return verdict(check, String.join(", ", rs.stream().map(r -> r.cell().get("setting") + " seed " + r.cell().get("seed")
+        return verdict(check, String.join(", ", rs.stream().map(r -> coord(r, "setting") + " seed " + coord(r, "seed")
                 + ": " + Table.readable(r.number("first_over_last_init"))).toList()), expected, rs.stream()
                 .allMatch(r -> vanish == r.number("first_over_last_init") <= VANISHED));
     }
