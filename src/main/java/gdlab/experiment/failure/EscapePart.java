@@ -19,6 +19,7 @@ import gdlab.reference.Updaters;
 import gdlab.reference.Variant;
 import gdlab.experiment.Keys;
 import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -308,30 +309,22 @@ final class EscapePart extends Part {
 
     @Override
     Section summarize(List<CellResult> rows) {
-        Table csv = new Table("case", "setting", "optimizer", "lr", "escape_step", "ref_escape_step", "theory_steps",
-                "engines_agree", "paper_escape_step", "initial_grad_norm", "final_value");
-        Table md = new Table("case", "start", "optimizer", "lr", "initial_gradient", "escape_step_dl4j",
-                "escape_step_reference", "linear_theory", "agree", "paper_form_reference", "final_value_dl4j");
-        List<String> disagree = new ArrayList<>();
-        for (CellResult r : rows) {
-            String never = "not in " + (coord(r, "case").equals(SADDLE) ? saddleSteps : plateauSteps);
-            csv.add(coord(r, "case"), coord(r, "setting"), coord(r, "optimizer"), lr(r),
-                    r.metric("escape_step"), r.metric("ref_escape_step"), r.metric("theory_steps"), r.metric("engines_agree"),
-                    r.metric("paper_escape_step"), r.metric("initial_grad_norm"), r.metric("final_value"));
-            boolean hasTheory = coord(r, "case").equals(SADDLE)
-                    && (List.of("sgd", "momentum", "nesterov").contains(coord(r, "optimizer")) || y0(r) == 0);
-            String theory = !hasTheory ? "-" : r.metric("theory_steps") == null ? never : str(r, "theory_steps");
-            md.add(coord(r, "case"), coord(r, "setting"), coord(r, "optimizer"), coord(r, "lr"), r.metric("initial_grad_norm"),
-                    r.metric("escape_step") == null ? never : r.metric("escape_step"),
-                    r.metric("ref_escape_step") == null ? never : r.metric("ref_escape_step"), theory,
-                    r.number("engines_agree") == 1 ? "yes" : "**NO**",
-                    !Updaters.WITH_PAPER_VARIANT.contains(coord(r, "optimizer")) ? "-"
-                            : r.metric("paper_escape_step") == null ? never : r.metric("paper_escape_step"),
-                    r.metric("final_value"));
-            if (r.number("engines_agree") != 1) {
-                disagree.add(coord(r, "case") + " " + coord(r, "setting") + " " + coord(r, "optimizer"));
-            }
-        }
+        Columns<CellResult> table = columns("case", "setting", "optimizer", "lr", "escape_step", "ref_escape_step",
+                "theory_steps", "engines_agree", "paper_escape_step", "initial_grad_norm", "final_value")
+                .markdown("case", r -> coord(r, "case")).markdown("start", r -> coord(r, "setting"))
+                .markdown("optimizer", r -> coord(r, "optimizer")).markdown("lr", r -> coord(r, "lr"))
+                .markdown("initial_gradient", r -> r.metric("initial_grad_norm"))
+                .markdown("escape_step_dl4j", r -> orNever(r, "escape_step"))
+                .markdown("escape_step_reference", r -> orNever(r, "ref_escape_step"))
+                .markdown("linear_theory", r -> coord(r, "case").equals(SADDLE) && (y0(r) == 0
+                        || List.of("sgd", "momentum", "nesterov").contains(coord(r, "optimizer")))
+                        ? orNever(r, "theory_steps") : "-")
+                .markdown("agree", r -> r.number("engines_agree") == 1 ? "yes" : "**NO**")
+                .markdown("paper_form_reference", r -> Updaters.WITH_PAPER_VARIANT.contains(coord(r, "optimizer"))
+                        ? orNever(r, "paper_escape_step") : "-")
+                .markdown("final_value_dl4j", r -> r.metric("final_value"));
+        List<String> disagree = rows.stream().filter(r -> r.number("engines_agree") != 1)
+                .map(r -> coord(r, "case") + " " + coord(r, "setting") + " " + coord(r, "optimizer")).toList();
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
                 Saddle: f = x^2 - y^2 from (%s, y0); escaped once |y| > %s. Plateau: one sigmoid unit, MSE, %d points \
@@ -348,9 +341,9 @@ final class EscapePart extends Part {
 
                 """, Table.readable(saddleX0), Table.readable(saddleEscape), plateauPoints,
                 Table.readable(plateauBias), Table.readable(plateauEscape)));
-        text.append(md.toMarkdown()).append('\n');
+        text.append(table.markdown(rows).toMarkdown()).append('\n');
         text.append(departures(rows));
-        return new Section(text.toString(), csv, figures(rows), claims(rows, disagree));
+        return new Section(text.toString(), table.csv(rows), figures(rows), claims(rows, disagree));
     }
 
     private List<Claim> claims(List<CellResult> rows, List<String> disagree) {
@@ -411,6 +404,12 @@ final class EscapePart extends Part {
                 + String.join(", ", off), "the linear recurrence's step (never from y0 = 0)", off.isEmpty());
     }
 
+
+    /** A step metric, or "not in budget" where the run never escaped. */
+    private Object orNever(CellResult r, String metric) {
+        return r.metric(metric) != null ? r.metric(metric)
+                : "not in " + (coord(r, "case").equals(SADDLE) ? saddleSteps : plateauSteps);
+    }
 
     /** Where DL4J's form of an updater departs from its paper's and the escape step changes with it. */
     private static String departures(List<CellResult> rows) {

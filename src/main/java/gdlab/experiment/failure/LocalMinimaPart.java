@@ -13,6 +13,7 @@ import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
 import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -288,29 +289,28 @@ final class LocalMinimaPart extends Part {
 
     @Override
     Section summarize(List<CellResult> rows) {
-        Table csv = new Table("case", "optimizer", "lr", "starts", "share_global", "share_local",
+        Columns<CellResult> table = columns("case", "optimizer", "lr", "starts", "share_global", "share_local",
                 "share_stationary", "share_not_converged", "share_diverged", "share_sum", "f_star",
-                "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic");
-        Table md = new Table("function", "optimizer", "lr", "starts", "at_global", "at_local", "stationary",
-                "not_converged", "diverged", "sum", "f_star", "final_f_at_global", "max_gap_to_minimum",
-                "median_steps", "dl4j_agrees", "dl4j_max_diff");
+                "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic")
+                .markdown("function", r -> coord(r, "case")).markdown("optimizer", r -> coord(r, "optimizer"))
+                .markdown("lr", r -> coord(r, "lr")).markdown("starts", r -> r.metric("starts"))
+                .markdown("at_global", r -> r.metric("share_global"))
+                .markdown("at_local", r -> r.metric("share_local"))
+                .markdown("stationary", r -> r.metric("share_stationary"))
+                .markdown("not_converged", r -> r.metric("share_not_converged"))
+                .markdown("diverged", r -> r.metric("share_diverged")).markdown("sum", r -> r.metric("share_sum"))
+                .markdown("f_star", r -> r.metric("f_star"))
+                .markdown("final_f_at_global", r -> r.metric("final_value_global_mean") == null ? "-"
+                        : r.metric("final_value_global_mean"))
+                .markdown("max_gap_to_minimum", r -> r.metric("gap_max"))
+                .markdown("median_steps", r -> r.metric("steps_median"))
+                .markdown("dl4j_agrees", r -> (long) r.number("dl4j_agree") + "/" + (long) r.number("dl4j_runs")
+                        + (r.number("dl4j_chaotic") > 0 ? " (+" + (long) r.number("dl4j_chaotic") + " chaotic)" : ""))
+                .markdown("dl4j_max_diff", LocalMinimaPart::maxDiff);
         int theoryCases = 0;
         List<String> violations = new ArrayList<>();
         List<String> disagree = new ArrayList<>();
         for (CellResult r : rows) {
-            csv.add(coord(r, "case"), coord(r, "optimizer"), lr(r), r.metric("starts"),
-                    r.metric("share_global"), r.metric("share_local"), r.metric("share_stationary"),
-                    r.metric("share_not_converged"), r.metric("share_diverged"), r.metric("share_sum"), r.metric("f_star"),
-                    r.metric("final_value_global_mean"), r.metric("gap_max"), r.metric("steps_median"), r.metric("dl4j_runs"),
-                    r.metric("dl4j_agree"), r.metric("dl4j_chaotic"));
-            md.add(coord(r, "case"), coord(r, "optimizer"), coord(r, "lr"), r.metric("starts"), r.metric("share_global"),
-                    r.metric("share_local"), r.metric("share_stationary"), r.metric("share_not_converged"),
-                    r.metric("share_diverged"), r.metric("share_sum"), r.metric("f_star"),
-                    r.metric("final_value_global_mean") == null ? "-" : r.metric("final_value_global_mean"),
-                    r.metric("gap_max"), r.metric("steps_median"),
-                    (long) r.number("dl4j_agree") + "/" + (long) r.number("dl4j_runs")
-                            + (r.number("dl4j_chaotic") > 0 ? " (+" + (long) r.number("dl4j_chaotic") + " chaotic)" : ""),
-                    maxDiff(r));
             if (r.number("dl4j_agree") + r.number("dl4j_chaotic") != r.number("dl4j_runs")) {
                 disagree.add(label(r) + " " + maxDiff(r));
             }
@@ -344,10 +344,10 @@ final class LocalMinimaPart extends Part {
                 + "differences amplified by unstable dynamics), counted apart from agreement and disagreement.%n%n",
                 grid, grid, Table.readable(gradTol), maxSteps, Table.readable(endpointTol),
                 Table.readable(AGREE_TOL), dl4jMaxSteps));
-        text.append(md.toMarkdown()).append('\n');
+        text.append(table.markdown(rows).toMarkdown()).append('\n');
         text.append(perMinimum(rows));
         long agreed = rows.stream().mapToLong(r -> (long) (r.number("dl4j_agree") + r.number("dl4j_chaotic"))).sum();
-        return new Section(text.toString(), csv, figures(rows), List.of(dependOnStart(rows), globalSharePartial(rows),
+        return new Section(text.toString(), table.csv(rows), figures(rows), List.of(dependOnStart(rows), globalSharePartial(rows),
                 theoryCases == 0 ? notTested(STABILITY, "no (minimum, optimizer, lr) of this run has lr above its "
                         + "bound", STABILITY_BOUND) : verdict(STABILITY, theoryCases + " (minimum, optimizer, lr) "
                         + "above the bound; converged there: " + (violations.isEmpty() ? "none"

@@ -1,6 +1,7 @@
 package gdlab.experiment.failure;
 
 import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -83,6 +84,19 @@ abstract class Part {
         List<Object> values = List.of(part, kase, optimizer, lr, batch, setting, seed);
         for (int i = 0; i < COORDS.size(); i++) {
             c.put(COORDS.get(i), String.valueOf(values.get(i)));
+        }
+        return c;
+    }
+
+    /**
+     * A summary table of cells whose CSV columns are these coordinates, metrics or {@code status}, each under its own
+     * name ({@code lr} as a number); the Markdown columns, worded for people, are added to it.
+     */
+    static Columns<CellResult> columns(String... csv) {
+        Columns<CellResult> c = new Columns<>();
+        for (String name : csv) {
+            c.csv(name, r -> name.equals("lr") ? lr(r) : name.equals("status") ? r.status().toString()
+                    : COORDS.contains(name) ? coord(r, name) : r.metric(name));
         }
         return c;
     }

@@ -18,6 +18,7 @@ import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
 import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -279,51 +280,37 @@ final class StepSizePart extends Part {
 
     @Override
     Section summarize(List<CellResult> rows) {
-        Table csv = new Table("case", "setting", "lr", "lr_bound", "status", "outcome", "diverged_step",
+        Table csv = columns("case", "setting", "lr", "lr_bound", "status", "outcome", "diverged_step",
                 "nonfinite_step", "ref_outcome", "ref_diverged_step", "ref_nonfinite_step", "initial_value",
-                "final_value", "ref_final_value", "engines_agree", "agreement", "orbit_split_step");
-        Table rosen = new Table("lr", "2/lambda_max at (1,1)", "theory", "status", "dl4j", "reference",
-                "final_f_dl4j", "final_f_reference", "agree");
-        Table mlp = new Table("net", "dtype", "lr", "status", "dl4j", "initial_loss", "final_loss_dl4j",
-                "reference", "final_loss_reference", "agree");
-        List<String> disagree = new ArrayList<>();
-        List<String> violations = new ArrayList<>();
-        for (CellResult r : rows) {
-            double lr = lr(r);
-            csv.add(coord(r, "case"), coord(r, "setting"), lr, r.metric("lr_bound"), r.status().toString(),
-                    r.metric("outcome"), r.metric("diverged_step"), r.metric("nonfinite_step"), r.metric("ref_outcome"),
-                    r.metric("ref_diverged_step"), r.metric("ref_nonfinite_step"), r.metric("initial_value"),
-                    r.metric("final_value"), r.metric("ref_final_value"), r.metric("engines_agree"), r.metric("agreement"),
-                    r.metric("orbit_split_step"));
-            String agree = switch (str(r, "agreement")) {
-                case "" -> "-";
-                case "yes" -> "yes";
-                case "chaotic" -> "same outcome; orbits equal to 1e-9 until step " + str(r, "orbit_split_step")
-                        + ", then apart (chaos)";
-                default -> "**NO**";
-            };
-            if (str(r, "agreement").equals("no")) {
-                disagree.add(coord(r, "case") + " " + coord(r, "setting") + " lr=" + coord(r, "lr"));
-            }
-            if (coord(r, "case").equals(ROSENBROCK)) {
-                boolean canConverge = lr < r.number("lr_bound");
-                if (!canConverge && "converged".equals(r.metric("outcome"))) {
-                    violations.add("lr=" + coord(r, "lr"));
-                }
-                rosen.add(coord(r, "lr"), r.metric("lr_bound"), canConverge ? "can converge" : "cannot converge to (1,1)",
-                        r.status().toString(), describe(str(r, "outcome"), r.metric("diverged_step")),
-                        describe(str(r, "ref_outcome"), r.metric("ref_diverged_step")), r.metric("final_value"),
-                        r.metric("ref_final_value"), agree);
-            } else {
-                mlp.add(coord(r, "case"), coord(r, "setting").substring("dtype=".length()), coord(r, "lr"),
-                        r.status().toString(), describe(str(r, "outcome"), r.metric("diverged_step"),
-                                r.metric("nonfinite_step")),
-                        r.metric("initial_value"), r.metric("final_value"),
-                        r.metric("ref_outcome") == null ? "-" : describe(str(r, "ref_outcome"), r.metric("ref_diverged_step"),
-                                r.metric("ref_nonfinite_step")),
-                        r.metric("ref_final_value") == null ? "-" : r.metric("ref_final_value"), agree);
-            }
-        }
+                "final_value", "ref_final_value", "engines_agree", "agreement", "orbit_split_step").csv(rows);
+        List<CellResult> rosenRows = rows.stream().filter(r -> coord(r, "case").equals(ROSENBROCK)).toList();
+        List<CellResult> mlpRows = rows.stream().filter(r -> !coord(r, "case").equals(ROSENBROCK)).toList();
+        Table rosen = new Columns<CellResult>().markdown("lr", r -> coord(r, "lr"))
+                .markdown("2/lambda_max at (1,1)", r -> r.metric("lr_bound"))
+                .markdown("theory", r -> lr(r) < r.number("lr_bound") ? "can converge" : "cannot converge to (1,1)")
+                .markdown("status", r -> r.status().toString())
+                .markdown("dl4j", r -> describe(str(r, "outcome"), r.metric("diverged_step")))
+                .markdown("reference", r -> describe(str(r, "ref_outcome"), r.metric("ref_diverged_step")))
+                .markdown("final_f_dl4j", r -> r.metric("final_value"))
+                .markdown("final_f_reference", r -> r.metric("ref_final_value"))
+                .markdown("agree", StepSizePart::agreement).markdown(rosenRows);
+        Table mlp = new Columns<CellResult>().markdown("net", r -> coord(r, "case"))
+                .markdown("dtype", r -> coord(r, "setting").substring("dtype=".length()))
+                .markdown("lr", r -> coord(r, "lr")).markdown("status", r -> r.status().toString())
+                .markdown("dl4j", r -> describe(str(r, "outcome"), r.metric("diverged_step"),
+                        r.metric("nonfinite_step")))
+                .markdown("initial_loss", r -> r.metric("initial_value"))
+                .markdown("final_loss_dl4j", r -> r.metric("final_value"))
+                .markdown("reference", r -> r.metric("ref_outcome") == null ? "-" : describe(str(r, "ref_outcome"),
+                        r.metric("ref_diverged_step"), r.metric("ref_nonfinite_step")))
+                .markdown("final_loss_reference", r -> r.metric("ref_final_value") == null ? "-"
+                        : r.metric("ref_final_value"))
+                .markdown("agree", StepSizePart::agreement).markdown(mlpRows);
+        List<String> disagree = rows.stream().filter(r -> str(r, "agreement").equals("no"))
+                .map(r -> coord(r, "case") + " " + coord(r, "setting") + " lr=" + coord(r, "lr")).toList();
+        // no Rosenbrock run may converge with lr at or above the bound
+        List<String> violations = rosenRows.stream().filter(r -> !(lr(r) < r.number("lr_bound"))
+                && "converged".equals(r.metric("outcome"))).map(r -> "lr=" + coord(r, "lr")).toList();
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
                 Rosenbrock: plain GD (sgd) from (-1.2, 1) for at most %d steps; converged = f <= %s; diverged = f or \
@@ -387,6 +374,17 @@ final class StepSizePart extends Part {
                 rows.isEmpty() ? notTested(STEP_AGREE, "no rows", "agree") : verdict(STEP_AGREE, disagree.isEmpty()
                         ? "all " + rows.size() + " runs" : "disagree: " + String.join(", ", disagree),
                         "agreement yes or chaotic in every run", disagree.isEmpty()));
+    }
+
+    /** How the DL4J run agrees with the reference, in words. */
+    private static String agreement(CellResult r) {
+        return switch (str(r, "agreement")) {
+            case "" -> "-";
+            case "yes" -> "yes";
+            case "chaotic" -> "same outcome; orbits equal to 1e-9 until step " + str(r, "orbit_split_step")
+                    + ", then apart (chaos)";
+            default -> "**NO**";
+        };
     }
 
     private static String describe(String outcome, Object step) {
