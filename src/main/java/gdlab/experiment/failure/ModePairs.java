@@ -1,11 +1,16 @@
 package gdlab.experiment.failure;
 
+import gdlab.experiment.GdMode;
 import gdlab.report.Binomial;
 import gdlab.report.Claim;
 import gdlab.report.Table;
+import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Predicate;
 
@@ -49,9 +54,49 @@ final class ModePairs {
         XOR_STUCK, WINDOW, XOR_AGREE};
     private static final String SIGNIFICANT = "McNemar p < 0.05 against the batch twins";
 
-    /** One mode of one seed-claim setting against batch GD on the same seeds. */
-    record Compared(String kase, String setting, String mode, int runs, int reached, long diverged, int onlyThis,
-                    int onlyBatch, double p) {
+    /**
+     * One mode of one seed-claim setting against batch GD on the same seeds: its cells, how many runs they hold, how
+     * many reached the global minimum and how many diverged, the discordant pairs and their McNemar p-value.
+     */
+    record Compared(String kase, String setting, String mode, List<CellResult> cells, int runs, int reached,
+                    long diverged, int onlyThis, int onlyBatch, double p) {
+        CellResult first() {
+            return cells.get(0);
+        }
+
+        double share() {
+            return reached / (double) runs;
+        }
+
+        /** Wilson 95% interval of {@link #share}. */
+        double[] ci() {
+            return Binomial.wilson(reached, runs);
+        }
+
+        boolean batch() {
+            return mode.equals(GdMode.BATCH);
+        }
+
+        String verdict() {
+            return batch() ? "-" : helped() ? "noise helped" : hurt() ? "noise hurt" : "no measurable difference";
+        }
+
+        /** Mean final loss of the runs that have one (the XOR net's), NaN for none. */
+        double lossMean() {
+            return cells.stream().mapToDouble(r -> r.number("final_loss")).filter(Double::isFinite).average()
+                    .orElse(Double.NaN);
+        }
+
+        /** Runs replayed in the reference whose final loss agrees with DL4J's (XOR only). */
+        long agree() {
+            return cells.stream().filter(r -> r.metric("engines_agree") != null)
+                    .mapToLong(r -> (long) r.number("engines_agree")).sum();
+        }
+
+        long compared() {
+            return cells.stream().filter(r -> r.metric("engines_agree") != null).count();
+        }
+
         boolean helped() {
             return p < 0.05 && onlyThis > onlyBatch;
         }
@@ -74,7 +119,51 @@ final class ModePairs {
         }
     }
 
-    static List<Claim> claims(List<Compared> all, long xorAgree, long xorCompared) {
+    /** Every mode of every (case, setting) against batch GD, in grid order. */
+    static List<Compared> of(List<CellResult> rows) {
+        List<Compared> out = new ArrayList<>();
+        for (SeedGroup g : SeedGroup.by(rows, "case", "setting")) {
+            List<SeedGroup> modes = SeedGroup.by(g.cells(), "batch");
+            Map<String, Boolean> batch = reachedPerRun(SeedGroup.find(modes, "batch", GdMode.BATCH)
+                    .map(SeedGroup::cells).orElse(List.of()));
+            for (SeedGroup m : modes) {
+                List<CellResult> rs = m.cells();
+                int onlyThis = 0;
+                int onlyBatch = 0;
+                for (Map.Entry<String, Boolean> o : reachedPerRun(rs).entrySet()) {
+                    Boolean other = batch.get(o.getKey());
+                    if (other != null && o.getValue() && !other) {
+                        onlyThis++;
+                    } else if (other != null && !o.getValue() && other) {
+                        onlyBatch++;
+                    }
+                }
+                out.add(new Compared(g.get("case"), g.get("setting"), m.get("batch"), rs,
+                        rs.stream().mapToInt(r -> (int) r.number("runs")).sum(),
+                        rs.stream().mapToInt(r -> (int) r.number("reached")).sum(),
+                        Math.round(rs.stream().mapToDouble(r -> r.number("share_diverged") * r.number("runs")).sum()),
+                        onlyThis, onlyBatch, Binomial.mcnemarP(onlyThis, onlyBatch)));
+            }
+        }
+        return out;
+    }
+
+    /** Whether each run of these cells reached the global minimum, by seed and run (the key of its twins). */
+    private static Map<String, Boolean> reachedPerRun(List<CellResult> cells) {
+        Map<String, Boolean> reached = new LinkedHashMap<>();
+        for (CellResult r : cells) {
+            for (Map<String, Object> c : Part.points(r)) {
+                if ("run".equals(c.get("series"))) {
+                    reached.put(r.cell().get("seed") + "/" + c.get("step"), "reached".equals(c.get("status")));
+                }
+            }
+        }
+        return reached;
+    }
+
+    static List<Claim> claims(List<Compared> all) {
+        long xorAgree = all.stream().mapToLong(Compared::agree).sum();
+        long xorCompared = all.stream().mapToLong(Compared::compared).sum();
         List<Compared> tilts = all.stream().filter(c -> !c.xor() && !c.mode().equals("batch")).toList();
         List<Compared> xor = all.stream().filter(Compared::xor).toList();
         List<Double> levels = tilts.stream().map(Compared::noise).distinct().sorted().toList();

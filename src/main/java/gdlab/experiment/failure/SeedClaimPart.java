@@ -17,7 +17,8 @@ import gdlab.reference.Updater;
 import gdlab.reference.Updaters;
 import gdlab.experiment.GdMode;
 import gdlab.experiment.Keys;
-import gdlab.report.Binomial;
+import gdlab.experiment.failure.ModePairs.Compared;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -27,13 +28,11 @@ import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
-import gdlab.sweep.SeedGroup;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -297,72 +296,28 @@ final class SeedClaimPart extends Part {
 
     @Override
     Section summarize(List<CellResult> rows) {
-        Table csv = new Table("case", "setting", "mode", "batch_size", "lr", "updates", "runs", "reached",
-                "share_reached", "ci95_low", "ci95_high", "diverged", "only_this_reached", "only_batch_reached",
-                "mcnemar_p", "verdict", "final_loss_mean", "engines_agree");
-        Table md = new Table("case", "setting", "mode", "B", "lr", "updates", "runs", "reached_global",
-                "share (95% CI)", "diverged", "vs batch: only this / only batch", "mcnemar_p", "verdict",
-                "final_loss", "not reached: median loss, grad norm", "dl4j_vs_reference");
-        List<String> barNames = new ArrayList<>();
-        List<Double> barValues = new ArrayList<>();
-        List<Double> barErrors = new ArrayList<>();
-        List<ModePairs.Compared> pairs = new ArrayList<>();
-        long xorAgree = 0;
-        long xorCompared = 0;
-        for (SeedGroup g : SeedGroup.by(rows, "case", "setting")) {
-            List<SeedGroup> modes = SeedGroup.by(g.cells(), "batch");
-            Map<String, Boolean> batch = reachedPerRun(SeedGroup.find(modes, "batch", "batch")
-                    .map(SeedGroup::cells).orElse(List.of()));
-            String kase = g.get("case");
-            String setting = g.get("setting");
-            for (SeedGroup m : modes) {
-                String mode = m.get("batch");
-                List<CellResult> rs = m.cells();
-                int runs = rs.stream().mapToInt(r -> (int) r.number("runs")).sum();
-                int reached = rs.stream().mapToInt(r -> (int) r.number("reached")).sum();
-                long divergedRuns = Math.round(rs.stream().mapToDouble(r -> r.number("share_diverged")
-                        * r.number("runs")).sum());
-                double[] ci = Binomial.wilson(reached, runs);
-                int onlyThis = 0;
-                int onlyBatch = 0;
-                for (Map.Entry<String, Boolean> o : reachedPerRun(rs).entrySet()) {
-                    Boolean other = batch.get(o.getKey());
-                    if (other != null && o.getValue() && !other) {
-                        onlyThis++;
-                    } else if (other != null && !o.getValue() && other) {
-                        onlyBatch++;
-                    }
-                }
-                double p = Binomial.mcnemarP(onlyThis, onlyBatch);
-                String verdict = mode.equals("batch") ? "-"
-                        : p < 0.05 && onlyThis > onlyBatch ? "noise helped"
-                        : p < 0.05 && onlyThis < onlyBatch ? "noise hurt" : "no measurable difference";
-                double lossMean = rs.stream().mapToDouble(r -> r.number("final_loss")).filter(Double::isFinite)
-                        .average().orElse(Double.NaN);
-                long agree = rs.stream().filter(r -> r.metric("engines_agree") != null)
-                        .mapToLong(r -> (long) r.number("engines_agree")).sum();
-                long compared = rs.stream().filter(r -> r.metric("engines_agree") != null).count();
-                xorAgree += agree;
-                xorCompared += compared;
-                pairs.add(new ModePairs.Compared(kase, setting, mode, runs, reached, divergedRuns, onlyThis, onlyBatch,
-                        p));
-                CellResult first = rs.get(0);
-                csv.add(kase, setting, mode, first.metric("batch_size"), Double.parseDouble(coord(first, "lr")),
-                        first.metric("updates"), runs, reached, reached / (double) runs, ci[0], ci[1], divergedRuns,
-                        mode.equals("batch") ? null : onlyThis, mode.equals("batch") ? null : onlyBatch,
-                        mode.equals("batch") ? null : p, verdict, Double.isNaN(lossMean) ? null : lossMean,
-                        compared == 0 ? null : agree);
-                md.add(kase, setting, mode, first.metric("batch_size"), coord(first, "lr"), first.metric("updates"), runs,
-                        reached, String.format(Locale.ROOT, "%s (%s..%s)", Table.readable(reached / (double) runs),
-                                Table.readable(ci[0]), Table.readable(ci[1])), divergedRuns,
-                        mode.equals("batch") ? "-" : onlyThis + " / " + onlyBatch,
-                        mode.equals("batch") ? "-" : p, verdict, Double.isNaN(lossMean) ? "-" : lossMean,
-                        stuck(rs), compared == 0 ? "-" : agree + "/" + compared);
-                barNames.add(shortCase(kase) + " " + setting.replace("noise_std=", "s=") + " B=" + first.metric("batch_size"));
-                barValues.add(reached / (double) runs);
-                barErrors.add((ci[1] - ci[0]) / 2);
-            }
-        }
+        List<Compared> pairs = ModePairs.of(rows);
+        Columns<Compared> table = new Columns<Compared>().add("case", Compared::kase).add("setting", Compared::setting)
+                .add("mode", Compared::mode).csv("batch_size", c -> c.first().metric("batch_size"))
+                .markdown("B", c -> c.first().metric("batch_size")).csv("lr", c -> lr(c.first()))
+                .markdown("lr", c -> coord(c.first(), "lr")).add("updates", c -> c.first().metric("updates"))
+                .add("runs", Compared::runs).csv("reached", Compared::reached)
+                .markdown("reached_global", Compared::reached).csv("share_reached", Compared::share)
+                .csv("ci95_low", c -> c.ci()[0]).csv("ci95_high", c -> c.ci()[1])
+                .markdown("share (95% CI)", c -> String.format(Locale.ROOT, "%s (%s..%s)", Table.readable(c.share()),
+                        Table.readable(c.ci()[0]), Table.readable(c.ci()[1])))
+                .add("diverged", Compared::diverged)
+                .csv("only_this_reached", c -> c.batch() ? null : c.onlyThis())
+                .csv("only_batch_reached", c -> c.batch() ? null : c.onlyBatch())
+                .markdown("vs batch: only this / only batch", c -> c.batch() ? "-" : c.onlyThis() + " / "
+                        + c.onlyBatch())
+                .csv("mcnemar_p", c -> c.batch() ? null : c.p()).markdown("mcnemar_p", c -> c.batch() ? "-" : c.p())
+                .add("verdict", Compared::verdict)
+                .csv("final_loss_mean", c -> Double.isNaN(c.lossMean()) ? null : c.lossMean())
+                .markdown("final_loss", c -> Double.isNaN(c.lossMean()) ? "-" : c.lossMean())
+                .markdown("not reached: median loss, grad norm", c -> stuck(c.cells()))
+                .csv("engines_agree", c -> c.compared() == 0 ? null : c.agree())
+                .markdown("dl4j_vs_reference", c -> c.compared() == 0 ? "-" : c.agree() + "/" + c.compared());
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
                 Batch (B = N), stochastic (B = 1) and mini-batch at the same learning rate and the same number of \
@@ -388,25 +343,13 @@ final class SeedClaimPart extends Part {
                 """, function, function, terms, Table.readable(lr), steps, starts, Table.readable(POLISH_TOL),
                 MLP_CASE, hidden, activation, dtype.name().toLowerCase(Locale.ROOT), xor.size(), Table.readable(mlpLr),
                 mlpUpdates, Table.readable(target), Table.readable(AGREE_TOL), Trainer.DIVERGENCE_RULE));
-        text.append(md.toMarkdown()).append('\n');
+        text.append(table.markdown(pairs).toMarkdown()).append('\n');
         List<Figure> figures = List.of(new Figure.Bars("seed-claim", "Share of runs reaching the global minimum "
-                + "(error bar: half the Wilson 95% interval)", "share reached", false, barNames,
-                barValues.stream().mapToDouble(Double::doubleValue).toArray(),
-                barErrors.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new Section(text.toString(), csv, figures, ModePairs.claims(pairs, xorAgree, xorCompared));
-    }
-
-    /** Whether each run of these cells reached the global minimum, by seed and run (the key of its twins). */
-    private static Map<String, Boolean> reachedPerRun(List<CellResult> cells) {
-        Map<String, Boolean> reached = new LinkedHashMap<>();
-        for (CellResult r : cells) {
-            for (Map<String, Object> c : points(r)) {
-                if ("run".equals(c.get("series"))) {
-                    reached.put(coord(r, "seed") + "/" + c.get("step"), "reached".equals(c.get("status")));
-                }
-            }
-        }
-        return reached;
+                + "(error bar: half the Wilson 95% interval)", "share reached", false, pairs.stream()
+                .map(c -> shortCase(c.kase()) + " " + c.setting().replace("noise_std=", "s=") + " B="
+                        + c.first().metric("batch_size")).toList(), pairs.stream().mapToDouble(Compared::share).toArray(),
+                pairs.stream().mapToDouble(c -> (c.ci()[1] - c.ci()[0]) / 2).toArray()));
+        return new Section(text.toString(), table.csv(pairs), figures, ModePairs.claims(pairs));
     }
 
     /** Median final loss and gradient norm of the net's runs that did not reach the target ("-" if none). */
