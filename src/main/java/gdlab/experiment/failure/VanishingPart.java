@@ -11,6 +11,7 @@ import gdlab.experiment.GdMode;
 import gdlab.experiment.Keys;
 import gdlab.report.Binomial;
 import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Stats;
@@ -202,12 +203,9 @@ final class VanishingPart extends Part {
 
     @Override
     Section summarize(List<CellResult> rows) {
+        List<SeedGroup> groups = SeedGroup.by(rows, "setting");
         Map<String, List<CellResult>> byAct = new LinkedHashMap<>();
-        Map<String, SeedGroup> groups = new LinkedHashMap<>();
-        for (SeedGroup g : SeedGroup.by(rows, "setting")) {
-            byAct.put(g.get("setting").substring("activation=".length()), g.cells());
-            groups.put(g.get("setting").substring("activation=".length()), g);
-        }
+        groups.forEach(g -> byAct.put(activation(g), g.cells()));
         int nLayers = layers + 1;
         List<String> columns = new ArrayList<>(List.of("layer", "weights"));
         for (String act : byAct.keySet()) {
@@ -241,30 +239,26 @@ final class VanishingPart extends Part {
             }
             perLayer.add(row);
         }
-        Table csv = new Table("case", "activation", "seeds", "grad_norm_first_init", "grad_norm_last_init",
-                "first_over_last_init", "first_over_last_trained", "test_accuracy_mean", "test_accuracy_std",
-                "final_train_loss_mean", "ref_max_rel_diff");
-        Table md = new Table("activation", "seeds", "first_layer_init", "output_layer_init", "first/output init",
-                "first/output trained", "test_accuracy", "final_train_loss", "dl4j_vs_reference_max_rel_diff");
-        List<String> disagree = new ArrayList<>();
-        for (Map.Entry<String, SeedGroup> e : groups.entrySet()) {
-            SeedGroup g = e.getValue();
-            List<CellResult> rs = g.cells();
-            Stats first = g.stats("grad_norm_first_init");
-            Stats lastNorm = g.stats("grad_norm_last_init");
-            Stats ratioInit = g.stats("first_over_last_init");
-            Stats ratioTrained = g.stats("first_over_last_trained");
-            Stats acc = g.stats("test_accuracy");
-            Stats loss = g.stats("final_train_loss");
-            double rel = rs.stream().mapToDouble(VanishingPart::maxRelDiff).max().orElse(Double.NaN);
-            if (!(rel <= AGREE_TOL) || rs.stream().anyMatch(r -> r.number("ref_agree") != 1)) {
-                disagree.add(e.getKey() + " " + Table.readable(rel));
-            }
-            csv.add(coord(rs.get(0), "case"), e.getKey(), rs.size(), first.mean(), lastNorm.mean(), ratioInit.mean(),
-                    ratioTrained.mean(), acc.mean(), acc.std(), loss.mean(), rel);
-            md.add(e.getKey(), rs.size(), first.pretty(), lastNorm.pretty(), ratioInit.pretty(), ratioTrained.pretty(),
-                    acc.pretty(), loss.pretty(), rel);
-        }
+        Columns<SeedGroup> table = new Columns<SeedGroup>().csv("case", g -> coord(g.cells().get(0), "case"))
+                .add("activation", VanishingPart::activation).add("seeds", SeedGroup::size)
+                .csv("grad_norm_first_init", g -> g.stats("grad_norm_first_init").mean())
+                .markdown("first_layer_init", g -> g.stats("grad_norm_first_init").pretty())
+                .csv("grad_norm_last_init", g -> g.stats("grad_norm_last_init").mean())
+                .markdown("output_layer_init", g -> g.stats("grad_norm_last_init").pretty())
+                .csv("first_over_last_init", g -> g.stats("first_over_last_init").mean())
+                .markdown("first/output init", g -> g.stats("first_over_last_init").pretty())
+                .csv("first_over_last_trained", g -> g.stats("first_over_last_trained").mean())
+                .markdown("first/output trained", g -> g.stats("first_over_last_trained").pretty())
+                .csv("test_accuracy_mean", g -> g.stats("test_accuracy").mean())
+                .csv("test_accuracy_std", g -> g.stats("test_accuracy").std())
+                .markdown("test_accuracy", g -> g.stats("test_accuracy").pretty())
+                .csv("final_train_loss_mean", g -> g.stats("final_train_loss").mean())
+                .markdown("final_train_loss", g -> g.stats("final_train_loss").pretty())
+                .csv("ref_max_rel_diff", VanishingPart::groupRelDiff)
+                .markdown("dl4j_vs_reference_max_rel_diff", VanishingPart::groupRelDiff);
+        List<String> disagree = groups.stream().filter(g -> !(groupRelDiff(g) <= AGREE_TOL)
+                || g.count(r -> r.number("ref_agree") != 1) > 0)
+                .map(g -> activation(g) + " " + Table.readable(groupRelDiff(g))).toList();
         CellResult any = rows.get(0);
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "%s: %d hidden layers of %d units, softmax output, Xavier init, "
@@ -276,8 +270,8 @@ final class VanishingPart extends Part {
                 dtype.name().toLowerCase(Locale.ROOT), split.train().size(), split.test().size(),
                 Trainer.DIVERGENCE_RULE));
         text.append(perLayer.toMarkdown()).append('\n');
-        text.append(md.toMarkdown()).append('\n');
-        return new Section(text.toString(), csv, figures(means), claims(byAct, split.test().size(),
+        text.append(table.markdown(groups).toMarkdown()).append('\n');
+        return new Section(text.toString(), table.csv(groups), figures(means), claims(byAct, split.test().size(),
                 split.train().numClasses(), disagree, AGREE_TOL));
     }
 
@@ -325,6 +319,15 @@ final class VanishingPart extends Part {
         return verdict(check, String.join(", ", measured), expected, holds);
     }
 
+
+    private static String activation(SeedGroup g) {
+        return g.get("setting").substring("activation=".length());
+    }
+
+    /** Largest relative difference between DL4J's and the reference's layer norms over a group's cells. */
+    private static double groupRelDiff(SeedGroup g) {
+        return g.cells().stream().mapToDouble(VanishingPart::maxRelDiff).max().orElse(Double.NaN);
+    }
 
     /** Largest relative difference between DL4J's and the reference's layer norms of one cell (from its curve). */
     static double maxRelDiff(CellResult r) {
