@@ -347,7 +347,8 @@ final class LocalMinimaPart extends Part {
         text.append(table.markdown(rows).toMarkdown()).append('\n');
         text.append(perMinimum(rows));
         long agreed = rows.stream().mapToLong(r -> (long) (r.number("dl4j_agree") + r.number("dl4j_chaotic"))).sum();
-        return new Section(text.toString(), table.csv(rows), figures(rows), List.of(dependOnStart(rows), globalSharePartial(rows),
+        return new Section(text.toString(), table.csv(rows), figures(rows), List.of(dependOnStart(rows),
+                globalSharePartial(rows),
                 theoryCases == 0 ? notTested(STABILITY, "no (minimum, optimizer, lr) of this run has lr above its "
                         + "bound", STABILITY_BOUND) : verdict(STABILITY, theoryCases + " (minimum, optimizer, lr) "
                         + "above the bound; converged there: " + (violations.isEmpty() ? "none"

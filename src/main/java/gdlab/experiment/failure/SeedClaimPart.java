@@ -347,7 +347,8 @@ final class SeedClaimPart extends Part {
         List<Figure> figures = List.of(new Figure.Bars("seed-claim", "Share of runs reaching the global minimum "
                 + "(error bar: half the Wilson 95% interval)", "share reached", false, pairs.stream()
                 .map(c -> shortCase(c.kase()) + " " + c.setting().replace("noise_std=", "s=") + " B="
-                        + c.first().metric("batch_size")).toList(), pairs.stream().mapToDouble(Compared::share).toArray(),
+                        + c.first().metric("batch_size")).toList(),
+                pairs.stream().mapToDouble(Compared::share).toArray(),
                 pairs.stream().mapToDouble(c -> (c.ci()[1] - c.ci()[0]) / 2).toArray()));
         return new Section(text.toString(), table.csv(pairs), figures, ModePairs.claims(pairs));
     }

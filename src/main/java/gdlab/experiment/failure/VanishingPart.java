@@ -185,11 +185,13 @@ final class VanishingPart extends Part {
         }
         curve.trainLoss(o.initialLoss(), o.epochs(), Trainer.Epoch::epoch);
         int last = init.length - 1;
-        Metric.Values v = Metric.values(metrics).put("grad_norm_first_init", init[0]).put("grad_norm_last_init", init[last])
+        Metric.Values v = Metric.values(metrics).put("grad_norm_first_init", init[0])
+                .put("grad_norm_last_init", init[last])
                 .put("first_over_last_init", init[0] / init[last])
                 .put("grad_norm_first_trained", trained[0]).put("grad_norm_last_trained", trained[last])
                 .put("first_over_last_trained", trained[0] / trained[last])
-                .put("ref_agree", maxRel <= AGREE_TOL ? 1 : 0).put("test_accuracy", accuracy).put("final_train_loss", o.finalLoss())
+                .put("ref_agree", maxRel <= AGREE_TOL ? 1 : 0).put("test_accuracy", accuracy)
+                .put("final_train_loss", o.finalLoss())
                 .put("train_ms", ms);
         return Outcome.of(o.status() == Trainer.Status.DIVERGED, o.stopReason(), v.map(), curve);
     }
