@@ -101,7 +101,8 @@ public final class FailureModes implements Experiment {
     @Override
     public Report summarize(List<CellResult> results) {
         List<CellResult> failedCells = results.stream().filter(r -> r.status() == CellResult.Status.FAILED).toList();
-        List<SeedGroup> byPart = SeedGroup.by(results.stream().filter(r -> !failedCells.contains(r)).toList(), "part");
+        List<SeedGroup> byPart = SeedGroup.by(results.stream().filter(r -> r.status() != CellResult.Status.FAILED)
+                .toList(), "part");
         StringBuilder md = new StringBuilder();
         List<Table> tables = new ArrayList<>();
         List<String> tableParts = new ArrayList<>();
