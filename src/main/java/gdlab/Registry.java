@@ -2,10 +2,10 @@ package gdlab;
 
 import gdlab.bench.Bench;
 import gdlab.experiment.Crosscheck;
-import gdlab.experiment.FailureModes;
 import gdlab.experiment.batchmodes.BatchModes;
 import gdlab.experiment.cnninit.CnnInit;
 import gdlab.experiment.epochs.Epochs;
+import gdlab.experiment.failure.FailureModes;
 import gdlab.experiment.gradientbasics.GradientBasics;
 import gdlab.experiment.learningrate.LearningRate;
 import gdlab.experiment.momentum.Momentum;

@@ -1,6 +1,6 @@
 package gdlab.experiment.failure;
 
-import gdlab.dl4j.Networks;
+import gdlab.experiment.Keys;
 import gdlab.spec.Param;
 
 import java.util.List;
@@ -10,24 +10,25 @@ final class Common {
     private Common() {
     }
 
-    static final Param DTYPE = Param.choice("dtype", Networks.DTYPES, false,
-            "ND4J data type of the DL4J networks that are crosschecked with the reference (double: exact comparison)");
-
-    static final Param DATA = Param.choice("data", gdlab.data.Datasets.SHIPPED, false,
-            "vanishing / step size: the data set of the digits MLPs");
-    static final Param TEST_FRACTION = Param.realIn("test_fraction", 0.0, 0.9, false,
-            "vanishing / step size: share of examples held out");
-    static final Param SPLIT_SEED = Param.integer("split_seed", 0, Integer.MAX_VALUE, false,
-            "vanishing / step size: seed of the train/test split");
-    static final Param MAX_EXAMPLES = Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
-            "vanishing / step size: use only this many examples (0 = all)");
+    /** The data keys of the digits MLPs (vanishing, step size); {@code data} is not among the shared Keys. */
+    static List<Param> dataParams() {
+        return List.of(Param.choice("data", gdlab.data.Datasets.SHIPPED, false,
+                        "vanishing / step size: the data set of the digits MLPs"),
+                Keys.testFraction("vanishing / step size: share of examples held out"),
+                Keys.splitSeed("vanishing / step size: seed of the train/test split"),
+                Keys.maxExamples("vanishing / step size: use only this many examples (0 = all)"));
+    }
 
     static gdlab.data.Split split(gdlab.spec.Spec spec) {
         return gdlab.data.Split.of(gdlab.data.Datasets.load(spec.string("data")), spec.real("test_fraction"),
                 spec.longValue("split_seed"), spec.integer("max_examples"));
     }
 
-    static final List<String> MODES = List.of("batch", "stochastic", "mini-batch");
+    /** The reference twin of a DL4J classifier: hidden layers of {@code activation}, softmax, cross-entropy. */
+    static gdlab.reference.Mlp classifier(int[] sizes, String activation) {
+        return new gdlab.reference.Mlp(sizes, gdlab.reference.Activation.named(activation),
+                gdlab.reference.Activation.SOFTMAX, gdlab.reference.Loss.MCXENT);
+    }
 
     /** Two values agree when both are NaN or they differ by at most tol relative to max(1, |b|). */
     static boolean agree(double a, double b, double tol) {

@@ -17,6 +17,9 @@ import gdlab.reference.TestFunction;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
 import gdlab.reference.Variant;
+import gdlab.experiment.Keys;
+import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -24,6 +27,7 @@ import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -50,15 +54,25 @@ import static gdlab.report.Metric.timing;
  * large negative bias, where the gradient is ~sigma'(b) ~ e^b (escaped: training loss at most plateau_escape_loss),
  * full-batch, replayed in the reference from the same parameters.
  */
-final class EscapePart implements Part {
+final class EscapePart extends Part {
     static final String NAME = "saddle-plateau";
     static final String SADDLE = "saddle x^2-y^2";
     static final String PLATEAU = "plateau sigmoid unit";
 
-    static final List<Metric> METRICS = List.of(measure("escape_step"), measure("ref_escape_step"),
-            measure("theory_steps"), measure("engines_agree"), measure("paper_escape_step"), measure("final_value"),
-            measure("ref_final_value"), measure("initial_grad_norm"), timing("run_ms"));
-    static final List<String> CURVE = List.of("engine", "series", "step", "value");
+    static final Claim CLOSER_SLOWER = finding("saddle_closer_slower", "SGD needs more steps to escape the "
+            + "saddle the closer it starts to it.");
+    static final Claim SADDLE_THEORY = integrity("saddle_linear_theory", "SGD's, heavy ball's and Nesterov's "
+            + "escape steps from y0 > 0 are exactly the linear recurrence's (for SGD the first k with y0 (1 + 2 lr)^k "
+            + "past the escape level, about log(1/y0)).");
+    static final Claim FAR_SOONER = finding("others_escape_far_sooner", "SGD crawls at the saddle and on the "
+            + "plateau: momentum and adaptive methods escape both in at most half its steps, or within the budget where "
+            + "SGD never does.");
+    static final Claim SADDLE_LINE = integrity("saddle_line_never_left", "No method leaves the exact saddle "
+            + "line y0 = 0 (a zero gradient gives a zero update).");
+    static final Claim ESCAPE_AGREE = integrity("escape_engines_agree", "DL4J and the reference escape the "
+            + "saddle and the plateau at the same step.");
+    /** "Far sooner": at most this share of SGD's escape steps. */
+    static final double FAR = 0.5;
 
     private double saddleX0;
     private double saddleEscape;
@@ -69,18 +83,16 @@ final class EscapePart implements Part {
     private int plateauSteps;
     private DataType dtype;
 
-    @Override
-    public String name() {
-        return NAME;
+    EscapePart() {
+        super(NAME, "3. Saddles and plateaus: steps to escape", List.of(measure("escape_step"),
+                measure("ref_escape_step"), measure("theory_steps"), measure("engines_agree"),
+                measure("paper_escape_step"), measure("final_value"), measure("ref_final_value"),
+                measure("initial_grad_norm"), timing("run_ms")), CLOSER_SLOWER, SADDLE_THEORY, FAR_SOONER, SADDLE_LINE,
+                ESCAPE_AGREE);
     }
 
     @Override
-    public String title() {
-        return "3. Saddles and plateaus: steps to escape";
-    }
-
-    @Override
-    public List<Param> params() {
+    List<Param> params() {
         return List.of(
                 Param.choice("escape_optimizers", Optimizers.UPDATERS, true, "saddles/plateaus: the optimizers"),
                 Param.real("saddle_lr", 0, true, "saddles: learning rate of every optimizer"),
@@ -93,21 +105,11 @@ final class EscapePart implements Part {
                 Param.integer("plateau_points", 2, 100_000, false, "plateaus: training points in [-1, 1]"),
                 Param.integer("saddle_max_steps", 1, 10_000_000, false, "saddles: step budget"),
                 Param.integer("plateau_max_steps", 1, 10_000_000, false, "plateaus: step budget"),
-                Common.DTYPE);
+                Keys.dtype("saddles/plateaus: ND4J data type of the plateau's DL4J net"));
     }
 
     @Override
-    public List<Metric> metrics() {
-        return METRICS;
-    }
-
-    @Override
-    public List<String> curveColumns() {
-        return CURVE;
-    }
-
-    @Override
-    public List<Map<String, String>> prepare(Spec spec) {
+    List<Map<String, String>> prepare(Spec spec) {
         saddleX0 = spec.real("saddle_x0");
         saddleEscape = spec.real("saddle_escape");
         plateauBias = spec.real("plateau_bias");
@@ -139,7 +141,7 @@ final class EscapePart implements Part {
     }
 
     @Override
-    public Outcome run(Cell cell) {
+    Outcome run(Cell cell) {
         return cell.get("case").equals(SADDLE) ? runSaddle(cell) : runPlateau(cell);
     }
 
@@ -177,7 +179,7 @@ final class EscapePart implements Part {
         }
         double value = d.value();
         Integer theory = linearTheory(opt, lr, y0);
-        Values v = new Values().put("escape_step", escape).put("ref_escape_step", refEscape)
+        Metric.Values v = Metric.values(metrics).put("escape_step", escape).put("ref_escape_step", refEscape)
                 .put("theory_steps", theory)
                 .put("engines_agree", java.util.Objects.equals(escape, refEscape) ? 1 : 0)
                 .put("paper_escape_step", paperEscape)
@@ -185,7 +187,7 @@ final class EscapePart implements Part {
                 // the gradient along the escape direction, |df/dy| = 2 |y0| (the x part only pulls back to the line)
                 .put("initial_grad_norm", Math.abs(TestFunction.SADDLE.gradient(new double[] {saddleX0, y0})[1]))
                 .put("run_ms", (System.nanoTime() - t0) / 1e6);
-        return Outcome.ok(v.map(), curve.rows());
+        return Outcome.ok(v.map(), curve);
     }
 
     /**
@@ -272,10 +274,7 @@ final class EscapePart implements Part {
                 Trainer.Order.AS_GIVEN), e -> e.trainLoss() <= plateauEscape);
         Integer escape = o.epochsToTarget();
         Curve curve = new Curve();
-        curve.add("engine", "dl4j", "series", "train_loss", "step", 0, "value", o.initialLoss());
-        for (Trainer.Epoch e : o.epochs()) {
-            curve.add("engine", "dl4j", "series", "train_loss", "step", e.updates(), "value", e.trainLoss());
-        }
+        curve.trainLoss(o.initialLoss(), o.epochs(), Trainer.Epoch::updates);
 
         Mlp mlp = new Mlp(new int[] {1, 1}, List.of(gdlab.reference.Activation.SIGMOID), Loss.MSE);
         double[] p0 = {0, plateauBias};
@@ -287,14 +286,14 @@ final class EscapePart implements Part {
             paperEscape = escapeStep(new ReferenceTrainer(mlp, Updaters.create(opt, lr, Variant.PAPER), p0, xs, ys,
                     plateauPoints, Ordering.FIXED));
         }
-        Values v = new Values().put("escape_step", escape).put("ref_escape_step", refEscape)
+        Metric.Values v = Metric.values(metrics).put("escape_step", escape).put("ref_escape_step", refEscape)
                 .put("theory_steps", null)
                 .put("engines_agree", java.util.Objects.equals(escape, refEscape) ? 1 : 0)
                 .put("paper_escape_step", paperEscape)
                 .put("final_value", o.finalLoss()).put("ref_final_value", ref.trainLoss())
                 .put("initial_grad_norm", Common.norm(mlp.gradient(p0, xs, ys)))
                 .put("run_ms", (System.nanoTime() - t0) / 1e6);
-        return Outcome.ok(v.map(), curve.rows());
+        return Outcome.ok(v.map(), curve);
     }
 
     /** Full-batch steps until the training loss is at most the escape level, or null within the budget. */
@@ -309,31 +308,23 @@ final class EscapePart implements Part {
     }
 
     @Override
-    public Section summarize(List<Row> rows) {
-        Table csv = new Table("case", "setting", "optimizer", "lr", "escape_step", "ref_escape_step", "theory_steps",
-                "engines_agree", "paper_escape_step", "initial_grad_norm", "final_value");
-        Table md = new Table("case", "start", "optimizer", "lr", "initial_gradient", "escape_step_dl4j",
-                "escape_step_reference", "linear_theory", "agree", "paper_form_reference", "final_value_dl4j");
-        List<String> disagree = new ArrayList<>();
-        for (Row r : rows) {
-            String never = "not in " + (r.coord("case").equals(SADDLE) ? saddleSteps : plateauSteps);
-            csv.add(r.coord("case"), r.coord("setting"), r.coord("optimizer"), Double.parseDouble(r.coord("lr")),
-                    r.get("escape_step"), r.get("ref_escape_step"), r.get("theory_steps"), r.get("engines_agree"),
-                    r.get("paper_escape_step"), r.get("initial_grad_norm"), r.get("final_value"));
-            boolean hasTheory = r.coord("case").equals(SADDLE)
-                    && (List.of("sgd", "momentum", "nesterov").contains(r.coord("optimizer")) || y0(r) == 0);
-            String theory = !hasTheory ? "-" : r.get("theory_steps") == null ? never : r.str("theory_steps");
-            md.add(r.coord("case"), r.coord("setting"), r.coord("optimizer"), r.coord("lr"), r.get("initial_grad_norm"),
-                    r.get("escape_step") == null ? never : r.get("escape_step"),
-                    r.get("ref_escape_step") == null ? never : r.get("ref_escape_step"), theory,
-                    r.num("engines_agree") == 1 ? "yes" : "**NO**",
-                    !Updaters.WITH_PAPER_VARIANT.contains(r.coord("optimizer")) ? "-"
-                            : r.get("paper_escape_step") == null ? never : r.get("paper_escape_step"),
-                    r.get("final_value"));
-            if (r.num("engines_agree") != 1) {
-                disagree.add(r.coord("case") + " " + r.coord("setting") + " " + r.coord("optimizer"));
-            }
-        }
+    Section summarize(List<CellResult> rows) {
+        Columns<CellResult> table = columns("case", "setting", "optimizer", "lr", "escape_step", "ref_escape_step",
+                "theory_steps", "engines_agree", "paper_escape_step", "initial_grad_norm", "final_value")
+                .markdown("case", r -> coord(r, "case")).markdown("start", r -> coord(r, "setting"))
+                .markdown("optimizer", r -> coord(r, "optimizer")).markdown("lr", r -> coord(r, "lr"))
+                .markdown("initial_gradient", r -> r.metric("initial_grad_norm"))
+                .markdown("escape_step_dl4j", r -> orNever(r, "escape_step"))
+                .markdown("escape_step_reference", r -> orNever(r, "ref_escape_step"))
+                .markdown("linear_theory", r -> coord(r, "case").equals(SADDLE) && (y0(r) == 0
+                        || List.of("sgd", "momentum", "nesterov").contains(coord(r, "optimizer")))
+                        ? orNever(r, "theory_steps") : "-")
+                .markdown("agree", r -> r.number("engines_agree") == 1 ? "yes" : "**NO**")
+                .markdown("paper_form_reference", r -> Updaters.WITH_PAPER_VARIANT.contains(coord(r, "optimizer"))
+                        ? orNever(r, "paper_escape_step") : "-")
+                .markdown("final_value_dl4j", r -> r.metric("final_value"));
+        List<String> disagree = rows.stream().filter(r -> r.number("engines_agree") != 1)
+                .map(r -> coord(r, "case") + " " + coord(r, "setting") + " " + coord(r, "optimizer")).toList();
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
                 Saddle: f = x^2 - y^2 from (%s, y0); escaped once |y| > %s. Plateau: one sigmoid unit, MSE, %d points \
@@ -350,29 +341,88 @@ final class EscapePart implements Part {
 
                 """, Table.readable(saddleX0), Table.readable(saddleEscape), plateauPoints,
                 Table.readable(plateauBias), Table.readable(plateauEscape)));
-        text.append(md.toMarkdown()).append('\n');
+        text.append(table.markdown(rows).toMarkdown()).append('\n');
         text.append(departures(rows));
-        return new Section(text.toString(), csv, figures(rows), Checks.escape(rows, disagree, saddleSteps,
-                plateauSteps));
+        return new Section(text.toString(), table.csv(rows), figures(rows), claims(rows, disagree));
     }
 
-    @Override
-    public List<Check> checks() {
-        return Checks.ESCAPE;
+    private List<Claim> claims(List<CellResult> rows, List<String> disagree) {
+        List<CellResult> saddle = rows.stream().filter(r -> coord(r, "case").equals(SADDLE)).toList();
+        List<CellResult> sgdFrom = saddle.stream().filter(r -> coord(r, "optimizer").equals("sgd") && y0(r) > 0)
+                .sorted(java.util.Comparator.comparingDouble(r -> -y0(r))).toList();
+        boolean slower = true;
+        for (int i = 1; i < sgdFrom.size(); i++) {
+            slower &= steps(sgdFrom.get(i), saddleSteps) > steps(sgdFrom.get(i - 1), saddleSteps);
+        }
+        String sgdSteps = String.join(", ", sgdFrom.stream().map(r -> coord(r, "setting") + ": "
+                + (r.metric("escape_step") == null ? "never" : str(r, "escape_step"))).toList());
+        List<CellResult> linear = saddle.stream().filter(r -> y0(r) > 0
+                && List.of("sgd", "momentum", "nesterov").contains(coord(r, "optimizer"))).toList();
+        List<CellResult> line = saddle.stream().filter(r -> y0(r) == 0).toList();
+        List<String> sooner = new ArrayList<>();
+        boolean far = true;
+        for (CellResult sgd : rows.stream().filter(r -> coord(r, "optimizer").equals("sgd")
+                && (!coord(r, "case").equals(SADDLE) || y0(r) > 0)).toList()) {
+            int budget = coord(sgd, "case").equals(SADDLE) ? saddleSteps : plateauSteps;
+            for (CellResult r : rows) {
+                if (r != sgd && coord(r, "case").equals(coord(sgd, "case"))
+                        && coord(r, "setting").equals(coord(sgd, "setting"))) {
+                    far &= sgd.metric("escape_step") == null ? r.metric("escape_step") != null
+                            : steps(r, budget) <= FAR * steps(sgd, budget);
+                    sooner.add(coord(r, "setting") + " " + coord(r, "optimizer") + " " + steps(r, budget) + "/"
+                            + steps(sgd, budget));
+                }
+            }
+        }
+        String never = " (never = budget + 1)";
+        return List.of(
+                sgdFrom.size() < 2 ? notTested(CLOSER_SLOWER, "needs two or more saddle_y0 > 0 for sgd; has: "
+                        + sgdSteps, "escape steps rise as y0 falls") : verdict(CLOSER_SLOWER, sgdSteps,
+                        "escape steps rise as y0 falls" + never, slower),
+                theory(SADDLE_THEORY, linear, "no sgd, momentum or nesterov row from y0 > 0"),
+                sooner.isEmpty() ? notTested(FAR_SOONER, "needs sgd and another optimizer", "<= " + FAR + " x")
+                        : verdict(FAR_SOONER, "steps, other/sgd: " + String.join(", ", sooner), "<= "
+                        + Table.readable(FAR) + " x SGD's steps; escaped where SGD never did", far),
+                theory(SADDLE_LINE, line, "no saddle_y0 = 0 in this run"),
+                rows.isEmpty() ? notTested(ESCAPE_AGREE, "no rows", "same step") : verdict(ESCAPE_AGREE, 
+                        disagree.isEmpty() ? "all " + rows.size() + " runs" : "disagree: " + String.join(", ",
+                                disagree), "the same escape step (or never) in every run", disagree.isEmpty()));
+    }
+
+    private static int steps(CellResult r, int budget) {
+        return r.metric("escape_step") == null ? budget + 1 : (int) r.number("escape_step");
+    }
+
+    private static Claim theory(Claim check, List<CellResult> rs, String why) {
+        if (rs.isEmpty()) {
+            return notTested(check, why, "the linear recurrence's step (never from y0 = 0)");
+        }
+        List<String> off = rs.stream().filter(r -> !java.util.Objects.equals(r.metric("ref_escape_step"),
+                r.metric("theory_steps"))).map(r -> coord(r, "setting") + " " + coord(r, "optimizer") + ": "
+                + r.metric("ref_escape_step") + " vs " + r.metric("theory_steps")).toList();
+        return verdict(check, off.isEmpty() ? "all " + rs.size() + " reference rows match" : "off theory: "
+                + String.join(", ", off), "the linear recurrence's step (never from y0 = 0)", off.isEmpty());
+    }
+
+
+    /** A step metric, or "not in budget" where the run never escaped. */
+    private Object orNever(CellResult r, String metric) {
+        return r.metric(metric) != null ? r.metric(metric)
+                : "not in " + (coord(r, "case").equals(SADDLE) ? saddleSteps : plateauSteps);
     }
 
     /** Where DL4J's form of an updater departs from its paper's and the escape step changes with it. */
-    private static String departures(List<Row> rows) {
+    private static String departures(List<CellResult> rows) {
         List<String> lines = new ArrayList<>();
         List<String> departures = new ArrayList<>();
-        for (Row r : rows) {
-            if (r.get("paper_escape_step") != null || Updaters.WITH_PAPER_VARIANT.contains(r.coord("optimizer"))) {
-                Object dl4j = r.get("ref_escape_step");
-                Object paper = r.get("paper_escape_step");
+        for (CellResult r : rows) {
+            if (r.metric("paper_escape_step") != null || Updaters.WITH_PAPER_VARIANT.contains(coord(r, "optimizer"))) {
+                Object dl4j = r.metric("ref_escape_step");
+                Object paper = r.metric("paper_escape_step");
                 if (!java.util.Objects.equals(dl4j, paper)) {
                     departures.add(String.format(Locale.ROOT, "%s %s %s: %s (DL4J's form) vs %s (paper's)",
-                            r.coord("case").startsWith("saddle") ? "saddle" : "plateau", r.coord("setting"),
-                            r.coord("optimizer"), dl4j == null ? "never" : dl4j, paper == null ? "never" : paper));
+                            coord(r, "case").startsWith("saddle") ? "saddle" : "plateau", coord(r, "setting"),
+                            coord(r, "optimizer"), dl4j == null ? "never" : dl4j, paper == null ? "never" : paper));
                 }
             }
         }
@@ -383,23 +433,21 @@ final class EscapePart implements Part {
         return String.join("\n", lines) + "\n";
     }
 
-    static double y0(Row r) {
-        return Double.parseDouble(r.coord("setting").substring("y0=".length()));
+    static double y0(CellResult r) {
+        return Double.parseDouble(coord(r, "setting").substring("y0=".length()));
     }
 
-    private List<Figure> figures(List<Row> rows) {
-        double smallest = rows.stream().filter(r -> r.coord("case").equals(SADDLE))
+    private List<Figure> figures(List<CellResult> rows) {
+        double smallest = rows.stream().filter(r -> coord(r, "case").equals(SADDLE))
                 .mapToDouble(EscapePart::y0).filter(v -> v > 0).min()
                 .orElse(Double.NaN);
         List<Figure.Series> saddle = new ArrayList<>();
         List<Figure.Series> plateau = new ArrayList<>();
-        for (Row r : rows) {
-            double[] xs = r.curve().stream().mapToDouble(c -> ((Number) c.get("step")).doubleValue()).toArray();
-            double[] ys = r.curve().stream().mapToDouble(c -> ((Number) c.get("value")).doubleValue()).toArray();
-            if (r.coord("case").equals(SADDLE) && y0(r) == smallest) {
-                saddle.add(Figure.Series.line(r.coord("optimizer"), xs, ys));
-            } else if (r.coord("case").equals(PLATEAU)) {
-                plateau.add(Figure.Series.line(r.coord("optimizer"), xs, ys));
+        for (CellResult r : rows) {
+            if (coord(r, "case").equals(SADDLE) && y0(r) == smallest) {
+                saddle.add(line(coord(r, "optimizer"), r));
+            } else if (coord(r, "case").equals(PLATEAU)) {
+                plateau.add(line(coord(r, "optimizer"), r));
             }
         }
         List<Figure> figures = new ArrayList<>();

@@ -12,12 +12,15 @@ import gdlab.reference.TestFunction;
 import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
+import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
+import gdlab.sweep.CellResult;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,20 +40,20 @@ import static gdlab.report.Metric.timing;
  * The whole grid runs in the reference (plain Java); a subset of starts, stratified over the endpoints the reference
  * found, runs in DL4J (SameDiff autodiff + DL4J's updater) for exactly as many steps, and the endpoints are compared.
  */
-final class LocalMinimaPart implements Part {
+final class LocalMinimaPart extends Part {
     static final String NAME = "local-minima";
     /** DL4J and reference endpoints closer than this (and equally classified) agree. */
     static final double AGREE_TOL = 1e-6;
+    static final String STABILITY_BOUND = "linear stability: lr < 2/lambda_max; heavy ball lr < 2(1+mu)/lambda_max; "
+            + "DL4J's Nesterov lr < (2+2mu)/((1+2mu) lambda_max)";
 
-    static final List<Metric> METRICS = List.of(setting("starts"), measure("share_global"), measure("share_local"),
-            measure("share_stationary"), measure("share_not_converged"), measure("share_diverged"),
-            measure("share_sum"), outcome("endpoint_counts"), measure("f_star"), measure("final_value_global_mean"),
-            measure("gap_max"), measure("steps_median"), setting("dl4j_runs"), measure("dl4j_agree"),
-            measure("dl4j_chaotic"), measure("dl4j_steps"), timing("dl4j_ms"));
-    /** {@code diff}: distance of a DL4J end point from the reference's (rounding-level numbers stay out of cells.csv,
-     * whose columns are compared between machines). */
-    static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
-            "status", "diff");
+    static final Claim DEPEND = finding("minima_depend_on_start", "GD ends at different minima depending on where it "
+            + "starts: in every setting that does not all diverge, the starts end at two or more minima.");
+    static final Claim PARTIAL = finding("global_share_partial", "On a function with local minima, only part of the "
+            + "starts end at a global minimum (a share between 0 and 1 in every such setting).");
+    static final Claim STABILITY = integrity("stability_bound", "No run converges to a minimum whose critical step "
+            + "size (2/lambda_max for SGD) is below its learning rate.");
+    static final Claim DL4J_AGREE = integrity("dl4j_ends_with_reference", "DL4J ends where the reference ends.");
 
     private final Map<String, List<Minimum>> catalogue = new LinkedHashMap<>();
     private int grid;
@@ -60,18 +63,17 @@ final class LocalMinimaPart implements Part {
     private int dl4jStarts;
     private int dl4jMaxSteps;
 
-    @Override
-    public String name() {
-        return NAME;
+    LocalMinimaPart() {
+        super(NAME, "1. Local minima: where does gradient descent end?", List.of(setting("starts"),
+                measure("share_global"), measure("share_local"), measure("share_stationary"),
+                measure("share_not_converged"), measure("share_diverged"), measure("share_sum"),
+                outcome("endpoint_counts"), measure("f_star"), measure("final_value_global_mean"), measure("gap_max"),
+                measure("steps_median"), setting("dl4j_runs"), measure("dl4j_agree"), measure("dl4j_chaotic"),
+                measure("dl4j_steps"), timing("dl4j_ms")), DEPEND, PARTIAL, STABILITY, DL4J_AGREE);
     }
 
     @Override
-    public String title() {
-        return "1. Local minima: where does gradient descent end?";
-    }
-
-    @Override
-    public List<Param> params() {
+    List<Param> params() {
         return List.of(
                 Param.choice("functions", Minima.FUNCTIONS, true, "local minima: the test functions"),
                 Param.choice("optimizer", Optimizers.UPDATERS, true, "local minima: the optimizers"),
@@ -90,17 +92,7 @@ final class LocalMinimaPart implements Part {
     }
 
     @Override
-    public List<Metric> metrics() {
-        return METRICS;
-    }
-
-    @Override
-    public List<String> curveColumns() {
-        return CURVE;
-    }
-
-    @Override
-    public List<Map<String, String>> prepare(Spec spec) {
+    List<Map<String, String>> prepare(Spec spec) {
         grid = spec.integer("grid");
         maxSteps = spec.integer("max_steps");
         gradTol = spec.real("grad_tol");
@@ -125,7 +117,7 @@ final class LocalMinimaPart implements Part {
     }
 
     @Override
-    public Outcome run(Cell cell) {
+    Outcome run(Cell cell) {
         String fn = cell.get("case");
         String opt = cell.get("optimizer");
         double lr = cell.real("lr");
@@ -203,7 +195,7 @@ final class LocalMinimaPart implements Part {
         counts.forEach((k, v) -> endpointCounts.append(endpointCounts.length() == 0 ? "" : "; ").append(k)
                 .append('=').append(v));
         int[] steps = Arrays.stream(ends).mapToInt(End::steps).sorted().toArray();
-        Values v = new Values()
+        Metric.Values v = Metric.values(metrics)
                 .put("starts", n)
                 .put("share_global", global / n)
                 .put("share_local", local / n)
@@ -222,7 +214,7 @@ final class LocalMinimaPart implements Part {
                 .put("dl4j_chaotic", chaotic)
                 .put("dl4j_steps", dl4jSteps)
                 .put("dl4j_ms", dl4jMs);
-        return Outcome.ok(v.map(), curve.rows());
+        return Outcome.ok(v.map(), curve);
     }
 
     /** Up to {@code k} start indices, taking the next unused start of each endpoint class in turn. */
@@ -296,46 +288,45 @@ final class LocalMinimaPart implements Part {
     }
 
     @Override
-    public Section summarize(List<Row> rows) {
-        Table csv = new Table("case", "optimizer", "lr", "starts", "share_global", "share_local",
+    Section summarize(List<CellResult> rows) {
+        Columns<CellResult> table = columns("case", "optimizer", "lr", "starts", "share_global", "share_local",
                 "share_stationary", "share_not_converged", "share_diverged", "share_sum", "f_star",
-                "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic");
-        Table md = new Table("function", "optimizer", "lr", "starts", "at_global", "at_local", "stationary",
-                "not_converged", "diverged", "sum", "f_star", "final_f_at_global", "max_gap_to_minimum",
-                "median_steps", "dl4j_agrees", "dl4j_max_diff");
+                "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic")
+                .markdown("function", r -> coord(r, "case")).markdown("optimizer", r -> coord(r, "optimizer"))
+                .markdown("lr", r -> coord(r, "lr")).markdown("starts", r -> r.metric("starts"))
+                .markdown("at_global", r -> r.metric("share_global"))
+                .markdown("at_local", r -> r.metric("share_local"))
+                .markdown("stationary", r -> r.metric("share_stationary"))
+                .markdown("not_converged", r -> r.metric("share_not_converged"))
+                .markdown("diverged", r -> r.metric("share_diverged")).markdown("sum", r -> r.metric("share_sum"))
+                .markdown("f_star", r -> r.metric("f_star"))
+                .markdown("final_f_at_global", r -> r.metric("final_value_global_mean") == null ? "-"
+                        : r.metric("final_value_global_mean"))
+                .markdown("max_gap_to_minimum", r -> r.metric("gap_max"))
+                .markdown("median_steps", r -> r.metric("steps_median"))
+                .markdown("dl4j_agrees", r -> (long) r.number("dl4j_agree") + "/" + (long) r.number("dl4j_runs")
+                        + (r.number("dl4j_chaotic") > 0 ? " (+" + (long) r.number("dl4j_chaotic") + " chaotic)" : ""))
+                .markdown("dl4j_max_diff", LocalMinimaPart::maxDiff);
         int theoryCases = 0;
         List<String> violations = new ArrayList<>();
         List<String> disagree = new ArrayList<>();
-        for (Row r : rows) {
-            csv.add(r.coord("case"), r.coord("optimizer"), Double.parseDouble(r.coord("lr")), r.get("starts"),
-                    r.get("share_global"), r.get("share_local"), r.get("share_stationary"),
-                    r.get("share_not_converged"), r.get("share_diverged"), r.get("share_sum"), r.get("f_star"),
-                    r.get("final_value_global_mean"), r.get("gap_max"), r.get("steps_median"), r.get("dl4j_runs"),
-                    r.get("dl4j_agree"), r.get("dl4j_chaotic"));
-            md.add(r.coord("case"), r.coord("optimizer"), r.coord("lr"), r.get("starts"), r.get("share_global"),
-                    r.get("share_local"), r.get("share_stationary"), r.get("share_not_converged"),
-                    r.get("share_diverged"), r.get("share_sum"), r.get("f_star"),
-                    r.get("final_value_global_mean") == null ? "-" : r.get("final_value_global_mean"),
-                    r.get("gap_max"), r.get("steps_median"),
-                    (long) r.num("dl4j_agree") + "/" + (long) r.num("dl4j_runs")
-                            + (r.num("dl4j_chaotic") > 0 ? " (+" + (long) r.num("dl4j_chaotic") + " chaotic)" : ""),
-                    maxDiff(r));
-            if (r.num("dl4j_agree") + r.num("dl4j_chaotic") != r.num("dl4j_runs")) {
-                disagree.add(r.coord("case") + " " + r.coord("optimizer") + " lr=" + r.coord("lr") + " " + maxDiff(r));
+        for (CellResult r : rows) {
+            if (r.number("dl4j_agree") + r.number("dl4j_chaotic") != r.number("dl4j_runs")) {
+                disagree.add(label(r) + " " + maxDiff(r));
             }
             // linear stability: no run may converge to a minimum whose critical step size is below its lr
-            List<Minimum> minima = catalogue.get(r.coord("case"));
-            double lr = Double.parseDouble(r.coord("lr"));
+            List<Minimum> minima = catalogue.get(coord(r, "case"));
+            double lr = lr(r);
             for (Minimum m : minima) {
-                double crit = criticalLr(r.coord("optimizer"), m.lambdaMax());
+                double crit = criticalLr(coord(r, "optimizer"), m.lambdaMax());
                 if (Double.isNaN(crit) || lr <= crit) {
                     continue;
                 }
                 theoryCases++;
-                long converged = r.curve().stream().filter(c -> "reference".equals(c.get("engine"))
+                long converged = points(r).stream().filter(c -> "reference".equals(c.get("engine"))
                         && m.label().equals(c.get("label")) && "converged".equals(c.get("status"))).count();
                 if (converged > 0) {
-                    violations.add(r.coord("case") + " " + r.coord("optimizer") + " lr=" + r.coord("lr") + " at "
+                    violations.add(label(r) + " at "
                             + m.label() + ": " + converged + " runs");
                 }
             }
@@ -353,35 +344,60 @@ final class LocalMinimaPart implements Part {
                 + "differences amplified by unstable dynamics), counted apart from agreement and disagreement.%n%n",
                 grid, grid, Table.readable(gradTol), maxSteps, Table.readable(endpointTol),
                 Table.readable(AGREE_TOL), dl4jMaxSteps));
-        text.append(md.toMarkdown()).append('\n');
+        text.append(table.markdown(rows).toMarkdown()).append('\n');
         text.append(perMinimum(rows));
-        return new Section(text.toString(), csv, figures(rows), List.of(Checks.minimaDependOnStart(rows,
-                catalogue), Checks.globalSharePartial(rows, catalogue), theoryCases == 0 ? Checks.STABILITY.notTested("no (minimum, optimizer, lr) of this "
-                        + "run has lr above its bound", Checks.STABILITY_BOUND) : Checks.STABILITY.verdict(theoryCases + " (minimum, "
-                        + "optimizer, lr) above the bound; converged there: " + (violations.isEmpty() ? "none"
-                        : String.join(", ", violations)), "none (" + Checks.STABILITY_BOUND + ")", violations.isEmpty()),
-                Checks.DL4J_AGREE.verdict(rows.stream().mapToLong(r -> (long) (r.num("dl4j_agree") + r.num("dl4j_chaotic")))
-                        .sum() + " of " + rows.stream().mapToLong(r -> (long) r.num("dl4j_runs")).sum() + " runs (chaotic "
-                        + "included)" + (disagree.isEmpty() ? "" : "; disagree, max diff: " + String.join(", ",
-                        disagree)), "same end point class within " + Table.readable(AGREE_TOL) + ", or a chaotic orbit",
-                        disagree.isEmpty())));
+        long agreed = rows.stream().mapToLong(r -> (long) (r.number("dl4j_agree") + r.number("dl4j_chaotic"))).sum();
+        return new Section(text.toString(), table.csv(rows), figures(rows), List.of(dependOnStart(rows),
+                globalSharePartial(rows),
+                theoryCases == 0 ? notTested(STABILITY, "no (minimum, optimizer, lr) of this run has lr above its "
+                        + "bound", STABILITY_BOUND) : verdict(STABILITY, theoryCases + " (minimum, optimizer, lr) "
+                        + "above the bound; converged there: " + (violations.isEmpty() ? "none"
+                        : String.join(", ", violations)), "none (" + STABILITY_BOUND + ")", violations.isEmpty()),
+                verdict(DL4J_AGREE, agreed + " of " + rows.stream().mapToLong(r -> (long) r.number("dl4j_runs"))
+                        .sum() + " runs (chaotic included)" + (disagree.isEmpty() ? "" : "; disagree, max diff: "
+                        + String.join(", ", disagree)), "same end point class within " + Table.readable(AGREE_TOL)
+                        + ", or a chaotic orbit", disagree.isEmpty())));
     }
 
-    @Override
-    public List<Check> checks() {
-        return Checks.LOCAL_MINIMA;
+    private Claim dependOnStart(List<CellResult> rows) {
+        List<String> measured = new ArrayList<>();
+        boolean holds = true;
+        for (CellResult r : rows) {
+            if (r.number("share_diverged") < 1) {
+                long reached = catalogue.get(coord(r, "case")).stream()
+                        .filter(m -> counts(r).getOrDefault(m.label(), 0) > 0).count();
+                measured.add(label(r) + ": " + reached);
+                holds &= reached >= 2;
+            }
+        }
+        return measured.isEmpty() ? notTested(DEPEND, "every setting diverged", ">= 2 minima reached")
+                : verdict(DEPEND, "minima reached: " + String.join(", ", measured), ">= 2 per setting", holds);
+    }
+
+    private Claim globalSharePartial(List<CellResult> rows) {
+        List<String> measured = new ArrayList<>();
+        boolean holds = true;
+        for (CellResult r : rows) {
+            if (r.number("share_diverged") < 1 && catalogue.get(coord(r, "case")).stream().anyMatch(m -> !m.global())) {
+                measured.add(label(r) + ": " + Table.readable(r.number("share_global")));
+                holds &= r.number("share_global") > 0 && r.number("share_global") < 1;
+            }
+        }
+        return measured.isEmpty() ? notTested(PARTIAL, "no function with local minima in a setting that did not all "
+                + "diverge", "0 < share_global < 1") : verdict(PARTIAL, "share_global: " + String.join(", ", measured),
+                "0 < share_global < 1 per setting", holds);
     }
 
     /** Per function: each minimum's share under every (optimizer, lr), beside its curvature and critical lrs. */
-    private String perMinimum(List<Row> rows) {
+    private String perMinimum(List<CellResult> rows) {
         StringBuilder sb = new StringBuilder();
-        Map<String, List<Row>> byFunction = new LinkedHashMap<>();
-        rows.forEach(r -> byFunction.computeIfAbsent(r.coord("case"), k -> new ArrayList<>()).add(r));
-        for (Map.Entry<String, List<Row>> e : byFunction.entrySet()) {
+        Map<String, List<CellResult>> byFunction = new LinkedHashMap<>();
+        rows.forEach(r -> byFunction.computeIfAbsent(coord(r, "case"), k -> new ArrayList<>()).add(r));
+        for (Map.Entry<String, List<CellResult>> e : byFunction.entrySet()) {
             List<String> columns = new ArrayList<>(List.of("endpoint", "f", "global", "lambda_max",
                     "lr_crit_sgd", "lr_crit_momentum"));
-            for (Row r : e.getValue()) {
-                columns.add(r.coord("optimizer") + " " + r.coord("lr"));
+            for (CellResult r : e.getValue()) {
+                columns.add(coord(r, "optimizer") + " " + coord(r, "lr"));
             }
             Table t = new Table(columns);
             List<Minimum> minima = catalogue.get(e.getKey());
@@ -397,8 +413,8 @@ final class LocalMinimaPart implements Part {
                 row.add(m == null ? "-" : m.lambdaMax());
                 row.add(m == null ? "-" : criticalLr("sgd", m.lambdaMax()));
                 row.add(m == null ? "-" : criticalLr("momentum", m.lambdaMax()));
-                for (Row r : e.getValue()) {
-                    row.add(counts(r).getOrDefault(label, 0) / r.num("starts"));
+                for (CellResult r : e.getValue()) {
+                    row.add(counts(r).getOrDefault(label, 0) / r.number("starts"));
                 }
                 t.add(row);
             }
@@ -409,8 +425,8 @@ final class LocalMinimaPart implements Part {
     }
 
     /** Largest distance between a DL4J end point and the reference's in this cell ("-" without DL4J runs). */
-    static Object maxDiff(Row r) {
-        double[] diffs = r.curve().stream().filter(c -> "dl4j".equals(c.get("engine")) && c.get("diff") != null)
+    static Object maxDiff(CellResult r) {
+        double[] diffs = points(r).stream().filter(c -> "dl4j".equals(c.get("engine")) && c.get("diff") != null)
                 .mapToDouble(c -> ((Number) c.get("diff")).doubleValue()).toArray();
         if (diffs.length == 0) {
             return "-";
@@ -422,9 +438,9 @@ final class LocalMinimaPart implements Part {
         return max;
     }
 
-    static Map<String, Integer> counts(Row r) {
+    static Map<String, Integer> counts(CellResult r) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String part : r.str("endpoint_counts").split("; ")) {
+        for (String part : str(r, "endpoint_counts").split("; ")) {
             int eq = part.lastIndexOf('=');
             if (eq > 0) {
                 counts.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)));
@@ -434,19 +450,19 @@ final class LocalMinimaPart implements Part {
     }
 
     /** For each function, the basins of the setting with the most converged starts: start points by end point. */
-    private List<Figure> figures(List<Row> rows) {
-        Map<String, Row> best = new LinkedHashMap<>();
-        for (Row r : rows) {
-            double settled = 1 - r.num("share_not_converged") - r.num("share_diverged");
-            Row b = best.get(r.coord("case"));
-            if (b == null || settled > 1 - b.num("share_not_converged") - b.num("share_diverged")) {
-                best.put(r.coord("case"), r);
+    private List<Figure> figures(List<CellResult> rows) {
+        Map<String, CellResult> best = new LinkedHashMap<>();
+        for (CellResult r : rows) {
+            double settled = 1 - r.number("share_not_converged") - r.number("share_diverged");
+            CellResult b = best.get(coord(r, "case"));
+            if (b == null || settled > 1 - b.number("share_not_converged") - b.number("share_diverged")) {
+                best.put(coord(r, "case"), r);
             }
         }
         List<Figure> figures = new ArrayList<>();
-        for (Row r : best.values()) {
+        for (CellResult r : best.values()) {
             Map<String, List<double[]>> byLabel = new LinkedHashMap<>();
-            for (Map<String, Object> c : r.curve()) {
+            for (Map<String, Object> c : points(r)) {
                 if ("reference".equals(c.get("engine"))) {
                     byLabel.computeIfAbsent((String) c.get("label"), k -> new ArrayList<>())
                             .add(new double[] {((Number) c.get("x0")).doubleValue(),
@@ -456,11 +472,11 @@ final class LocalMinimaPart implements Part {
             List<Figure.Series> series = new ArrayList<>();
             byLabel.forEach((label, pts) -> series.add(Figure.Series.points("from here to " + label,
                     pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray())));
-            List<Minimum> minima = catalogue.get(r.coord("case"));
+            List<Minimum> minima = catalogue.get(coord(r, "case"));
             series.add(Figure.Series.points("minima", minima.stream().mapToDouble(m -> m.x()[0]).toArray(),
                     minima.stream().mapToDouble(m -> m.x()[1]).toArray()));
-            figures.add(new Figure.Lines("basins-" + r.coord("case"), String.format(Locale.ROOT,
-                    "Where each start ends: %s, %s lr=%s", r.coord("case"), r.coord("optimizer"), r.coord("lr")),
+            figures.add(new Figure.Lines("basins-" + coord(r, "case"), String.format(Locale.ROOT,
+                    "Where each start ends: %s, %s lr=%s", coord(r, "case"), coord(r, "optimizer"), coord(r, "lr")),
                     "x0", "y0", false, false, series));
         }
         return figures;

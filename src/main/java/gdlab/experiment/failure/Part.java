@@ -1,6 +1,7 @@
 package gdlab.experiment.failure;
 
 import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -10,120 +11,175 @@ import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One part of the failure-modes experiment: its spec keys, its cells (coordinates in {@link #COORDS}), how a cell
- * runs, and its section of the summary. {@link #prepare} runs once; {@link #run} may run on several threads at once and
- * only reads what {@code prepare} built.
+ * runs, its section of the summary and its claims. {@link #prepare} runs once; {@link #run} may run on several threads
+ * at once and only reads what {@code prepare} built.
  */
-public interface Part {
+abstract class Part {
     /** The coordinates every cell has, in cells.csv order ("-" where a part has no such axis). */
-    List<String> COORDS = List.of("part", "case", "optimizer", "lr", "batch", "setting", "seed");
+    static final List<String> COORDS = List.of("part", "case", "optimizer", "lr", "batch", "setting", "seed");
+    /** The curve columns, shared by every part (a part leaves empty what it has no use for). {@code diff}: distance
+     * of a DL4J end point from the reference's (rounding-level numbers stay out of cells.csv, which is compared
+     * between machines). */
+    static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
+            "status", "diff");
 
-    String name();
-
+    final String name;
     /** Heading of its section in summary.md. */
-    String title();
-
-    List<Param> params();
-
+    final String title;
     /** Its metric columns (cells.csv holds the union over parts; absent values stay empty). */
-    List<Metric> metrics();
+    final List<Metric> metrics;
+    /** Its claims in hypothesis order, as stated (before a run tests them). */
+    final List<Claim> claims;
 
-    /** Its curve columns (curves.csv holds the union). */
-    List<String> curveColumns();
+    Part(String name, String title, List<Metric> metrics, Claim... claims) {
+        this.name = name;
+        this.title = title;
+        this.metrics = metrics;
+        this.claims = List.of(claims);
+    }
+
+    abstract List<Param> params();
 
     /** Loads what its cells need and returns their coordinates. */
-    List<Map<String, String>> prepare(Spec spec);
+    abstract List<Map<String, String>> prepare(Spec spec);
 
-    Outcome run(Cell cell);
+    abstract Outcome run(Cell cell);
 
-    Section summarize(List<Row> rows);
+    /** Its section, from its cells (never empty: a part not in the run has {@link #notRun} instead). */
+    abstract Section summarize(List<CellResult> rows);
 
-    /** Its claims in hypothesis order (a run without this part reports each as not tested). */
-    List<Check> checks();
+    /** Its claims when the run left it out: each not tested. */
+    List<Claim> notRun() {
+        return claims.stream().map(c -> notTested(c, "part " + name + " is not in this run", "-")).toList();
+    }
 
+    static Claim finding(String id, String statement) {
+        return Claim.notTested(id, Claim.Kind.FINDING, statement, "", "");
+    }
+
+    static Claim integrity(String id, String statement) {
+        return Claim.notTested(id, Claim.Kind.INTEGRITY, statement, "", "");
+    }
+
+    static Claim verdict(Claim c, String measured, String expected, boolean holds) {
+        return new Claim(c.id(), c.kind(), c.statement(), measured, expected,
+                holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD);
+    }
+
+    static Claim notTested(Claim c, String why, String expected) {
+        return Claim.notTested(c.id(), c.kind(), c.statement(), why, expected);
+    }
 
     /** Coordinates in {@link #COORDS} order. */
     static Map<String, String> coords(String part, String kase, String optimizer, Object lr, String batch,
                                       String setting, Object seed) {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("part", part);
-        c.put("case", kase);
-        c.put("optimizer", optimizer);
-        c.put("lr", String.valueOf(lr));
-        c.put("batch", batch);
-        c.put("setting", setting);
-        c.put("seed", String.valueOf(seed));
+        List<Object> values = List.of(part, kase, optimizer, lr, batch, setting, seed);
+        for (int i = 0; i < COORDS.size(); i++) {
+            c.put(COORDS.get(i), String.valueOf(values.get(i)));
+        }
         return c;
     }
 
-    /** What one cell produced: metrics by column name, curve rows by column name. */
-    record Outcome(CellResult.Status status, String message, Map<String, Object> metrics,
-                   List<Map<String, Object>> curve) {
-        public static Outcome ok(Map<String, Object> metrics, List<Map<String, Object>> curve) {
-            return new Outcome(CellResult.Status.OK, "", metrics, curve);
+    /**
+     * A summary table of cells whose CSV columns are these coordinates, metrics or {@code status}, each under its own
+     * name ({@code lr} as a number); the Markdown columns, worded for people, are added to it.
+     */
+    static Columns<CellResult> columns(String... csv) {
+        Columns<CellResult> c = new Columns<>();
+        for (String name : csv) {
+            c.csv(name, r -> name.equals("lr") ? lr(r) : name.equals("status") ? r.status().toString()
+                    : COORDS.contains(name) ? coord(r, name) : r.metric(name));
+        }
+        return c;
+    }
+
+    /** A cell's curve, each point by column name (empty columns left out). */
+    static List<Map<String, Object>> points(CellResult r) {
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (List<Object> row : r.curve()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            for (int i = 0; i < CURVE.size(); i++) {
+                if (row.get(i) != null) {
+                    p.put(CURVE.get(i), row.get(i));
+                }
+            }
+            points.add(p);
+        }
+        return points;
+    }
+
+    /** A cell's curve as a line: {@code value} against {@code step}. */
+    static Figure.Series line(String label, CellResult r) {
+        return Figure.Series.line(label, r.series(CURVE, "step"), r.series(CURVE, "value"));
+    }
+
+    /** One of a cell's {@link #COORDS}. */
+    static String coord(CellResult r, String key) {
+        return r.cell().get(key);
+    }
+
+    /** A metric as text ("" without a value). */
+    static String str(CellResult r, String metric) {
+        Object v = r.metric(metric);
+        return v == null ? "" : v.toString();
+    }
+
+    static double lr(CellResult r) {
+        return Double.parseDouble(coord(r, "lr"));
+    }
+
+    /** "case optimizer lr=..." for measured-value sentences. */
+    static String label(CellResult r) {
+        return coord(r, "case") + " " + coord(r, "optimizer") + " lr=" + coord(r, "lr");
+    }
+
+    /** What one cell produced: metrics by name, curve rows in {@link #CURVE} order. */
+    record Outcome(CellResult.Status status, String message, Map<String, Object> metrics, List<List<Object>> curve) {
+        static Outcome ok(Map<String, Object> metrics, Curve curve) {
+            return new Outcome(CellResult.Status.OK, "", metrics, curve.rows);
+        }
+
+        static Outcome of(boolean diverged, String why, Map<String, Object> metrics, Curve curve) {
+            return diverged ? new Outcome(CellResult.Status.DIVERGED, why, metrics, curve.rows) : ok(metrics, curve);
         }
     }
 
-    /** A finished cell as a part reads it back. */
-    record Row(Cell cell, CellResult.Status status, String message, Map<String, Object> metrics,
-               List<Map<String, Object>> curve) {
-        public String coord(String key) {
-            return cell.get(key);
-        }
-
-        public Object get(String key) {
-            return metrics.get(key);
-        }
-
-        public double num(String key) {
-            Object v = metrics.get(key);
-            return v instanceof Number n ? n.doubleValue() : Double.NaN;
-        }
-
-        public String str(String key) {
-            Object v = metrics.get(key);
-            return v == null ? "" : v.toString();
-        }
-    }
-
-    /** A part's section: its main table (also in summary.csv) and its {@link #checks} checked, in order. */
+    /** A part's section: its main table (also in summary.csv), its figures and its claims checked, in order. */
     record Section(String markdown, Table table, List<Figure> figures, List<Claim> claims) {
     }
 
-    /** Builds a metrics map in a fixed order. */
-    final class Values {
-        private final Map<String, Object> map = new LinkedHashMap<>();
+    /** Curve rows, each given as column name, value, column name, value, ... */
+    static final class Curve {
+        private final List<List<Object>> rows = new ArrayList<>();
 
-        public Values put(String key, Object value) {
-            map.put(key, value);
-            return this;
-        }
-
-        public Map<String, Object> map() {
-            return map;
-        }
-    }
-
-    /** Curve rows, each a map from curve column to value. */
-    final class Curve {
-        private final List<Map<String, Object>> rows = new ArrayList<>();
-
-        public Curve add(Object... keyValues) {
-            Map<String, Object> row = new LinkedHashMap<>();
+        Curve add(Object... keyValues) {
+            Object[] row = new Object[CURVE.size()];
             for (int i = 0; i + 1 < keyValues.length; i += 2) {
-                row.put((String) keyValues[i], keyValues[i + 1]);
+                int at = CURVE.indexOf((String) keyValues[i]);
+                if (at < 0) {
+                    throw new IllegalStateException("unknown curve column '" + keyValues[i] + "'");
+                }
+                row[at] = keyValues[i + 1];
             }
-            rows.add(row);
+            rows.add(Arrays.asList(row));
             return this;
         }
 
-        public List<Map<String, Object>> rows() {
-            return rows;
+        /** The training-loss curve of a DL4J run: the initial loss at step 0, then one point per epoch. */
+        Curve trainLoss(double initial, List<gdlab.dl4j.Trainer.Epoch> epochs,
+                        java.util.function.Function<gdlab.dl4j.Trainer.Epoch, Number> step) {
+            add("engine", "dl4j", "series", "train_loss", "step", 0, "value", initial);
+            epochs.forEach(e -> add("engine", "dl4j", "series", "train_loss", "step", step.apply(e),
+                    "value", e.trainLoss()));
+            return this;
         }
     }
 }

@@ -7,7 +7,6 @@ import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.experiment.failure.Minima.Minimum;
 import gdlab.reference.GradientDescent;
-import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
 import gdlab.reference.Ordering;
 import gdlab.reference.ReferenceTrainer;
@@ -16,6 +15,10 @@ import gdlab.reference.TestFunction;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updater;
 import gdlab.reference.Updaters;
+import gdlab.experiment.GdMode;
+import gdlab.experiment.Keys;
+import gdlab.experiment.failure.ModePairs.Compared;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -30,8 +33,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,19 +59,14 @@ import static gdlab.report.Metric.timing;
  * </ul>
  * The same seeds (starts, tilts, initialisations) serve every mode, so modes are compared pairwise (McNemar).
  */
-final class SeedClaimPart implements Part {
+final class SeedClaimPart extends Part {
     static final String NAME = "seed-claim";
     static final String MLP_CASE = "xor-blobs";
     static final double POLISH_TOL = 1e-8;
     static final int POLISH_STEPS = 200_000;
     static final double POLISH_ENDPOINT_TOL = 1e-3;
     static final double AGREE_TOL = 1e-6;
-
-    static final List<Metric> METRICS = List.of(setting("batch_size"), setting("updates"), setting("runs"),
-            measure("reached"), measure("share_reached"), measure("share_diverged"), measure("final_loss"),
-            measure("final_grad_norm"), measure("ref_final_loss"), measure("engines_agree"), timing("run_ms"));
-    static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
-            "status");
+    static final List<String> MODES = List.of(GdMode.BATCH, GdMode.STOCHASTIC, GdMode.MINI_BATCH);
 
     private String function;
     private int terms;
@@ -87,18 +83,16 @@ final class SeedClaimPart implements Part {
     private DataType dtype;
     private List<Minimum> minima;
 
-    @Override
-    public String name() {
-        return NAME;
+    SeedClaimPart() {
+        super(NAME, "2. The seed's claim: does stochastic GD's noise escape the local minima batch GD gets stuck in?",
+                List.of(setting("batch_size"), setting("updates"), setting("runs"), measure("reached"),
+                        measure("share_reached"), measure("share_diverged"), measure("final_loss"),
+                        measure("final_grad_norm"), measure("ref_final_loss"), measure("engines_agree"),
+                        timing("run_ms")), ModePairs.CLAIMS);
     }
 
     @Override
-    public String title() {
-        return "2. The seed's claim: does stochastic GD's noise escape the local minima batch GD gets stuck in?";
-    }
-
-    @Override
-    public List<Param> params() {
+    List<Param> params() {
         return List.of(
                 Param.choice("claim_function", Minima.FUNCTIONS, false, "seed claim: the test function"),
                 Param.integer("claim_terms", 2, 1_000_000, false, "seed claim: N, terms of the finite sum"),
@@ -116,21 +110,12 @@ final class SeedClaimPart implements Part {
                 Param.real("claim_target_loss", 0, false,
                         "seed claim: an XOR run reached the global minimum if its training loss ends at most this"),
                 Param.integer("claim_data_seed", 0, Integer.MAX_VALUE, false, "seed claim: seed of the XOR blobs"),
-                Common.DTYPE);
+                Keys.dtype("ND4J data type of the DL4J networks that are crosschecked with the reference (double: "
+                        + "exact comparison)"));
     }
 
     @Override
-    public List<Metric> metrics() {
-        return METRICS;
-    }
-
-    @Override
-    public List<String> curveColumns() {
-        return CURVE;
-    }
-
-    @Override
-    public List<Map<String, String>> prepare(Spec spec) {
+    List<Map<String, String>> prepare(Spec spec) {
         function = spec.string("claim_function");
         minima = Minima.of(function);
         terms = spec.integer("claim_terms");
@@ -154,7 +139,7 @@ final class SeedClaimPart implements Part {
         List<Long> seeds = Harness.seeds(spec);
         List<Map<String, String>> cells = new ArrayList<>();
         for (String noise : spec.list("claim_noise")) {
-            for (String mode : Common.MODES) {
+            for (String mode : MODES) {
                 for (long seed : seeds) {
                     cells.add(Part.coords(NAME, function + "+tilts", "sgd", spec.string("claim_lr"), mode,
                             "noise_std=" + noise, seed));
@@ -162,7 +147,7 @@ final class SeedClaimPart implements Part {
             }
         }
         String net = String.format(Locale.ROOT, "%s 2-%d-2 %s", MLP_CASE, hidden, activation);
-        for (String mode : Common.MODES) {
+        for (String mode : MODES) {
             for (long seed : seeds) {
                 cells.add(Part.coords(NAME, net, "sgd", spec.string("claim_mlp_lr"), mode, "N=" + xor.size(), seed));
             }
@@ -179,7 +164,7 @@ final class SeedClaimPart implements Part {
     }
 
     @Override
-    public Outcome run(Cell cell) {
+    Outcome run(Cell cell) {
         return cell.get("case").startsWith(MLP_CASE) ? runMlp(cell) : runFunction(cell);
     }
 
@@ -262,10 +247,12 @@ final class SeedClaimPart implements Part {
             curve.add("engine", "reference", "series", "run", "step", j, "value", value, "x0", start[0],
                     "y0", start[1], "x", end[0], "y", end[1], "label", label, "status", global ? "reached" : "-");
         }
-        Values v = new Values().put("batch_size", b).put("updates", steps).put("runs", starts).put("reached", reached)
-                .put("share_reached", reached / (double) starts).put("share_diverged", diverged / (double) starts)
+        Metric.Values v = Metric.values(metrics).put("batch_size", b).put("updates", steps).put("runs", starts)
+                .put("reached", reached).put("share_reached", reached / (double) starts)
+                .put("share_diverged", diverged / (double) starts).put("final_loss", null)
+                .put("final_grad_norm", null).put("ref_final_loss", null).put("engines_agree", null)
                 .put("run_ms", (System.nanoTime() - t0) / 1e6);
-        return Outcome.ok(v.map(), curve.rows());
+        return Outcome.ok(v.map(), curve);
     }
 
     private Outcome runMlp(Cell cell) {
@@ -290,108 +277,47 @@ final class SeedClaimPart implements Part {
         net.computeGradientAndScore();
         double gradNorm = Common.norm(Tensors.toDoubles(net.gradient().gradient())) / n;
 
-        Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(activation), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = Common.classifier(sizes, activation);
         ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", mlpLr), p0, xor.x(), xor.oneHot(), b,
                 Ordering.shuffled(seed));
         ref.steps((int) updates);
         double refLoss = ref.trainLoss();
         boolean reached = loss <= target;
         Curve curve = new Curve();
-        curve.add("engine", "dl4j", "series", "train_loss", "step", 0, "value", o.initialLoss());
-        for (Trainer.Epoch e : o.epochs()) {
-            curve.add("engine", "dl4j", "series", "train_loss", "step", e.updates(), "value", e.trainLoss());
-        }
+        curve.trainLoss(o.initialLoss(), o.epochs(), Trainer.Epoch::updates);
         curve.add("engine", "dl4j", "series", "run", "step", 0, "value", loss, "status", reached ? "reached" : "-");
-        Values v = new Values().put("batch_size", b).put("updates", updates).put("runs", 1)
+        Metric.Values v = Metric.values(metrics).put("batch_size", b).put("updates", updates).put("runs", 1)
                 .put("reached", reached ? 1 : 0).put("share_reached", reached ? 1.0 : 0.0)
                 .put("share_diverged", o.status() == Trainer.Status.DIVERGED ? 1.0 : 0.0)
                 .put("final_loss", loss).put("final_grad_norm", gradNorm).put("ref_final_loss", refLoss)
                 .put("engines_agree", Common.agree(loss, refLoss, AGREE_TOL) ? 1 : 0).put("run_ms", ms);
-        boolean div = o.status() == Trainer.Status.DIVERGED;
-        return new Outcome(div ? CellResult.Status.DIVERGED : CellResult.Status.OK, div ? o.stopReason() : "",
-                v.map(), curve.rows());
+        return Outcome.of(o.status() == Trainer.Status.DIVERGED, o.stopReason(), v.map(), curve);
     }
 
     @Override
-    public Section summarize(List<Row> rows) {
-        Map<String, List<Row>> groups = new LinkedHashMap<>();
-        rows.forEach(r -> groups.computeIfAbsent(r.coord("case") + "|" + r.coord("setting"), k -> new ArrayList<>())
-                .add(r));
-        Table csv = new Table("case", "setting", "mode", "batch_size", "lr", "updates", "runs", "reached",
-                "share_reached", "ci95_low", "ci95_high", "diverged", "only_this_reached", "only_batch_reached",
-                "mcnemar_p", "verdict", "final_loss_mean", "engines_agree");
-        Table md = new Table("case", "setting", "mode", "B", "lr", "updates", "runs", "reached_global",
-                "share (95% CI)", "diverged", "vs batch: only this / only batch", "mcnemar_p", "verdict",
-                "final_loss", "not reached: median loss, grad norm", "dl4j_vs_reference");
-        List<String> barNames = new ArrayList<>();
-        List<Double> barValues = new ArrayList<>();
-        List<Double> barErrors = new ArrayList<>();
-        List<Checks.Compared> pairs = new ArrayList<>();
-        long xorAgree = 0;
-        long xorCompared = 0;
-        for (List<Row> g : groups.values()) {
-            Map<String, Map<String, Boolean>> outcomes = new LinkedHashMap<>();
-            Map<String, List<Row>> byMode = new LinkedHashMap<>();
-            for (Row r : g) {
-                byMode.computeIfAbsent(r.coord("batch"), k -> new ArrayList<>()).add(r);
-                Map<String, Boolean> o = outcomes.computeIfAbsent(r.coord("batch"), k -> new HashMap<>());
-                for (Map<String, Object> c : r.curve()) {
-                    if ("run".equals(c.get("series"))) {
-                        o.put(r.coord("seed") + "/" + c.get("step"), "reached".equals(c.get("status")));
-                    }
-                }
-            }
-            Map<String, Boolean> batch = outcomes.getOrDefault("batch", Map.of());
-            String kase = g.get(0).coord("case");
-            String setting = g.get(0).coord("setting");
-            for (Map.Entry<String, List<Row>> e : byMode.entrySet()) {
-                String mode = e.getKey();
-                List<Row> rs = e.getValue();
-                int runs = rs.stream().mapToInt(r -> (int) r.num("runs")).sum();
-                int reached = rs.stream().mapToInt(r -> (int) r.num("reached")).sum();
-                long divergedRuns = Math.round(rs.stream().mapToDouble(r -> r.num("share_diverged") * r.num("runs"))
-                        .sum());
-                double[] ci = Binomial.wilson(reached, runs);
-                int onlyThis = 0;
-                int onlyBatch = 0;
-                for (Map.Entry<String, Boolean> o : outcomes.get(mode).entrySet()) {
-                    Boolean other = batch.get(o.getKey());
-                    if (other != null && o.getValue() && !other) {
-                        onlyThis++;
-                    } else if (other != null && !o.getValue() && other) {
-                        onlyBatch++;
-                    }
-                }
-                double p = Binomial.mcnemarP(onlyThis, onlyBatch);
-                String verdict = mode.equals("batch") ? "-"
-                        : p < 0.05 && onlyThis > onlyBatch ? "noise helped"
-                        : p < 0.05 && onlyThis < onlyBatch ? "noise hurt" : "no measurable difference";
-                double lossMean = rs.stream().mapToDouble(r -> r.num("final_loss")).filter(Double::isFinite)
-                        .average().orElse(Double.NaN);
-                long agree = rs.stream().filter(r -> r.get("engines_agree") != null)
-                        .mapToLong(r -> (long) r.num("engines_agree")).sum();
-                long compared = rs.stream().filter(r -> r.get("engines_agree") != null).count();
-                xorAgree += agree;
-                xorCompared += compared;
-                pairs.add(new Checks.Compared(kase, setting, mode, runs, reached, divergedRuns, onlyThis, onlyBatch,
-                        p));
-                Row first = rs.get(0);
-                csv.add(kase, setting, mode, first.get("batch_size"), Double.parseDouble(first.coord("lr")),
-                        first.get("updates"), runs, reached, reached / (double) runs, ci[0], ci[1], divergedRuns,
-                        mode.equals("batch") ? null : onlyThis, mode.equals("batch") ? null : onlyBatch,
-                        mode.equals("batch") ? null : p, verdict, Double.isNaN(lossMean) ? null : lossMean,
-                        compared == 0 ? null : agree);
-                md.add(kase, setting, mode, first.get("batch_size"), first.coord("lr"), first.get("updates"), runs,
-                        reached, String.format(Locale.ROOT, "%s (%s..%s)", Table.readable(reached / (double) runs),
-                                Table.readable(ci[0]), Table.readable(ci[1])), divergedRuns,
-                        mode.equals("batch") ? "-" : onlyThis + " / " + onlyBatch,
-                        mode.equals("batch") ? "-" : p, verdict, Double.isNaN(lossMean) ? "-" : lossMean,
-                        stuck(rs), compared == 0 ? "-" : agree + "/" + compared);
-                barNames.add(shortCase(kase) + " " + setting.replace("noise_std=", "s=") + " B=" + first.get("batch_size"));
-                barValues.add(reached / (double) runs);
-                barErrors.add((ci[1] - ci[0]) / 2);
-            }
-        }
+    Section summarize(List<CellResult> rows) {
+        List<Compared> pairs = ModePairs.of(rows);
+        Columns<Compared> table = new Columns<Compared>().add("case", Compared::kase).add("setting", Compared::setting)
+                .add("mode", Compared::mode).csv("batch_size", c -> c.first().metric("batch_size"))
+                .markdown("B", c -> c.first().metric("batch_size")).csv("lr", c -> lr(c.first()))
+                .markdown("lr", c -> coord(c.first(), "lr")).add("updates", c -> c.first().metric("updates"))
+                .add("runs", Compared::runs).csv("reached", Compared::reached)
+                .markdown("reached_global", Compared::reached).csv("share_reached", Compared::share)
+                .csv("ci95_low", c -> c.ci()[0]).csv("ci95_high", c -> c.ci()[1])
+                .markdown("share (95% CI)", c -> String.format(Locale.ROOT, "%s (%s..%s)", Table.readable(c.share()),
+                        Table.readable(c.ci()[0]), Table.readable(c.ci()[1])))
+                .add("diverged", Compared::diverged)
+                .csv("only_this_reached", c -> c.batch() ? null : c.onlyThis())
+                .csv("only_batch_reached", c -> c.batch() ? null : c.onlyBatch())
+                .markdown("vs batch: only this / only batch", c -> c.batch() ? "-" : c.onlyThis() + " / "
+                        + c.onlyBatch())
+                .csv("mcnemar_p", c -> c.batch() ? null : c.p()).markdown("mcnemar_p", c -> c.batch() ? "-" : c.p())
+                .add("verdict", Compared::verdict)
+                .csv("final_loss_mean", c -> Double.isNaN(c.lossMean()) ? null : c.lossMean())
+                .markdown("final_loss", c -> Double.isNaN(c.lossMean()) ? "-" : c.lossMean())
+                .markdown("not reached: median loss, grad norm", c -> stuck(c.cells()))
+                .csv("engines_agree", c -> c.compared() == 0 ? null : c.agree())
+                .markdown("dl4j_vs_reference", c -> c.compared() == 0 ? "-" : c.agree() + "/" + c.compared());
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
                 Batch (B = N), stochastic (B = 1) and mini-batch at the same learning rate and the same number of \
@@ -417,26 +343,22 @@ final class SeedClaimPart implements Part {
                 """, function, function, terms, Table.readable(lr), steps, starts, Table.readable(POLISH_TOL),
                 MLP_CASE, hidden, activation, dtype.name().toLowerCase(Locale.ROOT), xor.size(), Table.readable(mlpLr),
                 mlpUpdates, Table.readable(target), Table.readable(AGREE_TOL), Trainer.DIVERGENCE_RULE));
-        text.append(md.toMarkdown()).append('\n');
+        text.append(table.markdown(pairs).toMarkdown()).append('\n');
         List<Figure> figures = List.of(new Figure.Bars("seed-claim", "Share of runs reaching the global minimum "
-                + "(error bar: half the Wilson 95% interval)", "share reached", false, barNames,
-                barValues.stream().mapToDouble(Double::doubleValue).toArray(),
-                barErrors.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new Section(text.toString(), csv, figures, Checks.seedClaim(pairs, xorAgree,
-                xorCompared));
-    }
-
-    @Override
-    public List<Check> checks() {
-        return Checks.SEED_CLAIM;
+                + "(error bar: half the Wilson 95% interval)", "share reached", false, pairs.stream()
+                .map(c -> shortCase(c.kase()) + " " + c.setting().replace("noise_std=", "s=") + " B="
+                        + c.first().metric("batch_size")).toList(),
+                pairs.stream().mapToDouble(Compared::share).toArray(),
+                pairs.stream().mapToDouble(c -> (c.ci()[1] - c.ci()[0]) / 2).toArray()));
+        return new Section(text.toString(), table.csv(pairs), figures, ModePairs.claims(pairs));
     }
 
     /** Median final loss and gradient norm of the net's runs that did not reach the target ("-" if none). */
-    private static String stuck(List<Row> rs) {
-        double[] loss = rs.stream().filter(r -> r.get("final_grad_norm") != null && r.num("reached") == 0)
-                .mapToDouble(r -> r.num("final_loss")).sorted().toArray();
-        double[] grad = rs.stream().filter(r -> r.get("final_grad_norm") != null && r.num("reached") == 0)
-                .mapToDouble(r -> r.num("final_grad_norm")).sorted().toArray();
+    private static String stuck(List<CellResult> rs) {
+        double[] loss = rs.stream().filter(r -> r.metric("final_grad_norm") != null && r.number("reached") == 0)
+                .mapToDouble(r -> r.number("final_loss")).sorted().toArray();
+        double[] grad = rs.stream().filter(r -> r.metric("final_grad_norm") != null && r.number("reached") == 0)
+                .mapToDouble(r -> r.number("final_grad_norm")).sorted().toArray();
         if (loss.length == 0) {
             return "-";
         }

@@ -8,7 +8,6 @@ import gdlab.dl4j.SameDiffDescent;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.reference.GradientDescent;
-import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
 import gdlab.reference.Ordering;
 import gdlab.reference.ReferenceTrainer;
@@ -18,6 +17,8 @@ import gdlab.reference.TestFunction;
 import gdlab.reference.Theory;
 import gdlab.reference.Trajectory;
 import gdlab.reference.Updaters;
+import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Table;
@@ -47,7 +48,7 @@ import static gdlab.report.Metric.timing;
  * epoch is the step) in DL4J, in double and float, replayed in the reference (double only). A run that blows up is a
  * row with status {@code diverged} and the step it happened at, never an exception.
  */
-final class StepSizePart implements Part {
+final class StepSizePart extends Part {
     static final String NAME = "step-size";
     static final String ROSENBROCK = "rosenbrock";
     static final double[] START = {-1.2, 1};
@@ -55,12 +56,17 @@ final class StepSizePart implements Part {
     static final double CONVERGED_F = 1e-10;
     static final double AGREE_TOL = 1e-6;
 
-    static final List<Metric> METRICS = List.of(outcome("outcome"), measure("diverged_step"),
-            measure("nonfinite_step"), outcome("ref_outcome"), measure("ref_diverged_step"),
-            measure("ref_nonfinite_step"), measure("initial_value"), measure("final_value"),
-            measure("ref_final_value"), measure("lr_bound"), measure("engines_agree"), outcome("agreement"),
-            measure("orbit_split_step"), timing("run_ms"));
-    static final List<String> CURVE = List.of("engine", "series", "step", "value");
+    static final Claim TOO_LARGE = finding("too_large_step_diverges", "Too large a step size (the largest of "
+            + "each case) ends as a row with status diverged and the step it happened at: a loss blow-up first, NaN "
+            + "later or never.");
+    static final Claim JUST_ABOVE = finding("just_above_bound_neither", "A step just above 2/lambda_max on "
+            + "Rosenbrock (at most 10% above) neither diverges nor converges.");
+    static final Claim ROSENBROCK_BOUND = integrity("rosenbrock_stability_bound", "No Rosenbrock run converges "
+            + "with lr above 2/lambda_max at (1, 1).");
+    static final Claim STEP_AGREE = integrity("step_size_engines_agree", "DL4J and the reference agree on "
+            + "every step-size run: the same outcome and end point, or the same outcome on a chaotic orbit.");
+    /** "Just above" the bound: at most this factor above it. */
+    static final double JUST = 1.1;
 
     private int rosenbrockSteps;
     private int mlpSteps;
@@ -68,19 +74,18 @@ final class StepSizePart implements Part {
     private double blowup;
     private Split split;
 
-    @Override
-    public String name() {
-        return NAME;
+    StepSizePart() {
+        super(NAME, "5. A bad step size: divergence as a status", List.of(outcome("outcome"),
+                measure("diverged_step"), measure("nonfinite_step"), outcome("ref_outcome"),
+                measure("ref_diverged_step"), measure("ref_nonfinite_step"), measure("initial_value"),
+                measure("final_value"), measure("ref_final_value"), measure("lr_bound"), measure("engines_agree"),
+                outcome("agreement"), measure("orbit_split_step"), timing("run_ms")), TOO_LARGE, JUST_ABOVE,
+                ROSENBROCK_BOUND, STEP_AGREE);
     }
 
     @Override
-    public String title() {
-        return "5. A bad step size: divergence as a status";
-    }
-
-    @Override
-    public List<Param> params() {
-        return List.of(
+    List<Param> params() {
+        List<Param> params = new ArrayList<>(List.of(
                 Param.real("rosenbrock_lr", 0, true, "step size: GD learning rates on Rosenbrock"),
                 Param.integer("rosenbrock_steps", 1, 10_000_000, false, "step size: step budget on Rosenbrock"),
                 Param.real("mlp_lr", 0, true, "step size: full-batch GD learning rates of the digits MLP"),
@@ -89,22 +94,13 @@ final class StepSizePart implements Part {
                 Param.choice("mlp_activation", Networks.ACTIVATIONS, true, "step size: hidden activation"),
                 Param.choice("mlp_dtype", Networks.DTYPES, true, "step size: ND4J data type of the MLP"),
                 Param.real("blowup_factor", 1, false,
-                        "step size: an MLP whose training loss exceeds this times its initial loss has diverged"),
-                Common.DATA, Common.TEST_FRACTION, Common.SPLIT_SEED, Common.MAX_EXAMPLES);
+                        "step size: an MLP whose training loss exceeds this times its initial loss has diverged")));
+        params.addAll(Common.dataParams());
+        return params;
     }
 
     @Override
-    public List<Metric> metrics() {
-        return METRICS;
-    }
-
-    @Override
-    public List<String> curveColumns() {
-        return CURVE;
-    }
-
-    @Override
-    public List<Map<String, String>> prepare(Spec spec) {
+    List<Map<String, String>> prepare(Spec spec) {
         rosenbrockSteps = spec.integer("rosenbrock_steps");
         mlpSteps = spec.integer("mlp_steps");
         hidden = spec.integer("mlp_hidden");
@@ -136,7 +132,7 @@ final class StepSizePart implements Part {
     }
 
     @Override
-    public Outcome run(Cell cell) {
+    Outcome run(Cell cell) {
         return cell.get("case").equals(ROSENBROCK) ? runRosenbrock(cell) : runMlp(cell);
     }
 
@@ -188,7 +184,9 @@ final class StepSizePart implements Part {
         int split = Common.splitStep(path, ref.points());
         // same outcome, identical orbits for many steps, then apart: rounding amplified by unstable dynamics
         boolean chaotic = !same && outcome.equals(refOutcome) && split >= Common.CHAOS_MIN_STEPS;
-        Values m = new Values().put("outcome", outcome).put("diverged_step", outcome.equals("diverged") ? step : null)
+        Metric.Values m = Metric.values(metrics).put("outcome", outcome)
+                .put("diverged_step", outcome.equals("diverged") ? step : null).put("nonfinite_step", null)
+                .put("ref_nonfinite_step", null)
                 .put("ref_outcome", refOutcome)
                 .put("ref_diverged_step", ref.status() == Status.DIVERGED ? ref.iterations() : null)
                 .put("initial_value", f0).put("final_value", v).put("ref_final_value", ref.finalValue())
@@ -196,9 +194,7 @@ final class StepSizePart implements Part {
                 .put("engines_agree", same ? 1 : 0).put("agreement", same ? "yes" : chaotic ? "chaotic" : "no")
                 .put("orbit_split_step", split < 0 ? null : split)
                 .put("run_ms", (System.nanoTime() - t0) / 1e6);
-        boolean diverged = outcome.equals("diverged");
-        return new Outcome(diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged ? "f = " + v + " at step " + step : "", m.map(), curve.rows());
+        return Outcome.of(outcome.equals("diverged"), "f = " + v + " at step " + step, m.map(), curve);
     }
 
     private Outcome runMlp(Cell cell) {
@@ -226,10 +222,7 @@ final class StepSizePart implements Part {
         Integer divergedStep = blowStep != null ? blowStep : diverged ? (Integer) o.epochs().size() : null;
         String outcome = diverged ? "diverged" : "ok";
         Curve curve = new Curve();
-        curve.add("engine", "dl4j", "series", "train_loss", "step", 0, "value", initial);
-        for (Trainer.Epoch e : o.epochs()) {
-            curve.add("engine", "dl4j", "series", "train_loss", "step", e.updates(), "value", e.trainLoss());
-        }
+        curve.trainLoss(initial, o.epochs(), Trainer.Epoch::updates);
 
         String refOutcome = null;
         Integer refStep = null;
@@ -238,7 +231,7 @@ final class StepSizePart implements Part {
         Integer agree = null;
         String agreement = null;
         if (dtype == DataType.DOUBLE) {
-            Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+            Mlp mlp = Common.classifier(sizes, act);
             double[][] yRef = train.oneHot();
             ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create("sgd", lr), p0, train.features(), yRef,
                     n, Ordering.shuffled(seed));
@@ -266,14 +259,13 @@ final class StepSizePart implements Part {
                     && (diverged || Common.agree(o.finalLoss(), loss, AGREE_TOL)) ? 1 : 0;
             agreement = agree == 1 ? "yes" : "no";
         }
-        Values m = new Values().put("outcome", outcome).put("diverged_step", divergedStep)
+        Metric.Values m = Metric.values(metrics).put("outcome", outcome).put("diverged_step", divergedStep)
                 .put("nonfinite_step", nonfinite).put("ref_outcome", refOutcome).put("ref_diverged_step", refStep)
                 .put("ref_nonfinite_step", refNonfinite).put("initial_value", initial)
                 .put("final_value", o.finalLoss()).put("ref_final_value", refFinal)
                 .put("lr_bound", null).put("engines_agree", agree).put("agreement", agreement)
-                .put("run_ms", (System.nanoTime() - t0) / 1e6);
-        return new Outcome(diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged ? describe(outcome, divergedStep, nonfinite) : "", m.map(), curve.rows());
+                .put("orbit_split_step", null).put("run_ms", (System.nanoTime() - t0) / 1e6);
+        return Outcome.of(diverged, describe(outcome, divergedStep, nonfinite), m.map(), curve);
     }
 
     /** The first step (1-based) whose loss is non-finite or above {@code limit}, or null. */
@@ -287,52 +279,38 @@ final class StepSizePart implements Part {
     }
 
     @Override
-    public Section summarize(List<Row> rows) {
-        Table csv = new Table("case", "setting", "lr", "lr_bound", "status", "outcome", "diverged_step",
+    Section summarize(List<CellResult> rows) {
+        Table csv = columns("case", "setting", "lr", "lr_bound", "status", "outcome", "diverged_step",
                 "nonfinite_step", "ref_outcome", "ref_diverged_step", "ref_nonfinite_step", "initial_value",
-                "final_value", "ref_final_value", "engines_agree", "agreement", "orbit_split_step");
-        Table rosen = new Table("lr", "2/lambda_max at (1,1)", "theory", "status", "dl4j", "reference",
-                "final_f_dl4j", "final_f_reference", "agree");
-        Table mlp = new Table("net", "dtype", "lr", "status", "dl4j", "initial_loss", "final_loss_dl4j",
-                "reference", "final_loss_reference", "agree");
-        List<String> disagree = new ArrayList<>();
-        List<String> violations = new ArrayList<>();
-        for (Row r : rows) {
-            double lr = Double.parseDouble(r.coord("lr"));
-            csv.add(r.coord("case"), r.coord("setting"), lr, r.get("lr_bound"), r.status().toString(),
-                    r.get("outcome"), r.get("diverged_step"), r.get("nonfinite_step"), r.get("ref_outcome"),
-                    r.get("ref_diverged_step"), r.get("ref_nonfinite_step"), r.get("initial_value"),
-                    r.get("final_value"), r.get("ref_final_value"), r.get("engines_agree"), r.get("agreement"),
-                    r.get("orbit_split_step"));
-            String agree = switch (r.str("agreement")) {
-                case "" -> "-";
-                case "yes" -> "yes";
-                case "chaotic" -> "same outcome; orbits equal to 1e-9 until step " + r.str("orbit_split_step")
-                        + ", then apart (chaos)";
-                default -> "**NO**";
-            };
-            if (r.str("agreement").equals("no")) {
-                disagree.add(r.coord("case") + " " + r.coord("setting") + " lr=" + r.coord("lr"));
-            }
-            if (r.coord("case").equals(ROSENBROCK)) {
-                boolean canConverge = lr < r.num("lr_bound");
-                if (!canConverge && "converged".equals(r.get("outcome"))) {
-                    violations.add("lr=" + r.coord("lr"));
-                }
-                rosen.add(r.coord("lr"), r.get("lr_bound"), canConverge ? "can converge" : "cannot converge to (1,1)",
-                        r.status().toString(), describe(r.str("outcome"), r.get("diverged_step")),
-                        describe(r.str("ref_outcome"), r.get("ref_diverged_step")), r.get("final_value"),
-                        r.get("ref_final_value"), agree);
-            } else {
-                mlp.add(r.coord("case"), r.coord("setting").substring("dtype=".length()), r.coord("lr"),
-                        r.status().toString(), describe(r.str("outcome"), r.get("diverged_step"),
-                                r.get("nonfinite_step")),
-                        r.get("initial_value"), r.get("final_value"),
-                        r.get("ref_outcome") == null ? "-" : describe(r.str("ref_outcome"), r.get("ref_diverged_step"),
-                                r.get("ref_nonfinite_step")),
-                        r.get("ref_final_value") == null ? "-" : r.get("ref_final_value"), agree);
-            }
-        }
+                "final_value", "ref_final_value", "engines_agree", "agreement", "orbit_split_step").csv(rows);
+        List<CellResult> rosenRows = rows.stream().filter(r -> coord(r, "case").equals(ROSENBROCK)).toList();
+        List<CellResult> mlpRows = rows.stream().filter(r -> !coord(r, "case").equals(ROSENBROCK)).toList();
+        Table rosen = new Columns<CellResult>().markdown("lr", r -> coord(r, "lr"))
+                .markdown("2/lambda_max at (1,1)", r -> r.metric("lr_bound"))
+                .markdown("theory", r -> lr(r) < r.number("lr_bound") ? "can converge" : "cannot converge to (1,1)")
+                .markdown("status", r -> r.status().toString())
+                .markdown("dl4j", r -> describe(str(r, "outcome"), r.metric("diverged_step")))
+                .markdown("reference", r -> describe(str(r, "ref_outcome"), r.metric("ref_diverged_step")))
+                .markdown("final_f_dl4j", r -> r.metric("final_value"))
+                .markdown("final_f_reference", r -> r.metric("ref_final_value"))
+                .markdown("agree", StepSizePart::agreement).markdown(rosenRows);
+        Table mlp = new Columns<CellResult>().markdown("net", r -> coord(r, "case"))
+                .markdown("dtype", r -> coord(r, "setting").substring("dtype=".length()))
+                .markdown("lr", r -> coord(r, "lr")).markdown("status", r -> r.status().toString())
+                .markdown("dl4j", r -> describe(str(r, "outcome"), r.metric("diverged_step"),
+                        r.metric("nonfinite_step")))
+                .markdown("initial_loss", r -> r.metric("initial_value"))
+                .markdown("final_loss_dl4j", r -> r.metric("final_value"))
+                .markdown("reference", r -> r.metric("ref_outcome") == null ? "-" : describe(str(r, "ref_outcome"),
+                        r.metric("ref_diverged_step"), r.metric("ref_nonfinite_step")))
+                .markdown("final_loss_reference", r -> r.metric("ref_final_value") == null ? "-"
+                        : r.metric("ref_final_value"))
+                .markdown("agree", StepSizePart::agreement).markdown(mlpRows);
+        List<String> disagree = rows.stream().filter(r -> str(r, "agreement").equals("no"))
+                .map(r -> coord(r, "case") + " " + coord(r, "setting") + " lr=" + coord(r, "lr")).toList();
+        // no Rosenbrock run may converge with lr at or above the bound
+        List<String> violations = rosenRows.stream().filter(r -> !(lr(r) < r.number("lr_bound"))
+                && "converged".equals(r.metric("outcome"))).map(r -> "lr=" + coord(r, "lr")).toList();
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, """
                 Rosenbrock: plain GD (sgd) from (-1.2, 1) for at most %d steps; converged = f <= %s; diverged = f or \
@@ -360,13 +338,53 @@ final class StepSizePart implements Part {
         if (!mlp.rows().isEmpty()) {
             text.append(mlp.toMarkdown()).append('\n');
         }
-        return new Section(text.toString(), csv, figures(rows), Checks.stepSize(rows, ROSENBROCK, violations,
-                disagree));
+        return new Section(text.toString(), csv, figures(rows), claims(rows, violations, disagree));
     }
 
-    @Override
-    public List<Check> checks() {
-        return Checks.STEP_SIZE;
+    private static List<Claim> claims(List<CellResult> rows, List<String> violations, List<String> disagree) {
+        Map<String, CellResult> largest = new java.util.LinkedHashMap<>();
+        for (CellResult r : rows) {
+            largest.merge(coord(r, "case") + " " + coord(r, "setting"), r, (a, b) -> Double.parseDouble(coord(b, "lr"))
+                    > Double.parseDouble(coord(a, "lr")) ? b : a);
+        }
+        List<String> measured = new ArrayList<>();
+        boolean diverged = true;
+        for (CellResult r : largest.values()) {
+            boolean ok = r.status() == gdlab.sweep.CellResult.Status.DIVERGED && r.metric("diverged_step") != null
+                    && (r.metric("nonfinite_step") == null || r.number("nonfinite_step") >= r.number("diverged_step"));
+            diverged &= ok;
+            measured.add(coord(r, "case") + " " + coord(r, "setting") + " lr=" + coord(r, "lr") + ": " + r.status()
+                    + (r.metric("diverged_step") == null ? "" : " at step " + str(r, "diverged_step"))
+                    + (r.metric("nonfinite_step") == null ? "" : ", NaN at " + str(r, "nonfinite_step")));
+        }
+        List<CellResult> rosen = rows.stream().filter(r -> coord(r, "case").equals(ROSENBROCK)).toList();
+        List<CellResult> just = rosen.stream().filter(r -> lr(r) > r.number("lr_bound")
+                && lr(r) <= JUST * r.number("lr_bound")).toList();
+        return List.of(
+                largest.isEmpty() ? notTested(TOO_LARGE, "no rows", "diverged") : verdict(TOO_LARGE, String.join("; ",
+                        measured), "status diverged with its step; NaN at or after it, or never", diverged),
+                just.isEmpty() ? notTested(JUST_ABOVE, "no rosenbrock_lr in (2/lambda_max, " + JUST
+                        + " x 2/lambda_max]", "neither diverged nor converged") : verdict(JUST_ABOVE, String.join(", ",
+                        just.stream().map(r -> "lr=" + coord(r, "lr") + ": " + str(r, "outcome")).toList()),
+                        "neither diverged nor converged", just.stream().noneMatch(r -> List.of("diverged",
+                        "converged").contains(str(r, "outcome")))),
+                rosen.isEmpty() ? notTested(ROSENBROCK_BOUND, "no Rosenbrock rows", "none") : verdict(ROSENBROCK_BOUND, 
+                        violations.isEmpty() ? "none of " + rosen.size() + " runs" : "converged: " + String.join(", ",
+                                violations), "no convergence with lr >= 2/lambda_max", violations.isEmpty()),
+                rows.isEmpty() ? notTested(STEP_AGREE, "no rows", "agree") : verdict(STEP_AGREE, disagree.isEmpty()
+                        ? "all " + rows.size() + " runs" : "disagree: " + String.join(", ", disagree),
+                        "agreement yes or chaotic in every run", disagree.isEmpty()));
+    }
+
+    /** How the DL4J run agrees with the reference, in words. */
+    private static String agreement(CellResult r) {
+        return switch (str(r, "agreement")) {
+            case "" -> "-";
+            case "yes" -> "yes";
+            case "chaotic" -> "same outcome; orbits equal to 1e-9 until step " + str(r, "orbit_split_step")
+                    + ", then apart (chaos)";
+            default -> "**NO**";
+        };
     }
 
     private static String describe(String outcome, Object step) {
@@ -377,17 +395,14 @@ final class StepSizePart implements Part {
         return describe(outcome, step) + (nonfinite == null ? "" : ", NaN at step " + nonfinite);
     }
 
-    private static List<Figure> figures(List<Row> rows) {
+    private static List<Figure> figures(List<CellResult> rows) {
         List<Figure.Series> rosen = new ArrayList<>();
         List<Figure.Series> mlp = new ArrayList<>();
-        for (Row r : rows) {
-            double[] xs = r.curve().stream().mapToDouble(c -> ((Number) c.get("step")).doubleValue()).toArray();
-            double[] ys = r.curve().stream().mapToDouble(c -> ((Number) c.get("value")).doubleValue()).toArray();
-            if (r.coord("case").equals(ROSENBROCK)) {
-                rosen.add(Figure.Series.line("lr=" + r.coord("lr"), xs, ys));
+        for (CellResult r : rows) {
+            if (coord(r, "case").equals(ROSENBROCK)) {
+                rosen.add(line("lr=" + coord(r, "lr"), r));
             } else {
-                mlp.add(Figure.Series.line(r.coord("setting").substring("dtype=".length()) + " lr=" + r.coord("lr"),
-                        xs, ys));
+                mlp.add(line(coord(r, "setting").substring("dtype=".length()) + " lr=" + coord(r, "lr"), r));
             }
         }
         List<Figure> figures = new ArrayList<>();

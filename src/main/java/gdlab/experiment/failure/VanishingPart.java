@@ -6,8 +6,12 @@ import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
-import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
+import gdlab.experiment.GdMode;
+import gdlab.experiment.Keys;
+import gdlab.report.Binomial;
+import gdlab.report.Claim;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Stats;
@@ -17,6 +21,7 @@ import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
+import gdlab.sweep.SeedGroup;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,16 +41,23 @@ import static gdlab.report.Metric.timing;
  * the whole training set, divided by N) at initialisation and after training, and the accuracy reached. The norms are
  * crosschecked with the reference Mlp from DL4J's own parameters, before and after training.
  */
-final class VanishingPart implements Part {
+final class VanishingPart extends Part {
     static final String NAME = "vanishing";
     /** DL4J and reference layer norms (DOUBLE) must agree to this relative error. */
     static final double AGREE_TOL = 1e-8;
 
-    static final List<Metric> METRICS = List.of(measure("grad_norm_first_init"), measure("grad_norm_last_init"),
-            measure("first_over_last_init"), measure("grad_norm_first_trained"), measure("grad_norm_last_trained"),
-            measure("first_over_last_trained"), measure("ref_agree"), measure("test_accuracy"),
-            measure("final_train_loss"), timing("train_ms"));
-    static final List<String> CURVE = List.of("engine", "series", "step", "value");
+    static final Claim SIGMOID_VANISHES = finding("sigmoid_gradient_vanishes", "The deep sigmoid net's "
+            + "first-layer gradient is at least two orders of magnitude below its output layer's at initialization.");
+    static final Claim SIGMOID_CHANCE = finding("sigmoid_accuracy_at_chance", "The deep sigmoid net's test "
+            + "accuracy stays at chance.");
+    static final Claim FLAT = finding("tanh_relu_flat", "Tanh and relu nets' gradients stay flat across "
+            + "layers: first-layer over output-layer norm above 0.01 at initialization.");
+    static final Claim LEARN = finding("tanh_relu_learn", "Tanh and relu nets learn: their test accuracy is "
+            + "above chance.");
+    static final Claim VANISHING_AGREE = integrity("vanishing_engines_agree", "DL4J's per-layer gradient "
+            + "norms equal the reference Mlp's from the same parameters.");
+    /** Two orders of magnitude: the first-over-output ratio at or below it is a vanishing gradient. */
+    static final double VANISHED = 0.01;
 
     private Split split;
     private DataType dtype;
@@ -54,20 +66,19 @@ final class VanishingPart implements Part {
     private int batchSize;
     private int epochs;
 
-    @Override
-    public String name() {
-        return NAME;
+    VanishingPart() {
+        super(NAME, "4. Vanishing gradients: gradient norm per layer in a deep MLP", List.of(
+                measure("grad_norm_first_init"), measure("grad_norm_last_init"), measure("first_over_last_init"),
+                measure("grad_norm_first_trained"), measure("grad_norm_last_trained"),
+                measure("first_over_last_trained"), measure("ref_agree"), measure("test_accuracy"),
+                measure("final_train_loss"), timing("train_ms")), SIGMOID_VANISHES, SIGMOID_CHANCE, FLAT, LEARN,
+                VANISHING_AGREE);
     }
 
     @Override
-    public String title() {
-        return "4. Vanishing gradients: gradient norm per layer in a deep MLP";
-    }
-
-    @Override
-    public List<Param> params() {
-        return List.of(
-                Common.DATA, Common.TEST_FRACTION, Common.SPLIT_SEED, Common.MAX_EXAMPLES,
+    List<Param> params() {
+        List<Param> params = new ArrayList<>(Common.dataParams());
+        params.addAll(List.of(
                 Param.integer("deep_layers", 1, 100, false, "vanishing: hidden layers"),
                 Param.integer("deep_width", 1, 4096, false, "vanishing: units per hidden layer"),
                 Param.choice("deep_activations", Networks.ACTIVATIONS, true, "vanishing: hidden activations"),
@@ -76,21 +87,12 @@ final class VanishingPart implements Part {
                 Param.integer("deep_batch_size", 1, Integer.MAX_VALUE, false, "vanishing: minibatch size"),
                 Param.integer("deep_epochs", 1, 100_000, false, "vanishing: training epochs"),
                 Param.integer("deep_seeds", 1, 1000, false, "vanishing: initialisations per activation (seeds 1..n)"),
-                Common.DTYPE);
+                Keys.dtype("vanishing: ND4J data type of the deep MLPs")));
+        return params;
     }
 
     @Override
-    public List<Metric> metrics() {
-        return METRICS;
-    }
-
-    @Override
-    public List<String> curveColumns() {
-        return CURVE;
-    }
-
-    @Override
-    public List<Map<String, String>> prepare(Spec spec) {
+    List<Map<String, String>> prepare(Spec spec) {
         dtype = Networks.dtype(spec.string("dtype"));
         layers = spec.integer("deep_layers");
         width = spec.integer("deep_width");
@@ -106,7 +108,7 @@ final class VanishingPart implements Part {
         for (String act : spec.list("deep_activations")) {
             for (int seed = 1; seed <= spec.integer("deep_seeds"); seed++) {
                 cells.add(Part.coords(NAME, caseName(), spec.string("deep_optimizer"), spec.string("deep_lr"),
-                        batchSize == split.train().size() ? "batch" : batchSize == 1 ? "stochastic" : "mini-batch",
+                        GdMode.of(batchSize, split.train().size()),
                         "activation=" + act, seed));
             }
         }
@@ -147,7 +149,7 @@ final class VanishingPart implements Part {
     }
 
     @Override
-    public Outcome run(Cell cell) {
+    Outcome run(Cell cell) {
         String act = cell.get("setting").substring("activation=".length());
         long seed = cell.longValue("seed");
         int[] sizes = sizes();
@@ -157,7 +159,7 @@ final class VanishingPart implements Part {
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
         double[][] yRef = train.oneHot();
-        Mlp mlp = new Mlp(sizes, gdlab.reference.Activation.named(act), gdlab.reference.Activation.SOFTMAX, Loss.MCXENT);
+        Mlp mlp = Common.classifier(sizes, act);
 
         double[] init = dl4jWeightGradNorms(net, x, y);
         double[] refInit = referenceWeightGradNorms(mlp, Tensors.toDoubles(net.params()), train.features(), yRef);
@@ -181,20 +183,17 @@ final class VanishingPart implements Part {
             curve.add("engine", "dl4j", "series", "grad_norm_trained", "step", l + 1, "value", trained[l]);
             curve.add("engine", "reference", "series", "grad_norm_trained", "step", l + 1, "value", refTrained[l]);
         }
-        curve.add("engine", "dl4j", "series", "train_loss", "step", 0, "value", o.initialLoss());
-        for (Trainer.Epoch e : o.epochs()) {
-            curve.add("engine", "dl4j", "series", "train_loss", "step", e.epoch(), "value", e.trainLoss());
-        }
+        curve.trainLoss(o.initialLoss(), o.epochs(), Trainer.Epoch::epoch);
         int last = init.length - 1;
-        Values v = new Values().put("grad_norm_first_init", init[0]).put("grad_norm_last_init", init[last])
+        Metric.Values v = Metric.values(metrics).put("grad_norm_first_init", init[0])
+                .put("grad_norm_last_init", init[last])
                 .put("first_over_last_init", init[0] / init[last])
                 .put("grad_norm_first_trained", trained[0]).put("grad_norm_last_trained", trained[last])
                 .put("first_over_last_trained", trained[0] / trained[last])
-                .put("ref_agree", maxRel <= AGREE_TOL ? 1 : 0).put("test_accuracy", accuracy).put("final_train_loss", o.finalLoss())
+                .put("ref_agree", maxRel <= AGREE_TOL ? 1 : 0).put("test_accuracy", accuracy)
+                .put("final_train_loss", o.finalLoss())
                 .put("train_ms", ms);
-        boolean diverged = o.status() == Trainer.Status.DIVERGED;
-        return new Outcome(diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
-                diverged ? o.stopReason() : "", v.map(), curve.rows());
+        return Outcome.of(o.status() == Trainer.Status.DIVERGED, o.stopReason(), v.map(), curve);
     }
 
     static double relDiff(double a, double b) {
@@ -205,10 +204,10 @@ final class VanishingPart implements Part {
     }
 
     @Override
-    public Section summarize(List<Row> rows) {
-        Map<String, List<Row>> byAct = new LinkedHashMap<>();
-        rows.forEach(r -> byAct.computeIfAbsent(r.coord("setting").substring("activation=".length()),
-                k -> new ArrayList<>()).add(r));
+    Section summarize(List<CellResult> rows) {
+        List<SeedGroup> groups = SeedGroup.by(rows, "setting");
+        Map<String, List<CellResult>> byAct = new LinkedHashMap<>();
+        groups.forEach(g -> byAct.put(activation(g), g.cells()));
         int nLayers = layers + 1;
         List<String> columns = new ArrayList<>(List.of("layer", "weights"));
         for (String act : byAct.keySet()) {
@@ -218,13 +217,13 @@ final class VanishingPart implements Part {
         Table perLayer = new Table(columns);
         int[] sizes = sizes();
         Map<String, double[][]> means = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Row>> e : byAct.entrySet()) {
+        for (Map.Entry<String, List<CellResult>> e : byAct.entrySet()) {
             double[][] m = new double[2][nLayers];
             for (int l = 0; l < nLayers; l++) {
                 final int layer = l + 1;
                 for (int s = 0; s < 2; s++) {
                     String series = s == 0 ? "grad_norm_init" : "grad_norm_trained";
-                    m[s][l] = Stats.of(e.getValue().stream().flatMap(r -> r.curve().stream())
+                    m[s][l] = Stats.of(e.getValue().stream().flatMap(r -> points(r).stream())
                             .filter(c -> "dl4j".equals(c.get("engine")) && series.equals(c.get("series"))
                                     && ((Number) c.get("step")).intValue() == layer)
                             .map(c -> (Number) c.get("value")).toList()).mean();
@@ -242,55 +241,101 @@ final class VanishingPart implements Part {
             }
             perLayer.add(row);
         }
-        Table csv = new Table("case", "activation", "seeds", "grad_norm_first_init", "grad_norm_last_init",
-                "first_over_last_init", "first_over_last_trained", "test_accuracy_mean", "test_accuracy_std",
-                "final_train_loss_mean", "ref_max_rel_diff");
-        Table md = new Table("activation", "seeds", "first_layer_init", "output_layer_init", "first/output init",
-                "first/output trained", "test_accuracy", "final_train_loss", "dl4j_vs_reference_max_rel_diff");
-        List<String> disagree = new ArrayList<>();
-        for (Map.Entry<String, List<Row>> e : byAct.entrySet()) {
-            List<Row> rs = e.getValue();
-            Stats first = col(rs, "grad_norm_first_init");
-            Stats lastNorm = col(rs, "grad_norm_last_init");
-            Stats ratioInit = col(rs, "first_over_last_init");
-            Stats ratioTrained = col(rs, "first_over_last_trained");
-            Stats acc = col(rs, "test_accuracy");
-            Stats loss = col(rs, "final_train_loss");
-            double rel = rs.stream().mapToDouble(VanishingPart::maxRelDiff).max().orElse(Double.NaN);
-            if (!(rel <= AGREE_TOL) || rs.stream().anyMatch(r -> r.num("ref_agree") != 1)) {
-                disagree.add(e.getKey() + " " + Table.readable(rel));
-            }
-            csv.add(rs.get(0).coord("case"), e.getKey(), rs.size(), first.mean(), lastNorm.mean(), ratioInit.mean(),
-                    ratioTrained.mean(), acc.mean(), acc.std(), loss.mean(), rel);
-            md.add(e.getKey(), rs.size(), first.pretty(), lastNorm.pretty(), ratioInit.pretty(), ratioTrained.pretty(),
-                    acc.pretty(), loss.pretty(), rel);
-        }
-        Row any = rows.get(0);
+        Columns<SeedGroup> table = new Columns<SeedGroup>().csv("case", g -> coord(g.cells().get(0), "case"))
+                .add("activation", VanishingPart::activation).add("seeds", SeedGroup::size)
+                .csv("grad_norm_first_init", g -> g.stats("grad_norm_first_init").mean())
+                .markdown("first_layer_init", g -> g.stats("grad_norm_first_init").pretty())
+                .csv("grad_norm_last_init", g -> g.stats("grad_norm_last_init").mean())
+                .markdown("output_layer_init", g -> g.stats("grad_norm_last_init").pretty())
+                .csv("first_over_last_init", g -> g.stats("first_over_last_init").mean())
+                .markdown("first/output init", g -> g.stats("first_over_last_init").pretty())
+                .csv("first_over_last_trained", g -> g.stats("first_over_last_trained").mean())
+                .markdown("first/output trained", g -> g.stats("first_over_last_trained").pretty())
+                .csv("test_accuracy_mean", g -> g.stats("test_accuracy").mean())
+                .csv("test_accuracy_std", g -> g.stats("test_accuracy").std())
+                .markdown("test_accuracy", g -> g.stats("test_accuracy").pretty())
+                .csv("final_train_loss_mean", g -> g.stats("final_train_loss").mean())
+                .markdown("final_train_loss", g -> g.stats("final_train_loss").pretty())
+                .csv("ref_max_rel_diff", VanishingPart::groupRelDiff)
+                .markdown("dl4j_vs_reference_max_rel_diff", VanishingPart::groupRelDiff);
+        List<String> disagree = groups.stream().filter(g -> !(groupRelDiff(g) <= AGREE_TOL)
+                || g.count(r -> r.number("ref_agree") != 1) > 0)
+                .map(g -> activation(g) + " " + Table.readable(groupRelDiff(g))).toList();
+        CellResult any = rows.get(0);
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "%s: %d hidden layers of %d units, softmax output, Xavier init, "
                         + "%s lr %s, batch size %d, %d epochs, %s; %d training / %d test examples. Norm of the mean "
                         + "gradient of each layer's weights over the whole training set (DL4J's summed gradient from "
                         + "computeGradientAndScore divided by N), mean over seeds, at initialisation and after "
                         + "training. Every norm is recomputed by the reference Mlp from DL4J's parameters. %s%n%n",
-                any.coord("case"), layers, width, any.coord("optimizer"), any.coord("lr"), batchSize, epochs,
+                coord(any, "case"), layers, width, coord(any, "optimizer"), coord(any, "lr"), batchSize, epochs,
                 dtype.name().toLowerCase(Locale.ROOT), split.train().size(), split.test().size(),
                 Trainer.DIVERGENCE_RULE));
         text.append(perLayer.toMarkdown()).append('\n');
-        text.append(md.toMarkdown()).append('\n');
-        return new Section(text.toString(), csv, figures(means), Checks.vanishing(byAct, split.test().size(),
+        text.append(table.markdown(groups).toMarkdown()).append('\n');
+        return new Section(text.toString(), table.csv(groups), figures(means), claims(byAct, split.test().size(),
                 split.train().numClasses(), disagree, AGREE_TOL));
     }
 
-    @Override
-    public List<Check> checks() {
-        return Checks.VANISHING;
+    static List<Claim> claims(Map<String, List<CellResult>> byAct, int tests, int classes, List<String> disagree,
+                                 double tol) {
+        List<String> sigmoid = byAct.containsKey("sigmoid") ? List.of("sigmoid") : List.of();
+        List<String> others = byAct.keySet().stream().filter(a -> a.equals("tanh") || a.equals("relu")).toList();
+        String chance = "1/" + classes + " inside the Wilson 95% interval of the pooled test accuracy";
+        String above = "1/" + classes + " below the Wilson 95% interval of the pooled test accuracy";
+        return List.of(
+                ratio(SIGMOID_VANISHES, byAct, sigmoid, true), accuracy(SIGMOID_CHANCE, byAct, sigmoid, tests,
+                        classes, true, chance),
+                ratio(FLAT, byAct, others, false), accuracy(LEARN, byAct, others, tests, classes, false, above),
+                verdict(VANISHING_AGREE, disagree.isEmpty() ? "every layer norm of every cell" : "max relative diff: "
+                        + String.join(", ", disagree), "relative difference <= " + Table.readable(tol),
+                        disagree.isEmpty()));
+    }
+
+    private static Claim ratio(Claim check, Map<String, List<CellResult>> byAct, List<String> acts, boolean vanish) {
+        String expected = (vanish ? "<= " : "> ") + Table.readable(VANISHED) + " in every seed";
+        if (acts.isEmpty()) {
+            return notTested(check, "the run has no such activation in deep_activations", expected);
+        }
+        List<CellResult> rs = acts.stream().flatMap(a -> byAct.get(a).stream()).toList();
+        return verdict(check, String.join(", ", rs.stream().map(r -> coord(r, "setting") + " seed " + coord(r, "seed")
+                + ": " + Table.readable(r.number("first_over_last_init"))).toList()), expected, rs.stream()
+                .allMatch(r -> vanish == r.number("first_over_last_init") <= VANISHED));
+    }
+
+    private static Claim accuracy(Claim check, Map<String, List<CellResult>> byAct, List<String> acts, int tests,
+                                  int classes, boolean atChance, String expected) {
+        if (acts.isEmpty()) {
+            return notTested(check, "the run has no such activation in deep_activations", expected);
+        }
+        boolean holds = true;
+        List<String> measured = new ArrayList<>();
+        for (String a : acts) {
+            List<CellResult> rs = byAct.get(a);
+            int correct = (int) Math.round(rs.stream().mapToDouble(r -> r.number("test_accuracy") * tests).sum());
+            double[] ci = Binomial.wilson(correct, tests * rs.size());
+            holds &= atChance ? ci[0] <= 1.0 / classes && 1.0 / classes <= ci[1] : ci[0] > 1.0 / classes;
+            measured.add(String.format(Locale.ROOT, "%s %d/%d (%s..%s)", a, correct, tests * rs.size(),
+                    Table.readable(ci[0]), Table.readable(ci[1])));
+        }
+        return verdict(check, String.join(", ", measured), expected, holds);
+    }
+
+
+    private static String activation(SeedGroup g) {
+        return g.get("setting").substring("activation=".length());
+    }
+
+    /** Largest relative difference between DL4J's and the reference's layer norms over a group's cells. */
+    private static double groupRelDiff(SeedGroup g) {
+        return g.cells().stream().mapToDouble(VanishingPart::maxRelDiff).max().orElse(Double.NaN);
     }
 
     /** Largest relative difference between DL4J's and the reference's layer norms of one cell (from its curve). */
-    static double maxRelDiff(Row r) {
+    static double maxRelDiff(CellResult r) {
         Map<String, Double> dl4j = new LinkedHashMap<>();
         Map<String, Double> ref = new LinkedHashMap<>();
-        for (Map<String, Object> c : r.curve()) {
+        for (Map<String, Object> c : points(r)) {
             if (String.valueOf(c.get("series")).startsWith("grad_norm")) {
                 String key = c.get("series") + "/" + ((Number) c.get("step")).intValue();
                 ("dl4j".equals(c.get("engine")) ? dl4j : ref).put(key, ((Number) c.get("value")).doubleValue());
@@ -302,10 +347,6 @@ final class VanishingPart implements Part {
             max = Math.max(max, other == null ? Double.NaN : relDiff(e.getValue(), other));
         }
         return max;
-    }
-
-    private static Stats col(List<Row> rs, String name) {
-        return Stats.of(rs.stream().map(r -> (Number) r.get(name)).toList());
     }
 
     private static List<Figure> figures(Map<String, double[][]> means) {

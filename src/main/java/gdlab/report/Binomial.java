@@ -1,4 +1,4 @@
-package gdlab.experiment.failure;
+package gdlab.report;
 
 import org.apache.commons.math3.distribution.BinomialDistribution;
 

@@ -1,6 +1,7 @@
-package gdlab.experiment;
+package gdlab.experiment.failure;
 
 import gdlab.Main;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

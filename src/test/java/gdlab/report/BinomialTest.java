@@ -1,4 +1,4 @@
-package gdlab.experiment.failure;
+package gdlab.report;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.failure;
 
 import gdlab.report.Claim;
 import gdlab.sweep.Cell;
@@ -21,7 +21,7 @@ class FailureModesClaimsTest {
                 agreement.equals("no") ? 0 : 1, "agreement", agreement);
         Map<String, Object> values = new java.util.LinkedHashMap<>();
         fm.metrics().forEach(metric -> values.put(metric.name(), m.get(metric.name())));
-        return new CellResult(new Cell(0, gdlab.experiment.failure.Part.coords("step-size", "rosenbrock", "sgd", lr,
+        return new CellResult(new Cell(0, Part.coords("step-size", "rosenbrock", "sgd", lr,
                 "-", "start=(-1.2, 1)", "-")), CellResult.Status.OK, "", values, List.of());
     }
 
