@@ -138,7 +138,7 @@ final class ProcessEngine implements Engine {
                     try {
                         worker = Worker.start(command(slot), job);
                         live.add(worker);
-                    } catch (IOException e) {
+                    } catch (IOException | RuntimeException e) {
                         finished.add(CellResult.failed(cell, new IllegalStateException(
                                 "could not start a worker JVM: " + e.getMessage(), e), job.metricCount()));
                         continue;
@@ -146,7 +146,8 @@ final class ProcessEngine implements Engine {
                 }
                 try {
                     finished.add(worker.train(cell));
-                } catch (IOException | ClassNotFoundException e) {
+                } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                    // a lost connection, or an answer that is not a result: either way this worker is done
                     if (over.get()) {
                         return;   // the run is over or this JVM is exiting: the worker was ended on purpose
                     }
