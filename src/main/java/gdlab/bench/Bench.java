@@ -29,15 +29,18 @@ import java.util.function.Function;
  * What a training step and a whole sweep cost here, side by side in one run. Step cells time DL4J's {@code fit},
  * the plain-Java reference, ND4J's gemm on the step's matrix products, and the training loop before and after the
  * benchmarks' speed-ups, interleaved window by window (see {@link Windows}). The sweep cell runs another experiment's
- * small sweep through the usual harness with 1 and 2 workers and splits its wall time into the cells' own code and
- * the harness around them. The table states each goal as a ratio and whether it was reached; the load average is
- * recorded with every cell, since timings taken while other processes hold the cores are distorted.
+ * small sweep through the usual harness on each engine with 1 and 2 workers ({@link SweepPart}); the breakdown cell
+ * splits one whole sweep's wall time into training, the rest of the cells and the harness, and sets its in-sweep
+ * steps beside the step cells ({@link BreakdownPart}). The table states each goal as a ratio and whether it was
+ * reached; the load average is recorded with every cell, since timings taken while other processes hold the cores
+ * are distorted.
  *
  * <p>Cells run one at a time ({@code workers = 1}): a second cell running beside a timed one would be timed too.
  */
 public final class Bench implements Experiment {
     static final String STEP = "step";
     static final String SWEEP = "sweep";
+    static final String BREAKDOWN = "breakdown";
     /** The workloads of a step cell, in the order they take turns. */
     static final List<String> KINDS = List.of("fit", "reference", "gemm", "loop_before", "loop_after");
 
@@ -51,20 +54,18 @@ public final class Bench implements Experiment {
     static final List<String> SUMMARY_COLUMNS = List.of("net", "batch", "dtype", "params", "mflop_per_step",
             "fit_ms", "reference_ms", "dl4j_over_reference", "gemm_ms", "fit_gflops", "gemm_gflops", "gemm_share",
             "loop_before_ms", "loop_after_ms", "loop_speedup", "loop_overhead", "fit_spread", "load_1m");
-    static final List<String> SWEEP_PER_WORKERS = List.of("wall_ms", "cell_sum_ms", "training_sum_ms", "prepare_ms",
-            "summarize_ms", "rest_ms", "plots_ms");
     /** Per cell: each window's ms per step (measure fit_ms, ...), each sweep run, and the load at start and end. */
     static final List<String> CURVE = List.of("round", "measure", "value");
 
     /** The goals of the benchmarks issue, as ratios. */
     static final double MAX_HARNESS_SHARE = 0.03;
-    static final double MIN_SPEEDUP = 1.8;
     static final double MIN_GEMM_SHARE = 0.5;
     static final int GEMM_GOAL_MIN_BATCH = 256;
 
     private final Function<String, Experiment> experiments;
     private Spec spec;
-    private List<Integer> sweepWorkers;
+    private SweepPart sweepPart;
+    private BreakdownPart breakdownPart;
     private List<String> metrics = STEP_METRICS;
     private LoadAverage loadAtStart;
     private Map<String, Object> environment;
@@ -102,7 +103,13 @@ public final class Bench implements Experiment {
                         "JIT warm-up before the first timed cell (DL4J needs ~10 s in a fresh JVM)"),
                 Param.text("sweep", "none, or an experiment name followed by key=value overrides",
                         "the small sweep timed with each number of workers"),
-                Param.integer("sweep_workers", 1, 256, true, "worker counts the sweep is run with"),
+                Param.integer("sweep_workers", 1, 256, true, "worker counts the sweep is run with (1 among them)"),
+                Param.choice("sweep_engines", List.of("local", "processes"), true,
+                        "engines the sweep is run on (local among them)"),
+                Param.text("breakdown", "none, or an experiment name followed by key=value overrides",
+                        "the sweep whose wall time is broken down (one in-process worker)"),
+                new Param("breakdown_net", "layer sizes joined by '-'", s -> s.matches("[1-9][0-9-]*"), false,
+                        "the breakdown sweep's net: its step cells are set beside the sweep's steps"),
                 Param.integer("sweep_repeats", 1, 100, false, "runs of the sweep per worker count (median kept)"));
     }
 
@@ -124,27 +131,27 @@ public final class Bench implements Experiment {
             throw new BadInputException("bad value '" + spec.string(Harness.WORKERS) + "' for workers; allowed: 1 "
                     + "(bench times one cell at a time; the sweep part sets its own workers with sweep_workers)");
         }
-        sweepWorkers = spec.list("sweep_workers").stream().map(Integer::parseInt).distinct().toList();
-        List<String> sweep = sweepWords();
-        if (!sweep.get(0).equals("none")) {
-            try {
-                experiments.apply(sweep.get(0));
-            } catch (BadInputException e) {
-                throw new BadInputException("bad value '" + spec.string("sweep") + "' for sweep: " + e.getMessage());
-            }
-            if (sweep.get(0).equals(name())) {
-                throw new BadInputException("bad value '" + spec.string("sweep") + "' for sweep: bench cannot time "
-                        + "itself");
-            }
-            sweepOverrides(sweep);
+        List<Integer> sweepWorkers = spec.list("sweep_workers").stream().map(Integer::parseInt).distinct()
+                .toList();
+        List<String> engines = spec.list("sweep_engines").stream().distinct().toList();
+        if (!sweepWorkers.contains(1) || !engines.contains("local")) {
+            String key = sweepWorkers.contains(1) ? "sweep_engines" : "sweep_workers";
+            throw new BadInputException("bad value '" + spec.raw(key) + "' for " + key + "; allowed: a list with "
+                    + (sweepWorkers.contains(1) ? "local" : "1") + " in it (speed-ups are against one local worker)");
         }
-        metrics = new ArrayList<>(STEP_METRICS);
-        metrics.add("sweep_cells");
-        for (int w : sweepWorkers) {
-            SWEEP_PER_WORKERS.forEach(m -> metrics.add("w" + w + "_" + m));
-        }
+        List<String> sweep = words("sweep");
+        List<String> breakdown = words("breakdown");
         loadAtStart = LoadAverage.now();
         environment = Nd4jSetup.describe();
+        sweepPart = new SweepPart(experiments, engines, sweepWorkers, environment);
+        breakdownPart = new BreakdownPart(experiments, environment);
+        metrics = new ArrayList<>(STEP_METRICS);
+        if (!sweep.get(0).equals("none")) {
+            metrics.addAll(sweepPart.metricNames());
+        }
+        if (!breakdown.get(0).equals("none")) {
+            metrics.addAll(BreakdownPart.METRICS);
+        }
 
         List<Cell> cells = new ArrayList<>();
         for (String net : spec.list("net")) {
@@ -158,6 +165,9 @@ public final class Bench implements Experiment {
         if (!sweep.get(0).equals("none")) {
             cells.add(cell(cells.size(), SWEEP, String.join(" ", sweep), "-", "-"));
         }
+        if (!breakdown.get(0).equals("none")) {
+            cells.add(cell(cells.size(), BREAKDOWN, String.join(" ", breakdown), "-", "-"));
+        }
         return cells;
     }
 
@@ -170,18 +180,33 @@ public final class Bench implements Experiment {
         return new Cell(index, coords);
     }
 
-    private List<String> sweepWords() {
-        List<String> words = Arrays.stream(spec.string("sweep").trim().split("\\s+")).filter(w -> !w.isEmpty())
+    /** The words of {@code key} (sweep or breakdown): an experiment and its overrides, checked; or none. */
+    private List<String> words(String key) {
+        List<String> words = Arrays.stream(spec.string(key).trim().split("\\s+")).filter(w -> !w.isEmpty())
                 .toList();
-        return words.isEmpty() ? List.of("none") : words;
+        if (words.isEmpty() || words.get(0).equals("none")) {
+            return List.of("none");
+        }
+        try {
+            experiments.apply(words.get(0));
+        } catch (BadInputException e) {
+            throw new BadInputException("bad value '" + spec.string(key) + "' for " + key + ": " + e.getMessage());
+        }
+        if (words.get(0).equals(name())) {
+            throw new BadInputException("bad value '" + spec.string(key) + "' for " + key + ": bench cannot time "
+                    + "itself");
+        }
+        overrides(words, spec.string(key));
+        return words;
     }
 
-    private Map<String, String> sweepOverrides(List<String> words) {
+    /** The key=value words after the experiment's name; bad input if one is not. */
+    static Map<String, String> overrides(List<String> words, String value) {
         Map<String, String> overrides = new LinkedHashMap<>();
         for (String w : words.subList(1, words.size())) {
             int eq = w.indexOf('=');
             if (eq <= 0) {
-                throw new BadInputException("bad value '" + spec.string("sweep") + "' for sweep; allowed: none, or "
+                throw new BadInputException("bad value '" + value + "' for the sweep; allowed: none, or "
                         + "an experiment name followed by key=value overrides (got '" + w + "')");
             }
             overrides.put(w.substring(0, eq), w.substring(eq + 1));
@@ -191,7 +216,7 @@ public final class Bench implements Experiment {
 
     @Override
     public CellResult run(Cell cell) {
-        return cell.get("part").equals(STEP) ? runStep(cell) : runSweep(cell);
+        return cell.get("part").equals(STEP) ? runStep(cell) : runPart(cell);
     }
 
     private Object[] emptyMetrics() {
@@ -275,50 +300,17 @@ public final class Bench implements Experiment {
         return new CellResult(cell, CellResult.Status.OK, "", named(m), curve);
     }
 
-    private CellResult runSweep(Cell cell) {
-        List<String> words = Arrays.asList(cell.get("net").split(" "));
-        String experiment = words.get(0);
-        Map<String, String> overrides = sweepOverrides(words);
+    private CellResult runPart(Cell cell) {
         double load = LoadAverage.now().oneMinute();
-        int most = sweepWorkers.stream().mapToInt(Integer::intValue).max().orElse(1);
-        // one run first, not kept: class loading, JIT and the plotting library's first use
-        SweepProbe.run(experiments.apply(experiment), overrides, most, environment);
-        Map<Integer, List<SweepProbe.Result>> runs = new LinkedHashMap<>();
-        sweepWorkers.forEach(w -> runs.put(w, new ArrayList<>()));
-        int repeats = spec.integer("sweep_repeats");
         List<List<Object>> curve = new ArrayList<>();
-        for (int r = 0; r < repeats; r++) {
-            List<Integer> order = new ArrayList<>(sweepWorkers);
-            if (r % 2 == 1) {
-                java.util.Collections.reverse(order); // 1,2 then 2,1: a drift in load hits both alike
-            }
-            for (int w : order) {
-                SweepProbe.Result result = SweepProbe.run(experiments.apply(experiment), overrides, w,
-                        environment);
-                runs.get(w).add(result);
-                curve.add(List.of(r + 1, "w" + w + "_wall_ms", result.wallMs()));
-                curve.add(List.of(r + 1, "w" + w + "_cell_sum_ms", result.cellMsSum()));
-            }
-        }
+        Map<String, Object> values = cell.get("part").equals(SWEEP)
+                ? sweepPart.run(cell, spec.integer("sweep_repeats"), curve)
+                : breakdownPart.run(cell, curve);
         Object[] m = emptyMetrics();
-        put(m, "sweep_cells", runs.get(sweepWorkers.get(0)).get(0).cells());
-        for (int w : sweepWorkers) {
-            List<SweepProbe.Result> rs = runs.get(w);
-            put(m, "w" + w + "_wall_ms", median(rs, SweepProbe.Result::wallMs));
-            put(m, "w" + w + "_cell_sum_ms", median(rs, SweepProbe.Result::cellMsSum));
-            put(m, "w" + w + "_training_sum_ms", median(rs, SweepProbe.Result::trainingMsSum));
-            put(m, "w" + w + "_prepare_ms", median(rs, SweepProbe.Result::prepareMs));
-            put(m, "w" + w + "_summarize_ms", median(rs, SweepProbe.Result::summarizeMs));
-            put(m, "w" + w + "_rest_ms", median(rs, SweepProbe.Result::restMs));
-            put(m, "w" + w + "_plots_ms", median(rs, SweepProbe.Result::plotsMs));
-        }
+        values.forEach((k, v) -> put(m, k, v));
         curve.add(List.of(0, "load_1m", load));
         curve.add(List.of(1, "load_1m", LoadAverage.now().oneMinute()));
         return new CellResult(cell, CellResult.Status.OK, "", named(m), curve);
-    }
-
-    private static double median(List<SweepProbe.Result> rs, java.util.function.ToDoubleFunction<SweepProbe.Result> f) {
-        return Windows.median(rs.stream().mapToDouble(f).toArray());
     }
 
     @Override
@@ -326,9 +318,8 @@ public final class Bench implements Experiment {
         LoadAverage loadAtEnd = LoadAverage.now();
         List<CellResult> steps = results.stream()
                 .filter(r -> r.cell().get("part").equals(STEP) && r.status() == CellResult.Status.OK).toList();
-        CellResult sweep = results.stream()
-                .filter(r -> r.cell().get("part").equals(SWEEP) && r.status() == CellResult.Status.OK)
-                .findFirst().orElse(null);
+        CellResult sweep = part(results, SWEEP);
+        CellResult breakdown = part(results, BREAKDOWN);
         Table table = new Table(SUMMARY_COLUMNS);
         for (CellResult r : steps) {
             List<Object> row = new ArrayList<>();
@@ -369,13 +360,23 @@ public final class Bench implements Experiment {
                     spec.string("window_seconds"), warmupMs / 1000, spec.string("window_seconds")));
             md.append(table.toMarkdown()).append('\n');
         }
-        Table sweepTable = null;
         if (sweep != null) {
-            sweepTable = sweepTable(sweep);
-            md.append(String.format(Locale.ROOT, "### Per sweep%n%n`%s`, %s cells, median of %d runs per worker "
-                            + "count (after one run not kept), through the usual harness into a temporary folder.%n%n",
+            md.append(String.format(Locale.ROOT, "### Per sweep%n%n`%s`, %s cells, median of %d runs per engine and "
+                            + "worker count (after one run not kept), through the usual harness into a temporary "
+                            + "folder; speedup = cells per minute over one local worker's.%n%n",
                     sweep.cell().get("net"), sweep.metric("sweep_cells"), spec.integer("sweep_repeats")));
-            md.append(sweepTable.toMarkdown()).append('\n');
+            md.append(sweepPart.table(c -> val(sweep, c)).toMarkdown()).append('\n');
+        }
+        if (breakdown != null) {
+            md.append(String.format(Locale.ROOT, "### Where a sweep's wall time goes%n%n`%s`, %s cells, one "
+                            + "in-process worker, after the other cells (a warm JVM).%n%n",
+                    breakdown.cell().get("net"), breakdown.metric("breakdown_cells")));
+            md.append(BreakdownPart.wallTable(c -> val(breakdown, c)).toMarkdown()).append('\n');
+            md.append(String.format(Locale.ROOT, "Its training loop's ms per update, each cell's total over its "
+                    + "updates (median over the cells of a batch size), beside the step cells of %s %s timed "
+                    + "alone:%n%n", spec.string("breakdown_net"), spec.list("dtype").get(0)));
+            md.append(BreakdownPart.stepTable(breakdown, steps, spec.string("breakdown_net"),
+                    spec.list("dtype").get(0), r -> c -> val(r, c)).toMarkdown()).append('\n');
         }
         md.append("### Goals (ratios from this run)\n\n");
         md.append(goals(steps, sweep).toMarkdown()).append('\n');
@@ -395,10 +396,17 @@ public final class Bench implements Experiment {
                 harness_share = 1 - cell_sum / (workers x wall), outside_training_share = 1 - training_sum / \
                 (workers x wall), rest_ms = wall - prepare - cell_sum / workers - summarize (worker pool, run \
                 folder, git, plots); plots_ms = drawing the sweep's figures once more after it, alone (the plots' \
-                part of rest_ms).
+                part of rest_ms); with worker JVMs (processes) the cells run elsewhere and cell_sum_ms is not seen \
+                (NaN). Breakdown: in_sweep_step_ms = a cell's epoch_time_ms summed over its updates (the loop as it \
+                times itself inside the sweep), over isolated_fit_ms (fit alone) and isolated_loop_ms (the loop \
+                alone, loop_after_ms).
 
                 """);
-        return new Report(table, md.toString(), false, figures(steps, sweep));
+        List<Figure> figures = StepFigures.of(steps, spec.list("dtype").get(0), this::val);
+        if (sweep != null) {
+            figures.add(sweepPart.figure(c -> val(sweep, c)));
+        }
+        return new Report(table, md.toString(), false, figures);
     }
 
     /**
@@ -428,20 +436,12 @@ public final class Bench implements Experiment {
                 default -> throw new IllegalArgumentException("no column '" + column + "' for a step cell");
             };
         }
-        if (column.equals("sweep_speedup")) {
-            return val(r, "w" + sweepWorkers.get(sweepWorkers.size() - 1) + "_cells_per_min")
-                    / val(r, "w" + sweepWorkers.get(0) + "_cells_per_min");
-        }
-        int cut = column.indexOf('_');
-        int workers = Integer.parseInt(column.substring(1, cut));
-        String p = column.substring(0, cut + 1);
-        double wall = val(r, p + "wall_ms");
-        return switch (column.substring(cut + 1)) {
-            case "cells_per_min" -> val(r, "sweep_cells") / (wall / 60_000.0);
-            case "harness_share" -> 1 - val(r, p + "cell_sum_ms") / (workers * wall);
-            case "outside_training_share" -> 1 - val(r, p + "training_sum_ms") / (workers * wall);
-            default -> throw new IllegalArgumentException("no column '" + column + "' for the sweep cell");
-        };
+        return SweepPart.derived(c -> val(r, c), column);
+    }
+
+    private static CellResult part(List<CellResult> results, String part) {
+        return results.stream().filter(r -> r.cell().get("part").equals(part) && r.status() == CellResult.Status.OK)
+                .findFirst().orElse(null);
     }
 
     private static String blank(Object value) {
@@ -449,64 +449,11 @@ public final class Bench implements Experiment {
         return s.isEmpty() ? "(unset)" : s;
     }
 
-    private Table sweepTable(CellResult sweep) {
-        Table t = new Table("workers", "wall_ms", "cells_per_min", "speedup", "cell_sum_ms", "training_sum_ms",
-                "harness_share", "outside_training_share", "prepare_ms", "summarize_ms", "rest_ms", "plots_ms", "load_1m");
-        double base = val(sweep, "w" + sweepWorkers.get(0) + "_cells_per_min");
-        for (int w : sweepWorkers) {
-            String p = "w" + w + "_";
-            t.add(w, val(sweep, p + "wall_ms"), val(sweep, p + "cells_per_min"),
-                    val(sweep, p + "cells_per_min") / base, val(sweep, p + "cell_sum_ms"),
-                    val(sweep, p + "training_sum_ms"), val(sweep, p + "harness_share"),
-                    val(sweep, p + "outside_training_share"), val(sweep, p + "prepare_ms"),
-                    val(sweep, p + "summarize_ms"), val(sweep, p + "rest_ms"),
-                    val(sweep, p + "plots_ms"), val(sweep, "load_1m"));
-        }
-        return t;
-    }
-
     /** The issue's three goals, with the measured value, whether it was reached, and why not where it was not. */
     private Table goals(List<CellResult> steps, CellResult sweep) {
         Table t = new Table("goal", "target", "measured", "met", "why (measured)");
         if (sweep != null) {
-            int one = sweepWorkers.get(0);
-            String p = "w" + one + "_";
-            double share = val(sweep, p + "harness_share");
-            double wall = val(sweep, p + "wall_ms");
-            String why = share < MAX_HARNESS_SHARE ? "" : String.format(Locale.ROOT,
-                    "of %.0f ms wall with %d worker, %.0f ms were outside the cells: prepare %.0f, summarize %.0f, "
-                            + "pool + run folder + git + plots %.0f (drawing the plots alone: %.0f)",
-                    wall, one, share * wall, val(sweep, p + "prepare_ms"),
-                    val(sweep, p + "summarize_ms"), val(sweep, p + "rest_ms"),
-                    val(sweep, p + "plots_ms"));
-            t.add("harness overhead, " + one + " worker (wall time outside the cells' own code)",
-                    "< " + percent(MAX_HARNESS_SHARE), percent(share) + String.format(Locale.ROOT,
-                            " (outside training updates: %s)",
-                            percent(val(sweep, p + "outside_training_share"))),
-                    share < MAX_HARNESS_SHARE ? "yes" : "no", why);
-            if (sweepWorkers.size() > 1) {
-                int two = sweepWorkers.get(sweepWorkers.size() - 1);
-                String q = "w" + two + "_";
-                double speedup = val(sweep, "sweep_speedup");
-                double cellsOne = val(sweep, p + "cell_sum_ms");
-                double cellsTwo = val(sweep, q + "cell_sum_ms");
-                double serial = val(sweep, q + "prepare_ms") + val(sweep, q + "summarize_ms")
-                        + val(sweep, q + "rest_ms");
-                double bound = wall / (serial + cellsOne / two);
-                String whyNot = speedup >= MIN_SPEEDUP ? "" : String.format(Locale.ROOT,
-                        "the cells' own time summed to %.0f ms with %d workers against %.0f ms with %d (%.2fx: a cell "
-                                + "is slower while another runs beside it%s); the time not covered by cells on every "
-                                + "worker (prepare, summarize, run folder, plots, and workers idle while the last "
-                                + "cells finish) was %.0f ms, which alone caps the speed-up at %.2fx",
-                        cellsTwo, two, cellsOne, one, cellsTwo / cellsOne,
-                        val(sweep, "load_1m") > Runtime.getRuntime().availableProcessors()
-                                ? String.format(Locale.ROOT, ", and other processes held the cores: load %.1f on %d",
-                                val(sweep, "load_1m"), Runtime.getRuntime().availableProcessors())
-                                : "", serial, bound);
-                t.add(two + " workers vs " + one + " (cells per minute)", ">= " + MIN_SPEEDUP + "x",
-                        String.format(Locale.ROOT, "%.2fx", speedup), speedup >= MIN_SPEEDUP ? "yes" : "no",
-                        whyNot);
-            }
+            sweepPart.goals(t, c -> val(sweep, c), val(sweep, "load_1m"));
         }
         List<CellResult> big = steps.stream().filter(r -> r.cell().integer("batch") >= GEMM_GOAL_MIN_BATCH).toList();
         if (!big.isEmpty()) {
@@ -540,54 +487,7 @@ public final class Bench implements Experiment {
         return t;
     }
 
-    private static String percent(double share) {
+    static String percent(double share) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * share);
-    }
-
-    private List<Figure> figures(List<CellResult> steps, CellResult sweep) {
-        List<Figure> figures = new ArrayList<>();
-        if (!steps.isEmpty()) {
-            List<Figure.Series> ms = new ArrayList<>();
-            List<Figure.Series> gflops = new ArrayList<>();
-            Map<String, List<CellResult>> byNet = new LinkedHashMap<>();
-            for (CellResult r : steps) {
-                byNet.computeIfAbsent(r.cell().get("net") + " " + r.cell().get("dtype"), k -> new ArrayList<>()).add(r);
-            }
-            for (Map.Entry<String, List<CellResult>> e : byNet.entrySet()) {
-                List<CellResult> g = e.getValue();
-                double[] b = g.stream().mapToDouble(r -> r.cell().integer("batch")).toArray();
-                ms.add(Figure.Series.line("DL4J " + e.getKey(), b, column(g, "fit_ms")));
-                gflops.add(Figure.Series.line("fit " + e.getKey(), b, column(g, "fit_gflops")));
-                gflops.add(Figure.Series.points("gemm " + e.getKey(), b, column(g, "gemm_gflops")));
-            }
-            byNet.entrySet().stream().filter(e -> e.getKey().endsWith(" " + spec.list("dtype").get(0)))
-                    .forEach(e -> ms.add(Figure.Series.points("reference " + e.getKey().split(" ")[0],
-                            e.getValue().stream().mapToDouble(r -> r.cell().integer("batch")).toArray(),
-                            column(e.getValue(), "reference_ms"))));
-            figures.add(new Figure.Lines("ms-per-step", "Milliseconds per training step (DL4J fit, reference)",
-                    "batch size (log)", "ms per step (log)", true, true, ms));
-            figures.add(new Figure.Lines("gflops", "Achieved GFLOP/s: DL4J fit (lines) and gemm alone (points)",
-                    "batch size (log)", "GFLOP/s (log)", true, true, gflops));
-            List<String> cats = new ArrayList<>();
-            List<Double> speedups = new ArrayList<>();
-            for (CellResult r : steps) {
-                cats.add(r.cell().get("net") + " B=" + r.cell().get("batch") + " " + r.cell().get("dtype"));
-                speedups.add(val(r, "loop_speedup"));
-            }
-            figures.add(new Figure.Bars("loop-speedup", "Training loop, before / after (x faster per update)",
-                    "before / after", false, cats, speedups.stream().mapToDouble(Double::doubleValue).toArray(), null));
-        }
-        if (sweep != null) {
-            List<String> cats = sweepWorkers.stream().map(w -> w + (w == 1 ? " worker" : " workers")).toList();
-            double[] cpm = sweepWorkers.stream().mapToDouble(w -> val(sweep, "w" + w + "_cells_per_min"))
-                    .toArray();
-            figures.add(new Figure.Bars("sweep-cells-per-minute", "Sweep throughput: cells per minute",
-                    "cells per minute", false, cats, cpm, null));
-        }
-        return figures;
-    }
-
-    private double[] column(List<CellResult> rows, String name) {
-        return rows.stream().mapToDouble(r -> val(r, name)).toArray();
     }
 }

@@ -45,9 +45,12 @@ public final class SweepProbe {
      * @param summarizeMs the experiment's {@code summarize}
      * @param plotsMs     drawing the report's figures again, after the run, into a scratch folder: an estimate
      *                    of the plots' part of the rest
+     * @param steps       each cell's training-loop time per update, in the sweep (its {@code epoch_time_ms}
+     *                    summed over its {@code updates}), with its {@code batch_size}; empty if the experiment
+     *                    has no such columns
      */
     public record Result(int workers, double wallMs, int cells, double prepareMs, double cellMsSum,
-                         double trainingMsSum, double summarizeMs, double plotsMs) {
+                         double trainingMsSum, double summarizeMs, double plotsMs, List<Step> steps) {
 
         public double cellsPerMinute() {
             return cells / (wallMs / 60_000.0);
@@ -69,11 +72,16 @@ public final class SweepProbe {
         }
     }
 
+    /** One cell's training-loop milliseconds per update inside a sweep, and its batch size. */
+    public record Step(String batch, double ms) {
+    }
+
     /**
-     * Runs {@code experiment} (a fresh instance) with its spec file, the given overrides and {@code workers}, quietly,
-     * into a temporary results folder that is deleted afterwards.
+     * Runs {@code experiment} (a fresh instance) with its spec file, the given overrides, {@code engine} and
+     * {@code workers}, quietly, into a temporary results folder that is deleted afterwards. With an engine that trains
+     * the cells in other JVMs, the time inside the cells is not seen here: {@code cellMsSum} is NaN.
      */
-    public static Result run(Experiment experiment, Map<String, String> overrides, int workers,
+    public static Result run(Experiment experiment, Map<String, String> overrides, String engine, int workers,
                              Map<String, Object> environment) {
         Path dir;
         try {
@@ -85,6 +93,7 @@ public final class SweepProbe {
             Timed timed = new Timed(experiment);
             Map<String, String> props = new LinkedHashMap<>(overrides);
             props.put(Harness.WORKERS, String.valueOf(workers));
+            props.put(Harness.ENGINE, engine);
             props.put(Harness.QUIET, "true");
             props.put(Harness.RESULTS_DIR, dir.toString());
             SpecFile file = SpecFile.read(Path.of("experiments", experiment.name() + ".properties"));
@@ -108,13 +117,33 @@ public final class SweepProbe {
             long p0 = System.nanoTime();
             outcome.report().figures().forEach(f -> Plots.write(f, scratch));
             double plots = (System.nanoTime() - p0) / 1e6;
-            return new Result(workers, wall, outcome.results().size(), timed.prepare.get() / 1e6,
-                    timed.cells.get() / 1e6, training, timed.summarize.get() / 1e6, plots);
+            double cellSum = engine.equals("local") ? timed.cells.get() / 1e6 : Double.NaN;
+            return new Result(workers, wall, outcome.results().size(), timed.prepare.get() / 1e6, cellSum, training,
+                    timed.summarize.get() / 1e6, plots, steps(outcome.results(), timed.curveColumns()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             delete(dir);
         }
+    }
+
+    private static List<Step> steps(List<CellResult> results, List<String> curveColumns) {
+        int time = curveColumns.indexOf("epoch_time_ms");
+        int updates = curveColumns.indexOf("updates");
+        List<Step> steps = new java.util.ArrayList<>();
+        for (CellResult r : results) {
+            String batch = r.coords().get("batch_size");
+            if (time < 0 || updates < 0 || batch == null || r.curve().isEmpty()) {
+                continue;
+            }
+            double ms = r.curve().stream().mapToDouble(p -> ((Number) p.get(time)).doubleValue()).sum();
+            double n = r.curve().stream().mapToDouble(p -> ((Number) p.get(updates)).doubleValue()).max()
+                    .orElse(0);
+            if (n > 0) {
+                steps.add(new Step(batch, ms / n));
+            }
+        }
+        return steps;
     }
 
     private static void delete(Path dir) {

@@ -8,13 +8,13 @@ import java.util.function.Consumer;
 
 /**
  * Who trains the cells: the seam between a sweep and the machines it runs on. {@code local} is a pool of
- * in-process workers; {@code spark} (built with the {@code spark} Maven profile) hands each cell to a Spark task.
+ * in-process workers; {@code processes} a pool of worker JVMs on this machine ({@link ProcessEngine}); {@code spark} (built with the {@code spark} Maven profile) hands each cell to a Spark task.
  * Cells and results are plain serializable data, so an engine may carry them anywhere; the run folder is always
  * written by the caller, on this machine.
  */
 public interface Engine {
 
-    List<String> NAMES = List.of("local", "spark");
+    List<String> NAMES = List.of("local", "processes", "spark");
 
     /**
      * Trains {@code cells} of an experiment already prepared with {@code spec} and returns one result per cell,
@@ -32,6 +32,7 @@ public interface Engine {
     static Engine named(String name) {
         return switch (name) {
             case "local" -> new LocalEngine();
+            case "processes" -> new ProcessEngine();
             case "spark" -> {
                 try {
                     yield (Engine) Class.forName("gdlab.spark.SparkEngine").getDeclaredConstructor().newInstance();

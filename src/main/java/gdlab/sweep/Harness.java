@@ -31,7 +31,7 @@ public final class Harness {
             Param.bool(QUIET, "no progress lines on stderr"),
             Param.text(RESUME, "latest or the path of a run folder",
                     "finish an interrupted run: train only the cells its cells.csv lacks"),
-            Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers or Spark tasks"),
+            Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers, worker JVMs or Spark tasks"),
             Param.text(SPEC, "the path of a spec file", "another spec file than experiments/<name>.properties"));
 
     public static Map<String, String> defaults() {

@@ -30,9 +30,12 @@ class BenchTest {
     static Path run;
     static String stdout;
 
-    static final Map<String, String> TINY = Map.of("net", "4-10-3", "batch", "1,8", "dtype", "float,double",
-            "windows", "2", "window_seconds", "0.02", "warmup_seconds", "0.2",
-            "sweep", "batch-modes quick=true max_epochs=1 seeds=1 max_examples=60", "sweep_repeats", "1");
+    static final String SMALL_SWEEP = "batch-modes quick=true max_epochs=1 seeds=1 max_examples=60";
+    static final Map<String, String> TINY = Map.ofEntries(Map.entry("net", "4-10-3"), Map.entry("batch", "1,8"),
+            Map.entry("dtype", "float,double"), Map.entry("windows", "2"), Map.entry("window_seconds", "0.02"),
+            Map.entry("warmup_seconds", "0.2"), Map.entry("sweep", SMALL_SWEEP), Map.entry("sweep_repeats", "1"),
+            Map.entry("sweep_engines", "local,processes"), Map.entry("breakdown", SMALL_SWEEP),
+            Map.entry("breakdown_net", "4-10-3"));
 
     record Result(int status, String out, String err) {
     }
@@ -75,7 +78,8 @@ class BenchTest {
         }
         assertThat(stdout).startsWith("# bench").contains("**Load average**").contains("### Per training step")
                 .contains("### Per sweep").contains("### Goals").contains("| harness overhead")
-                .contains("| 2 workers vs 1").contains("| fit_ms ");
+                .contains("| 2 in-process workers vs 1 local worker").contains("| 2 worker JVMs (processes) vs 1")
+                .contains("| fit_ms ").contains("### Where a sweep's wall time goes").contains("| in_sweep_step_ms ");
     }
 
     @Test
@@ -109,24 +113,52 @@ class BenchTest {
                 .containsExactly("float 1", "float 8", "double 1", "double 8");
     }
 
+    static Map<String, String> part(String part) throws IOException {
+        return rows(run.resolve("cells.csv")).stream().filter(r -> r.get("part").equals(part)).findFirst()
+                .orElseThrow();
+    }
+
     @Test
-    void sweepPartMeasuresOneAndTwoWorkers() throws IOException {
-        Map<String, String> sweep = rows(run.resolve("cells.csv")).stream()
-                .filter(r -> r.get("part").equals("sweep")).findFirst().orElseThrow();
+    void sweepPartMeasuresOneAndTwoWorkersOnEachEngine() throws IOException {
+        Map<String, String> sweep = part("sweep");
         assertThat(num(sweep, "sweep_cells")).isEqualTo(3);
-        for (String w : List.of("w1_", "w2_")) {
-            for (String c : List.of("wall_ms", "cell_sum_ms", "training_sum_ms", "prepare_ms", "summarize_ms",
-                    "plots_ms")) {
-                assertThat(num(sweep, w + c)).as(w + c).isPositive().isFinite();
+        for (String p : List.of("local_w1_", "local_w2_", "processes_w1_", "processes_w2_")) {
+            for (String c : List.of("wall_ms", "training_sum_ms", "prepare_ms", "summarize_ms", "plots_ms")) {
+                assertThat(num(sweep, p + c)).as(p + c).isPositive().isFinite();
             }
-            assertThat(num(sweep, w + "training_sum_ms")).isLessThanOrEqualTo(num(sweep, w + "cell_sum_ms"));
         }
-        assertThat(num(sweep, "w1_cell_sum_ms")).isLessThan(num(sweep, "w1_wall_ms"));
+        for (String p : List.of("local_w1_", "local_w2_")) {
+            assertThat(num(sweep, p + "cell_sum_ms")).as(p).isPositive().isFinite();
+            assertThat(num(sweep, p + "training_sum_ms")).isLessThanOrEqualTo(num(sweep, p + "cell_sum_ms"));
+        }
+        // the cells ran in worker JVMs: their own time is not seen here
+        assertThat(num(sweep, "processes_w2_cell_sum_ms")).isNaN();
+        assertThat(num(sweep, "local_w1_cell_sum_ms")).isLessThan(num(sweep, "local_w1_wall_ms"));
         // the ratios in the tables are computed from these columns
-        double speedup = num(sweep, "w1_wall_ms") / num(sweep, "w2_wall_ms");
-        double share = 1 - num(sweep, "w1_cell_sum_ms") / num(sweep, "w1_wall_ms");
-        assertThat(stdout).contains(String.format(java.util.Locale.ROOT, "| %.2fx ", speedup))
-                .contains(String.format(java.util.Locale.ROOT, "| %.1f%% (outside training", 100 * share));
+        for (String p : List.of("local_w2_", "processes_w2_")) {
+            double speedup = num(sweep, "local_w1_wall_ms") / num(sweep, p + "wall_ms");
+            assertThat(stdout).contains(String.format(java.util.Locale.ROOT, "| %.2fx ", speedup));
+        }
+        double share = 1 - num(sweep, "local_w1_cell_sum_ms") / num(sweep, "local_w1_wall_ms");
+        assertThat(stdout).contains(String.format(java.util.Locale.ROOT, "| %.1f%% (outside training", 100 * share));
+    }
+
+    @Test
+    void breakdownPartsAddUpToTheWallTime() throws IOException {
+        Map<String, String> b = part("breakdown");
+        assertThat(num(b, "breakdown_cells")).isEqualTo(3);
+        for (String c : List.of("wall_ms", "prepare_ms", "cell_sum_ms", "training_sum_ms", "summarize_ms")) {
+            assertThat(num(b, "breakdown_" + c)).as(c).isPositive().isFinite();
+        }
+        assertThat(num(b, "breakdown_training_sum_ms")).isLessThanOrEqualTo(num(b, "breakdown_cell_sum_ms"));
+        double parts = num(b, "breakdown_prepare_ms") + num(b, "breakdown_cell_sum_ms")
+                + num(b, "breakdown_summarize_ms") + num(b, "breakdown_rest_ms");
+        assertThat(parts).isCloseTo(num(b, "breakdown_wall_ms"), within(1e-6 * parts));
+        // one in-sweep step per cell, with its batch size (the round)
+        List<Map<String, String>> steps = rows(run.resolve("curves.csv")).stream()
+                .filter(r -> r.get("measure").equals("in_sweep_step_ms")).toList();
+        assertThat(steps).hasSize(3);
+        steps.forEach(r -> assertThat(num(r, "value")).isPositive().isFinite());
     }
 
     @Test
@@ -135,7 +167,7 @@ class BenchTest {
         List<String> header = Csv.parse(Files.readString(run.resolve("cells.csv"))).get(0);
         List<String> metrics = header.subList(header.indexOf("dtype") + 1, header.indexOf("status"));
         assertThat(metrics).isNotEmpty().allMatch(c -> c.endsWith("_ms")
-                || List.of("params", "mflop_per_step", "sweep_cells").contains(c));
+                || List.of("params", "mflop_per_step", "sweep_cells", "breakdown_cells").contains(c));
     }
 
     @Test
@@ -152,6 +184,11 @@ class BenchTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(main(other, Map.of("sweep", "nosuch")).err()).contains("unknown experiment 'nosuch'");
         assertThat(main(other, Map.of("sweep", "batch-modes quick")).err()).contains("key=value");
+        assertThat(main(other, Map.of("breakdown", "nosuch")).err()).contains("for breakdown")
+                .contains("unknown experiment 'nosuch'");
+        Result noOne = main(other, Map.of("sweep_workers", "2"));
+        assertThat(noOne.status()).isEqualTo(2);
+        assertThat(noOne.err()).contains("bad value '2' for sweep_workers").contains("1 in it");
     }
 
     @Test
