@@ -1,7 +1,7 @@
 package gdlab.spark;
 
 import gdlab.Main;
-import gdlab.experiment.BatchModes;
+import gdlab.experiment.batchmodes.BatchModes;
 import gdlab.report.Csv;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
