@@ -1,9 +1,9 @@
 package gdlab;
 
 import gdlab.bench.Bench;
-import gdlab.experiment.Crosscheck;
 import gdlab.experiment.batchmodes.BatchModes;
 import gdlab.experiment.cnninit.CnnInit;
+import gdlab.experiment.crosscheck.Crosscheck;
 import gdlab.experiment.epochs.Epochs;
 import gdlab.experiment.failure.FailureModes;
 import gdlab.experiment.gradientbasics.GradientBasics;

@@ -1,16 +1,16 @@
-package gdlab.experiment;
+package gdlab.experiment.crosscheck;
 
 import gdlab.crosscheck.SolverCheck;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances;
 import gdlab.crosscheck.Tolerances.Verdict;
-import gdlab.experiment.CrosscheckSummary.Row;
+import gdlab.experiment.crosscheck.CrosscheckSummary.Row;
 import gdlab.report.Claim;
 import gdlab.report.Table;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -74,21 +74,17 @@ final class CrosscheckClaims {
         }
         List<String> worst = new ArrayList<>();
         for (String dtype : List.of("double", "float")) {
-            rows.stream().filter(r -> r.get("dtype").equals(dtype))
-                    .max((a, b) -> Double.compare(rank(a), rank(b)))
-                    .ifPresent(r -> worst.add(dtype + " " + Table.readable(r.rel()) + " (" + r.get("updater") + " "
-                            + r.get("mode") + ")"));
+            List<Row> ofType = rows.stream().filter(r -> r.get("dtype").equals(dtype)).toList();
+            if (!ofType.isEmpty()) {
+                Row r = CrosscheckSummary.worst(ofType);
+                worst.add(dtype + " " + Table.readable(r.rel()) + " (" + r.get("updater") + " " + r.get("mode") + ")");
+            }
         }
-        long fail = rows.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
-        long drift = rows.stream().filter(r -> r.verdict() == Verdict.DRIFT).count();
-        String measured = String.format(java.util.Locale.ROOT, "%d rows: %d PASS, %d DRIFT, %d FAIL; worst max_rel_diff %s", rows.size(),
-                rows.size() - fail - drift, drift, fail, String.join(", ", worst));
+        long fail = CrosscheckSummary.count(rows, Verdict.FAIL);
+        long drift = CrosscheckSummary.count(rows, Verdict.DRIFT);
+        String measured = String.format(Locale.ROOT, "%d rows: %d PASS, %d DRIFT, %d FAIL; worst max_rel_diff %s",
+                rows.size(), rows.size() - fail - drift, drift, fail, String.join(", ", worst));
         return Claim.integrity(s.label(), statement(s), measured, expected, fail == 0);
-    }
-
-    /** NaN and missing rank worst. */
-    private static double rank(Row r) {
-        return r.rel() == null || r.rel().isNaN() ? Double.POSITIVE_INFINITY : r.rel();
     }
 
     /** Every (updater, mode, dtype) of the full grid ran without a FAIL row; a run without some is not tested. */
@@ -105,24 +101,23 @@ final class CrosscheckClaims {
             return Claim.integrity(id, ALL, failing.size() + " combination(s) with a FAIL row: "
                     + String.join(", ", failing), expected, false);
         }
-        Map<String, List<String>> missing = Map.of(
-                "updaters", Crosscheck.UPDATERS.stream().filter(u -> ran.stream().noneMatch(k -> k.startsWith(u + " ")))
-                        .toList(),
-                "modes", Crosscheck.MODES.stream().filter(m -> ran.stream().noneMatch(k -> k.contains(" " + m + " ")))
-                        .toList(),
-                "dtypes", List.of("double", "float").stream().filter(d -> ran.stream().noneMatch(k -> k.endsWith(" " + d)))
-                        .toList());
         List<String> lacks = new ArrayList<>();
-        for (String axis : List.of("updaters", "modes", "dtypes")) {
-            if (!missing.get(axis).isEmpty()) {
-                lacks.add(axis + " " + String.join(", ", missing.get(axis)));
-            }
-        }
+        lacking(lacks, "updaters", Crosscheck.UPDATERS, "updater", rows);
+        lacking(lacks, "modes", Crosscheck.MODES, "mode", rows);
+        lacking(lacks, "dtypes", List.of("double", "float"), "dtype", rows);
         if (!lacks.isEmpty()) {
             return Claim.notTested(id, Claim.Kind.INTEGRITY, ALL, "the run lacks " + String.join("; ", lacks)
                     + " (no row of theirs fails)", expected);
         }
         return Claim.integrity(id, ALL, ran.size() + " combinations, no FAIL row", expected, true);
+    }
+
+    /** Adds "updaters adam, sgd" to {@code lacks} when no row has those values of coordinate {@code key}. */
+    private static void lacking(List<String> lacks, String axis, List<String> all, String key, List<Row> rows) {
+        List<String> missing = all.stream().filter(v -> rows.stream().noneMatch(r -> r.get(key).equals(v))).toList();
+        if (!missing.isEmpty()) {
+            lacks.add(axis + " " + String.join(", ", missing));
+        }
     }
 
     static List<Claim> solvers(SolverCheck check, SolverCheck.Outcome o) {

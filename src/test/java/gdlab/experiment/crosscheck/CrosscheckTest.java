@@ -1,9 +1,10 @@
-package gdlab.experiment;
+package gdlab.experiment.crosscheck;
 
 import gdlab.Main;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances.Verdict;
 import gdlab.dl4j.Nd4jSetup;
+import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
 import gdlab.report.Compare;
 import gdlab.spec.Spec;
@@ -30,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static gdlab.experiment.RunFiles.rows;
+import static gdlab.experiment.RunFiles.withoutTimings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** crosscheck end to end on its quick setting, and proof that it can fail. */
@@ -218,10 +221,7 @@ class CrosscheckTest {
                 "epochs", "1", "solvers", "false");
         Main.run(props(other.resolve("a"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
         Main.run(props(other.resolve("b"), small), new PrintStream(new ByteArrayOutputStream()), System.err);
-        List<Map<String, String>> a = RunFiles.rows(other.resolve("a/crosscheck/latest/cells.csv"));
-        List<Map<String, String>> b = RunFiles.rows(other.resolve("b/crosscheck/latest/cells.csv"));
-        a.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
-        b.forEach(r -> r.keySet().removeIf(k -> k.endsWith("_ms")));
-        assertThat(a).hasSize(4).isEqualTo(b);
+        assertThat(withoutTimings(rows(other.resolve("a/crosscheck/latest/cells.csv")))).hasSize(4)
+                .isEqualTo(withoutTimings(rows(other.resolve("b/crosscheck/latest/cells.csv"))));
     }
 }

@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.crosscheck;
 
 import gdlab.crosscheck.CellCheck;
 import gdlab.crosscheck.Diff;
@@ -8,6 +8,7 @@ import gdlab.data.Dataset;
 import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
+import gdlab.experiment.Keys;
 import gdlab.reference.Updaters;
 import gdlab.report.Metric;
 import gdlab.spec.BadInputException;
@@ -20,11 +21,13 @@ import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static gdlab.experiment.GdMode.BATCH;
+import static gdlab.experiment.GdMode.MINI_BATCH;
+import static gdlab.experiment.GdMode.STOCHASTIC;
 import static gdlab.report.Metric.discrepancy;
 import static gdlab.report.Metric.measure;
 import static gdlab.report.Metric.setting;
@@ -37,15 +40,13 @@ import static gdlab.report.Metric.timing;
  * exit with status 1. A solver section sets DL4J's line-search solvers beside the reference's.
  */
 public final class Crosscheck implements Experiment {
-    static final String BATCH = "batch";
-    static final String STOCHASTIC = "stochastic";
-    static final String MINI_BATCH = "mini-batch";
     static final List<String> MODES = List.of(BATCH, STOCHASTIC, MINI_BATCH);
     /** The updaters checked: DL4J's nine plus gdlab's heavy-ball momentum. */
     static final List<String> UPDATERS = Updaters.NAMES;
 
+    /** The stages after updates: the reference's own rounding drift and the papers' forms are measured there. */
+    static final List<Stage> UPDATED = List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS);
     static final List<Metric> DECLARED;
-    static final List<String> METRICS;
     static final List<String> CURVE = List.of("step", "epochs_done", "params_abs_diff", "params_rel_diff",
             "drift_rel_diff");
 
@@ -56,18 +57,16 @@ public final class Crosscheck implements Experiment {
             m.add(discrepancy(s.label() + "_abs_diff", bound(s)));
             m.add(discrepancy(s.label() + "_rel_diff", bound(s)));
         }
-        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
-            m.add(discrepancy("drift_" + s.label() + "_rel_diff", bound(s)));
-        }
-        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
-            m.add(discrepancy("paper_" + s.label() + "_rel_diff", bound(s)));
+        for (String kind : List.of("drift_", "paper_")) {
+            for (Stage s : UPDATED) {
+                m.add(discrepancy(kind + s.label() + "_rel_diff", bound(s)));
+            }
         }
         m.add(discrepancy("step_1_rel_diff_exact_hyper", bound(Stage.STEP_1)));
         m.addAll(List.of(setting("n_train"), setting("n_params"), setting("updates_per_epoch"),
                 setting("total_steps"), measure("initial_loss"), measure("final_loss"), timing("dl4j_ms"),
                 timing("reference_ms")));
         DECLARED = List.copyOf(m);
-        METRICS = Metric.names(DECLARED);
     }
 
     private static Metric.Bound bound(Stage stage) {
@@ -108,12 +107,11 @@ public final class Crosscheck implements Experiment {
                 Param.choice("updaters", UPDATERS, true, "updaters to check (momentum = gdlab's heavy ball)"),
                 Param.choice("modes", MODES, true, "batch (B = N), stochastic (B = 1), mini-batch (B = mini_batch_size)"),
                 Param.choice("dtypes", Networks.DTYPES, true, "DL4J data types"),
-                Param.choice("activation", Networks.ACTIVATIONS, false, "hidden-layer activation"),
+                Keys.activation("hidden-layer activation"),
                 Param.integer("hidden_iris", 1, 4096, false, "hidden units of the iris net"),
                 Param.integer("hidden_digits", 1, 4096, false, "hidden units of the digits net"),
-                Param.integer("max_examples", 0, Integer.MAX_VALUE, false,
-                        "use only this many examples of each data set (0 = all)"),
-                Param.integer("split_seed", 0, Integer.MAX_VALUE, false, "seed of the example order and subset"),
+                Keys.maxExamples("use only this many examples of each data set (0 = all)"),
+                Keys.splitSeed("seed of the example order and subset"),
                 Param.integer("mini_batch_size", 2, 1_000_000, false, "B of the mini-batch mode"),
                 Param.realIn("stochastic_lr_scale", 1e-6, 1, false, "learning rates are multiplied by this in "
                         + "stochastic mode (single-example steps at the batch rate make trajectories chaotic)"),
@@ -219,33 +217,34 @@ public final class Crosscheck implements Experiment {
                 cell.integer("batch_size"), Networks.dtype(cell.get("dtype")), cell.longValue("seed"),
                 spec.integer("steps"), spec.integer("epochs"), perturbation);
         CellCheck.Outcome o = check.run();
-        List<Object> metrics = new ArrayList<>();
+        Metric.Values metrics = Metric.values(DECLARED);
         for (Stage s : Stage.values()) {
             Diff diff = o.diffs().get(s);
-            metrics.add(diff == null ? null : diff.abs());
-            metrics.add(diff == null ? null : diff.rel());
+            metrics.put(s.label() + "_abs_diff", diff == null ? null : diff.abs())
+                    .put(s.label() + "_rel_diff", rel(diff));
         }
-        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
-            Diff diff = o.drift().get(s);
-            metrics.add(diff == null ? null : diff.rel());
+        for (Stage s : UPDATED) {
+            metrics.put("drift_" + s.label() + "_rel_diff", rel(o.drift().get(s)))
+                    .put("paper_" + s.label() + "_rel_diff", rel(o.paper().get(s)));
         }
-        for (Stage s : List.of(Stage.STEP_1, Stage.STEPS, Stage.EPOCHS)) {
-            Diff diff = o.paper().get(s);
-            metrics.add(diff == null ? null : diff.rel());
-        }
-        metrics.add(o.stepWithExactHyper() == null ? null : o.stepWithExactHyper().rel());
         int[] sizes = sizes(data);
         int nParams = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
             nParams += sizes[l] * sizes[l + 1] + sizes[l + 1];
         }
-        metrics.addAll(Arrays.asList(d.size(), nParams, o.updatesPerEpoch(), o.totalSteps(), o.initialLoss(),
-                o.finalLoss(), o.dl4jMs(), o.referenceMs()));
+        metrics.put("step_1_rel_diff_exact_hyper", rel(o.stepWithExactHyper())).put("n_train", d.size())
+                .put("n_params", nParams).put("updates_per_epoch", o.updatesPerEpoch())
+                .put("total_steps", o.totalSteps()).put("initial_loss", o.initialLoss())
+                .put("final_loss", o.finalLoss()).put("dl4j_ms", o.dl4jMs()).put("reference_ms", o.referenceMs());
         List<List<Object>> curve = new ArrayList<>();
         for (CellCheck.Point p : o.curve()) {
             curve.add(List.of(p.step(), p.epochsDone(), p.params().abs(), p.params().rel(), p.drift().rel()));
         }
-        return new CellResult(cell, CellResult.Status.OK, "", Metric.inOrder(DECLARED, metrics), curve);
+        return new CellResult(cell, CellResult.Status.OK, "", metrics.map(), curve);
+    }
+
+    private static Double rel(Diff diff) {
+        return diff == null ? null : diff.rel();
     }
 
     @Override

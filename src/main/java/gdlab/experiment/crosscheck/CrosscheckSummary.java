@@ -1,4 +1,4 @@
-package gdlab.experiment;
+package gdlab.experiment.crosscheck;
 
 import gdlab.crosscheck.Dl4jDefects;
 import gdlab.crosscheck.SolverCheck;
@@ -7,6 +7,7 @@ import gdlab.crosscheck.Tolerances.Verdict;
 import gdlab.crosscheck.Tolerances;
 import gdlab.data.Dataset;
 import gdlab.reference.Updaters;
+import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /** The crosscheck's tables: the long table (one row per cell and stage), the worst difference per stage; the claims are CrosscheckClaims. */
 final class CrosscheckSummary {
@@ -66,25 +66,33 @@ final class CrosscheckSummary {
         return rows;
     }
 
-    Table longTable() {
-        Table t = new Table("data", "updater", "mode", "batch_size", "dtype", "lr", "seed", "stage", "max_abs_diff",
-                "max_rel_diff", "tolerance", "rounding_drift_rel", "verdict");
-        for (Row r : rows) {
-            t.add(r.get("data"), r.get("updater"), r.get("mode"), r.cell().cell().integer("batch_size"),
-                    r.get("dtype"), r.get("lr"), r.cell().cell().longValue("seed"), r.stage().label(), r.abs(),
-                    r.rel(), r.tolerance(), r.drift(), r.verdict());
+    /** summary.csv: one row per cell and stage. */
+    static final Columns<Row> LONG = coordinates("data", "updater", "mode", "batch_size", "dtype", "lr", "seed")
+            .add("stage", r -> r.stage().label())
+            .add("max_abs_diff", Row::abs)
+            .add("max_rel_diff", Row::rel)
+            .add("tolerance", Row::tolerance)
+            .add("rounding_drift_rel", Row::drift)
+            .add("verdict", Row::verdict);
+
+    /** Columns of a row's cell coordinates, by name. */
+    private static Columns<Row> coordinates(String... keys) {
+        Columns<Row> c = new Columns<>();
+        for (String k : keys) {
+            c.add(k, r -> r.get(k));
         }
-        return t;
+        return c;
     }
 
     Report report() {
         StringBuilder md = new StringBuilder();
-        long failed = count(r -> r.verdict() == Verdict.FAIL);
-        long drift = count(r -> r.verdict() == Verdict.DRIFT);
+        long failed = count(rows, Verdict.FAIL);
+        long drift = count(rows, Verdict.DRIFT);
         md.append(setup()).append('\n');
-        md.append("### Worst difference per stage and data type\n\n").append(worstTable().toMarkdown()).append('\n');
+        md.append("### Worst difference per stage and data type\n\n").append(WORST.markdown(byStage()).toMarkdown()).append('\n');
         if (failed > 0) {
-            md.append("### FAIL rows\n\n").append(rowsTable(r -> r.verdict() == Verdict.FAIL).toMarkdown())
+            md.append("### FAIL rows\n\n").append(rowColumns().add("note", r -> r.cell().message())
+                    .markdown(rows.stream().filter(r -> r.verdict() == Verdict.FAIL).toList()).toMarkdown())
                     .append('\n');
         }
         if (drift > 0) {
@@ -101,7 +109,9 @@ final class CrosscheckSummary {
                     carried along.
 
                     """, Table.readable(Tolerances.DRIFT_FACTOR)));
-            md.append(driftTable().toMarkdown()).append('\n');
+            md.append(rowColumns().add("same_cell_double_rel_diff", this::doubleTwin)
+                    .markdown(rows.stream().filter(r -> r.verdict() == Verdict.DRIFT).toList()).toMarkdown())
+                    .append('\n');
         }
         md.append("### Every cell (max relative difference per stage)\n\n").append(wideTable().toMarkdown())
                 .append('\n');
@@ -115,7 +125,7 @@ final class CrosscheckSummary {
             md.append(solverSection(check, solvers));
         }
         md.append(outsideTheGrid());
-        return new Report(longTable(), md.toString(), false, List.of(worstPerUpdaterFigure()),
+        return new Report(LONG.csv(rows), md.toString(), false, List.of(worstPerUpdaterFigure()),
                 CrosscheckClaims.of(rows, check, solvers));
     }
 
@@ -136,8 +146,8 @@ final class CrosscheckSummary {
                 worst.values().stream().mapToDouble(Double::doubleValue).toArray(), null);
     }
 
-    private long count(Predicate<Row> p) {
-        return rows.stream().filter(p).count();
+    static long count(List<Row> rows, Verdict v) {
+        return rows.stream().filter(r -> r.verdict() == v).count();
     }
 
     private String setup() {
@@ -176,30 +186,42 @@ final class CrosscheckSummary {
         return sb.toString();
     }
 
-    private Table worstTable() {
-        Table t = new Table("stage", "dtype", "rows", "pass", "drift", "fail", "worst_rel_diff", "worst_abs_diff",
-                "tolerance", "worst_cell");
+    /** The rows of one stage and data type. */
+    record StageRows(Stage stage, String dtype, List<Row> rows) {
+        long count(Verdict v) {
+            return CrosscheckSummary.count(rows, v);
+        }
+    }
+
+    /** Per data type and stage, the rows of the run (the pairs with none left out). */
+    private List<StageRows> byStage() {
+        List<StageRows> out = new ArrayList<>();
         for (String dtype : List.of("double", "float")) {
             for (Stage s : Stage.values()) {
                 List<Row> g = rows.stream().filter(r -> r.stage() == s && r.get("dtype").equals(dtype)).toList();
-                if (g.isEmpty()) {
-                    continue;
+                if (!g.isEmpty()) {
+                    out.add(new StageRows(s, dtype, g));
                 }
-                Row worst = g.get(0);
-                double worstAbs = 0;
-                for (Row r : g) {
-                    if (rank(r.rel()) > rank(worst.rel())) {
-                        worst = r;
-                    }
-                    worstAbs = Math.max(worstAbs, rank(r.abs()));
-                }
-                t.add(s.title(), dtype, g.size(), g.stream().filter(r -> r.verdict() == Verdict.PASS).count(),
-                        g.stream().filter(r -> r.verdict() == Verdict.DRIFT).count(),
-                        g.stream().filter(r -> r.verdict() == Verdict.FAIL).count(), worst.rel(), worstAbs,
-                        Tolerances.of(s, dtype), cellName(worst));
             }
         }
-        return t;
+        return out;
+    }
+
+    private static final Columns<StageRows> WORST = new Columns<StageRows>()
+            .add("stage", g -> g.stage().title())
+            .add("dtype", StageRows::dtype)
+            .add("rows", g -> g.rows().size())
+            .add("pass", g -> g.count(Verdict.PASS))
+            .add("drift", g -> g.count(Verdict.DRIFT))
+            .add("fail", g -> g.count(Verdict.FAIL))
+            .add("worst_rel_diff", g -> worst(g.rows()).rel())
+            .add("worst_abs_diff", g -> g.rows().stream().mapToDouble(r -> rank(r.abs())).reduce(0, Math::max))
+            .add("tolerance", g -> Tolerances.of(g.stage(), g.dtype()))
+            .add("worst_cell", g -> cellName(worst(g.rows())));
+
+    /** The row with the largest max_rel_diff, NaN and missing ranking worst (the first of equals). */
+    static Row worst(List<Row> rows) {
+        return rows.stream().max((a, b) -> Double.compare(rank(a.rel()), rank(b.rel()))).orElseThrow();
     }
 
     /** NaN and missing rank worst. */
@@ -212,35 +234,26 @@ final class CrosscheckSummary {
                 + (r.cell().status() == CellResult.Status.OK ? "" : " (" + r.cell().status() + ")");
     }
 
-    private Table rowsTable(Predicate<Row> which) {
-        Table t = new Table("data", "updater", "mode", "dtype", "lr", "stage", "max_abs_diff", "max_rel_diff",
-                "tolerance", "rounding_drift_rel", "rel_diff_over_drift", "verdict", "note");
-        for (Row r : rows) {
-            if (which.test(r)) {
-                Double ratio = r.rel() == null || r.drift() == null || r.drift() == 0 ? null : r.rel() / r.drift();
-                t.add(r.get("data"), r.get("updater"), r.get("mode"), r.get("dtype"), r.get("lr"), r.stage().title(),
-                        r.abs(), r.rel(), r.tolerance(), r.drift(), ratio, r.verdict(), r.cell().message());
-            }
-        }
-        return t;
+    /** The columns of the FAIL and DRIFT tables, but their last. */
+    private static Columns<Row> rowColumns() {
+        return coordinates("data", "updater", "mode", "dtype", "lr")
+                .add("stage", r -> r.stage().title())
+                .add("max_abs_diff", Row::abs)
+                .add("max_rel_diff", Row::rel)
+                .add("tolerance", Row::tolerance)
+                .add("rounding_drift_rel", Row::drift)
+                .add("rel_diff_over_drift", r -> r.rel() == null || r.drift() == null || r.drift() == 0 ? null
+                        : r.rel() / r.drift())
+                .add("verdict", Row::verdict);
     }
 
-    private Table driftTable() {
-        Table t = new Table("data", "updater", "mode", "dtype", "lr", "stage", "max_abs_diff", "max_rel_diff",
-                "tolerance", "rounding_drift_rel", "rel_diff_over_drift", "verdict", "same_cell_double_rel_diff");
-        for (Row r : rows) {
-            if (r.verdict() == Verdict.DRIFT) {
-                Row twin = r.get("dtype").equals("double") ? null : rows.stream()
-                        .filter(o -> o.stage() == r.stage() && o.get("dtype").equals("double")
-                        && o.get("data").equals(r.get("data")) && o.get("updater").equals(r.get("updater"))
-                        && o.get("mode").equals(r.get("mode")) && o.get("seed").equals(r.get("seed")))
-                        .findFirst().orElse(null);
-                t.add(r.get("data"), r.get("updater"), r.get("mode"), r.get("dtype"), r.get("lr"), r.stage().title(),
-                        r.abs(), r.rel(), r.tolerance(), r.drift(), r.rel() / r.drift(), r.verdict(),
-                        twin == null ? "-" : Table.readable(twin.rel()) + " " + twin.verdict());
-            }
-        }
-        return t;
+    /** A float row's stage in the same cell in double, as "max_rel_diff verdict" ("-" for a double row). */
+    private String doubleTwin(Row r) {
+        return r.get("dtype").equals("double") ? "-" : rows.stream().filter(o -> o.stage() == r.stage()
+                        && o.get("dtype").equals("double") && o.get("data").equals(r.get("data"))
+                        && o.get("updater").equals(r.get("updater")) && o.get("mode").equals(r.get("mode"))
+                        && o.get("seed").equals(r.get("seed")))
+                .findFirst().map(t -> Table.readable(t.rel()) + " " + t.verdict()).orElse("-");
     }
 
     private Table wideTable() {
@@ -274,8 +287,7 @@ final class CrosscheckSummary {
     private String paperSection() {
         Table t = new Table("updater", "cells", "after_1_update", "after_steps", "after_epochs", "paper_form");
         for (String u : Updaters.WITH_PAPER_VARIANT) {
-            List<CellResult> cells = results.stream().filter(r -> r.cell().get("updater").equals(u)
-                    && r.cell().get("dtype").equals("double") && r.status() == CellResult.Status.OK).toList();
+            List<CellResult> cells = ran(u, "double");
             if (cells.isEmpty()) {
                 continue;
             }
@@ -302,6 +314,12 @@ final class CrosscheckSummary {
             "adagrad", "history starts at 0 (DL4J: at eps = 1e-6)",
             "rmsprop", "cache starts at 0 (DL4J: at eps = 1e-8)");
 
+    /** The cells of {@code updater} in {@code dtype} that ran. */
+    private List<CellResult> ran(String updater, String dtype) {
+        return results.stream().filter(r -> r.cell().get("updater").equals(updater)
+                && r.cell().get("dtype").equals(dtype) && r.status() == CellResult.Status.OK).toList();
+    }
+
     private static Double max(List<CellResult> cells, String column) {
         double m = Double.NaN;
         for (CellResult c : cells) {
@@ -317,8 +335,7 @@ final class CrosscheckSummary {
     private String floatHyperSection() {
         Table t = new Table("updater", "float_cells", "step_1_rel_diff_float_hyper", "step_1_rel_diff_exact_hyper");
         for (String u : Crosscheck.UPDATERS) {
-            List<CellResult> cells = results.stream().filter(r -> r.cell().get("updater").equals(u)
-                    && r.cell().get("dtype").equals("float") && r.status() == CellResult.Status.OK).toList();
+            List<CellResult> cells = ran(u, "float");
             if (!cells.isEmpty()) {
                 t.add(u, cells.size(), max(cells, "step_1_rel_diff"), max(cells, "step_1_rel_diff_exact_hyper"));
             }
