@@ -105,7 +105,8 @@ public final class Crosscheck implements Experiment {
         List<Param> p = new ArrayList<>(List.of(
                 Param.choice("data", Datasets.SHIPPED, true, "data sets: iris (4-h-3) and/or digits (64-h-10)"),
                 Param.choice("updaters", UPDATERS, true, "updaters to check (momentum = gdlab's heavy ball)"),
-                Param.choice("modes", MODES, true, "batch (B = N), stochastic (B = 1), mini-batch (B = mini_batch_size)"),
+                Param.choice("modes", MODES, true,
+                        "batch (B = N), stochastic (B = 1), mini-batch (B = mini_batch_size)"),
                 Param.choice("dtypes", Networks.DTYPES, true, "DL4J data types"),
                 Keys.activation("hidden-layer activation"),
                 Param.integer("hidden_iris", 1, 4096, false, "hidden units of the iris net"),

@@ -120,6 +120,11 @@ final class CrosscheckClaims {
         }
     }
 
+    /** The solver section's row of DL4J's solver {@code name}, beside the reference's counterpart. */
+    static SolverCheck.Row solver(SolverCheck.Outcome o, String name) {
+        return o.rows().stream().filter(r -> r.dl4jName().equals(name)).findFirst().orElseThrow();
+    }
+
     static List<Claim> solvers(SolverCheck check, SolverCheck.Outcome o) {
         if (o == null) {
             String why = "solvers = false: the run has no solver section";
@@ -128,8 +133,8 @@ final class CrosscheckClaims {
                     Claim.notTested("dl4j_cg_is_line_gd", Claim.Kind.FINDING, DL4J_CG, why, "max |difference| 0"),
                     Claim.notTested("dl4j_lbfgs_stalls", Claim.Kind.FINDING, DL4J_LBFGS, why, "target not reached"));
         }
-        SolverCheck.Run cg = o.rows().get(1).reference();
-        SolverCheck.Run lbfgs = o.rows().get(2).dl4j();
+        SolverCheck.Run cg = solver(o, "CONJUGATE_GRADIENT").reference();
+        SolverCheck.Run lbfgs = solver(o, "LBFGS").dl4j();
         int k = check.maxIterations();
         Integer cgIterations = cg.iterationsToTarget();
         return List.of(

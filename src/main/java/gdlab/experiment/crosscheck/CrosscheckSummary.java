@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The crosscheck's tables: the long table (one row per cell and stage), the worst difference per stage; the claims are CrosscheckClaims. */
+/**
+ * crosscheck's summary: the long table (one row per cell and stage), the worst difference per stage, the FAIL and
+ * DRIFT rows, every cell, the informative sections and the solvers; the claims are CrosscheckClaims.
+ */
 final class CrosscheckSummary {
 
     /** One stage of one cell, as in summary.csv. */
@@ -44,8 +47,7 @@ final class CrosscheckSummary {
                 String dtype = r.cell().get("dtype");
                 Double abs = number(r, s.label() + "_abs_diff");
                 Double rel = number(r, s.label() + "_rel_diff");
-                Double drift = Tolerances.driftApplies(s) || s == Stage.STEP_1
-                        ? number(r, "drift_" + s.label() + "_rel_diff") : null;
+                Double drift = Crosscheck.UPDATED.contains(s) ? number(r, "drift_" + s.label() + "_rel_diff") : null;
                 Verdict v = r.status() == CellResult.Status.OK ? Tolerances.verdict(s, dtype, rel, drift)
                         : Verdict.FAIL;
                 rows.add(new Row(r, s, abs, rel, Tolerances.of(s, dtype), drift, v));
@@ -89,7 +91,8 @@ final class CrosscheckSummary {
         long failed = count(rows, Verdict.FAIL);
         long drift = count(rows, Verdict.DRIFT);
         md.append(setup()).append('\n');
-        md.append("### Worst difference per stage and data type\n\n").append(WORST.markdown(byStage()).toMarkdown()).append('\n');
+        md.append("### Worst difference per stage and data type\n\n").append(WORST.markdown(byStage()).toMarkdown())
+                .append('\n');
         if (failed > 0) {
             md.append("### FAIL rows\n\n").append(rowColumns().add("note", r -> r.cell().message())
                     .markdown(rows.stream().filter(r -> r.verdict() == Verdict.FAIL).toList()).toMarkdown())
@@ -379,8 +382,8 @@ final class CrosscheckSummary {
                     iterations(r.reference(), k), r.reference().finalRelativeLoss(), r.reference().status());
         }
         sb.append(t.toMarkdown()).append('\n');
-        SolverCheck.Run refCg = o.rows().get(1).reference();
-        SolverCheck.Run lbfgs = o.rows().get(2).dl4j();
+        SolverCheck.Run refCg = CrosscheckClaims.solver(o, "CONJUGATE_GRADIENT").reference();
+        SolverCheck.Run lbfgs = CrosscheckClaims.solver(o, "LBFGS").dl4j();
         sb.append(String.format(Locale.ROOT, """
                 - Reference CG (exact line search on the quadratic) needs %s iterations for n = %d.
                 - DL4J's CONJUGATE_GRADIENT against DL4J's LINE_GRADIENT_DESCENT, parameters after every \
