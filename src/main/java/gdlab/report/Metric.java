@@ -102,19 +102,6 @@ public record Metric(String name, Kind kind, Bound bound) {
         return new Values(names(declared));
     }
 
-    /** A cell's metric values given in declaration order (one per declared metric), keyed by name. */
-    public static Map<String, Object> inOrder(List<Metric> declared, List<?> values) {
-        if (values.size() != declared.size()) {
-            throw new IllegalArgumentException(values.size() + " values for the " + declared.size() + " metrics "
-                    + names(declared));
-        }
-        Values v = values(declared);
-        for (int i = 0; i < values.size(); i++) {
-            v.put(declared.get(i).name(), values.get(i));
-        }
-        return v.map();
-    }
-
     /**
      * A cell's metric values, keyed by name. Only declared names are accepted, each once, and {@link #map()} needs
      * every declared name (a value may be null: a target not reached), so a typo or a forgotten metric is an error
