@@ -406,7 +406,7 @@ public final class Bench implements Experiment {
         if (sweep != null) {
             figures.add(sweepPart.figure(c -> val(sweep, c)));
         }
-        return new Report(table, md.toString(), false, figures);
+        return new Report(table, md.toString(), figures, List.of());
     }
 
     /**

@@ -12,28 +12,19 @@ import java.util.List;
  * @param summary  the main table (summary.csv, and first in summary.md)
  * @param markdown the body of summary.md after the title and hypothesis: the summary table and whatever else
  *                 answers the question (a comparison with theory, a verdict)
- * @param failed   true when the run found what it checks to be wrong (the process then exits with status 1)
  * @param figures  plots drawn into the run folder (PNG and SVG) and embedded at the end of summary.md
  * @param claims   the hypothesis's claims with their verdicts (claims.csv and the Checks section of summary.md);
- *                 an integrity check that does not hold fails the run too
+ *                 an integrity check that does not hold fails the run
  */
-public record Report(Table summary, String markdown, boolean failed, List<Figure> figures, List<Claim> claims) {
+public record Report(Table summary, String markdown, List<Figure> figures, List<Claim> claims) {
 
     public Report {
         figures = List.copyOf(figures);
         claims = List.copyOf(claims);
     }
 
-    public Report(Table summary, String markdown, boolean failed, List<Figure> figures) {
-        this(summary, markdown, failed, figures, List.of());
-    }
-
-    public Report(Table summary, String markdown, boolean failed) {
-        this(summary, markdown, failed, List.of(), List.of());
-    }
-
-    /** True when the experiment found a failure or one of its integrity checks does not hold. */
+    /** True when one of its integrity checks does not hold: the run then exits with status 1. */
     public boolean fails() {
-        return failed || claims.stream().anyMatch(Claim::failsTheRun);
+        return claims.stream().anyMatch(Claim::failsTheRun);
     }
 }

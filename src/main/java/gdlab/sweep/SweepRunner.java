@@ -143,7 +143,7 @@ public final class SweepRunner {
         folder.writeAtomically("cells.csv", cellsTable.toCsv());
         folder.writeAtomically("curves.csv", curves.toCsv());
 
-        Outcome outcome = new Outcome(folder, results, new Report(new Table(List.of()), "", false));
+        Outcome outcome = new Outcome(folder, results, new Report(new Table(List.of()), "", List.of(), List.of()));
         if (outcome.allCellsFailed()) {
             runInfo.put("status", "failed");
             runInfo.put("wall_time_ms", Duration.between(start, clock.instant()).toMillis());

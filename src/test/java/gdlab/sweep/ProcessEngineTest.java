@@ -165,7 +165,7 @@ class ProcessEngineTest {
 
         @Override
         public Report summarize(List<CellResult> results) {
-            return new Report(new Table(List.of()), "", false);
+            return new Report(new Table(List.of()), "", List.of(), List.of());
         }
     }
 

@@ -110,7 +110,7 @@ final class BatchModesReport {
         text.append(textbook.toMarkdown()).append('\n');
         long bytesPerExample = (long) (split.train().numFeatures() + spec.integer("hidden")
                 + split.train().numClasses()) * dtype.width();
-        return new Report(COLUMNS.csv(groups), text.toString(), false, figures(groups),
+        return new Report(COLUMNS.csv(groups), text.toString(), figures(groups),
                 BatchModesClaims.of(groups, nTrain, spec.integer("max_epochs"), bytesPerExample));
     }
 

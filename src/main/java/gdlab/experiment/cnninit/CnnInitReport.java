@@ -70,7 +70,7 @@ record CnnInitReport(Spec spec, Split split, String initCheck) {
 
                 """, targetPct, Table.readable(CnnInit.SAME_UNIT_RELATIVE), Trainer.DIVERGENCE_RULE));
         text.append(initCheck).append("### What the run shows\n\n").append(findings(groups));
-        return new Report(table.csv(groups), text.toString(), false, figures(groups, optimizers),
+        return new Report(table.csv(groups), text.toString(), figures(groups, optimizers),
                 CnnInitClaims.of(groups, optimizers, split.train().numClasses(), split.test().size(),
                         spec.real("among_best_margin")));
     }

@@ -128,7 +128,7 @@ final class CrosscheckSummary {
             md.append(solverSection(check, solvers));
         }
         md.append(outsideTheGrid());
-        return new Report(LONG.csv(rows), md.toString(), false, List.of(worstPerUpdaterFigure()),
+        return new Report(LONG.csv(rows), md.toString(), List.of(worstPerUpdaterFigure()),
                 CrosscheckClaims.of(rows, check, solvers));
     }
 

@@ -128,7 +128,7 @@ final class EpochsSummary {
                             + "training loss %s (%s arithmetic in DL4J).%n%n", spec.string("reference_epochs"),
                     refs.length, Table.readable(refWorst), spec.string("dtype")));
         }
-        return new Report(table.csv(groups), text.toString(), false, figures(),
+        return new Report(table.csv(groups), text.toString(), figures(),
                 EpochsClaims.of(groups, spec.integer("max_epochs"), spec.integer("patience"),
                         refs.length > 0 ? refWorst : Double.NaN, Tolerances.of(Stage.EPOCHS, spec.string("dtype"))));
     }

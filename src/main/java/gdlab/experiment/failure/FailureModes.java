@@ -126,7 +126,7 @@ public final class FailureModes implements Experiment {
             failedCells.forEach(r -> md.append("- ").append(r.cell().label()).append(": ").append(r.message())
                     .append('\n'));
         }
-        return new Report(union(tableParts, tables), md.toString(), !failedCells.isEmpty(), figures, claims);
+        return new Report(union(tableParts, tables), md.toString(), figures, claims);
     }
 
     /** One table for summary.csv: a {@code part} column, then every part's columns (empty where a part has none). */

@@ -83,7 +83,7 @@ final class GradientBasicsSummary {
                 .toMarkdown()).append('\n').append(prose.directionAnswer()).append("\n\n");
         md.append("## 4. How does the network learn its weights and biases?\n\n").append(sgdTable().toMarkdown())
                 .append('\n').append(movedTable()).append(prose.sgdAnswer()).append("\n\n");
-        return new Report(directionTable().csv(etaRows()), md.toString(), false, prose.figures(),
+        return new Report(directionTable().csv(etaRows()), md.toString(), prose.figures(),
                 GradientBasicsClaims.of(spec, etas, byData, results));
     }
 

@@ -225,7 +225,7 @@ final class LearningRateSummary {
         text.append("Best, among the learning rates where no seed diverged: the fewest epochs to the target (every "
                 + "seed reaching it), then the lowest mean final loss (excess loss for least squares). The grid is "
                 + "coarse: for full-batch least squares the searches above give the best rate exactly.\n\n");
-        return new Report(SUMMARY.csv(groups), text.toString(), false, figures(groups, results),
+        return new Report(SUMMARY.csv(groups), text.toString(), figures(groups, results),
                 LearningRateClaims.of(edges, bests, groups));
     }
 

@@ -66,7 +66,7 @@ final class MomentumReport {
         if (!mlpCells.isEmpty()) {
             mlp(mlpCells);
         }
-        return new Report(summaryColumns(quad).csv(rows), text.toString(), false, figures,
+        return new Report(summaryColumns(quad).csv(rows), text.toString(), figures,
                 MomentumClaims.of(results, spec.real("tolerance")));
     }
 

@@ -64,7 +64,7 @@ final class OptimizerSummary {
         }
         md.append(overall()).append(SolverTables.solvers(chosen)).append(SolverTables.crosscheck(chosen.results()))
                 .append(findings());
-        return new Report(csvColumns().csv(rows), md.toString(), false, OptimizerFigures.of(chosen),
+        return new Report(csvColumns().csv(rows), md.toString(), OptimizerFigures.of(chosen),
                 OptimizerClaims.of(chosen, spec));
     }
 
