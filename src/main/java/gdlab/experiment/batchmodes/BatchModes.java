@@ -4,11 +4,11 @@ import gdlab.data.Dataset;
 import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
-import gdlab.experiment.GdMode;
-import gdlab.experiment.Keys;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
+import gdlab.experiment.GdMode;
+import gdlab.experiment.Keys;
 import gdlab.report.Metric;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -37,7 +37,6 @@ import static gdlab.report.Metric.timing;
  * 1 < B < N, each mode at its own learning rate, over several seeds. Everything in the table is measured.
  */
 public final class BatchModes implements Experiment {
-
     /** Settings describe the cell (how many examples, updates and bytes); the rest are what it measured. */
     static final List<Metric> DECLARED = List.of(setting("n_train"), setting("updates_per_epoch"),
             measure("epochs_run"), timing("epoch_time_ms"), measure("epochs_to_target"), measure("updates_to_target"),
@@ -112,7 +111,7 @@ public final class BatchModes implements Experiment {
                 Map<String, String> coords = new LinkedHashMap<>();
                 coords.put("mode", mode);
                 coords.put("batch_size", String.valueOf(b));
-                coords.put("lr", spec.string(lrKey(mode)));
+                coords.put("lr", spec.string("lr_" + mode.replace('-', '_')));
                 coords.put("seed", String.valueOf(seed));
                 cells.add(new Cell(cells.size(), coords));
             }
@@ -120,25 +119,19 @@ public final class BatchModes implements Experiment {
         return cells;
     }
 
-    static String lrKey(String mode) {
-        return "lr_" + mode.replace('-', '_');
-    }
-
     @Override
     public CellResult run(Cell cell) {
         Dataset train = split.train();
-        int n = train.size();
         int b = cell.integer("batch_size");
         long seed = cell.longValue("seed");
-        int maxEpochs = spec.integer("max_epochs");
-        double target = spec.real("target_loss");
         int[] sizes = {train.numFeatures(), spec.integer("hidden"), train.numClasses()};
         MultiLayerNetwork net = Networks.classifier(sizes, spec.string("activation"),
                 Optimizers.updater("sgd", cell.real("lr")), seed, dtype);
         INDArray x = Tensors.matrix(train.features(), dtype);
         INDArray y = Tensors.oneHot(train.labels(), train.numClasses(), dtype);
-        Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, maxEpochs, spec.real("max_seconds"),
-                target, seed, Trainer.Order.SHUFFLED).classifier(train.numClasses()), null);
+        Trainer.Outcome t = Trainer.train(net, x, y, new Trainer.Options(b, spec.integer("max_epochs"),
+                spec.real("max_seconds"), spec.real("target_loss"), seed, Trainer.Order.SHUFFLED)
+                .classifier(train.numClasses()), null);
 
         List<List<Object>> curve = new ArrayList<>();
         curve.add(List.of(0, 0L, t.initialLoss(), 0.0, 0.0));
@@ -146,17 +139,21 @@ public final class BatchModes implements Experiment {
             curve.add(List.of(e.epoch(), e.updates(), e.trainLoss(), e.minibatchLossStd(), e.epochMs()));
         }
         Trainer.Epoch last = t.last();
-        double testAccuracy = split.test().size() == 0 ? Double.NaN
-                : Tensors.accuracy(net.output(Tensors.matrix(split.test().features(), dtype)), split.test().labels());
-        long activationBytes = (long) b * Arrays.stream(sizes).sum() * dtype.width();
-        Map<String, Object> metrics = Metric.values(DECLARED).put("n_train", n)
-                .put("updates_per_epoch", t.updatesPerEpoch()).put("epochs_run", t.epochs().size())
+        Map<String, Object> metrics = Metric.values(DECLARED)
+                .put("n_train", train.size())
+                .put("updates_per_epoch", t.updatesPerEpoch())
+                .put("epochs_run", t.epochs().size())
                 .put("epoch_time_ms", median(t.epochs().stream().mapToDouble(Trainer.Epoch::epochMs).toArray()))
-                .put("epochs_to_target", t.epochsToTarget()).put("updates_to_target", t.updatesToTarget())
-                .put("time_to_target_ms", t.msToTarget()).put("final_train_loss", t.finalLoss())
-                .put("test_accuracy", testAccuracy).put("loss_noise_std", last.minibatchLossStd())
+                .put("epochs_to_target", t.epochsToTarget())
+                .put("updates_to_target", t.updatesToTarget())
+                .put("time_to_target_ms", t.msToTarget())
+                .put("final_train_loss", t.finalLoss())
+                .put("test_accuracy", split.test().size() == 0 ? Double.NaN : Tensors.accuracy(
+                        net.output(Tensors.matrix(split.test().features(), dtype)), split.test().labels()))
+                .put("loss_noise_std", last.minibatchLossStd())
                 .put("loss_noise_cv", last.minibatchLossStd() / last.minibatchLossMean())
-                .put("activation_bytes", activationBytes).map();
+                .put("activation_bytes", (long) b * Arrays.stream(sizes).sum() * dtype.width())
+                .map();
         boolean diverged = t.status() == Trainer.Status.DIVERGED;
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
                 diverged ? t.stopReason() : "", metrics, curve);

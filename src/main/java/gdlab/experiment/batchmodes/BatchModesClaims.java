@@ -56,14 +56,14 @@ final class BatchModesClaims {
     private BatchModesClaims() {
     }
 
-    /** A group's name in measured values: its mode, and its batch size for mini-batch. */
+    /** How claims name a group: its mode, and a mini-batch group's B. */
     static String label(SeedGroup g) {
         return g.get("mode").equals(MINI_BATCH) ? MINI_BATCH + " B=" + g.get("batch_size") : g.get("mode");
     }
 
-    /** How many of the group's seeds reached the target. */
-    static int reached(SeedGroup g) {
-        return (int) g.reached("epochs_to_target");
+    /** How many of the group's trained seeds reached the target. */
+    static long reached(SeedGroup g) {
+        return g.reached("epochs_to_target");
     }
 
     /** Epochs to the target per seed, a seed that never reached it counted as maxEpochs + 1. */
@@ -72,41 +72,34 @@ final class BatchModesClaims {
     }
 
     /**
-     * One row of the textbook table: what the textbook says a mode's batch size and updates per epoch are, and what
-     * the run's cells measured ({@code measuredUpdates} null and {@code agree} null when no cell of the group trained).
+     * One row of the textbook table: what the textbook says a mode's batch size and updates per epoch are, and
+     * whether the group's batch size is the mode's ({@code sizeOk}); what its cells measured comes with it.
      */
     record TextbookRow(SeedGroup group, String textbookB, String textbookUpdates, long expectedUpdates,
-                       String measuredUpdates, Boolean agree) {
+                       boolean sizeOk) {
         static TextbookRow of(SeedGroup g, int n) {
             int b = g.integer("batch_size");
-            long expected = switch (g.get("mode")) {
-                case BATCH -> 1;
-                case STOCHASTIC -> n;
-                default -> (n + b - 1) / b;
+            long ceil = (n + b - 1) / b;
+            return switch (g.get("mode")) {
+                case BATCH -> new TextbookRow(g, "N = " + n, "1", 1, b == n);
+                case STOCHASTIC -> new TextbookRow(g, "1", "N = " + n, n, b == 1);
+                default -> new TextbookRow(g, "1 < B < N", "N/B = " + ceil, ceil, b > 1 && b < n);
             };
-            String textbookB = switch (g.get("mode")) {
-                case BATCH -> "N = " + n;
-                case STOCHASTIC -> "1";
-                default -> "1 < B < N";
-            };
-            String textbookU = switch (g.get("mode")) {
-                case BATCH -> "1";
-                case STOCHASTIC -> "N = " + n;
-                default -> "N/B = " + expected;
-            };
-            boolean sizeOk = switch (g.get("mode")) {
-                case BATCH -> b == n;
-                case STOCHASTIC -> b == 1;
-                default -> b > 1 && b < n;
-            };
-            List<Long> measured = g.finished().stream()
-                    .map(r -> (long) r.number("updates_per_epoch")).distinct().sorted().toList();
-            if (measured.isEmpty()) {
-                return new TextbookRow(g, textbookB, textbookU, expected, null, null);
-            }
-            return new TextbookRow(g, textbookB, textbookU, expected,
-                    measured.stream().map(String::valueOf).collect(Collectors.joining(", ")),
-                    sizeOk && measured.equals(List.of(expected)));
+        }
+
+        /** The distinct updates per epoch the group's trained cells measured, sorted (empty: none trained). */
+        List<Long> measured() {
+            return group.finished().stream().map(r -> (long) r.number("updates_per_epoch")).distinct().sorted()
+                    .toList();
+        }
+
+        String measuredUpdates() {
+            return measured().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        }
+
+        /** Whether the batch size and the measured updates are the textbook's; null when no cell trained. */
+        Boolean agree() {
+            return measured().isEmpty() ? null : sizeOk && measured().equals(List.of(expectedUpdates));
         }
     }
 
@@ -118,7 +111,7 @@ final class BatchModesClaims {
     static List<Claim> of(List<SeedGroup> groups, int n, int maxEpochs, long bytesPerExample) {
         SeedGroup batch = find(groups, BATCH);
         SeedGroup stochastic = find(groups, STOCHASTIC);
-        List<SeedGroup> minis = groups.stream().filter(g -> g.get("mode").equals(MINI_BATCH)).toList();
+        List<SeedGroup> minis = groups.stream().filter(g -> g.get("mode").equals(MINI_BATCH) && trained(g)).toList();
         Function<SeedGroup, Stats> noise = g -> g.stats("loss_noise_cv");
         Function<SeedGroup, Stats> epochs = g -> epochs(g, maxEpochs);
         Function<SeedGroup, Stats> epochMs = g -> g.logStats("epoch_time_ms");
@@ -128,7 +121,7 @@ final class BatchModesClaims {
                         "", ""),
                 mostMemory(batch, groups, bytesPerExample),
                 extreme("batch_most_epochs", BATCH_MOST_EPOCHS, BATCH, batch, groups, epochs, true,
-                        g -> withReached(g, epochs), "", ""),
+                        g -> withReached(g, epochs.apply(g)), "", ""),
                 extreme("stochastic_noisiest_loss", STOCHASTIC_NOISIEST, STOCHASTIC, stochastic, groups, noise, true,
                         plain(noise), "", ""),
                 fewEpochs(stochastic, maxEpochs),
@@ -138,9 +131,13 @@ final class BatchModesClaims {
                 miniFaster(minis, stochastic));
     }
 
+    private static boolean trained(SeedGroup g) {
+        return !g.finished().isEmpty();
+    }
+
+    /** The first group of {@code mode} with a cell that trained; null when there is none. */
     private static SeedGroup find(List<SeedGroup> groups, String mode) {
-        return groups.stream().filter(g -> g.get("mode").equals(mode) && !g.finished().isEmpty()).findFirst()
-                .orElse(null);
+        return groups.stream().filter(g -> g.get("mode").equals(mode) && trained(g)).findFirst().orElse(null);
     }
 
     private static String missing(String mode) {
@@ -171,7 +168,7 @@ final class BatchModesClaims {
         String id = "batch_most_memory";
         String expected = "B x " + bytesPerExample + " bytes (inputs + hidden + outputs, x bytes per value); "
                 + "batch's the largest";
-        List<SeedGroup> trained = groups.stream().filter(g -> !g.finished().isEmpty()).toList();
+        List<SeedGroup> trained = groups.stream().filter(BatchModesClaims::trained).toList();
         if (batch == null || trained.size() < 2) {
             return Claim.notTested(id, Claim.Kind.INTEGRITY, BATCH_MOST_MEMORY,
                     batch == null ? missing(BATCH) : "no other group to compare with", expected);
@@ -181,10 +178,11 @@ final class BatchModesClaims {
         for (SeedGroup g : trained) {
             List<Long> bytes = g.finished().stream().map(r -> (long) r.number("activation_bytes")).distinct()
                     .sorted().toList();
-            boolean ok = bytes.equals(List.of((long) g.integer("batch_size") * bytesPerExample));
+            long b = g.integer("batch_size");
+            boolean ok = bytes.equals(List.of(b * bytesPerExample));
             formula &= ok;
             parts.add(label(g) + " " + bytes.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + (ok ? "" : " (not " + g.integer("batch_size") + " x " + bytesPerExample + ")"));
+                    + (ok ? "" : " (not " + b + " x " + bytesPerExample + ")"));
         }
         double most = batch.stats("activation_bytes").mean();
         boolean largest = trained.stream().filter(g -> g != batch)
@@ -198,8 +196,8 @@ final class BatchModesClaims {
      * every other group's (with one seed there is no interval: the means decide, and the measured value says so).
      */
     static Claim extreme(String id, String statement, String mode, SeedGroup subject, List<SeedGroup> groups,
-                         Function<SeedGroup, Stats> metric, boolean highest, Function<SeedGroup, String> show, String unit,
-                         String note) {
+                         Function<SeedGroup, Stats> metric, boolean highest, Function<SeedGroup, String> show,
+                         String unit, String note) {
         String expected = (highest ? "the highest" : "the lowest") + " mean, its 95% interval apart from the others'";
         if (subject == null) {
             return Claim.notTested(id, Claim.Kind.FINDING, statement, missing(mode), expected);
@@ -212,11 +210,11 @@ final class BatchModesClaims {
         }
         boolean ordered = others.stream().allMatch(g -> highest ? s.mean() > metric.apply(g).mean()
                 : s.mean() < metric.apply(g).mean());
-        List<SeedGroup> overlapping = others.stream().filter(g -> s.overlaps(metric.apply(g))).toList();
+        List<String> overlapping = others.stream().filter(g -> s.overlaps(metric.apply(g)))
+                .map(BatchModesClaims::label).toList();
         String measured = label(subject) + " " + show.apply(subject) + " vs "
                 + others.stream().map(g -> label(g) + " " + show.apply(g)).collect(Collectors.joining(", "))
-                + unit + "; " + separation(s, others.stream().map(metric).toList(), overlapping.stream()
-                .map(BatchModesClaims::label).toList()) + note;
+                + unit + "; " + separation(s, others.stream().map(metric).toList(), overlapping) + note;
         return Claim.finding(id, statement, measured, expected, ordered && overlapping.isEmpty());
     }
 
@@ -225,10 +223,9 @@ final class BatchModesClaims {
     }
 
     /** A group's mean epochs to the target, and how many of its seeds reached it when not all did. */
-    private static String withReached(SeedGroup g, Function<SeedGroup, Stats> epochs) {
+    private static String withReached(SeedGroup g, Stats epochs) {
         int n = g.finished().size();
-        return Table.readable(epochs.apply(g).mean()) + (reached(g) == n ? "" : " (" + reached(g) + "/" + n
-                + " reached)");
+        return Table.readable(epochs.mean()) + (reached(g) == n ? "" : " (" + reached(g) + "/" + n + " reached)");
     }
 
     private static String separation(Stats subject, List<Stats> others, List<String> overlapping) {
@@ -248,31 +245,34 @@ final class BatchModesClaims {
         if (stochastic == null) {
             return Claim.notTested(id, Claim.Kind.FINDING, STOCHASTIC_FEW_EPOCHS, missing(STOCHASTIC), expected);
         }
-        List<Object> perSeed = stochastic.finished().stream().map(r -> r.metric("epochs_to_target"))
-                .toList();
+        List<Object> perSeed = stochastic.finished().stream().map(r -> r.metric("epochs_to_target")).toList();
         boolean holds = perSeed.stream().allMatch(e -> e != null && ((Number) e).intValue() <= FEW_EPOCHS);
         String measured = "epochs to target per seed: " + perSeed.stream().map(e -> e == null
                 ? "not reached in " + maxEpochs : String.valueOf(e)).collect(Collectors.joining(", "));
         return Claim.finding(id, STOCHASTIC_FEW_EPOCHS, measured, expected, holds);
     }
 
+    /** Why a claim comparing the mini-batch groups with stochastic is not tested; null when it can be. */
+    private static String untestedMinis(List<SeedGroup> minis, SeedGroup stochastic) {
+        return stochastic == null ? missing(STOCHASTIC) : minis.isEmpty() ? missing(MINI_BATCH) : null;
+    }
+
     /** Finding: each mini-batch group's mean epochs to the target is at most NEAR_EPOCHS above stochastic's. */
     static Claim miniNear(List<SeedGroup> minis, SeedGroup stochastic, int maxEpochs) {
         String id = "mini_batch_epochs_near_stochastic";
         String expected = "mean epochs at most stochastic's + " + NEAR_EPOCHS;
-        List<SeedGroup> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
-        if (stochastic == null || trained.isEmpty()) {
-            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_NEAR,
-                    missing(stochastic == null ? STOCHASTIC : MINI_BATCH), expected);
+        String untested = untestedMinis(minis, stochastic);
+        if (untested != null) {
+            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_NEAR, untested, expected);
         }
         Stats s = epochs(stochastic, maxEpochs);
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (SeedGroup g : trained) {
+        for (SeedGroup g : minis) {
             Stats m = epochs(g, maxEpochs);
             double diff = m.mean() - s.mean();
             holds &= diff <= NEAR_EPOCHS;
-            parts.add(label(g) + " " + withReached(g, x -> m) + " vs stochastic " + withReached(stochastic, x -> s)
+            parts.add(label(g) + " " + withReached(g, m) + " vs stochastic " + withReached(stochastic, s)
                     + " (difference " + Table.readable(diff) + "; " + separation(m, List.of(s),
                     m.overlaps(s) ? List.of("stochastic") : List.of()).replace(": within seed noise", "") + ")");
         }
@@ -288,10 +288,9 @@ final class BatchModesClaims {
         String id = "mini_batch_fraction_of_time";
         String expected = "every seed reaches it; time under " + Table.readable(TIME_FRACTION)
                 + " x stochastic's, 95% intervals apart";
-        List<SeedGroup> trained = minis.stream().filter(g -> !g.finished().isEmpty()).toList();
-        if (stochastic == null || trained.isEmpty()) {
-            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_FASTER,
-                    missing(stochastic == null ? STOCHASTIC : MINI_BATCH), expected);
+        String untested = untestedMinis(minis, stochastic);
+        if (untested != null) {
+            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_FASTER, untested, expected);
         }
         Stats s = stochastic.logStats("time_to_target_ms");
         int sn = stochastic.finished().size();
@@ -299,23 +298,21 @@ final class BatchModesClaims {
                 + (reached(stochastic) < sn ? " (" + reached(stochastic) + "/" + sn + " reached)" : "") + GEOMETRIC;
         boolean holds = true;
         List<String> parts = new ArrayList<>();
-        for (SeedGroup g : trained) {
+        for (SeedGroup g : minis) {
             Stats m = g.logStats("time_to_target_ms");
             int n = g.finished().size();
             if (reached(g) < n) {
                 holds = false;
                 parts.add(label(g) + " reached it in " + reached(g) + "/" + n + " seeds");
-                continue;
-            }
-            if (s.n() == 0) {
+            } else if (s.n() == 0) {
                 parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())));
-                continue;
+            } else {
+                double ratio = Math.exp(m.mean() - s.mean());
+                boolean apart = !m.overlaps(s);
+                holds &= ratio < TIME_FRACTION && apart;
+                parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())) + " (" + Table.readable(ratio) + "x; "
+                        + separation(m, List.of(s), apart ? List.of() : List.of("stochastic")) + ")");
             }
-            double ratio = Math.exp(m.mean() - s.mean());
-            boolean apart = !m.overlaps(s);
-            holds &= ratio < TIME_FRACTION && apart;
-            parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())) + " (" + Table.readable(ratio) + "x; "
-                    + separation(m, List.of(s), apart ? List.of() : List.of("stochastic")) + ")");
         }
         return Claim.finding(id, MINI_BATCH_FASTER, String.join("; ", parts) + " vs " + sText + TIMINGS, expected,
                 holds);

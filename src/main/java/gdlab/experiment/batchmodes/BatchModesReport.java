@@ -1,11 +1,11 @@
 package gdlab.experiment.batchmodes;
 
 import gdlab.data.Split;
+import gdlab.experiment.batchmodes.BatchModesClaims.TextbookRow;
 import gdlab.dl4j.Trainer;
 import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Stats;
-import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Harness;
@@ -20,16 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** batch-modes' summary: one row per (mode, batch size) over its seeds, the textbook table, and the figures. */
-final class BatchModesReport {
-    private final Spec spec;
-    private final Split split;
-    private final DataType dtype;
-
-    BatchModesReport(Spec spec, Split split, DataType dtype) {
-        this.spec = spec;
-        this.split = split;
-        this.dtype = dtype;
-    }
+record BatchModesReport(Spec spec, Split split, DataType dtype) {
 
     /** The columns of summary.csv and of the summary table in summary.md, declared once. */
     private static final Columns<SeedGroup> COLUMNS = new Columns<SeedGroup>()
@@ -42,29 +33,29 @@ final class BatchModesReport {
             .csv("diverged", g -> g.diverged() + g.failed())
             .add("updates_per_epoch", g -> (int) g.finished().stream()
                     .mapToDouble(r -> r.number("updates_per_epoch")).max().orElse(0))
-            .csv("epoch_time_ms_mean", g -> g.stats("epoch_time_ms").mean())
-            .csv("epoch_time_ms_std", g -> g.stats("epoch_time_ms").std())
-            .markdown("epoch_time_ms", g -> g.stats("epoch_time_ms").pretty())
+            .stats("epoch_time_ms", g -> g.stats("epoch_time_ms"))
             .csv("epochs_to_target_mean", g -> g.stats("epochs_to_target").mean())
             .csv("epochs_to_target_std", g -> g.stats("epochs_to_target").std())
             .csv("epochs_to_target_ci95", g -> g.stats("epochs_to_target").ci95())
             .csv("reached_target", g -> (int) g.reached("epochs_to_target"))
             .markdown("epochs_to_target", BatchModesReport::epochsToTarget)
-            .csv("updates_to_target_mean", g -> g.stats("updates_to_target").mean())
-            .markdown("updates_to_target", g -> ifReached(g, g.stats("updates_to_target")))
-            .csv("time_to_target_ms_mean", g -> g.stats("time_to_target_ms").mean())
-            .csv("time_to_target_ms_std", g -> g.stats("time_to_target_ms").std())
-            .markdown("time_to_target_ms", g -> ifReached(g, g.stats("time_to_target_ms")))
+            .stats("updates_to_target", g -> g.stats("updates_to_target"))
+            .stats("time_to_target_ms", g -> g.stats("time_to_target_ms"))
             .stats("final_train_loss", g -> g.stats("final_train_loss"))
             .stats("test_accuracy", g -> g.stats("test_accuracy"))
-            .csv("loss_noise_std_mean", g -> g.stats("loss_noise_std").mean())
-            .csv("loss_noise_std_std", g -> g.stats("loss_noise_std").std())
-            .markdown("loss_noise_std", g -> g.stats("loss_noise_std").pretty())
-            .csv("loss_noise_cv_mean", g -> g.stats("loss_noise_cv").mean())
-            .csv("loss_noise_cv_std", g -> g.stats("loss_noise_cv").std())
-            .markdown("loss_noise_cv", g -> g.stats("loss_noise_cv").pretty())
+            .stats("loss_noise_std", g -> g.stats("loss_noise_std"))
+            .stats("loss_noise_cv", g -> g.stats("loss_noise_cv"))
             .add("activation_bytes", g -> (long) g.finished().stream().mapToDouble(r -> r.number("activation_bytes"))
                     .findFirst().orElse(0));
+
+    /** The textbook table: what the textbook says each group's mode does, and what its cells measured. */
+    private static final Columns<TextbookRow> TEXTBOOK = new Columns<TextbookRow>()
+            .add("mode", r -> r.group().get("mode"))
+            .add("textbook_batch_size", TextbookRow::textbookB)
+            .add("measured_batch_size", r -> r.group().integer("batch_size"))
+            .add("textbook_updates_per_epoch", TextbookRow::textbookUpdates)
+            .add("measured_updates_per_epoch", r -> r.agree() == null ? "-" : r.measuredUpdates())
+            .add("agree", r -> r.agree() == null ? "- (no cell trained)" : r.agree() ? "yes" : "NO");
 
     /** "mean ± std (k/n)" epochs to the target, or "not reached (0/n)", with the diverged seeds counted. */
     private static String epochsToTarget(SeedGroup g) {
@@ -72,10 +63,6 @@ final class BatchModesReport {
         long diverged = g.diverged() + g.failed();
         return (reached == 0 ? "not reached (0/" + g.size() : g.stats("epochs_to_target").pretty() + " ("
                 + reached + "/" + g.size()) + (diverged > 0 ? ", " + diverged + " diverged)" : ")");
-    }
-
-    private static String ifReached(SeedGroup g, Stats s) {
-        return g.reached("epochs_to_target") == 0 ? "-" : s.pretty();
     }
 
     Report summarize(List<CellResult> results) {
@@ -99,15 +86,8 @@ final class BatchModesReport {
 
                 """.formatted(Trainer.DIVERGENCE_RULE));
         text.append("### The textbook table, measured\n\n");
-        Table textbook = new Table("mode", "textbook_batch_size", "measured_batch_size", "textbook_updates_per_epoch",
-                "measured_updates_per_epoch", "agree");
-        for (SeedGroup g : groups) {
-            BatchModesClaims.TextbookRow row = BatchModesClaims.TextbookRow.of(g, nTrain);
-            textbook.add(g.get("mode"), row.textbookB(), g.integer("batch_size"), row.textbookUpdates(),
-                    row.agree() == null ? "-" : row.measuredUpdates(),
-                    row.agree() == null ? "- (no cell trained)" : row.agree() ? "yes" : "NO");
-        }
-        text.append(textbook.toMarkdown()).append('\n');
+        text.append(TEXTBOOK.markdown(groups.stream().map(g -> TextbookRow.of(g, nTrain)).toList()).toMarkdown())
+                .append('\n');
         long bytesPerExample = (long) (split.train().numFeatures() + spec.integer("hidden")
                 + split.train().numClasses()) * dtype.width();
         return new Report(COLUMNS.csv(groups), text.toString(), figures(groups),
@@ -121,16 +101,9 @@ final class BatchModesReport {
         Map<String, Stats> timeByMode = new LinkedHashMap<>();
         for (SeedGroup g : groups) {
             String label = g.get("mode") + " (B=" + g.get("batch_size") + ")";
-            List<double[]> epochs = new ArrayList<>();
-            List<double[]> updates = new ArrayList<>();
-            List<double[]> losses = new ArrayList<>();
-            for (CellResult r : g.cells()) {
-                epochs.add(r.series(BatchModes.CURVE, "epoch"));
-                updates.add(r.series(BatchModes.CURVE, "updates"));
-                losses.add(r.series(BatchModes.CURVE, "train_loss"));
-            }
-            perEpoch.add(Figure.Series.overSeeds(label, epochs, losses));
-            perUpdate.add(Figure.Series.overSeeds(label, updates, losses));
+            List<double[]> losses = series(g, "train_loss");
+            perEpoch.add(Figure.Series.overSeeds(label, series(g, "epoch"), losses));
+            perUpdate.add(Figure.Series.overSeeds(label, series(g, "updates"), losses));
             timeByMode.putIfAbsent(g.get("mode"), g.stats("time_to_target_ms"));
         }
         List<String> modes = new ArrayList<>(timeByMode.keySet());
@@ -143,5 +116,9 @@ final class BatchModesReport {
                         "training loss", true, true, perUpdate),
                 new Figure.Bars("time-to-target", "Training time to the target loss (error bar: 95% CI)",
                         "time to target [ms]", false, modes, time, ci));
+    }
+
+    private static List<double[]> series(SeedGroup g, String column) {
+        return g.cells().stream().map(r -> r.series(BatchModes.CURVE, column)).toList();
     }
 }

@@ -24,8 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static gdlab.experiment.RunFiles.rows;
@@ -113,28 +111,15 @@ class BatchModesTest {
         assertThat(mini).isLessThan(batch);
     }
 
-    /** The hypothesis of the spec file as (id, sentence) pairs: "You should see: [id] sentence [id] sentence ...". */
-    static List<List<String>> hypothesisSentences() {
-        String hypothesis = SpecFile.read(Path.of("experiments/batch-modes.properties")).hypothesis();
-        String prefix = "You should see: ";
-        assertThat(hypothesis).startsWith(prefix);
-        Matcher m = Pattern.compile("\\[([a-z][a-z0-9_]*)] (.+?)(?= \\[[a-z][a-z0-9_]*] |$)")
-                .matcher(hypothesis.substring(prefix.length()));
-        List<List<String>> sentences = new ArrayList<>();
-        StringBuilder rebuilt = new StringBuilder(prefix);
-        while (m.find()) {
-            sentences.add(List.of(m.group(1), m.group(2)));
-            rebuilt.append(sentences.size() == 1 ? "" : " ").append(m.group(0));
-        }
-        // nothing outside the [id] sentences: a sentence without an id would be lost here
-        assertThat(rebuilt.toString()).isEqualTo(hypothesis);
-        return sentences;
+    /** The hypothesis of the spec file as (id, sentence) pairs. */
+    static List<Map.Entry<String, String>> hypothesisSentences() {
+        return Claim.sentences(SpecFile.read(Path.of("experiments/batch-modes.properties")).hypothesis());
     }
 
     @Test
     void everySentenceOfTheHypothesisIsAClaimWithAVerdict() throws IOException {
         List<Map<String, String>> claims = rows(run.resolve("claims.csv"));
-        assertThat(claims).extracting(c -> List.of(c.get("claim"), c.get("statement")))
+        assertThat(claims).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
                 .containsExactlyElementsOf(hypothesisSentences());
         assertThat(claims).allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested"));
         assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("verdict"))
@@ -175,7 +160,7 @@ class BatchModesTest {
         Report clean = experiment.summarize(results);
         assertThat(clean.fails()).isFalse();
         assertThat(clean.claims()).extracting(Claim::id).containsExactlyElementsOf(
-                hypothesisSentences().stream().map(s -> s.get(0)).toList());
+                hypothesisSentences().stream().map(Map.Entry::getKey).toList());
 
         List<CellResult> perturbed = new ArrayList<>(results);
         int i = 0;

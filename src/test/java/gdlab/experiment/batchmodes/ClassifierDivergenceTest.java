@@ -1,8 +1,8 @@
-package gdlab.experiment;
+package gdlab.experiment.batchmodes;
 
 import gdlab.Main;
 import gdlab.dl4j.Trainer;
-import gdlab.report.Csv;
+import gdlab.experiment.RunFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +81,7 @@ class ClassifierDivergenceTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Main.run(props, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(status).isZero();
-        List<Map<String, String>> cells = Csv.rows(Files.readString(tmp.resolve("results/batch-modes/latest/cells.csv")));
+        List<Map<String, String>> cells = RunFiles.rows(tmp.resolve("results/batch-modes/latest/cells.csv"));
         assertThat(cells).hasSize(4);                 // batch and mini-batch, 2 seeds
         for (Map<String, String> c : cells) {
             assertThat(c.get("status")).as(c.toString()).isEqualTo("diverged");
