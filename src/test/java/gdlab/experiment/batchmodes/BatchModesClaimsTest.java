@@ -8,7 +8,6 @@ import gdlab.sweep.SeedGroup;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,8 @@ class BatchModesClaimsTest {
         int updates = (N + b - 1) / b;
         Map<String, Object> metrics = Metric.values(BatchModes.DECLARED).put("n_train", N)
                 .put("updates_per_epoch", updates).put("epochs_run", MAX_EPOCHS).put("epoch_time_ms", epochMs)
-                .put("epochs_to_target", epochs).put("updates_to_target", epochs == null ? null : (long) epochs * updates)
+                .put("epochs_to_target", epochs)
+                .put("updates_to_target", epochs == null ? null : (long) epochs * updates)
                 .put("time_to_target_ms", epochs == null ? null : epochs * epochMs).put("final_train_loss", 0.1)
                 .put("test_accuracy", 0.9).put("loss_noise_std", noiseCv / 10).put("loss_noise_cv", noiseCv)
                 .put("activation_bytes", b * BYTES).map();
