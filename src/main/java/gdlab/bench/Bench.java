@@ -31,9 +31,9 @@ import java.util.function.Function;
  * benchmarks' speed-ups, interleaved window by window (see {@link Windows}). The sweep cell runs another experiment's
  * small sweep through the usual harness on each engine with 1 and 2 workers ({@link SweepPart}); the breakdown cell
  * splits one whole sweep's wall time into training, the rest of the cells and the harness, and sets its in-sweep
- * steps beside the step cells ({@link BreakdownPart}). The table states each goal as a ratio and whether it was
- * reached; the load average is recorded with every cell, since timings taken while other processes hold the cores
- * are distorted.
+ * steps beside the step cells ({@link BreakdownPart}). The hypothesis's claims ({@link BenchClaims}) judge the goals
+ * from the measured values; the load average is recorded with every cell, since timings taken while other processes
+ * hold the cores are distorted.
  *
  * <p>Cells run one at a time ({@code workers = 1}): a second cell running beside a timed one would be timed too.
  */
@@ -57,7 +57,7 @@ public final class Bench implements Experiment {
     /** Per cell: each window's ms per step (measure fit_ms, ...), each sweep run, and the load at start and end. */
     static final List<String> CURVE = List.of("round", "measure", "value");
 
-    /** The goals of the benchmarks issue, as ratios. */
+    /** The goals of the benchmarks issue, as ratios (judged by {@link BenchClaims}). */
     static final double MAX_HARNESS_SHARE = 0.03;
     static final double MIN_GEMM_SHARE = 0.5;
     static final int GEMM_GOAL_MIN_BATCH = 256;
@@ -378,8 +378,6 @@ public final class Bench implements Experiment {
             md.append(BreakdownPart.stepTable(breakdown, steps, spec.string("breakdown_net"),
                     spec.list("dtype").get(0), r -> c -> val(r, c)).toMarkdown()).append('\n');
         }
-        md.append("### Goals (ratios from this run)\n\n");
-        md.append(goals(steps, sweep).toMarkdown()).append('\n');
         md.append("""
                 Columns: *_ms are milliseconds per training step (medians over windows); fit = DL4J `fit` on one \
                 minibatch already in an INDArray; reference = the plain-Java reference (`gdlab.reference.Mlp` + \
@@ -406,7 +404,19 @@ public final class Bench implements Experiment {
         if (sweep != null) {
             figures.add(sweepPart.figure(c -> val(sweep, c)));
         }
-        return new Report(table, md.toString(), figures, List.of());
+        return new Report(table, md.toString(), figures, claims(steps, sweep, breakdown));
+    }
+
+    /** The hypothesis's claims, judged from this run's step, sweep and breakdown cells ({@link BenchClaims}). */
+    private List<gdlab.report.Claim> claims(List<CellResult> steps, CellResult sweep, CellResult breakdown) {
+        List<BenchClaims.Step> rows = steps.stream().map(r -> new BenchClaims.Step(r.cell().get("net"),
+                r.cell().integer("batch"), r.cell().get("dtype"), val(r, "fit_ms"), val(r, "reference_ms"),
+                val(r, "gemm_ms"), val(r, "loop_after_ms"))).toList();
+        int most = spec.list("sweep_workers").stream().mapToInt(Integer::parseInt).max().orElse(1);
+        BenchClaims.Sweep s = sweep == null ? null : new BenchClaims.Sweep(c -> val(sweep, c),
+                spec.list("sweep_engines"), most, val(sweep, "load_1m"));
+        return BenchClaims.of(rows, s, breakdown == null ? null : BreakdownPart.inSweepMedians(breakdown),
+                spec.string("breakdown_net"), spec.list("dtype").get(0));
     }
 
     /**
@@ -447,44 +457,6 @@ public final class Bench implements Experiment {
     private static String blank(Object value) {
         String s = String.valueOf(value);
         return s.isEmpty() ? "(unset)" : s;
-    }
-
-    /** The issue's three goals, with the measured value, whether it was reached, and why not where it was not. */
-    private Table goals(List<CellResult> steps, CellResult sweep) {
-        Table t = new Table("goal", "target", "measured", "met", "why (measured)");
-        if (sweep != null) {
-            sweepPart.goals(t, c -> val(sweep, c), val(sweep, "load_1m"));
-        }
-        List<CellResult> big = steps.stream().filter(r -> r.cell().integer("batch") >= GEMM_GOAL_MIN_BATCH).toList();
-        if (!big.isEmpty()) {
-            long met = big.stream().filter(r -> val(r, "gemm_share") >= MIN_GEMM_SHARE).count();
-            CellResult worst = big.stream().min((a, b) -> Double.compare(val(a, "gemm_share"),
-                    val(b, "gemm_share"))).orElseThrow();
-            CellResult best = big.stream().max((a, b) -> Double.compare(val(a, "gemm_share"),
-                    val(b, "gemm_share"))).orElseThrow();
-            StringBuilder why = new StringBuilder();
-            for (CellResult r : big) {
-                if (val(r, "gemm_share") < MIN_GEMM_SHARE) {
-                    double fit = val(r, "fit_ms");
-                    double gemm = val(r, "gemm_ms");
-                    why.append(String.format(Locale.ROOT, "%s%s B=%s %s: %.2f of %.2f ms outside the products",
-                            why.length() == 0 ? "" : "; ", r.cell().get("net"), r.cell().get("batch"),
-                            r.cell().get("dtype"), fit - gemm, fit));
-                }
-            }
-            if (why.length() > 0) {
-                why.insert(0, "time of the step not in gemm (activations, softmax, loss, bias adds, updater, "
-                        + "DL4J's per-op dispatch): ");
-            }
-            t.add("DL4J fit vs gemm GFLOP/s at batch >= " + GEMM_GOAL_MIN_BATCH, ">= " + percent(MIN_GEMM_SHARE),
-                    String.format(Locale.ROOT, "%d of %d rows; worst %s (%s B=%s %s), best %s (%s B=%s %s)", met,
-                            big.size(), percent(val(worst, "gemm_share")), worst.cell().get("net"),
-                            worst.cell().get("batch"), worst.cell().get("dtype"),
-                            percent(val(best, "gemm_share")), best.cell().get("net"),
-                            best.cell().get("batch"), best.cell().get("dtype")),
-                    met == big.size() ? "yes" : met == 0 ? "no" : "partly", why.toString());
-        }
-        return t;
     }
 
     static String percent(double share) {

@@ -67,12 +67,8 @@ final class BreakdownPart {
         return t;
     }
 
-    /**
-     * Per batch size of the sweep: the median in-sweep ms per update over its cells, against the step cell of
-     * {@code net} and {@code dtype} at that batch size timed alone (fit, and the training loop).
-     */
-    static Table stepTable(CellResult breakdown, List<CellResult> steps, String net, String dtype,
-                           Function<CellResult, Function<String, Double>> val) {
+    /** Per batch size of the sweep, in order: each of its cells' in-sweep ms per update. */
+    static Map<Integer, List<Double>> inSweepSteps(CellResult breakdown) {
         Map<Integer, List<Double>> byBatch = new TreeMap<>();
         for (List<Object> p : breakdown.curve()) {
             if (STEP_MEASURE.equals(p.get(1))) {
@@ -80,6 +76,24 @@ final class BreakdownPart {
                         .add(((Number) p.get(2)).doubleValue());
             }
         }
+        return byBatch;
+    }
+
+    /** Per batch size of the sweep: the median in-sweep ms per update over its cells. */
+    static Map<Integer, Double> inSweepMedians(CellResult breakdown) {
+        Map<Integer, Double> medians = new TreeMap<>();
+        inSweepSteps(breakdown).forEach((b, ms) -> medians.put(b,
+                Windows.median(ms.stream().mapToDouble(Double::doubleValue).toArray())));
+        return medians;
+    }
+
+    /**
+     * Per batch size of the sweep: the median in-sweep ms per update over its cells, against the step cell of
+     * {@code net} and {@code dtype} at that batch size timed alone (fit, and the training loop).
+     */
+    static Table stepTable(CellResult breakdown, List<CellResult> steps, String net, String dtype,
+                           Function<CellResult, Function<String, Double>> val) {
+        Map<Integer, List<Double>> byBatch = inSweepSteps(breakdown);
         Table t = new Table("batch", "cells", "in_sweep_step_ms", "isolated_fit_ms", "in_sweep_over_fit",
                 "isolated_loop_ms", "in_sweep_over_loop");
         byBatch.forEach((batch, ms) -> {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -131,41 +130,6 @@ final class SweepPart {
             }
         }
         return t;
-    }
-
-    /** The goals this part measures: the harness's share with one worker, and each engine's speed-up. */
-    void goals(Table t, Function<String, Double> val, double load) {
-        String p = prefix("local", 1);
-        double share = val.apply(p + "harness_share");
-        double wall = val.apply(p + "wall_ms");
-        String why = share < Bench.MAX_HARNESS_SHARE ? "" : String.format(Locale.ROOT,
-                "of %.0f ms wall with 1 worker, %.0f ms were outside the cells: prepare %.0f, summarize %.0f, "
-                        + "pool + run folder + git + plots %.0f (drawing the plots alone: %.0f)",
-                wall, share * wall, val.apply(p + "prepare_ms"), val.apply(p + "summarize_ms"),
-                val.apply(p + "rest_ms"), val.apply(p + "plots_ms"));
-        t.add("harness overhead, 1 worker (wall time outside the cells' own code)",
-                "< " + Bench.percent(Bench.MAX_HARNESS_SHARE), Bench.percent(share) + String.format(Locale.ROOT,
-                        " (outside training updates: %s)", Bench.percent(val.apply(p + "outside_training_share"))),
-                share < Bench.MAX_HARNESS_SHARE ? "yes" : "no", why);
-        int most = Collections.max(workers);
-        if (most == 1) {
-            return;
-        }
-        for (String e : engines) {
-            String q = prefix(e, most);
-            double speedup = val.apply(q + "speedup");
-            String whyNot = speedup >= MIN_SPEEDUP ? "" : String.format(Locale.ROOT,
-                    "%s; %.0f ms wall against %.0f ms with 1 local worker%s", e.equals("local")
-                            ? "in one JVM the workers share JavaCPP's pointer bookkeeping, ND4J's deallocator "
-                            + "threads and every stop-the-world collection"
-                            : "each worker JVM starts, loads ND4J and warms its JIT before its first cell",
-                    val.apply(q + "wall_ms"), wall, load > Runtime.getRuntime().availableProcessors()
-                            ? String.format(Locale.ROOT, "; other processes held the cores (load %.1f on %d)", load,
-                            Runtime.getRuntime().availableProcessors()) : "");
-            t.add(most + " " + (e.equals("local") ? "in-process workers" : "worker JVMs (" + e + ")")
-                            + " vs 1 local worker (cells per minute)", ">= " + MIN_SPEEDUP + "x",
-                    String.format(Locale.ROOT, "%.2fx", speedup), speedup >= MIN_SPEEDUP ? "yes" : "no", whyNot);
-        }
     }
 
     Figure figure(Function<String, Double> val) {

@@ -77,9 +77,21 @@ class BenchTest {
             assertThat(run.resolve(f)).isRegularFile();
         }
         assertThat(stdout).startsWith("# bench").contains("**Load average**").contains("### Per training step")
-                .contains("### Per sweep").contains("### Goals").contains("| harness overhead")
-                .contains("| 2 in-process workers vs 1 local worker").contains("| 2 worker JVMs (processes) vs 1")
+                .contains("### Per sweep").contains("### Checks").doesNotContain("### Goals")
                 .contains("| fit_ms ").contains("### Where a sweep's wall time goes").contains("| in_sweep_step_ms ");
+    }
+
+    /** Every claim of the hypothesis, a finding judged from this run's timings: none can fail the run. */
+    @Test
+    void claimsAreTheHypothesisJudgedAsFindings() throws IOException {
+        List<Map<String, String>> claims = rows(run.resolve("claims.csv"));
+        assertThat(claims).extracting(c -> c.get("claim")).containsExactly("dl4j_floor", "gemm_share",
+                "loop_adds_little", "harness_share", "worker_jvms_scale", "in_process_workers_do_not",
+                "in_sweep_step_as_alone");
+        assertThat(claims).allSatisfy(c -> assertThat(c.get("kind")).isEqualTo("finding"));
+        // the tiny grid has no 784-100-10 and no batch >= 256; it has the sweep on both engines and the breakdown
+        assertThat(claims).filteredOn(c -> c.get("verdict").equals("not tested")).extracting(c -> c.get("claim"))
+                .containsExactly("dl4j_floor", "gemm_share");
     }
 
     @Test
