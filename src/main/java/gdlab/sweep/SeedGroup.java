@@ -3,7 +3,6 @@ package gdlab.sweep;
 import gdlab.report.Stats;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * The cells of one setting over its seeds: every cell whose coordinates, the seed aside, are {@code key}. What a
- * summary table's row says about a setting (mean, std, 95% interval, k of n reached, how many diverged, the best
- * seed) comes from here, so every experiment counts them the same way.
+ * summary table's row says about a setting (mean, std, 95% interval, k of n reached, how many diverged) comes
+ * from here, so every experiment counts them the same way.
  *
  * @param key   the coordinates the cells share, in grid order
  * @param cells the cells, in grid order
@@ -128,10 +127,5 @@ public record SeedGroup(Map<String, String> key, List<CellResult> cells) {
     /** "k/n": {@link #reached} out of {@link #size}. */
     public String reachedOf(String metric) {
         return reached(metric) + "/" + size();
-    }
-
-    /** The finished cell that comes first by {@code order}. */
-    public Optional<CellResult> best(Comparator<CellResult> order) {
-        return finished().stream().min(order);
     }
 }
