@@ -1,7 +1,6 @@
 package gdlab.dl4j;
 
 import gdlab.data.EpochOrder;
-import org.bytedeco.javacpp.PointerScope;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -26,13 +25,10 @@ import java.util.Locale;
  * {@code getRows} instead cost ND4J a view and an assign per row, every step.) The values each {@code fit} sees are
  * the same as with a per-step copy, so the results are bit-identical.
  *
- * <p>Each update runs in a JavaCPP {@link PointerScope}: the ~160 small native buffers ND4J allocates through JavaCPP
- * in one {@code fit} (op arguments, shapes) are freed when the update returns, instead of by the garbage collector's
- * reference processing after the next collection. A pointer joins the scope only when JavaCPP allocates it with a
- * deallocator inside the update; the net's parameters, gradients, updater state and the minibatch views are ND4J
- * data buffers that ND4J frees itself, and none of the pointers allocated in an update is reachable after it
- * ({@code TrainerPointerScopeTest} checks both), so freeing them at the scope's end is what the collector would do,
- * only sooner. The results are bit-identical (TrainerEquivalenceTest).
+ * <p>The native pointers ND4J allocates in an update are left to the garbage collector. Freeing them at the end of
+ * each update (a JavaCPP {@code PointerScope}, 0.56 -> 0.47 ms per step) is not safe: ND4J's op executioner caches
+ * some of them per thread (argument arrays keyed by their size), so one allocated in an update stays in use after
+ * it, and freeing it crashed a sweep's JVM in native code ({@code NativePointerCacheTest} shows such a pointer).
  */
 public final class Trainer {
     private Trainer() {
@@ -174,10 +170,8 @@ public final class Trainer {
             DataSet[] batches = minibatches == null ? new DataSet[] {all} : minibatches.of(order);
             double[] losses = new double[batches.length];
             for (int k = 0; k < batches.length; k++) {
-                try (PointerScope step = new PointerScope()) {
-                    net.fit(batches[k]);
-                    losses[k] = net.score();
-                }
+                net.fit(batches[k]);
+                losses[k] = net.score();
             }
             double ms = (System.nanoTime() - t0) / 1e6;
             trainingMs += ms;
