@@ -1,9 +1,14 @@
 package gdlab.experiment;
 
+import gdlab.report.Claim;
 import gdlab.report.Csv;
+import gdlab.spec.Spec;
+import gdlab.spec.SpecFile;
 import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Experiment;
+import gdlab.sweep.Harness;
+import gdlab.sweep.Report;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,5 +62,24 @@ public final class RunFiles {
                     curves.getOrDefault(index, List.of())));
         }
         return out;
+    }
+
+    /** {@code experiment} prepared with its shipped spec file and {@code quick=true}, ready to summarize results. */
+    public static <E extends Experiment> E quick(E experiment) {
+        experiment.prepare(Spec.resolve(experiment.name(), Harness.allParams(experiment.params()), Harness.defaults(),
+                SpecFile.read(Path.of("experiments/" + experiment.name() + ".properties")), Map.of("quick", "true")));
+        return experiment;
+    }
+
+    /** {@code r} with metric {@code name} set to {@code value}. */
+    public static CellResult with(CellResult r, String name, Object value) {
+        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+        metrics.put(name, value);
+        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
+    }
+
+    /** The claim of {@code report} with this id. */
+    public static Claim claim(Report report, String id) {
+        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 }

@@ -3,12 +3,8 @@ package gdlab.experiment.batchmodes;
 import gdlab.Main;
 import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
-import gdlab.report.Csv;
-import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
-import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
-import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +23,9 @@ import java.util.stream.Collectors;
 
 import static gdlab.experiment.RunFiles.rows;
 import static gdlab.experiment.RunFiles.withoutTimings;
+import static gdlab.experiment.RunFiles.claim;
+import static gdlab.experiment.RunFiles.quick;
+import static gdlab.experiment.RunFiles.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** batch-modes on its quick setting: the claims of its hypothesis, measured. */
@@ -134,28 +132,9 @@ class BatchModesTest {
         return RunFiles.results(run, new BatchModes());
     }
 
-    /** A BatchModes prepared with the quick spec, ready to summarize results. */
-    static BatchModes quickExperiment() {
-        BatchModes experiment = new BatchModes();
-        experiment.prepare(Spec.resolve("batch-modes", Harness.allParams(experiment.params()), Harness.defaults(),
-                SpecFile.read(Path.of("experiments/batch-modes.properties")), Map.of("quick", "true")));
-        return experiment;
-    }
-
-    /** {@code r} with metric {@code name} set to {@code value}. */
-    static CellResult with(CellResult r, String name, Object value) {
-        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
-        metrics.put(name, value);
-        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
-    }
-
-    static Claim claim(Report report, String id) {
-        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-    }
-
     @Test
     void aWrongUpdateCountFailsTheIntegrityCheckAndTheRun() throws IOException {
-        BatchModes experiment = quickExperiment();
+        BatchModes experiment = quick(new BatchModes());
         List<CellResult> results = results();
         Report clean = experiment.summarize(results);
         assertThat(clean.fails()).isFalse();
@@ -179,7 +158,7 @@ class BatchModesTest {
 
     @Test
     void wrongActivationBytesFailTheMemoryCheck() throws IOException {
-        BatchModes experiment = quickExperiment();
+        BatchModes experiment = quick(new BatchModes());
         List<CellResult> results = new ArrayList<>(results());
         results.replaceAll(r -> r.cell().get("mode").equals("stochastic") ? with(r, "activation_bytes", 1e6) : r);
         Report report = experiment.summarize(results);
@@ -190,7 +169,7 @@ class BatchModesTest {
     @Test
     void aRunWithoutBatchOrStochasticCellsLeavesTheirClaimsNotTested() throws IOException {
         List<CellResult> miniOnly = results().stream().filter(r -> r.cell().get("mode").equals("mini-batch")).toList();
-        Report report = quickExperiment().summarize(miniOnly);
+        Report report = quick(new BatchModes()).summarize(miniOnly);
         assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).containsExactly(
                 "updates_per_epoch: holds", "batch_smoothest_loss: not tested", "batch_most_memory: not tested",
                 "batch_most_epochs: not tested", "stochastic_noisiest_loss: not tested",

@@ -3,10 +3,8 @@ package gdlab.experiment.learningrate;
 import gdlab.Main;
 import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
-import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.CellResult;
-import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 import static gdlab.experiment.RunFiles.rows;
+import static gdlab.experiment.RunFiles.claim;
+import static gdlab.experiment.RunFiles.quick;
+import static gdlab.experiment.RunFiles.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -173,26 +174,9 @@ class LearningRateTest {
         return RunFiles.results(results.resolve("learning-rate/latest"), new LearningRate());
     }
 
-    static LearningRate quickExperiment() {
-        LearningRate experiment = new LearningRate();
-        experiment.prepare(Spec.resolve("learning-rate", Harness.allParams(experiment.params()), Harness.defaults(),
-                SpecFile.read(Path.of("experiments/learning-rate.properties")), Map.of("quick", "true")));
-        return experiment;
-    }
-
-    static CellResult with(CellResult r, String name, Object value) {
-        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
-        metrics.put(name, value);
-        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
-    }
-
-    static Claim claim(Report report, String id) {
-        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-    }
-
     @Test
     void anEdgeAwayFromTwoOverLambdaMaxFailsTheIntegrityCheckAndTheRun() throws IOException {
-        LearningRate experiment = quickExperiment();
+        LearningRate experiment = quick(new LearningRate());
         List<CellResult> clean = results();
         Report report = experiment.summarize(clean);
         assertThat(report.fails()).isFalse();
@@ -218,7 +202,7 @@ class LearningRateTest {
             i++;
         }
         perturbed.set(i, with(perturbed.get(i), "ref_mismatch_epochs", 3.0));
-        Report report = quickExperiment().summarize(perturbed);
+        Report report = quick(new LearningRate()).summarize(perturbed);
         assertThat(claim(report, "dl4j_matches_reference").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(claim(report, "dl4j_matches_reference").measured()).startsWith("1 of ");
         assertThat(report.fails()).isTrue();
@@ -228,7 +212,7 @@ class LearningRateTest {
     void aRunWithoutLeastSquaresLeavesItsTheoryNotTested() throws IOException {
         List<CellResult> mlpOnly = results().stream().filter(r -> r.cell().get("problem").equals("digits-mlp"))
                 .toList();
-        Report report = quickExperiment().summarize(mlpOnly);
+        Report report = quick(new LearningRate()).summarize(mlpOnly);
         assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).startsWith(
                 "divergence_edge: not tested", "best_lr: not tested", "best_rate: not tested",
                 "dl4j_matches_reference: not tested");

@@ -2,10 +2,8 @@ package gdlab.experiment.momentum;
 
 import gdlab.Main;
 import gdlab.report.Claim;
-import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.CellResult;
-import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,9 @@ import java.util.Map;
 import gdlab.experiment.RunFiles;
 
 import static gdlab.experiment.RunFiles.rows;
+import static gdlab.experiment.RunFiles.claim;
+import static gdlab.experiment.RunFiles.quick;
+import static gdlab.experiment.RunFiles.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -157,23 +158,6 @@ class MomentumTest {
         return RunFiles.results(results.resolve("momentum/latest"), new Momentum());
     }
 
-    static Momentum quickExperiment() {
-        Momentum experiment = new Momentum();
-        experiment.prepare(Spec.resolve("momentum", Harness.allParams(experiment.params()), Harness.defaults(),
-                SpecFile.read(SPEC), Map.of("quick", "true")));
-        return experiment;
-    }
-
-    static CellResult with(CellResult r, String name, Object value) {
-        Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
-        metrics.put(name, value);
-        return new CellResult(r.cell(), r.status(), r.message(), metrics, r.curve());
-    }
-
-    static Claim claim(Report report, String id) {
-        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-    }
-
     /** {@code results} with the heavy-ball optimal row at k = 100 given {@code value} for {@code metric}. */
     static List<CellResult> perturbed(String metric, Object value) throws IOException {
         List<CellResult> out = new ArrayList<>(results());
@@ -185,7 +169,7 @@ class MomentumTest {
 
     @Test
     void aCountThatLeavesTheReferenceFailsTheIntegrityCheckAndTheRun() throws IOException {
-        Momentum experiment = quickExperiment();
+        Momentum experiment = quick(new Momentum());
         Report clean = experiment.summarize(results());
         assertThat(clean.fails()).isFalse();
         assertThat(clean.claims()).extracting(Claim::id).containsExactlyElementsOf(
@@ -203,7 +187,7 @@ class MomentumTest {
 
     @Test
     void aCountAwayFromTheExactRecurrenceOrAWrongOptimumFailsTheRun() throws IOException {
-        Momentum experiment = quickExperiment();
+        Momentum experiment = quick(new Momentum());
         double measured = Double.parseDouble(row("quadratic", "k=100", "momentum", "optimal")
                 .get("measured_iterations"));
         Report exact = experiment.summarize(perturbed("exact_iterations", measured - 3));
@@ -217,7 +201,7 @@ class MomentumTest {
     @Test
     void aRunOfTheQuadraticsOnlyLeavesThePathAndMlpClaimsNotTested() throws IOException {
         List<CellResult> quad = results().stream().filter(r -> r.cell().get("part").equals("quadratic")).toList();
-        Report report = quickExperiment().summarize(quad);
+        Report report = quick(new Momentum()).summarize(quad);
         for (String id : List.of("momentum_paths_overshoot", "momentum_paths_zigzag", "mlp_momentum_fewer_steps",
                 "mlp_small_lr_effective_lr")) {
             assertThat(claim(report, id).verdict()).as(id).isEqualTo(Claim.Verdict.NOT_TESTED);
@@ -229,7 +213,7 @@ class MomentumTest {
 
     @Test
     void theRunReadBackSummarizesToTheSameSummaryAndClaims() throws IOException {
-        Report report = quickExperiment().summarize(results());
+        Report report = quick(new Momentum()).summarize(results());
         assertThat(report.summary().toCsv())
                 .isEqualTo(Files.readString(results.resolve("momentum/latest/summary.csv")));
         assertThat(Claim.table(report.claims()).toCsv())

@@ -3,10 +3,8 @@ package gdlab.experiment.optimizers;
 import gdlab.Main;
 import gdlab.experiment.RunFiles;
 import gdlab.report.Claim;
-import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.CellResult;
-import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import static gdlab.experiment.RunFiles.quick;
+import static gdlab.experiment.RunFiles.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -339,18 +339,6 @@ class OptimizerBenchmarkTest {
         return RunFiles.results(run, new OptimizerBenchmark());
     }
 
-    /** The optimizers experiment prepared with the quick spec, ready to summarize results. */
-    static OptimizerBenchmark quickExperiment() {
-        OptimizerBenchmark experiment = new OptimizerBenchmark();
-        experiment.prepare(Spec.resolve("optimizers", Harness.allParams(experiment.params()), Harness.defaults(),
-                SpecFile.read(Path.of("experiments/optimizers.properties")), Map.of("quick", "true")));
-        return experiment;
-    }
-
-    static Claim claim(Report report, String id) {
-        return report.claims().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-    }
-
     /** {@code r} with metric {@code name} set to {@code value} and message {@code message}. */
     static CellResult with(CellResult r, String name, Object value, String message) {
         Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
@@ -361,7 +349,7 @@ class OptimizerBenchmarkTest {
     /** The reference's CG stopping above Rosenbrock's minimum would be gdlab's error: the integrity check fails. */
     @Test
     void aReferenceSolverStoppingAboveTheMinimumFailsTheRun() throws IOException {
-        OptimizerBenchmark experiment = quickExperiment();
+        OptimizerBenchmark experiment = quick(new OptimizerBenchmark());
         List<CellResult> results = results();
         Report clean = experiment.summarize(results);
         assertThat(clean.fails()).isFalse();
@@ -377,7 +365,7 @@ class OptimizerBenchmarkTest {
         stalled.set(i, with(with(results.get(i), "steps_to_target", null, ""), "final_loss", 0.5,
                 "stalled, 40 evaluations"));
         Report report = experiment.summarize(stalled);
-        Claim reach = claim(report, "reference_solvers_reach_minimum");
+        Claim reach = RunFiles.claim(report, "reference_solvers_reach_minimum");
         assertThat(reach.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(reach.failsTheRun()).isTrue();
         assertThat(reach.measured()).contains("cg-ref on rosenbrock 1/2")
@@ -390,7 +378,7 @@ class OptimizerBenchmarkTest {
         cut.set(i, with(with(with(r, "steps_to_target", null, ""), "final_loss", 0.5, ""), "last_progress_step",
                 r.metric("steps"), "max_iterations, 40 evaluations"));
         Report shortBudget = experiment.summarize(cut);
-        assertThat(claim(shortBudget, "reference_solvers_reach_minimum").verdict())
+        assertThat(RunFiles.claim(shortBudget, "reference_solvers_reach_minimum").verdict())
                 .isEqualTo(Claim.Verdict.NOT_TESTED);
         assertThat(shortBudget.fails()).isFalse();
     }
@@ -401,8 +389,8 @@ class OptimizerBenchmarkTest {
         List<CellResult> results = new ArrayList<>(results());
         results.replaceAll(r -> r.cell().get("optimizer").equals("adam") && r.cell().get("seed").equals("2")
                 ? with(with(r, "ref_first_agrees", 0L, r.message()), "ref_first_rel_diff", 0.01, r.message()) : r);
-        Report report = quickExperiment().summarize(results);
-        Claim match = claim(report, "dl4j_updaters_match_reference");
+        Report report = quick(new OptimizerBenchmark()).summarize(results);
+        Claim match = RunFiles.claim(report, "dl4j_updaters_match_reference");
         assertThat(match.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(match.measured()).startsWith("34 of 40 replayed runs agree after the first point (max relative "
                 + "difference 0.01)").contains("apart: adam on iris lr 0.001 seed 2");
@@ -413,18 +401,18 @@ class OptimizerBenchmarkTest {
     @Test
     void claimsWithoutTheirCellsAreNotTested() throws IOException {
         List<CellResult> iris = results().stream().filter(r -> r.cell().get("problem").equals("iris")).toList();
-        Report report = quickExperiment().summarize(iris);
+        Report report = quick(new OptimizerBenchmark()).summarize(iris);
         assertThat(report.claims()).extracting(c -> c.id() + ": " + c.verdict()).contains(
                 "one_shot_momentum_diverges: not tested", "reference_solvers_reach_minimum: not tested");
-        assertThat(claim(report, "reference_solvers_reach_minimum").measured())
+        assertThat(RunFiles.claim(report, "reference_solvers_reach_minimum").measured())
                 .isEqualTo("the run has no cg-ref or lbfgs-ref cell on rosenbrock, beale or himmelblau");
-        assertThat(claim(report, "dl4j_lbfgs_far_above_reference").measured()).startsWith("tuned mean final loss, "
+        assertThat(RunFiles.claim(report, "dl4j_lbfgs_far_above_reference").measured()).startsWith("tuned mean final loss, "
                 + "iris: ").doesNotContain("rosenbrock");
         assertThat(report.fails()).isFalse();
 
         List<CellResult> noAdam = results().stream().filter(r -> !r.cell().get("optimizer").equals("adam")
                 && !r.cell().get("optimizer").equals("adabelief")).toList();
-        Report without = quickExperiment().summarize(noAdam);
+        Report without = quick(new OptimizerBenchmark()).summarize(noAdam);
         assertThat(without.claims()).extracting(c -> c.id() + ": " + c.verdict()).contains(
                 "one_shot_adam_lr_too_small: not tested", "adabelief_crashes: not tested");
     }
