@@ -74,7 +74,7 @@ final class Help {
         StringBuilder sb = new StringBuilder(name + ": " + experiment.question() + "\n\n");
         sb.append("usage: mvn -q compile exec:java -Dexperiment=").append(name).append(" [-Dkey=value ...]\n\n");
         List<Map.Entry<String, String>> claims = Claim.sentences(file.hypothesis());
-        sb.append("You should see (").append(file.path()).append("'s hypothesis; the run checks each claim):\n");
+        sb.append("You should see (the hypothesis in ").append(file.path()).append("; the run checks each claim):\n");
         if (claims.isEmpty()) {
             sb.append("  ").append(file.hypothesis()).append('\n');
         }
