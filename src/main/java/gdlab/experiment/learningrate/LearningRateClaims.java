@@ -309,7 +309,7 @@ final class LearningRateClaims {
                 && ratio(g) > 1).toList();
         return claim(Claim.Kind.FINDING, "mlp_full_batch_converges_above_sharpness", MLP_ABOVE_SHARPNESS,
                 "some lr_ratio > 1 with every seed converged", above.isEmpty()
-                        ? "the run has no full-batch digits-mlp run above lr_ratio 1" : null, described(above, false),
+                        ? "the run has no full-batch mlp run above lr_ratio 1" : null, described(above, false),
                 above.stream().anyMatch(g -> every(g, CONVERGED)));
     }
 }

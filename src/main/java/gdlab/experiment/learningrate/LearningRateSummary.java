@@ -39,20 +39,20 @@ final class LearningRateSummary {
      */
     static Columns<SeedGroup> summary(Map<String, CellResult> edges) {
         return new Columns<SeedGroup>().add("problem", g -> g.get("problem"))
-            .add("mode", g -> g.get("mode")).add("batch_size", g -> g.integer("batch_size"))
-            .add("lr", g -> g.real("lr")).add("lr_ratio", g -> g.real("lr_ratio"))
-            .add("lr_crit_predicted", g -> g.cells().get(0).number("lr_crit"))
-            .add("lr_edge_measured", g -> edges.containsKey(g.get("problem"))
-                    ? edges.get(g.get("problem")).number("measured_lr") : null)
-            .add("seeds", SeedGroup::size)
-            .add("regime", LearningRateSummary::regime).stats("final_loss", g -> g.stats("final_loss"))
-            .stats("final_gap", g -> g.stats("final_gap"))
-            .add("reached_target", g -> g.reached("epochs_to_target"))
-            .stats("epochs_to_target", g -> g.stats("epochs_to_target"))
-            .add("updates_to_target_mean", g -> g.stats("updates_to_target").mean())
-            .add("loss_up_share_mean", g -> g.stats("loss_up_share").mean())
-            .add("overshoot_share_mean", g -> g.stats("overshoot_share").mean())
-            .add("ref_mismatch_epochs", g -> sum(g, "ref_mismatch_epochs"));
+                .add("mode", g -> g.get("mode")).add("batch_size", g -> g.integer("batch_size"))
+                .add("lr", g -> g.real("lr")).add("lr_ratio", g -> g.real("lr_ratio"))
+                .add("lr_crit_predicted", g -> g.cells().get(0).number("lr_crit"))
+                .add("lr_edge_measured", g -> edges.containsKey(g.get("problem"))
+                        ? edges.get(g.get("problem")).number("measured_lr") : null)
+                .add("seeds", SeedGroup::size)
+                .add("regime", LearningRateSummary::regime).stats("final_loss", g -> g.stats("final_loss"))
+                .stats("final_gap", g -> g.stats("final_gap"))
+                .add("reached_target", g -> g.reached("epochs_to_target"))
+                .stats("epochs_to_target", g -> g.stats("epochs_to_target"))
+                .add("updates_to_target_mean", g -> g.stats("updates_to_target").mean())
+                .add("loss_up_share_mean", g -> g.stats("loss_up_share").mean())
+                .add("overshoot_share_mean", g -> g.stats("overshoot_share").mean())
+                .add("ref_mismatch_epochs", g -> sum(g, "ref_mismatch_epochs"));
     }
 
     static final Columns<Problem> PROBLEMS = new Columns<Problem>().add("problem", Problem::name)
@@ -190,8 +190,9 @@ final class LearningRateSummary {
             text.append("\n\n");
         }
         text.append(PROBLEMS.markdown(List.copyOf(problems)).toMarkdown()).append('\n');
-        text.append("lambda_min is the smallest non-zero eigenvalue (constant pixels of the digits give exact "
-                + "zeros: those weights have zero gradient and never move). lr_optimal = 2 / (lambda_min + "
+        text.append("lambda_min is the smallest non-zero eigenvalue (a constant feature, such as a pixel "
+                + "of the digits that is always blank, gives an exact zero: its weights have zero gradient and never "
+                + "move). lr_optimal = 2 / (lambda_min + "
                 + "lambda_max) is the constant rate with the fastest worst-case convergence, (k-1)/(k+1) per "
                 + "step.\n\n");
         if (!edges.isEmpty()) {
@@ -236,7 +237,7 @@ final class LearningRateSummary {
                 ended no lower than it started; **converged** = the final loss is at or below the target; \
                 **oscillating** = not converged, and the loss rose in at least 20% of the epochs or the iterates \
                 overshot in at least half the steps; **too-slow** = not converged, the loss fell steadily but not \
-                far enough within the budget. For the digits MLP (a softmax classifier) the trainer's rule applies \
+                far enough within the budget. For the MLP (a softmax classifier) the trainer's rule applies \
                 too:\s""").append(Trainer.DIVERGENCE_RULE).append("\n\n");
 
         List<Best> best = byBatch(groups).stream().map(gs -> new Best(gs.get(0), winner(gs), gs.stream()

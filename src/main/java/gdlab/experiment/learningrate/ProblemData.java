@@ -3,9 +3,11 @@ package gdlab.experiment.learningrate;
 import gdlab.data.Dataset;
 import gdlab.data.Datasets;
 import gdlab.data.Split;
+import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -29,10 +31,34 @@ record ProblemData(String data, String shortName, Split split, boolean continuou
     static ProblemData load(Spec spec) {
         String data = spec.string("data");
         Datasets.Labelled read = Datasets.readLabelled(data, spec.string("label"));
+        requireOneKind(data, read);
         boolean continuous = Datasets.labelKind(read.data()) == Datasets.LabelKind.CONTINUOUS;
         Dataset d = continuous ? read.data() : Datasets.requireClassLabels(data, read.labelSource(), read.data());
         Split split = Split.of(d, 0, spec.longValue("data_seed"), spec.integer("max_examples"));
         return new ProblemData(data, shortName(data), split, continuous, read.labelSource());
+    }
+
+    /**
+     * Refuses a label column that mixes numbers with other values ('NaN', an empty cell, a name): it is neither a
+     * continuous label nor clean class labels, and least squares on its one-hot classes would hide the bad cells.
+     */
+    static void requireOneKind(String data, Datasets.Labelled read) {
+        List<String> values = read.data().classNames();
+        List<String> numbers = values.stream().filter(ProblemData::isFiniteNumber).toList();
+        if (!numbers.isEmpty() && numbers.size() < values.size()) {
+            String other = values.stream().filter(v -> !isFiniteNumber(v)).findFirst().orElseThrow();
+            throw new BadInputException("data " + data + ": " + read.labelSource() + " mixes numbers (e.g. "
+                    + numbers.get(0) + ") with '" + other + "'; allowed: a label column of finite numbers (a "
+                    + "continuous label or integer classes) or of class names only");
+        }
+    }
+
+    private static boolean isFiniteNumber(String s) {
+        try {
+            return Double.isFinite(Double.parseDouble(s));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** digits and iris as they are; a file's name without its folder and extensions (idx: the images file's). */
