@@ -72,10 +72,14 @@ public final class Datasets {
     }
 
     /** A data set and where its labels came from (for messages), e.g. {@code label column 'species'}. */
-    record Labelled(Dataset data, String labelSource) {
+    public record Labelled(Dataset data, String labelSource) {
     }
 
-    private static Labelled readLabelled(String data, String label) {
+    /**
+     * Reads a data set without judging its labels, with where they came from: for a caller that decides by
+     * {@link #labelKind} what to do with them.
+     */
+    public static Labelled readLabelled(String data, String label) {
         if (data.startsWith("csv:")) {
             return readUserCsv(Path.of(data.substring(4)), label);
         }
@@ -111,21 +115,64 @@ public final class Datasets {
             throw new BadInputException(data + ": " + source + " has one class ('" + values.get(0)
                     + "'); a classifier needs at least 2");
         }
-        boolean numeric = values.stream().allMatch(Datasets::isNumber);
-        String fractional = numeric ? values.stream().filter(v -> !isInteger(v)).findFirst().orElse(null) : null;
         boolean many = values.size() > maxClasses(rows);
         String counts = values.size() + " distinct values in " + rows + " rows";
-        if (numeric && (fractional != null || many)) {
+        if (labelKind(d) == LabelKind.CONTINUOUS) {
             throw new BadInputException(data + ": " + source + " looks continuous (" + counts + ", e.g. "
-                    + (fractional != null ? fractional : values.get(values.size() - 1))
-                    + "): gdlab's experiments here are classifiers; give a column of class labels");
+                    + continuousExample(d) + "): gdlab's experiments here are classifiers; give a column of class "
+                    + "labels");
         }
-        if (!numeric && many && rows < 2L * values.size()) {
+        if (!values.stream().allMatch(Datasets::isNumber) && many && rows < 2L * values.size()) {
             throw new BadInputException(data + ": " + source + " does not look like class labels (" + counts
                     + ", fewer than 2 examples per class, e.g. '" + values.get(0)
                     + "'): gdlab's experiments here are classifiers; give a column of class labels");
         }
         return d;
+    }
+
+    /** What a label column holds: class labels, or a continuous quantity (a regression target). */
+    public enum LabelKind {
+        CLASSES, CONTINUOUS
+    }
+
+    /**
+     * The kind of {@code d}'s labels: {@link LabelKind#CONTINUOUS} when every label is a number and either some are
+     * not integers or there are more distinct numbers than {@link #maxClasses} (a measured quantity, not a class);
+     * otherwise {@link LabelKind#CLASSES}. The rule {@link #requireClassLabels} refuses continuous labels by.
+     */
+    public static LabelKind labelKind(Dataset d) {
+        List<String> values = d.classNames();
+        boolean numeric = values.stream().allMatch(Datasets::isNumber);
+        boolean fractional = numeric && values.stream().anyMatch(v -> !isInteger(v));
+        return numeric && (fractional || values.size() > maxClasses(d.size())) ? LabelKind.CONTINUOUS
+                : LabelKind.CLASSES;
+    }
+
+    /** A label value that shows why the labels are continuous: a fractional one, else the last distinct one. */
+    static String continuousExample(Dataset d) {
+        List<String> values = d.classNames();
+        return values.stream().filter(v -> !isInteger(v)).findFirst().orElse(values.get(values.size() - 1));
+    }
+
+    /**
+     * Each example's label as a number, for a continuous label (see {@link #labelKind}).
+     *
+     * @throws IllegalArgumentException when a label is not a finite number (the labels are class names)
+     */
+    public static double[] labelValues(Dataset d) {
+        double[] byClass = new double[d.numClasses()];
+        for (int c = 0; c < byClass.length; c++) {
+            String v = d.classNames().get(c);
+            if (!isNumber(v)) {
+                throw new IllegalArgumentException("label '" + v + "' is not a finite number");
+            }
+            byClass[c] = Double.parseDouble(v);
+        }
+        double[] out = new double[d.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = byClass[d.labels()[i]];
+        }
+        return out;
     }
 
     private static boolean isNumber(String s) {

@@ -1,5 +1,6 @@
 package gdlab.experiment.learningrate;
 
+import gdlab.data.Datasets;
 import gdlab.dl4j.Tensors;
 import gdlab.dl4j.Trainer;
 import gdlab.experiment.GdMode;
@@ -42,9 +43,9 @@ import static gdlab.report.Metric.timing;
 /**
  * Learning rate: too small, too large, and where the edge is. Plain gradient descent (DL4J's Sgd) on three problems
  * ({@link Problem}): linear least squares with a chosen Hessian spectrum ({@code quadratic}), least squares on the
- * digits features ({@code digits-linear}), both a DL4J one-layer identity network with MSE, and the digits MLP
- * ({@code digits-mlp}). The learning rate is swept as a multiple of the critical rate 2 / lambda_max, over batch
- * modes.
+ * data ({@code linear}: the digits by default, or the user's CSV or IDX files, {@link ProblemData}), both a DL4J
+ * one-layer identity network with MSE, and the MLP on the data ({@code mlp}, class labels only). The learning rate
+ * is swept as a multiple of the critical rate 2 / lambda_max, over batch modes.
  *
  * <p>Besides the sweep, two searches measure what theory predicts for full-batch GD on least squares: the divergence
  * edge ({@link EdgeSearch}: doubling, then bisection on "the loss grows over the second half of the run") and, on
@@ -84,6 +85,8 @@ public final class LearningRate implements Experiment {
     private Spec spec;
     private DataType dtype;
     private final Map<String, Problem> problems = new LinkedHashMap<>();
+    /** The data of linear and mlp (null when the run has neither). */
+    private ProblemData data;
 
     @Override
     public String name() {
@@ -99,8 +102,10 @@ public final class LearningRate implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("problem", Problem.NAMES, true, "quadratic (synthetic least squares), digits-linear "
-                        + "(least squares on the digits), digits-mlp"),
+                Param.choice("problem", Problem.NAMES, true, "quadratic (synthetic least squares), linear (least "
+                        + "squares on the data), mlp (the softmax MLP on the data; class labels only)"),
+                Datasets.param(),
+                Datasets.labelParam(),
                 new Param("batch_size", "1, full, or an integer >= 2 (at most the number of training examples)",
                         s -> s.equals("full") || s.matches("[1-9][0-9]{0,8}"), true,
                         "the batch-mode axis: 1 = stochastic, full = batch, between = mini-batch"),
@@ -111,17 +116,17 @@ public final class LearningRate implements Experiment {
                 Param.integer("examples", 3, 1_000_000, false, "examples of the synthetic quadratic"),
                 Param.realIn("noise", 0, 100, false, "standard deviation of the synthetic targets' noise"),
                 Param.integer("data_seed", 0, Integer.MAX_VALUE, false,
-                        "seed of the synthetic data and of the digits' shuffle"),
-                Keys.maxExamples("use only this many digits (0 = all)"),
-                Keys.hidden("hidden units of the digits MLP"),
-                Keys.activation("hidden activation of the digits MLP"),
+                        "seed of the synthetic data and of the data's shuffle"),
+                Keys.maxExamples("use only this many examples of the data (0 = all)"),
+                Keys.hidden("hidden units of the MLP"),
+                Keys.activation("hidden activation of the MLP"),
                 Keys.dtype("ND4J data type"),
                 Param.integer("max_epochs_batch", 1, 1_000_000, false, "epochs (= steps) of full-batch runs"),
                 Param.integer("max_epochs_mini_batch", 1, 1_000_000, false, "epochs of mini-batch runs"),
                 Param.integer("max_epochs_stochastic", 1, 1_000_000, false, "epochs of stochastic runs"),
                 Param.realIn("target_gap", 1e-15, 0.999, false,
                         "least squares: target of the relative excess loss (L - L*) / (L0 - L*)"),
-                Param.real("target_loss", 0, false, "digits MLP: training loss that counts as converged"),
+                Param.real("target_loss", 0, false, "MLP: training loss that counts as converged"),
                 Param.integer("edge_iterations", 10, 1_000_000, false,
                         "steps of each run in the divergence-edge search"),
                 Param.realIn("edge_tolerance", 1e-6, 0.5, false,
@@ -148,8 +153,19 @@ public final class LearningRate implements Experiment {
         this.spec = spec;
         this.dtype = gdlab.dl4j.Networks.dtype(spec.string("dtype"));
         List<Long> seeds = Harness.seeds(spec);
-        for (String name : new LinkedHashSet<>(spec.list("problem"))) {
-            problems.put(name, Problem.build(name, spec, seeds.get(0), dtype));
+        List<String> kinds = new ArrayList<>(new LinkedHashSet<>(spec.list("problem")));
+        if (kinds.contains(Problem.LINEAR) || kinds.contains(Problem.MLP)) {
+            data = ProblemData.load(spec);
+            if (data.continuous() && kinds.remove(Problem.MLP) && !kinds.contains(Problem.LINEAR)) {
+                throw new BadInputException("data " + spec.string("data") + ": " + data.labelSource()
+                        + " is continuous, so only problem linear (least squares) can use it, and problem = "
+                        + String.join(", ", spec.list("problem")) + " does not name it (mlp is a classifier); "
+                        + "allowed with a continuous label: quadratic, linear");
+            }
+        }
+        for (String kind : kinds) {
+            Problem p = Problem.build(kind, spec, data, seeds.get(0), dtype);
+            problems.put(p.name(), p);
         }
         List<Cell> cells = new ArrayList<>();
         // the searches first: each is one long sequential cell, so they start while the sweep fills the workers
@@ -204,7 +220,7 @@ public final class LearningRate implements Experiment {
 
     @Override
     public Report summarize(List<CellResult> results) {
-        return new LearningRateSummary(spec, problems.values()).report(results);
+        return new LearningRateSummary(spec, problems.values(), data).report(results);
     }
 
     // ---------------------------------------------------------------------------------------------- the sweep

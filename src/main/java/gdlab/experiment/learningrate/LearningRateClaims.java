@@ -68,10 +68,10 @@ final class LearningRateClaims {
             + "size: each diverges or oscillates.";
     static final String SMALLER_BATCHES = "Smaller batches diverge at smaller learning rates: on each problem the "
             + "first diverging lr_ratio of the grid falls as the batch size falls.";
-    static final String MLP_FAILURE_REGIMES = "On the digits MLP both failure regimes show at every batch size: the "
+    static final String MLP_FAILURE_REGIMES = "On the MLP both failure regimes show at every batch size: the "
             + "smallest lr is too-slow and the largest diverges or oscillates.";
-    static final String MLP_BEST_DIFFERS = "On the digits MLP the best learning rate differs per batch size.";
-    static final String MLP_ABOVE_SHARPNESS = "On the digits MLP full-batch GD still converges above 2 / (the "
+    static final String MLP_BEST_DIFFERS = "On the MLP the best learning rate differs per batch size.";
+    static final String MLP_ABOVE_SHARPNESS = "On the MLP full-batch GD still converges above 2 / (the "
             + "sharpness at the initial parameters): at some lr_ratio above 1 every seed converges.";
 
     private LearningRateClaims() {
@@ -80,7 +80,7 @@ final class LearningRateClaims {
     /** Every claim of the hypothesis, in its order. */
     static List<Claim> of(List<CellResult> edges, List<CellResult> bests, List<SeedGroup> groups) {
         return List.of(relative("divergence_edge", DIVERGENCE_EDGE, edges, EDGE_TOLERANCE,
-                        "the run has no least-squares problem (quadratic or digits-linear)"),
+                        "the run has no least-squares problem (quadratic or linear)"),
                 relative("best_lr", BEST_LR, bests, BEST_LR_TOLERANCE, "the run has no quadratic problem"),
                 bestRate(bests), matchesReference(groups), barelyMoves(groups),
                 tooSlow(groups), convergesBetween(groups), divergesAbove(groups), noneConvergesAbove(groups),
@@ -115,6 +115,12 @@ final class LearningRateClaims {
         }
         out.values().forEach(m -> m.values().forEach(l -> l.sort(Comparator.comparingDouble(g -> ratio(g)))));
         return out;
+    }
+
+    /** The MLP problem's groups by batch size (a run has at most one MLP: digits' or the data's). */
+    private static Map<Integer, List<SeedGroup>> mlpByBatch(List<SeedGroup> groups) {
+        return byProblemAndBatch(groups).entrySet().stream().filter(e -> Problem.isMlp(e.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(Map.of());
     }
 
     /** The claim, or not tested when {@code whyNot} says why the run cannot test it (null: it can). */
@@ -263,7 +269,7 @@ final class LearningRateClaims {
 
     /** Finding: per MLP batch size, the smallest lr too-slow and the largest diverged or oscillating, every seed. */
     static Claim mlpFailureRegimes(List<SeedGroup> groups) {
-        Map<Integer, List<SeedGroup>> byBatch = byProblemAndBatch(groups).getOrDefault(Problem.DIGITS_MLP, Map.of());
+        Map<Integer, List<SeedGroup>> byBatch = mlpByBatch(groups);
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<SeedGroup>> e : byBatch.entrySet()) {
@@ -272,7 +278,7 @@ final class LearningRateClaims {
             holds &= every(smallest, TOO_SLOW) && every(largest, DIVERGED, OSCILLATING);
             parts.add("B=" + e.getKey() + ": " + described(List.of(smallest, largest), false));
         }
-        String whyNot = byBatch.isEmpty() ? "the run has no digits-mlp problem"
+        String whyNot = byBatch.isEmpty() ? "the run has no mlp problem"
                 : byBatch.values().stream().allMatch(gs -> gs.size() < 2) ? "the run has one lr_ratio" : null;
         return claim(Claim.Kind.FINDING, "mlp_both_failure_regimes", MLP_FAILURE_REGIMES,
                 "smallest lr: too-slow; largest: diverged or oscillating; every seed", whyNot, String.join("; ", parts),
@@ -281,7 +287,7 @@ final class LearningRateClaims {
 
     /** Finding: the MLP's best lr (the table's winner per batch size) is not the same for every batch size. */
     static Claim mlpBestDiffers(List<SeedGroup> groups) {
-        Map<Integer, List<SeedGroup>> byBatch = byProblemAndBatch(groups).getOrDefault(Problem.DIGITS_MLP, Map.of());
+        Map<Integer, List<SeedGroup>> byBatch = mlpByBatch(groups);
         String none = "none (every lr diverged)";
         List<String> parts = new ArrayList<>();
         List<String> bests = new ArrayList<>();
@@ -290,7 +296,7 @@ final class LearningRateClaims {
             bests.add(w == null ? none : w.get("lr_ratio"));
             parts.add("B=" + b + " x" + bests.get(bests.size() - 1));
         });
-        String whyNot = byBatch.isEmpty() ? "the run has no digits-mlp problem"
+        String whyNot = byBatch.isEmpty() ? "the run has no mlp problem"
                 : byBatch.size() < 2 ? "the run has one batch size" : null;
         return claim(Claim.Kind.FINDING, "mlp_best_lr_differs", MLP_BEST_DIFFERS, "at least two different best "
                 + "lr_ratios", whyNot, "best lr_ratio: " + String.join(", ", parts) + " (the table's choice, over "
@@ -303,7 +309,7 @@ final class LearningRateClaims {
                 && ratio(g) > 1).toList();
         return claim(Claim.Kind.FINDING, "mlp_full_batch_converges_above_sharpness", MLP_ABOVE_SHARPNESS,
                 "some lr_ratio > 1 with every seed converged", above.isEmpty()
-                        ? "the run has no full-batch digits-mlp run above lr_ratio 1" : null, described(above, false),
+                        ? "the run has no full-batch mlp run above lr_ratio 1" : null, described(above, false),
                 above.stream().anyMatch(g -> every(g, CONVERGED)));
     }
 }

@@ -31,18 +31,29 @@ import static gdlab.experiment.learningrate.LearningRate.SWEEP;
  * learning rate and batch size, over the seeds), the best learning rate per batch size, and the figures.
  */
 final class LearningRateSummary {
-    /** summary.csv: one row per sweep point (problem, batch size, learning rate), over its seeds. */
-    static final Columns<SeedGroup> SUMMARY = new Columns<SeedGroup>().add("problem", g -> g.get("problem"))
-            .add("mode", g -> g.get("mode")).add("batch_size", g -> g.integer("batch_size"))
-            .add("lr", g -> g.real("lr")).add("lr_ratio", g -> g.real("lr_ratio")).add("seeds", SeedGroup::size)
-            .add("regime", LearningRateSummary::regime).stats("final_loss", g -> g.stats("final_loss"))
-            .stats("final_gap", g -> g.stats("final_gap"))
-            .add("reached_target", g -> g.reached("epochs_to_target"))
-            .stats("epochs_to_target", g -> g.stats("epochs_to_target"))
-            .add("updates_to_target_mean", g -> g.stats("updates_to_target").mean())
-            .add("loss_up_share_mean", g -> g.stats("loss_up_share").mean())
-            .add("overshoot_share_mean", g -> g.stats("overshoot_share").mean())
-            .add("ref_mismatch_epochs", g -> sum(g, "ref_mismatch_epochs"));
+    /**
+     * summary.csv: one row per sweep point (problem, batch size, learning rate), over its seeds, with its problem's
+     * predicted edge 2 / lambda_max and the edge the search measured (DL4J; least squares only).
+     *
+     * @param edges the edge searches' results by problem
+     */
+    static Columns<SeedGroup> summary(Map<String, CellResult> edges) {
+        return new Columns<SeedGroup>().add("problem", g -> g.get("problem"))
+                .add("mode", g -> g.get("mode")).add("batch_size", g -> g.integer("batch_size"))
+                .add("lr", g -> g.real("lr")).add("lr_ratio", g -> g.real("lr_ratio"))
+                .add("lr_crit_predicted", g -> g.cells().get(0).number("lr_crit"))
+                .add("lr_edge_measured", g -> edges.containsKey(g.get("problem"))
+                        ? edges.get(g.get("problem")).number("measured_lr") : null)
+                .add("seeds", SeedGroup::size)
+                .add("regime", LearningRateSummary::regime).stats("final_loss", g -> g.stats("final_loss"))
+                .stats("final_gap", g -> g.stats("final_gap"))
+                .add("reached_target", g -> g.reached("epochs_to_target"))
+                .stats("epochs_to_target", g -> g.stats("epochs_to_target"))
+                .add("updates_to_target_mean", g -> g.stats("updates_to_target").mean())
+                .add("loss_up_share_mean", g -> g.stats("loss_up_share").mean())
+                .add("overshoot_share_mean", g -> g.stats("overshoot_share").mean())
+                .add("ref_mismatch_epochs", g -> sum(g, "ref_mismatch_epochs"));
+    }
 
     static final Columns<Problem> PROBLEMS = new Columns<Problem>().add("problem", Problem::name)
             .add("examples", Problem::n).add("parameters", Problem::parameters).add("lambda_max", Problem::lambda)
@@ -52,10 +63,10 @@ final class LearningRateSummary {
             .add("least_loss", p -> p.linear() ? p.lossStar() : null).add("lambda_max_source", Problem::lambdaSource);
 
     static final Columns<CellResult> EDGES = new Columns<CellResult>().add("problem", r -> r.cell().get("problem"))
-            .add("predicted_edge_2_over_lambda_max", r -> r.number("predicted_lr"))
-            .add("measured_edge_dl4j", r -> r.number("measured_lr"))
-            .add("measured_edge_reference", r -> r.number("reference_lr"))
-            .add("dl4j_over_predicted", r -> r.number("measured_to_predicted"))
+            .add("lr_crit_predicted", r -> r.number("predicted_lr"))
+            .add("lr_edge_measured", r -> r.number("measured_lr"))
+            .add("lr_edge_reference", r -> r.number("reference_lr"))
+            .add("measured_over_predicted", r -> r.number("measured_to_predicted"))
             .add("runs", r -> r.metric("search_runs")).add("bracket", CellResult::message);
 
     static final Columns<CellResult> BEST_LRS = new Columns<CellResult>().add("problem", r -> r.cell().get("problem"))
@@ -85,10 +96,13 @@ final class LearningRateSummary {
 
     private final Spec spec;
     private final Collection<Problem> problems;
+    private final ProblemData data;
 
-    LearningRateSummary(Spec spec, Collection<Problem> problems) {
+    /** @param data the data of linear and mlp (null when the run has neither) */
+    LearningRateSummary(Spec spec, Collection<Problem> problems, ProblemData data) {
         this.spec = spec;
         this.problems = problems;
+        this.data = data;
     }
 
     /** Each problem's sweep: its markdown table (one loss column: the excess loss for least squares). */
@@ -123,7 +137,7 @@ final class LearningRateSummary {
     }
 
     static boolean mlp(SeedGroup g) {
-        return g.get("problem").equals(Problem.DIGITS_MLP);
+        return Problem.isMlp(g.get("problem"));
     }
 
     /** The loss to rank by: the relative excess loss for least squares, the loss for the MLP. */
@@ -168,9 +182,17 @@ final class LearningRateSummary {
         text.append("Plain gradient descent (DL4J Sgd, ").append(spec.string("dtype")).append(") with the learning "
                 + "rate as a multiple of the critical rate lr_crit = 2 / lambda_max; ").append(Harness.seeds(spec)
                 .size()).append(" seed(s) per point.\n\n");
+        if (data != null) {
+            text.append("Data of the linear and mlp problems: ").append(data.describe()).append(".");
+            if (data.continuous() && spec.list("problem").contains(Problem.MLP)) {
+                text.append(" Problem mlp is not run: the MLP is a softmax classifier, and the label is continuous.");
+            }
+            text.append("\n\n");
+        }
         text.append(PROBLEMS.markdown(List.copyOf(problems)).toMarkdown()).append('\n');
-        text.append("lambda_min is the smallest non-zero eigenvalue (constant pixels of the digits give exact "
-                + "zeros: those weights have zero gradient and never move). lr_optimal = 2 / (lambda_min + "
+        text.append("lambda_min is the smallest non-zero eigenvalue (a constant feature, such as a pixel "
+                + "of the digits that is always blank, gives an exact zero: its weights have zero gradient and never "
+                + "move). lr_optimal = 2 / (lambda_min + "
                 + "lambda_max) is the constant rate with the fastest worst-case convergence, (k-1)/(k+1) per "
                 + "step.\n\n");
         if (!edges.isEmpty()) {
@@ -215,7 +237,7 @@ final class LearningRateSummary {
                 ended no lower than it started; **converged** = the final loss is at or below the target; \
                 **oscillating** = not converged, and the loss rose in at least 20% of the epochs or the iterates \
                 overshot in at least half the steps; **too-slow** = not converged, the loss fell steadily but not \
-                far enough within the budget. For the digits MLP (a softmax classifier) the trainer's rule applies \
+                far enough within the budget. For the MLP (a softmax classifier) the trainer's rule applies \
                 too:\s""").append(Trainer.DIVERGENCE_RULE).append("\n\n");
 
         List<Best> best = byBatch(groups).stream().map(gs -> new Best(gs.get(0), winner(gs), gs.stream()
@@ -225,7 +247,9 @@ final class LearningRateSummary {
         text.append("Best, among the learning rates where no seed diverged: the fewest epochs to the target (every "
                 + "seed reaching it), then the lowest mean final loss (excess loss for least squares). The grid is "
                 + "coarse: for full-batch least squares the searches above give the best rate exactly.\n\n");
-        return new Report(SUMMARY.csv(groups), text.toString(), figures(groups, results),
+        Map<String, CellResult> edgeOf = new TreeMap<>();
+        edges.forEach(r -> edgeOf.put(r.cell().get("problem"), r));
+        return new Report(summary(edgeOf).csv(groups), text.toString(), figures(groups, results),
                 LearningRateClaims.of(edges, bests, groups));
     }
 

@@ -1,6 +1,5 @@
 package gdlab.experiment.learningrate;
 
-import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Regression;
@@ -42,9 +41,10 @@ import java.util.Locale;
 record Problem(String name, double[][] x, double[][] y, int[] sizes, LeastSquares ls, Mlp ref, double lambda,
                double lambdaMin, double lossStar, double[] top, String lambdaSource, String activation) {
     static final String QUADRATIC = "quadratic";
-    static final String DIGITS_LINEAR = "digits-linear";
-    static final String DIGITS_MLP = "digits-mlp";
-    static final List<String> NAMES = List.of(QUADRATIC, DIGITS_LINEAR, DIGITS_MLP);
+    static final String LINEAR = "linear";
+    static final String MLP = "mlp";
+    /** The values of the {@code problem} key: the synthetic quadratic, and least squares and the MLP on the data. */
+    static final List<String> NAMES = List.of(QUADRATIC, LINEAR, MLP);
     private static final String EXACT = "exact: eigenvalues of (2/(N nOut)) Xa'Xa";
 
     boolean linear() {
@@ -74,20 +74,25 @@ record Problem(String name, double[][] x, double[][] y, int[] sizes, LeastSquare
                 : Networks.classifier(sizes, activation, new Sgd(lr), seed, dtype);
     }
 
-    static Problem build(String name, Spec spec, long firstSeed, DataType dtype) {
-        return switch (name) {
-            case QUADRATIC -> linear(name, quadratic(spec));
-            case DIGITS_LINEAR -> {
-                Split s = digits(spec);
-                yield linear(name, LeastSquares.of(s.train().features(), s.train().oneHot(), true));
-            }
-            case DIGITS_MLP -> mlp(name, digits(spec), spec, firstSeed, dtype);
-            default -> throw new BadInputException("unknown problem '" + name + "'; known: " + NAMES);
+    /**
+     * The problem of {@code kind} (one of {@link #NAMES}), named {@code quadratic}, DATA-linear or DATA-mlp (DATA =
+     * the data's short name, e.g. digits-linear).
+     *
+     * @param data the data of linear and mlp (null for the quadratic)
+     */
+    static Problem build(String kind, Spec spec, ProblemData data, long firstSeed, DataType dtype) {
+        return switch (kind) {
+            case QUADRATIC -> linear(QUADRATIC, quadratic(spec));
+            case LINEAR -> linear(data.shortName() + "-" + LINEAR,
+                    LeastSquares.of(data.features(), data.targets(), true));
+            case MLP -> mlp(data.shortName() + "-" + MLP, data.split(), spec, firstSeed, dtype);
+            default -> throw new BadInputException("unknown problem '" + kind + "'; known: " + NAMES);
         };
     }
 
-    private static Split digits(Spec spec) {
-        return Split.of(Datasets.load("digits"), 0, spec.longValue("data_seed"), spec.integer("max_examples"));
+    /** Whether a problem name (a cell's {@code problem}) is an MLP's. */
+    static boolean isMlp(String name) {
+        return name.endsWith("-" + MLP);
     }
 
     private static LeastSquares quadratic(Spec spec) {

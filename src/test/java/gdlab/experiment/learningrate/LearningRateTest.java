@@ -72,13 +72,21 @@ class LearningRateTest {
     }
 
     @Test
-    void divergenceEdgeFoundByBisectionIsWithinTwoPercentOfTwoOverLambdaMax() {
+    void divergenceEdgeFoundByBisectionIsWithinTwoPercentOfTwoOverLambdaMax() throws IOException {
         Map<String, String> edge = only("quadratic", "edge");
         double predicted = num(edge, "predicted_lr");
         assertThat(predicted).isCloseTo(2 / 4.0, within(1e-9)); // lambda_max = 4 by construction
         assertThat(num(edge, "measured_lr") / predicted).isCloseTo(1, within(0.02));
         assertThat(num(edge, "reference_lr") / predicted).isCloseTo(1, within(0.02));
-        assertThat(stdout).contains("predicted_edge_2_over_lambda_max");
+        assertThat(stdout).contains("| lr_crit_predicted | lr_edge_measured |");
+        // summary.csv: each row with its problem's predicted and measured edge (the MLP has no edge search)
+        List<Map<String, String>> summary = rows(results.resolve("learning-rate/latest/summary.csv"));
+        assertThat(summary).filteredOn(r -> r.get("problem").equals("quadratic")).isNotEmpty().allSatisfy(r -> {
+            assertThat(num(r, "lr_crit_predicted")).isCloseTo(predicted, within(1e-12));
+            assertThat(num(r, "lr_edge_measured")).isEqualTo(num(edge, "measured_lr"));
+        });
+        assertThat(summary).filteredOn(r -> r.get("problem").equals("digits-mlp")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.get("lr_edge_measured")).isEmpty());
         assertThat(claimRow("divergence_edge").get("verdict")).isEqualTo("holds");
         assertThat(claimRow("divergence_edge").get("measured")).startsWith("quadratic: DL4J 0.50");
     }
