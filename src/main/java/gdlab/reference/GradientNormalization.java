@@ -31,8 +31,15 @@ public enum GradientNormalization {
      * @param g         the mean gradient, in {@code net}'s layout
      * @param net       the net whose layers and parameter blocks split {@code g}
      * @param threshold t of the clip modes (> 0)
+     * @return whether any entry changed (a clip mode whose threshold no block exceeds changes nothing)
      */
-    public void apply(double[] g, Mlp net, double threshold) {
+    public boolean apply(double[] g, Mlp net, double threshold) {
+        double[] before = g.clone();
+        normalize(g, net, threshold);
+        return !java.util.Arrays.equals(before, g);
+    }
+
+    private void normalize(double[] g, Mlp net, double threshold) {
         Check.length("g", g, net.numParams());
         Check.positive("threshold", threshold);
         for (int l = 0; l < net.numLayers(); l++) {

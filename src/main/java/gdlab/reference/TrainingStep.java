@@ -72,11 +72,15 @@ public final class TrainingStep {
         this.epoch = epoch;
     }
 
-    /** One update of {@code params} in place from {@code meanGradient} (not modified). */
-    public void step(double[] params, double[] meanGradient) {
+    /**
+     * One update of {@code params} in place from {@code meanGradient} (not modified).
+     *
+     * @return whether the normalization changed the gradient (a clip that bound)
+     */
+    public boolean step(double[] params, double[] meanGradient) {
         Check.length("params", params, net.numParams());
         double[] g = meanGradient.clone();
-        normalization.apply(g, net, threshold);
+        boolean normalized = normalization.apply(g, net, threshold);
         double[] before = params.clone();
         for (int l = 0; l < net.numLayers() && l2 > 0; l++) {
             for (int k = net.weightOffset(l); k < net.biasOffset(l); k++) {
@@ -93,5 +97,6 @@ public final class TrainingStep {
                 }
             }
         }
+        return normalized;
     }
 }
