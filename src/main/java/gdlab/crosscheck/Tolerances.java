@@ -16,6 +16,9 @@ import java.util.Map;
  * one update 5e-6 (Nadam's first steps are ~60 lr: its v has no bias correction): 1e-5 leaves a factor 2-50; 1e-4
  * after 100 updates is the issue's number, and the same after the epochs.
  *
+ * <p>The option stages (7-14: a schedule, a gradient normalization, L2) train over several epochs, and take the
+ * tolerances of stages 5-6.
+ *
  * <p>Many updates: a trajectory can amplify rounding (stochastic steps over thousands of examples are close to
  * chaotic), so no floating-point implementation can agree with another beyond what rounding alone produces on that
  * trajectory. Each cell measures it with a shadow run (the reference with rounding-size noise injected, see
@@ -26,13 +29,18 @@ public final class Tolerances {
     private Tolerances() {
     }
 
-    public static final Map<Stage, Double> DOUBLE = Map.of(
-            Stage.OUTPUT, 1e-12, Stage.LOSS, 1e-12, Stage.GRADIENT, 1e-12, Stage.STEP_1, 1e-12,
-            Stage.STEPS, 1e-10, Stage.EPOCHS, 1e-10);
+    public static final Map<Stage, Double> DOUBLE = byStage(1e-12, 1e-10);
 
-    public static final Map<Stage, Double> FLOAT = Map.of(
-            Stage.OUTPUT, 1e-5, Stage.LOSS, 1e-5, Stage.GRADIENT, 1e-5, Stage.STEP_1, 1e-5,
-            Stage.STEPS, 1e-4, Stage.EPOCHS, 1e-4);
+    public static final Map<Stage, Double> FLOAT = byStage(1e-5, 1e-4);
+
+    /** {@code few} for stages 1-4, {@code many} for the stages after many updates (5, 6 and the options'). */
+    private static Map<Stage, Double> byStage(double few, double many) {
+        Map<Stage, Double> m = new java.util.EnumMap<>(Stage.class);
+        for (Stage s : Stage.values()) {
+            m.put(s, driftApplies(s) ? many : few);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /** How far beyond the shadow's own drift DL4J may be at stages 5 and 6 (see the class comment). */
     public static final double DRIFT_FACTOR = 10;
@@ -41,7 +49,7 @@ public final class Tolerances {
     public enum Verdict {
         /** within the tolerance */
         PASS,
-        /** beyond the tolerance, within DRIFT_FACTOR x the rounding drift of the reference itself (stages 5-6) */
+        /** beyond the tolerance, within DRIFT_FACTOR x the rounding drift of the reference itself (stages 5-14) */
         DRIFT,
         /** beyond both: DL4J computes something else */
         FAIL
@@ -49,7 +57,7 @@ public final class Tolerances {
 
     /** Stages where rounding accumulates over many updates, so the shadow drift may explain a difference. */
     public static boolean driftApplies(Stage stage) {
-        return stage == Stage.STEPS || stage == Stage.EPOCHS;
+        return stage == Stage.STEPS || stage == Stage.EPOCHS || stage.isOption();
     }
 
     /**

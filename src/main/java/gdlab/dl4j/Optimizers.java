@@ -10,6 +10,7 @@ import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.schedule.ISchedule;
 
 import java.util.List;
 
@@ -43,6 +44,29 @@ public final class Optimizers {
             case "adadelta" -> new AdaDelta();
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; known: "
                     + String.join(", ", UPDATERS));
+        };
+    }
+
+    /** The optimizers whose DL4J updater takes a learning-rate schedule ({@link #updater(String, ISchedule)}). */
+    public static final List<String> SCHEDULABLE = List.of("sgd", "nesterov", "adam", "adamax", "nadam", "amsgrad",
+            "adagrad", "rmsprop");
+
+    /**
+     * The DL4J updater for {@code name} with its learning rate following {@code schedule} (DL4J's defaults
+     * otherwise). gdlab's heavy ball and AdaDelta (no learning rate) take none.
+     */
+    public static IUpdater updater(String name, ISchedule schedule) {
+        return switch (name) {
+            case "sgd" -> new Sgd(schedule);
+            case "nesterov" -> new Nesterovs(schedule, Nesterovs.DEFAULT_NESTEROV_MOMENTUM);
+            case "adam" -> new Adam(schedule);
+            case "adamax" -> new AdaMax(schedule);
+            case "nadam" -> new Nadam(schedule);
+            case "amsgrad" -> new AMSGrad(schedule);
+            case "adagrad" -> new AdaGrad(schedule);
+            case "rmsprop" -> new RmsProp(schedule);
+            default -> throw new IllegalArgumentException("optimizer '" + name + "' takes no learning-rate schedule; "
+                    + "those that do: " + String.join(", ", SCHEDULABLE));
         };
     }
 }

@@ -17,7 +17,9 @@ import java.util.Locale;
  * the epoch budget, at the time budget, when the loss diverges, or when the caller's epoch hook says so (early
  * stopping). Time counts only the updates, not the evaluations. What counts as diverged: {@link #BLOW_UP} for every
  * network, and for a softmax classifier ({@link Options#classifier}) also the end-of-run rules of
- * {@link #classifierVerdict}; {@link #DIVERGENCE_RULE} says both in one sentence.
+ * {@link #classifierVerdict}; {@link #DIVERGENCE_RULE} says both in one sentence. Each finished epoch advances DL4J's
+ * epoch count ({@code incrementEpochCount}), which {@code fit(DataSet)} alone never does, so an EPOCH learning-rate
+ * schedule advances as under {@code fit(iterator)}.
  *
  * <p>Speed: the minibatches of an epoch are gathered from the data in one native copy per epoch (features and
  * labels each) into a buffer allocated once per call, and minibatch k is always the same row range (a view) of that
@@ -174,6 +176,9 @@ public final class Trainer {
                 losses[k] = net.score();
             }
             double ms = (System.nanoTime() - t0) / 1e6;
+            // fit(DataSet) counts iterations but never epochs (only fit(iterator) does), so an EPOCH learning-rate
+            // schedule would stay at epoch 0: count each finished epoch here, as fit(iterator) would
+            net.incrementEpochCount();
             trainingMs += ms;
             updates += batches.length;
             perEpoch = batches.length;

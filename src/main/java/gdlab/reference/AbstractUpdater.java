@@ -5,6 +5,8 @@ abstract class AbstractUpdater implements Updater {
     private final String name;
     private int iteration;
     private int length = -1;
+    private Schedule schedule;
+    private int epoch;
 
     AbstractUpdater(String name) {
         this.name = name;
@@ -34,6 +36,29 @@ abstract class AbstractUpdater implements Updater {
 
     /** Updates the state with {@code g} and subtracts the update from {@code params}; {@code t} counts from 1. */
     abstract void apply(double[] params, double[] g, int t);
+
+    /** The learning rate of step {@code t}: {@code base} (the constructor's), or the schedule's value if one is set. */
+    final double rate(double base, int t) {
+        return schedule == null ? base : schedule.valueAt(t - 1, epoch);
+    }
+
+    /** Whether this updater has a learning rate a schedule can replace. */
+    boolean hasLearningRate() {
+        return true;
+    }
+
+    @Override
+    public final void schedule(Schedule schedule) {
+        if (!hasLearningRate()) {
+            throw new UnsupportedOperationException(name + " has no learning rate to schedule");
+        }
+        this.schedule = Check.notNull("schedule", schedule);
+    }
+
+    @Override
+    public final void epoch(int epoch) {
+        this.epoch = Check.atLeast("epoch", epoch, 0);
+    }
 
     @Override
     public final String name() {

@@ -34,6 +34,11 @@ public final class AdaDelta extends AbstractUpdater {
     }
 
     @Override
+    boolean hasLearningRate() {
+        return false;
+    }
+
+    @Override
     void apply(double[] params, double[] g, int t) {
         double oneMinusRho = 1 - rho;
         for (int i = 0; i < params.length; i++) {

@@ -47,6 +47,7 @@ public final class AdaGrad extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         for (int i = 0; i < params.length; i++) {
             h[i] = h[i] + g[i] * g[i];
             params[i] -= (lr * g[i]) / (Math.sqrt(h[i]) + eps);

@@ -45,6 +45,7 @@ public final class AdaMax extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         double step = Dl4jForms.fallback(lr / (1.0 - Math.pow(beta1, t)), eps);
         for (int i = 0; i < params.length; i++) {
             m[i] = beta1 * m[i] + g[i] * (1 - beta1);

@@ -56,6 +56,7 @@ public final class Adam extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         double b1t = Math.pow(beta1, t);
         double b2t = Math.pow(beta2, t);
         if (variant == Variant.DL4J) {

@@ -58,6 +58,7 @@ public final class AmsGrad extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         double step = variant == Variant.DL4J
                 ? Dl4jForms.biasCorrectedStep(lr, Math.pow(beta1, t), Math.pow(beta2, t), eps)
                 : lr;

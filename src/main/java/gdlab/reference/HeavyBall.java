@@ -39,6 +39,7 @@ public final class HeavyBall extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         for (int i = 0; i < params.length; i++) {
             v[i] = mu * v[i] + g[i];
             params[i] -= lr * v[i];

@@ -54,6 +54,7 @@ public final class Nadam extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         double oneMinusB1t = 1.0 - Math.pow(beta1, t);
         if (variant == Variant.DL4J) {
             for (int i = 0; i < params.length; i++) {

@@ -42,6 +42,7 @@ public final class Nesterov extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         double muT = -mu - 1;
         for (int i = 0; i < params.length; i++) {
             // the order of DL4J's nesterovs_updater kernel

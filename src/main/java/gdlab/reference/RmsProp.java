@@ -49,6 +49,7 @@ public final class RmsProp extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         for (int i = 0; i < params.length; i++) {
             c[i] = c[i] * rho + g[i] * g[i] * (1 - rho);
             params[i] -= (lr * g[i]) / (Math.sqrt(c[i]) + eps);

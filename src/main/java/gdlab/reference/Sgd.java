@@ -24,6 +24,7 @@ public final class Sgd extends AbstractUpdater {
 
     @Override
     void apply(double[] params, double[] g, int t) {
+        double lr = rate(this.lr, t);
         for (int i = 0; i < params.length; i++) {
             params[i] -= lr * g[i];
         }

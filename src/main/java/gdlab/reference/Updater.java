@@ -24,4 +24,15 @@ public interface Updater {
 
     /** Steps taken so far (the next step uses t = iteration() + 1). */
     int iteration();
+
+    /**
+     * From the next step on, the learning rate of step t is {@code schedule.valueAt(t - 1, epoch)} instead of the
+     * constructor's, as DL4J's updaters read theirs ({@code config.getLearningRate(iteration, epoch)}).
+     *
+     * @throws UnsupportedOperationException for an updater without a learning rate (AdaDelta)
+     */
+    void schedule(Schedule schedule);
+
+    /** The epoch the next steps belong to (finished epochs, from 0): what an EPOCH schedule reads. */
+    void epoch(int epoch);
 }

@@ -48,6 +48,13 @@ class DiffTest {
         assertThat(Tolerances.of(Stage.STEPS, "double")).isEqualTo(1e-10);
         assertThat(Tolerances.of(Stage.EPOCHS, "double")).isEqualTo(1e-10);
         assertThat(Tolerances.of(Stage.STEPS, "float")).isEqualTo(1e-4);
+        // the option stages train over epochs: stage 6's tolerances and drift allowance
+        for (Stage s : Stage.OPTIONS) {
+            assertThat(Tolerances.of(s, "double")).isEqualTo(1e-10);
+            assertThat(Tolerances.of(s, "float")).isEqualTo(1e-4);
+            assertThat(Tolerances.driftApplies(s)).isTrue();
+        }
+        assertThat(Stage.OPTIONS).hasSize(Stage.values().length - 6).allMatch(Stage::isOption);
     }
 
     @Test

@@ -2,6 +2,7 @@ package gdlab.experiment.crosscheck;
 
 import gdlab.crosscheck.CellCheck;
 import gdlab.crosscheck.Diff;
+import gdlab.crosscheck.OptionCheck;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances;
 import gdlab.data.Dataset;
@@ -9,6 +10,7 @@ import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.experiment.Keys;
+import gdlab.reference.GradientNormalization;
 import gdlab.reference.Updaters;
 import gdlab.report.Metric;
 import gdlab.spec.BadInputException;
@@ -37,7 +39,8 @@ import static gdlab.report.Metric.timing;
  * DL4J against the independent reference, stage by stage: forward output, loss, gradient, one update, {@code steps}
  * updates and {@code epochs} shuffled epochs, for every updater x batch mode x data type on the shipped data sets.
  * A row fails when the relative difference exceeds its tolerance ({@link Tolerances}); any failure makes the run
- * exit with status 1. A solver section sets DL4J's line-search solvers beside the reference's.
+ * exit with status 1. Stages 7-14 train again with one training option each (a learning-rate schedule, a gradient
+ * normalization, L2; {@link OptionCheck}). A solver section sets DL4J's line-search solvers beside the reference's.
  */
 public final class Crosscheck implements Experiment {
     static final List<String> MODES = List.of(BATCH, STOCHASTIC, MINI_BATCH);
@@ -60,6 +63,12 @@ public final class Crosscheck implements Experiment {
         for (String kind : List.of("drift_", "paper_")) {
             for (Stage s : UPDATED) {
                 m.add(discrepancy(kind + s.label() + "_rel_diff", bound(s)));
+            }
+        }
+        for (Stage s : Stage.OPTIONS) {
+            m.add(discrepancy("drift_" + s.label() + "_rel_diff", bound(s)));
+            if (OptionCheck.normalization(s) != GradientNormalization.NONE) {
+                m.add(measure(s.label() + "_active_share"));
             }
         }
         m.add(discrepancy("step_1_rel_diff_exact_hyper", bound(Stage.STEP_1)));
@@ -118,6 +127,14 @@ public final class Crosscheck implements Experiment {
                         + "stochastic mode (single-example steps at the batch rate make trajectories chaotic)"),
                 Param.integer("steps", 1, 1_000_000, false, "updates before stage 5 (steps) is compared"),
                 Param.integer("epochs", 1, 10_000, false, "shuffled epochs before stage 6 (epochs) is compared"),
+                Param.bool("options", "run the option stages 7-14 (a schedule, a gradient normalization, L2)"),
+                Param.choice("option_modes", MODES, true, "modes in which the option stages run"),
+                Param.integer("option_epochs", 1, 10_000, false, "shuffled epochs of each option stage"),
+                Param.real("schedule_gamma", 0, false, "ITERATION schedule of stage 7: lr / (1 + gamma i)"),
+                Param.realIn("epoch_decay", 1e-6, 1, false, "EPOCH schedule of stage 8: lr x epoch_decay^epoch"),
+                Param.real("clip_l2", 0, false, "threshold of the L2 clip stages 9-10"),
+                Param.real("clip_value", 0, false, "threshold of the element-wise clip stage 11"),
+                Param.real("l2", 0, false, "L2 coefficient of stage 14"),
                 Param.bool("solvers", "run the solver section (DL4J line GD, CG, L-BFGS vs the reference's)"),
                 Param.integer("solver_params", 2, 1000, false,
                         "parameters n of the least-squares problem of the solver section"),
@@ -219,7 +236,23 @@ public final class Crosscheck implements Experiment {
                 spec.integer("steps"), spec.integer("epochs"), perturbation);
         CellCheck.Outcome o = check.run();
         Metric.Values metrics = Metric.values(DECLARED);
+        OptionCheck options = new OptionCheck(check, spec.integer("option_epochs"), new OptionCheck.Settings(
+                spec.real("schedule_gamma"), spec.real("epoch_decay"), spec.real("clip_l2"), spec.real("clip_value"),
+                spec.real("l2")));
+        for (Stage s : Stage.OPTIONS) {
+            // a stage the cell does not run leaves its columns empty
+            OptionCheck.Result r = ran(spec, s, updater, cell.get("mode")) ? options.run(s) : null;
+            metrics.put(s.label() + "_abs_diff", r == null ? null : r.diff().abs())
+                    .put(s.label() + "_rel_diff", r == null ? null : r.diff().rel())
+                    .put("drift_" + s.label() + "_rel_diff", r == null ? null : r.drift().rel());
+            if (OptionCheck.normalization(s) != GradientNormalization.NONE) {
+                metrics.put(s.label() + "_active_share", r == null ? null : r.activeShare());
+            }
+        }
         for (Stage s : Stage.values()) {
+            if (s.isOption()) {
+                continue;
+            }
             Diff diff = o.diffs().get(s);
             metrics.put(s.label() + "_abs_diff", diff == null ? null : diff.abs())
                     .put(s.label() + "_rel_diff", rel(diff));
@@ -242,6 +275,12 @@ public final class Crosscheck implements Experiment {
             curve.add(List.of(p.step(), p.epochsDone(), p.params().abs(), p.params().rel(), p.drift().rel()));
         }
         return new CellResult(cell, CellResult.Status.OK, "", metrics.map(), curve);
+    }
+
+    /** Whether a cell of {@code updater} in {@code mode} runs {@code stage}: stages 1-6 always, 7-14 when asked. */
+    static boolean ran(Spec spec, Stage stage, String updater, String mode) {
+        return !stage.isOption() || (spec.bool("options") && spec.list("option_modes").contains(mode)
+                && OptionCheck.applies(stage, updater));
     }
 
     private static Double rel(Diff diff) {

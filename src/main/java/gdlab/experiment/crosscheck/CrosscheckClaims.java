@@ -40,6 +40,21 @@ final class CrosscheckClaims {
             case STEP_1 -> "DL4J's parameters after 1 update agree";
             case STEPS -> "DL4J's parameters after `steps` updates (default 100) agree";
             case EPOCHS -> "DL4J's parameters after `epochs` shuffled epochs (default 3) agree";
+            case SCHEDULE_ITERATION -> "With the learning rate on an ITERATION schedule (1/t decay), DL4J's "
+                    + "parameters after `option_epochs` epochs (default 3) agree";
+            case SCHEDULE_EPOCH -> "With the learning rate on an EPOCH schedule (halved every epoch, DL4J's epoch "
+                    + "count advanced after each epoch), DL4J's parameters after `option_epochs` epochs agree";
+            case CLIP_L2_PER_LAYER -> "With gradients clipped by L2 norm per layer (ClipL2PerLayer), they agree";
+            case CLIP_L2_PER_PARAM_TYPE -> "With gradients clipped by L2 norm per weight and bias block "
+                    + "(ClipL2PerParamType), they agree";
+            case CLIP_ELEMENT_WISE -> "With gradients clipped element-wise (ClipElementWiseAbsoluteValue), they "
+                    + "agree";
+            case RENORMALIZE_L2_PER_LAYER -> "With gradients divided by their L2 norm per layer "
+                    + "(RenormalizeL2PerLayer), they agree";
+            case RENORMALIZE_L2_PER_PARAM_TYPE -> "With gradients divided by their L2 norm per weight and bias block "
+                    + "(RenormalizeL2PerParamType), they agree";
+            case L2 -> "With L2 regularization on the weights (.l2(x), added to the gradient before the updater), "
+                    + "they agree";
         };
         return what + " to " + power(Tolerances.DOUBLE.get(s)) + " relative in double and "
                 + power(Tolerances.FLOAT.get(s)) + " in float" + (Tolerances.driftApplies(s)
@@ -84,6 +99,11 @@ final class CrosscheckClaims {
         long drift = CrosscheckSummary.count(rows, Verdict.DRIFT);
         String measured = String.format(Locale.ROOT, "%d rows: %d PASS, %d DRIFT, %d FAIL; worst max_rel_diff %s",
                 rows.size(), rows.size() - fail - drift, drift, fail, String.join(", ", worst));
+        if (s.name().startsWith("CLIP")) {
+            double bound = rows.stream().map(r -> CrosscheckSummary.number(r.cell(), s.label() + "_active_share"))
+                    .filter(v -> v != null && !v.isNaN()).mapToDouble(Double::doubleValue).average().orElse(0);
+            measured += String.format(Locale.ROOT, "; the clip bound in %.0f%% of the updates", 100 * bound);
+        }
         return Claim.integrity(s.label(), statement(s), measured, expected, fail == 0);
     }
 

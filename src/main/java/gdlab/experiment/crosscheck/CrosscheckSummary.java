@@ -1,6 +1,5 @@
 package gdlab.experiment.crosscheck;
 
-import gdlab.crosscheck.Dl4jDefects;
 import gdlab.crosscheck.SolverCheck;
 import gdlab.crosscheck.Stage;
 import gdlab.crosscheck.Tolerances.Verdict;
@@ -44,10 +43,14 @@ final class CrosscheckSummary {
         this.train = train;
         for (CellResult r : results) {
             for (Stage s : Stage.values()) {
+                if (!Crosscheck.ran(spec, s, r.cell().get("updater"), r.cell().get("mode"))) {
+                    continue;
+                }
                 String dtype = r.cell().get("dtype");
                 Double abs = number(r, s.label() + "_abs_diff");
                 Double rel = number(r, s.label() + "_rel_diff");
-                Double drift = Crosscheck.UPDATED.contains(s) ? number(r, "drift_" + s.label() + "_rel_diff") : null;
+                Double drift = Crosscheck.UPDATED.contains(s) || s.isOption()
+                        ? number(r, "drift_" + s.label() + "_rel_diff") : null;
                 Verdict v = r.status() == CellResult.Status.OK ? Tolerances.verdict(s, dtype, rel, drift)
                         : Verdict.FAIL;
                 rows.add(new Row(r, s, abs, rel, Tolerances.of(s, dtype), drift, v));
@@ -118,6 +121,7 @@ final class CrosscheckSummary {
         }
         md.append("### Every cell (max relative difference per stage)\n\n").append(wideTable().toMarkdown())
                 .append('\n');
+        md.append(OptionsSection.of(spec, rows));
         md.append(paperSection());
         md.append(floatHyperSection());
         SolverCheck check = new SolverCheck(spec.integer("solver_params"), spec.integer("solver_examples"),
@@ -127,7 +131,7 @@ final class CrosscheckSummary {
         if (solvers != null) {
             md.append(solverSection(check, solvers));
         }
-        md.append(outsideTheGrid());
+        md.append(OptionsSection.defects());
         return new Report(LONG.csv(rows), md.toString(), List.of(worstPerUpdaterFigure()),
                 CrosscheckClaims.of(rows, check, solvers));
     }
@@ -183,7 +187,8 @@ final class CrosscheckSummary {
         Table tol = new Table("stage", "meaning", "double_tolerance", "float_tolerance");
         for (Stage s : Stage.values()) {
             tol.add(s.title(), s.meaning().replace("`steps`", spec.string("steps"))
-                    .replace("`epochs`", spec.string("epochs")), Tolerances.DOUBLE.get(s), Tolerances.FLOAT.get(s));
+                    .replace("`epochs`", spec.string("epochs")).replace("`option_epochs`", spec.string("option_epochs"))
+                    .replace("`l2`", spec.string("l2")), Tolerances.DOUBLE.get(s), Tolerances.FLOAT.get(s));
         }
         sb.append(tol.toMarkdown());
         return sb.toString();
@@ -261,7 +266,8 @@ final class CrosscheckSummary {
 
     private Table wideTable() {
         List<String> cols = new ArrayList<>(List.of("data", "updater", "mode", "dtype", "lr"));
-        for (Stage s : Stage.values()) {
+        List<Stage> stages = Stage.all().stream().filter(s -> rows.stream().anyMatch(r -> r.stage() == s)).toList();
+        for (Stage s : stages) {
             cols.add(s.title());
         }
         cols.addAll(List.of("loss_before", "loss_after", "verdict"));
@@ -273,10 +279,11 @@ final class CrosscheckSummary {
             List<Object> row = new ArrayList<>(List.of(c.cell().get("data"), c.cell().get("updater"),
                     c.cell().get("mode"), c.cell().get("dtype"), c.cell().get("lr")));
             Verdict worst = Verdict.PASS;
-            for (Row r : e.getValue()) {
-                row.add(r.rel() == null ? "-" : Table.readable(r.rel())
+            for (Stage s : stages) {
+                Row r = e.getValue().stream().filter(x -> x.stage() == s).findFirst().orElse(null);
+                row.add(r == null ? "" : r.rel() == null ? "-" : Table.readable(r.rel())
                         + (r.verdict() == Verdict.PASS ? "" : " " + r.verdict()));
-                worst = r.verdict().compareTo(worst) > 0 ? r.verdict() : worst;
+                worst = r != null && r.verdict().compareTo(worst) > 0 ? r.verdict() : worst;
             }
             row.add(c.metric("initial_loss"));
             row.add(c.metric("final_loss"));
@@ -407,11 +414,5 @@ final class CrosscheckSummary {
 
     private static String iterations(SolverCheck.Run run, int k) {
         return run.iterationsToTarget() == null ? "not reached in " + k : String.valueOf(run.iterationsToTarget());
-    }
-
-    /** DL4J updaters the grid leaves out, and why, as measured. */
-    private static String outsideTheGrid() {
-        return "### DL4J updaters outside the grid\n\n- AdaBelief: " + Dl4jDefects.adaBeliefFit()
-                + " (measured in this run: one fit() of a 4-3 softmax net).\n";
     }
 }
