@@ -52,6 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Each fault is made deterministic by holding one cell ({@link Held}): its first attempt writes its process id to
  * a file and waits while a {@code hold} file exists; the test waits until every other cell is in cells.csv, kills
  * what it kills, then removes {@code hold}, so exactly one cell is in flight when the fault strikes.
+ *
+ * <p>It uses the cluster in target/spark-cluster (starting what of it is not running) and stops it at the end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +65,9 @@ class ClusterFaultTest {
     static final int CELLS = 4;
     /** Where a {@link Held} cell on an executor finds its gate (passed with {@code spark.executorEnv}). */
     static final String GATE_ENV = "GDLAB_TEST_GATE";
+    /** What each test sets for the cluster. */
+    static final List<String> SPARK_PROPERTIES = List.of("spark.master", "spark.ui.enabled",
+            "spark.executor.extraClassPath", "spark.executorEnv." + GATE_ENV);
 
     @TempDir
     static Path tmp;
@@ -73,19 +78,19 @@ class ClusterFaultTest {
     ExecutorService background;
 
     @BeforeAll
-    @Timeout(value = 900, unit = TimeUnit.SECONDS)
-    void localRunsAndTheCluster() {
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void localRuns() {
         localRun = sweep(new BatchModes(), "local", tmp.resolve("local")).folder().dir();
         localOneBad = sweep(new SparkEngineTest.OneBadCell(), "local", tmp.resolve("local-bad")).folder().dir();
-        cluster = StandaloneCluster.start(2);
     }
 
+    /** Runs after a failed {@code @BeforeAll} or test too. */
     @AfterAll
     void stopTheCluster() {
         StandaloneCluster.stop();
     }
 
-    /** Restarts a worker an earlier test killed; the cluster's properties, and a closed gate. */
+    /** The cluster (bringing back a worker an earlier test killed), Spark's properties for it, a closed gate. */
     @BeforeEach
     void clusterOfTwoWorkers() throws IOException {
         cluster = StandaloneCluster.start(2);
@@ -93,6 +98,7 @@ class ClusterFaultTest {
         Files.createFile(gate.resolve("hold"));
         System.setProperty("spark.master", cluster.masterUrl());
         System.setProperty("spark.ui.enabled", "false");
+        // the experiments known only here
         System.setProperty("spark.executor.extraClassPath", Path.of("target/test-classes").toAbsolutePath().toString());
         System.setProperty("spark.executorEnv." + GATE_ENV, gate.toString());
         background = Executors.newSingleThreadExecutor();
@@ -104,10 +110,7 @@ class ClusterFaultTest {
         openGate();
         background.shutdownNow();
         background.awaitTermination(120, TimeUnit.SECONDS);
-        for (String p : List.of("spark.master", "spark.ui.enabled", "spark.executor.extraClassPath",
-                "spark.executorEnv." + GATE_ENV)) {
-            System.clearProperty(p);
-        }
+        SPARK_PROPERTIES.forEach(System::clearProperty);
     }
 
     @Test
@@ -242,10 +245,7 @@ class ClusterFaultTest {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx1g", "@src/spark/java17.args", "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
-        for (String p : List.of("spark.master", "spark.ui.enabled", "spark.executor.extraClassPath",
-                "spark.executorEnv." + GATE_ENV)) {
-            command.add("-D" + p + "=" + System.getProperty(p));
-        }
+        SPARK_PROPERTIES.forEach(p -> command.add("-D" + p + "=" + System.getProperty(p)));
         command.addAll(List.of(HeldSweep.class.getName(), results.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
