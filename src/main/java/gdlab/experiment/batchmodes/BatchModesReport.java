@@ -110,13 +110,13 @@ record BatchModesReport(Spec spec, Split split, DataType dtype) {
             perUpdate.add(Figure.Series.overSeeds(label, series(g, "updates"), losses));
             timeByMode.putIfAbsent(g.get("mode"), g.stats("time_to_target_ms"));
         }
-        perEpoch.add(Figure.Series.line("target loss " + Table.readable(target), new double[]{1, maxEpochs},
+        perEpoch.add(Figure.Series.line("target loss " + Table.readable(target), new double[]{0, maxEpochs},
                 new double[]{target, target}).asDashed());
         List<String> modes = new ArrayList<>(timeByMode.keySet());
         double[] time = modes.stream().mapToDouble(m -> timeByMode.get(m).mean()).toArray();
         return List.of(
-                new Figure.Lines("loss-per-epoch", "Training loss per epoch (mean over seeds; error bars reach the "
-                        + "farthest seed; dashed: the target)", "epoch", "training loss", false, true, perEpoch),
+                new Figure.Lines("loss-per-epoch", "Training loss per epoch (mean over seeds; error bars: farthest seed)",
+                        "epoch", "training loss", false, true, perEpoch),
                 new Figure.Lines("loss-per-update", "Training loss per update", "updates (log)",
                         "training loss", true, true, perUpdate),
                 new Figure.Bars("time-to-target", "Training time to the target loss (mean over the seeds that "
