@@ -1,5 +1,6 @@
 package gdlab;
 
+import gdlab.answers.AnswersPage;
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.report.Compare;
 import gdlab.report.RunFolder;
@@ -71,6 +72,9 @@ public final class Main {
             if (name.equals("list")) {
                 out.print(list());
                 return 0;
+            }
+            if (name.equals("report")) {
+                return AnswersPage.run(props, Registry::create, Clock.systemDefaultZone(), out);
             }
             if (name.equals("compare")) {
                 return compare(props, out);
