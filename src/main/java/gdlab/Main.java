@@ -3,6 +3,7 @@ package gdlab;
 import gdlab.answers.AnswersPage;
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.report.Compare;
+import gdlab.report.CompareFiles;
 import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
@@ -106,6 +107,7 @@ public final class Main {
         Compare.PARAMS.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));
         Compare.Result result = Compare.run(props);
         out.print(Compare.markdown(result));
+        out.println("(also in " + CompareFiles.write(result, props) + ": compare.md, compare.json, curve overlays)");
         return result.worse() + result.changed() > 0 ? 1 : 0;
     }
 
