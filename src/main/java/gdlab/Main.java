@@ -6,6 +6,7 @@ import gdlab.report.Compare;
 import gdlab.report.CompareFiles;
 import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
+import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.spec.SpecFile;
 import gdlab.spec.UnknownKey;
@@ -17,12 +18,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * The entry point: {@code -Dexperiment=NAME} (or {@code experiment=NAME} as an argument) plus spec overrides
- * {@code -Dkey=value}. Exit status: 0 done; 1 the experiment found a failure, all its cells failed, or its results
+ * {@code -Dkey=value}; {@code list}, {@code runs} and {@code compare} are commands, and {@code -Dhelp=true} explains
+ * them or one experiment ({@link Help}). Exit status: 0 done; 1 the experiment found a failure, all its cells failed, or its results
  * could not be written once the run had started; 2 bad input (including a results_dir that cannot be created),
  * nothing written.
  */
@@ -64,21 +67,29 @@ public final class Main {
         Map<String, String> props = new LinkedHashMap<>(properties);
         String name = props.remove(EXPERIMENT);
         String specPath = props.getOrDefault(Harness.SPEC, "").strip();
+        String help = props.remove(Help.KEY);
         try {
+            if (help != null && Boolean.parseBoolean(Help.PARAM.parse(help).get(0))) {
+                out.print(Help.of(name, specPath));
+                return 0;
+            }
             if (name == null || name.isBlank()) {
-                err.print(usage());
+                err.print(Help.usage());
                 return 2;
             }
             name = name.strip();
-            if (name.equals("list")) {
-                out.print(list());
-                return 0;
-            }
-            if (name.equals("report")) {
-                return AnswersPage.run(props, Registry::create, Clock.systemDefaultZone(), out);
-            }
-            if (name.equals("compare")) {
-                return compare(props, out);
+            switch (name) {
+                case "list":
+                    out.print(Help.list());
+                    return 0;
+                case "compare":
+                    return compare(props, out);
+                case "report":
+                    return AnswersPage.run(props, Registry::create, Clock.systemDefaultZone(), out);
+                case "runs":
+                    return runs(props, out);
+                default:
+                    break;
             }
             Experiment experiment = Registry.create(name);
             SpecFile file = SpecFile.read(Path.of(specPath.isEmpty() ? "experiments/" + name + ".properties"
@@ -98,39 +109,28 @@ public final class Main {
 
     /** {@code compare}: exit 0 when nothing got worse or changed outcome, 1 when something did. */
     static int compare(Map<String, String> props, PrintStream out) {
-        for (String key : props.keySet()) {
-            if (Compare.PARAMS.stream().noneMatch(p -> p.key().equals(key))) {
-                throw new BadInputException(UnknownKey.message(key, " for compare",
-                        Compare.PARAMS.stream().map(p -> p.key()).toList()));
-            }
-        }
-        Compare.PARAMS.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));
+        checkKeys(props, Compare.PARAMS, " for compare");
         Compare.Result result = Compare.run(props);
         out.print(Compare.markdown(result));
         out.println("(also in " + CompareFiles.write(result, props) + ": compare.md, compare.json, curve overlays)");
         return result.worse() + result.changed() > 0 ? 1 : 0;
     }
 
-    static String usage() {
-        return """
-                usage: mvn -q compile exec:java -Dexperiment=NAME [-Dkey=value ...]
-                  -Dexperiment=list       the experiments and the question each answers
-                  -Dquick=true            a small, fast setting
-                  -Dkey=v1,v2,...         a comma list makes a sweep axis (keys: see experiments/NAME.properties)
-                  -Dresume=latest         finish an interrupted run
-                mvn -q compile exec:java -Dexperiment=compare -Dbaseline=RUN_DIR -Dcandidate=RUN_DIR [-Dtolerance=R]
-                mvn -q compile exec:java -Dexperiment=compare -Drun=RUN_DIR -Dby=KEY [-Dbase_value=V]
-
-                """ + list();
+    /** {@code runs}: the run folders under results_dir, newest first. */
+    static int runs(Map<String, String> props, PrintStream out) {
+        checkKeys(props, Runs.PARAMS, " for runs");
+        out.print(Runs.markdown(Path.of(props.getOrDefault(Harness.RESULTS_DIR,
+                Runs.DEFAULTS.get(Harness.RESULTS_DIR)).strip())));
+        return 0;
     }
 
-    static String list() {
-        StringBuilder sb = new StringBuilder("experiments:\n");
-        int width = Registry.names().stream().mapToInt(String::length).max().orElse(0);
-        for (String n : Registry.names()) {
-            sb.append("  ").append(n).append(" ".repeat(width - n.length())).append("  ")
-                    .append(Registry.create(n).question()).append('\n');
+    /** Refuses a key that is not one of {@code params} (naming the closest) and a bad value. */
+    private static void checkKeys(Map<String, String> props, List<Param> params, String where) {
+        for (String key : props.keySet()) {
+            if (params.stream().noneMatch(p -> p.key().equals(key))) {
+                throw new BadInputException(UnknownKey.message(key, where, params.stream().map(Param::key).toList()));
+            }
         }
-        return sb.toString();
+        params.stream().filter(p -> props.containsKey(p.key())).forEach(p -> p.parse(props.get(p.key())));
     }
 }

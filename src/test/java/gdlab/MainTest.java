@@ -180,4 +180,74 @@ class MainTest {
         assertThat(compare.status()).isEqualTo(2);
         assertThat(compare.err()).startsWith("gdlab: unknown key 'baseLine' for compare; did you mean 'baseline'?");
     }
+
+    @Test
+    void helpAlonePrintsTheUsageAndTheListAndExits0() {
+        Run r = run(Map.of("help", "true"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("usage: mvn -q compile exec:java -Dexperiment=NAME")
+                .contains("-Dexperiment=runs").containsPattern("\n  batch-modes +How do batch, stochastic and mini-batch");
+        assertThat(r.err()).isEmpty();
+        assertThat(run(Map.of("help", "false")).status()).isEqualTo(2);   // no help asked, no experiment
+        Run bad = run(Map.of("help", "yes"));
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("gdlab: bad value 'yes' for help; allowed: true or false"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void helpForAnExperimentPrintsItsQuestionClaimsAndEveryKeyWithDefaultQuickValueAndMeaning() throws IOException {
+        Run r = run("experiment", "batch-modes", "help", "true");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("batch-modes: How do batch, stochastic and mini-batch gradient descent differ")
+                .contains("\n  [updates_per_epoch] Batch GD (B = N) makes 1 update per epoch")
+                .contains("\n  [mini_batch_fraction_of_time] Mini-batch GD reaches the target in a fraction");
+        var spec = gdlab.spec.SpecFile.read(Path.of("experiments/batch-modes.properties"));
+        String lrLine = r.out().lines().filter(l -> l.startsWith("| lr_mini_batch ")).findFirst().orElseThrow();
+        assertThat(lrLine.split("\\s*\\|\\s*")).containsSubsequence("lr_mini_batch",
+                spec.values().get("lr_mini_batch"));
+        String batchLine = r.out().lines().filter(l -> l.startsWith("| batch_size ")).findFirst().orElseThrow();
+        assertThat(batchLine).contains(spec.values().get("batch_size")).contains("a comma list is a sweep axis");
+        String examplesLine = r.out().lines().filter(l -> l.startsWith("| max_examples ")).findFirst().orElseThrow();
+        assertThat(examplesLine.split("\\s*\\|\\s*")).containsSubsequence("max_examples",
+                spec.values().get("max_examples"), spec.quick().get("max_examples"));
+        assertThat(r.out()).contains("| workers ").contains("| results_dir ").contains("Keys every experiment has");
+        assertThat(noResults()).isTrue();
+    }
+
+    @Test
+    void helpCoversEveryKeyOfEveryExperimentAndOfCompareAndRuns() {
+        for (String name : gdlab.Registry.names()) {
+            Run r = run(Map.of("experiment", name, "help", "true"));
+            assertThat(r.status()).as(name + ": " + r.err()).isZero();
+            for (var param : gdlab.sweep.Harness.allParams(gdlab.Registry.create(name).params())) {
+                assertThat(r.out()).as(name).contains("| " + param.key() + " ")
+                        .contains(param.description().replace("|", "\\|"));
+            }
+            var claims = gdlab.report.Claim.sentences(
+                    gdlab.spec.SpecFile.read(Path.of("experiments/" + name + ".properties")).hypothesis());
+            assertThat(claims).as(name).isNotEmpty();
+            claims.forEach(c -> assertThat(r.out()).contains("  [" + c.getKey() + "] " + c.getValue() + "\n"));
+        }
+        assertThat(run(Map.of("experiment", "compare", "help", "true")).out()).contains("| tolerance ")
+                .contains("1e-9");
+        assertThat(run(Map.of("experiment", "runs", "help", "true")).out()).contains("| results_dir | results ");
+        Run unknown = run(Map.of("experiment", "x", "help", "true"));
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("gdlab: unknown experiment 'x'");
+    }
+
+    @Test
+    void runsOfAResultsDirThatDoesNotExistIsBadInputAndAnUnknownKeyIsNamed() {
+        Run missing = run(Map.of("experiment", "runs", "results_dir", results.resolve("nothing").toString()));
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("gdlab: bad value '" + results.resolve("nothing") + "' for results_dir:"
+                + " no such folder").hasLineCount(1);
+        Run empty = run(Map.of("experiment", "runs", "results_dir", results.toString()));
+        assertThat(empty.status()).isZero();
+        assertThat(empty.out()).isEqualTo("no runs under " + results + "\n");
+        Run key = run(Map.of("experiment", "runs", "result_dir", "x"));
+        assertThat(key.status()).isEqualTo(2);
+        assertThat(key.err()).startsWith("gdlab: unknown key 'result_dir' for runs; did you mean 'results_dir'?");
+    }
 }

@@ -28,14 +28,18 @@ import java.util.Map;
  * cannot inject markup. An image the caller supplies no bytes for is not linked to (that would fetch a file or
  * the network): it becomes a line saying it is missing. A table cell under a column headed {@code verdict} gets
  * the classes {@code verdict v-<verdict>} ({@code v-holds}, {@code v-does-not-hold}, {@code v-fails}, ...), which
- * the style sheet colours.
+ * the style sheet colours; short cells (numbers with their spread) keep to one line, long ones ({@code prose})
+ * wrap.
  */
 public final class Html {
     private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create());
     private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).build();
     private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS)
             .escapeHtml(true).sanitizeUrls(true)
-            .attributeProviderFactory(context -> Html::verdictClass).build();
+            .attributeProviderFactory(context -> Html::cellClasses).build();
+
+    /** A cell with more characters than this is prose and may wrap; shorter cells keep to one line. */
+    private static final int PROSE_LENGTH = 32;
 
     /** The page's style sheet: readable tables that scroll sideways when wide, verdicts in colour. */
     static final String CSS = """
@@ -44,7 +48,9 @@ public final class Html {
             h1 { font-size: 1.5em; } h2 { font-size: 1.3em; margin-top: 1.6em; } h3 { font-size: 1.15em; }
             table { border-collapse: collapse; display: block; overflow-x: auto; margin: 0.8em 0;
                     font-size: 0.9em; }
-            th, td { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+            th, td { border: 1px solid #d0d7de; padding: 0.25em 0.6em; text-align: left; vertical-align: top;
+                     white-space: nowrap; }
+            td.prose { white-space: normal; min-width: 14em; }
             th { background: #f6f8fa; }
             tr:nth-child(even) td { background: #fafbfc; }
             img { max-width: 100%; height: auto; }
@@ -138,22 +144,32 @@ public final class Html {
         return lower.endsWith(".gif") ? "image/gif" : "image/png";
     }
 
-    /** Classes a body cell of a {@code verdict} column by its text. */
-    private static void verdictClass(Node node, String tagName, Map<String, String> attributes) {
-        if (!(node instanceof TableCell cell) || cell.isHeader() || !(cell.getParent().getParent().getParent()
-                instanceof TableBlock table) || !(table.getFirstChild() instanceof TableHead head)) {
+    /**
+     * Classes a table cell: {@code prose} when its text is long (it may wrap; shorter ones, numbers with their
+     * spread, do not), and {@code verdict v-<verdict>} in a body cell of a column headed {@code verdict}.
+     */
+    private static void cellClasses(Node node, String tagName, Map<String, String> attributes) {
+        if (!(node instanceof TableCell cell)) {
             return;
         }
-        int column = 0;
-        for (Node n = cell.getPrevious(); n != null; n = n.getPrevious()) {
-            column++;
+        List<String> classes = new ArrayList<>();
+        String text = text(cell);
+        if (text.length() > PROSE_LENGTH) {
+            classes.add("prose");
         }
-        Node headerCell = head.getFirstChild().getFirstChild();
-        for (int i = 0; i < column && headerCell != null; i++) {
-            headerCell = headerCell.getNext();
+        if (!cell.isHeader() && cell.getParent().getParent().getParent() instanceof TableBlock table
+                && table.getFirstChild() instanceof TableHead head) {
+            Node headerCell = head.getFirstChild().getFirstChild();
+            for (Node n = cell.getPrevious(); n != null && headerCell != null; n = n.getPrevious()) {
+                headerCell = headerCell.getNext();
+            }
+            if (headerCell != null && text(headerCell).strip().equals("verdict")) {
+                classes.add("verdict");
+                classes.add("v-" + slug(text));
+            }
         }
-        if (headerCell != null && text(headerCell).strip().equals("verdict")) {
-            attributes.put("class", "verdict v-" + slug(text(cell)));
+        if (!classes.isEmpty()) {
+            attributes.put("class", String.join(" ", classes));
         }
     }
 

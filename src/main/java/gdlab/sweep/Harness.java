@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The spec keys every experiment has, and their defaults (a spec file may set them too). */
 public final class Harness {
@@ -35,6 +36,9 @@ public final class Harness {
             Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers, worker JVMs or Spark tasks"),
             Param.text(SPEC, "the path of a spec file", "another spec file than experiments/<name>.properties"),
             Param.bool(SVG, "draw every figure as SVG too (PNG always)"));
+
+    /** The keys that say how and where a run is carried out, not what it computes. */
+    public static final Set<String> HOW_KEYS = Set.of(WORKERS, QUIET, RESULTS_DIR, RESUME, ENGINE, SPEC, SVG);
 
     public static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();

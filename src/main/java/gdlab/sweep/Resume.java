@@ -23,8 +23,7 @@ import java.util.TreeMap;
  */
 final class Resume {
     /** Keys that say how a run is carried out, not what it computes. */
-    static final Set<String> HOW_KEYS = Set.of(Harness.WORKERS, Harness.QUIET, Harness.RESULTS_DIR, Harness.RESUME,
-            Harness.ENGINE, Harness.SPEC, Harness.SVG);
+    static final Set<String> HOW_KEYS = Harness.HOW_KEYS;
 
     private Resume() {
     }

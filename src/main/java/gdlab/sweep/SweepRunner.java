@@ -6,6 +6,7 @@ import gdlab.report.Json;
 import gdlab.report.Metric;
 import gdlab.report.Plots;
 import gdlab.report.RunFolder;
+import gdlab.report.RunPage;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
@@ -189,6 +190,7 @@ public final class SweepRunner {
         runInfo.put("wall_time_ms", wall.toMillis());
         runInfo.put("cells_failed", count(results, CellResult.Status.FAILED));
         hook.finish(runInfo);
+        RunPage.write(folder, markdown, runInfo);
         folder.markLatest();
         out.print(markdown);
         out.flush();

@@ -33,6 +33,16 @@ class HtmlTest {
     }
 
     @Test
+    void longCellsAreProseThatMayWrapShortOnesKeepToOneLine() {
+        String md = "| claim | statement | verdict |\n| --- | --- | --- |\n"
+                + "| a | Batch GD has the smoothest loss of all three modes. | holds |\n";
+        assertThat(Html.render(md, Map.of())).contains("<td>a</td>")
+                .contains("<td class=\"prose\">Batch GD has the smoothest loss of all three modes.</td>")
+                .contains("<td class=\"verdict v-holds\">holds</td>");
+        assertThat(Html.CSS).contains("white-space: nowrap").contains("td.prose { white-space: normal");
+    }
+
+    @Test
     void imagesAreInlinedAndAMissingOneIsSaidNotLinked() {
         String md = "![Loss per epoch](loss.png)\n\n![Gone](gone.png)\n\n![Remote](https://example.org/x.png)\n";
         String html = Html.render(md, Map.of("loss.png", PNG));
