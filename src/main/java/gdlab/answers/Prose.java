@@ -127,7 +127,12 @@ final class Prose {
         if (value == null || value.isBlank() || value.equalsIgnoreCase("NaN")) {
             return "–";
         }
-        return Table.readable(Csv.value(value));
+        Object v = Csv.value(value);
+        if (v instanceof Double d && Math.abs(d) >= 1e4 && Math.abs(d) < 1e6) {
+            // 11790 ms reads better than 1.179e+04
+            return String.format(Locale.ROOT, "%d", Math.round(d));
+        }
+        return Table.readable(v);
     }
 
     /** The key table: the source's columns that the summary has, over the kept rows; empty when none. */

@@ -88,8 +88,12 @@ record Staleness(List<String> reasons) {
         if (files.isEmpty()) {
             return Optional.empty();
         }
+        // the spec file or the experiment's own code says most; any other file may matter too
+        String own = name.replace("-", "");
+        String example = files.stream().filter(f -> f.startsWith("experiments/") || f.contains("/" + own + "/"))
+                .findFirst().orElse(files.get(0));
         return Optional.of("the code changed since its commit " + shortHead + " (" + files.size()
-                + (files.size() == 1 ? " file" : " files") + ", e.g. " + files.get(0) + ")"
+                + (files.size() == 1 ? " file" : " files") + ", e.g. " + example + ")"
                 + (dirty ? "; it was built with uncommitted changes, which may be among them" : ""));
     }
 
