@@ -23,7 +23,7 @@ final class Prose {
     /** At most this many summary rows go into the measured sentence and the key table. */
     static final int MAX_ROWS = 12;
     /** At most this many rows are told in the measured sentence (the table has them all). */
-    static final int MAX_PARTS = 6;
+    static final int MAX_PARTS = 8;
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
 
