@@ -90,6 +90,11 @@ class PagesInChromiumTest {
         assertThat(text).contains("How do batch, stochastic and mini-batch gradient descent differ?")
                 .contains("From run batch-modes/" + runFolder.getFileName())
                 .contains("How does the learning rate change gradient descent?");
+        String report = browser.findElement(org.openqa.selenium.By.cssSelector(
+                "section[id^='4-'] a[href$='report.html']")).getAttribute("href");
+        assertThat(report).endsWith("batch-modes/" + runFolder.getFileName() + "/report.html");
+        browser.get(report);
+        assertThat(browser.getTitle()).contains("batch-modes");
     }
 
     /**
