@@ -97,4 +97,30 @@ class RunPageEndToEndTest {
         assertThat(RunsTest.cells(lines.get(2))).containsSubsequence("batch-modes",
                 "batch-modes/" + run.getFileName(), "finished", "6", "6", "0", "0", "quick=true max_epochs=10");
     }
+
+    @Test
+    void aResumedRunWritesItsPageToo() throws IOException {
+        Path copy = Files.createDirectories(tmp.resolve("resumed/batch-modes/run"));
+        try (var files = Files.list(run)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Files.delete(copy.resolve("report.html"));
+        Files.delete(copy.resolve("summary.md"));
+        List<String> cells = List.of(Files.readString(copy.resolve("cells.csv")).split("\r\n"));
+        Files.writeString(copy.resolve("cells.csv"), String.join("\r\n", cells.subList(0, 5)) + "\r\n");
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("experiment", "batch-modes");
+        props.put("quick", "true");
+        props.put("quiet", "true");
+        props.put("max_epochs", "10");
+        props.put("results_dir", tmp.resolve("resumed").toString());
+        props.put("resume", copy.toString());
+        MainTest.Run r = MainTest.run(props);
+        assertThat(r.status()).as(r.err()).isZero();
+        String page = Files.readString(copy.resolve("report.html"));
+        assertThat(page).contains("4 of them from the interrupted run")
+                .contains("<code>resumed</code></td><td>4</td>").contains("<code>status</code></td><td>finished");
+    }
 }

@@ -1,6 +1,9 @@
 package gdlab.report;
 
+import gdlab.spec.BadInputException;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,6 +33,26 @@ public final class RunPage {
     public static void write(RunFolder folder, String markdown, Map<String, ?> runInfo) {
         folder.writeAtomically(FILE, html(folder.dir().getFileName().toString(), markdown, runInfo,
                 figures(folder.dir())));
+    }
+
+    /**
+     * Writes report.html for a run folder that already holds its summary.md and run.json (a run made before pages
+     * were written, a committed baseline); throws {@link gdlab.spec.BadInputException} when either is missing or
+     * run.json is malformed.
+     */
+    public static void writeFrom(Path dir) {
+        Map<?, ?> info;
+        String markdown;
+        try {
+            markdown = Files.readString(dir.resolve("summary.md"), StandardCharsets.UTF_8);
+            info = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("run.json"), StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            throw new BadInputException("cannot write the page of " + dir + ": its summary.md and run.json must be "
+                    + "readable (" + e + ")", e);
+        }
+        Map<String, Object> runInfo = new LinkedHashMap<>();
+        info.forEach((k, v) -> runInfo.put(String.valueOf(k), v));
+        write(RunFolder.open(dir), markdown, runInfo);
     }
 
     /**

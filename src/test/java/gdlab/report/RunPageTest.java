@@ -68,4 +68,17 @@ class RunPageTest {
         assertThat(html).contains("<title>demo: what? (" + dir.getFileName() + ")</title>")
                 .contains("src=\"data:image/png;base64,").doesNotContain("src=\"loss.png");
     }
+
+    @Test
+    void aFolderWithSummaryAndRunJsonGetsItsPageAndOneWithoutIsBadInput(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("loss.png"), HtmlTest.PNG);
+        Files.writeString(dir.resolve("summary.md"), "# demo: what?\n\n| a |\n| - |\n| 1 |\n\n![Loss](loss.png)\n");
+        Files.writeString(dir.resolve("run.json"), Json.write(runInfo()));
+        RunPage.writeFrom(dir);
+        assertThat(Files.readString(dir.resolve(RunPage.FILE))).contains("<td>1</td>")
+                .contains("src=\"data:image/png;base64,").contains("<code>git_commit</code></td><td>abc123");
+        Files.delete(dir.resolve("run.json"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunPage.writeFrom(dir))
+                .isInstanceOf(gdlab.spec.BadInputException.class).hasMessageContaining("run.json");
+    }
 }
