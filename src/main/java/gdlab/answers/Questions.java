@@ -37,9 +37,9 @@ final class Questions {
                             "softmax_cross_entropy_gradient")))),
             new Question("How do batch, stochastic and mini-batch gradient descent differ?", List.of(
                     new Source("batch-modes", List.of(), Map.of(),
-                            List.of("mode", "batch_size", "lr", "updates_per_epoch", "epochs_to_target_mean",
-                                    "reached_target", "time_to_target_ms_mean", "final_train_loss_mean",
-                                    "test_accuracy_mean", "loss_noise_cv_mean"),
+                            List.of("mode", "batch_size", "updates_per_epoch", "epochs_to_target_mean",
+                                    "reached_target", "time_to_target_ms_mean", "test_accuracy_mean",
+                                    "loss_noise_cv_mean"),
                             "Per mode: updates per epoch; epochs and wall time to the target loss (mean over the "
                                     + "seeds that reached it)",
                             "{mode} (B = {batch_size}) {updates_per_epoch} updates, {epochs_to_target_mean} epochs, "
