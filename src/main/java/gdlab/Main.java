@@ -1,7 +1,9 @@
 package gdlab;
 
+import gdlab.answers.AnswersPage;
 import gdlab.dl4j.Nd4jSetup;
 import gdlab.report.Compare;
+import gdlab.report.CompareFiles;
 import gdlab.report.RunFolder;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -82,6 +84,8 @@ public final class Main {
                     return 0;
                 case "compare":
                     return compare(props, out);
+                case "report":
+                    return AnswersPage.run(props, Registry::create, Clock.systemDefaultZone(), out);
                 case "runs":
                     return runs(props, out);
                 default:
@@ -108,6 +112,7 @@ public final class Main {
         checkKeys(props, Compare.PARAMS, " for compare");
         Compare.Result result = Compare.run(props);
         out.print(Compare.markdown(result));
+        out.println("(also in " + CompareFiles.write(result, props) + ": compare.md, compare.json, curve overlays)");
         return result.worse() + result.changed() > 0 ? 1 : 0;
     }
 

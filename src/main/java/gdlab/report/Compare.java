@@ -44,18 +44,21 @@ public final class Compare {
                     "relative difference below which measures computed in float are the same"),
             Param.text("metrics", "comma-separated metric columns", "which metrics (default: all but timings)"),
             Param.bool("allow_different", "compare runs of different data anyway"),
-            Param.bool("quiet", "no notes on stderr"));
+            Param.bool("quiet", "no notes on stderr"),
+            Param.text("out", "a folder path", "where compare.md, compare.json and the curve overlays go (default: "
+                    + "a compare-vs-<baseline> folder in the candidate's run folder)"));
 
-    public static final Map<String, String> DEFAULTS = Map.of("baseline", "", "candidate", "", "run", "",
-            "by", "", "base_value", "", "tolerance", "1e-9", "float_tolerance", "1e-5", "metrics", "",
-            "allow_different", "false", "quiet", "false");
+    public static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("baseline", ""),
+            Map.entry("candidate", ""), Map.entry("run", ""), Map.entry("by", ""), Map.entry("base_value", ""),
+            Map.entry("tolerance", "1e-9"), Map.entry("float_tolerance", "1e-5"), Map.entry("metrics", ""),
+            Map.entry("allow_different", "false"), Map.entry("quiet", "false"), Map.entry("out", ""));
 
     /** The spec keys that choose the data: runs that differ in one are not comparable. */
     static final List<String> DATA_KEYS = List.of("data", "label", "max_examples", "test_fraction", "split_seed",
             "problems", "image");
 
     /** Spec keys that say how a run was carried out, not what it computed. */
-    static final Set<String> HOW_KEYS = Set.of("workers", "quiet", "results_dir", "resume", "engine");
+    static final Set<String> HOW_KEYS = Set.of("workers", "quiet", "results_dir", "resume", "engine", "svg");
 
     private static boolean nonNegativeNumber(String s) {
         try {
@@ -91,9 +94,18 @@ public final class Compare {
      * @param specDiffers    the spec keys that differ between the runs ("key: a -> b")
      * @param settingsDiffer groups x setting columns whose values differ: not judged, but the groups are then not
      *                       like for like
+     * @param pairs          the groups present on both sides, whose curves {@link CompareFiles} overlays
+     * @param baseName       what the table calls the compared-against side ("baseline", "optimizer=sgd")
      */
     public record Result(Table table, List<String> runs, List<String> specDiffers, long better, long same,
-                         long worse, long changed, long settingsDiffer, long oneSided) {
+                         long worse, long changed, long settingsDiffer, long oneSided, List<Pair> pairs,
+                         String baseName) {
+    }
+
+    /**
+     * One group on both sides: its label ("mode=batch, batch_size=320") and the cells of each side's run folder.
+     */
+    public record Pair(String label, Path baseDir, List<String> baseCells, Path candDir, List<String> candCells) {
     }
 
     public static Result run(Map<String, String> settings) {
@@ -236,9 +248,18 @@ public final class Compare {
         Map<String, Long> counts = new LinkedHashMap<>();
         Set<List<String>> all = new LinkedHashSet<>(base.keySet());
         all.addAll(cand.keySet());
+        List<Pair> pairs = new ArrayList<>();
         for (List<String> key : all) {
             List<Map<String, String>> b = base.get(key);
             List<Map<String, String>> c = cand.get(key);
+            if (b != null && c != null) {
+                List<String> label = new ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    label.add(keys.get(i) + "=" + key.get(i));
+                }
+                pairs.add(new Pair(String.join(", ", label), baseRun.dir(), b.stream().map(r -> r.get("cell"))
+                        .toList(), candRun.dir(), c.stream().map(r -> r.get("cell")).toList()));
+            }
             if (b == null || c == null) {
                 List<Object> row = new ArrayList<>(key);
                 row.addAll(List.of("-", b == null ? "-" : "present", c == null ? "-" : "present", "-",
@@ -260,7 +281,7 @@ public final class Compare {
         }
         return new Result(t, runs, specDiffers, counts.getOrDefault("better", 0L), counts.getOrDefault("same", 0L),
                 counts.getOrDefault("worse", 0L), counts.getOrDefault("changed", 0L),
-                counts.getOrDefault("setting differs", 0L), counts.getOrDefault("one-sided", 0L));
+                counts.getOrDefault("setting differs", 0L), counts.getOrDefault("one-sided", 0L), pairs, baseName);
     }
 
     /** One group's values of one metric. */

@@ -3,8 +3,8 @@ package gdlab.report;
 import java.util.List;
 
 /**
- * A figure an experiment wants drawn: plain data, rendered to PNG and SVG by {@link Plots} in the run folder and
- * embedded in summary.md. Experiments build figures; they never touch a plotting library.
+ * A figure an experiment wants drawn: plain data, rendered to PNG (and SVG on request) by {@link Plots} in the run
+ * folder and embedded in summary.md. Experiments build figures; they never touch a plotting library.
  */
 public sealed interface Figure permits Figure.Lines, Figure.Bars {
 
@@ -14,7 +14,8 @@ public sealed interface Figure permits Figure.Lines, Figure.Bars {
     String title();
 
     /**
-     * Line plot: one series per group, optionally with a band (e.g. min..max or a CI over seeds).
+     * Line plot: one series per group, optionally with a spread (e.g. min..max or a CI over seeds), which
+     * {@link Plots} draws as symmetric error bars reaching the farther of low and high.
      *
      * @param logX log-scaled x axis (e.g. learning rate)
      * @param logY log-scaled y axis (e.g. loss); non-positive values are dropped from a log axis
@@ -24,20 +25,27 @@ public sealed interface Figure permits Figure.Lines, Figure.Bars {
     }
 
     /**
-     * One line; {@code low}/{@code high} are null or the same length as x (a shaded band).
-     * {@code markersOnly} draws points without a connecting line (scatter).
+     * One line; {@code low}/{@code high} are null or the same length as x (the spread).
+     * {@code markersOnly} draws points without a connecting line (scatter); {@code dashed} draws the line dashed
+     * (e.g. the candidate run beside a baseline's solid line).
      */
-    record Series(String name, double[] x, double[] y, double[] low, double[] high, boolean markersOnly) {
+    record Series(String name, double[] x, double[] y, double[] low, double[] high, boolean markersOnly,
+                  boolean dashed) {
         public static Series line(String name, double[] x, double[] y) {
-            return new Series(name, x, y, null, null, false);
+            return new Series(name, x, y, null, null, false, false);
         }
 
         public static Series band(String name, double[] x, double[] y, double[] low, double[] high) {
-            return new Series(name, x, y, low, high, false);
+            return new Series(name, x, y, low, high, false, false);
         }
 
         public static Series points(String name, double[] x, double[] y) {
-            return new Series(name, x, y, null, null, true);
+            return new Series(name, x, y, null, null, true, false);
+        }
+
+        /** The same series drawn with a dashed line. */
+        public Series asDashed() {
+            return new Series(name, x, y, low, high, markersOnly, true);
         }
 
         /**

@@ -1,9 +1,10 @@
 package gdlab.report;
 
-import org.knowm.xchart.BitmapEncoder;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -11,7 +12,15 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,28 +28,56 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Renders {@link Figure}s with XChart, headless, as PNG and SVG (each written to a temp file, then renamed). */
+/**
+ * Renders {@link Figure}s with XChart, headless: always a PNG, and an SVG when asked (a quick run's SVGs weigh
+ * ~1 MB, its PNGs a tenth of that). Each file is written to a temporary file, then renamed. Every figure carries a
+ * footer naming the run it came from ({@code <experiment>/<run id>}, the last two parts of its folder), so a
+ * figure copied out of its folder still says where it belongs.
+ */
 public final class Plots {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 520;
+    /** The strip below the chart that holds the footer. */
+    private static final int FOOTER = 22;
 
     private Plots() {
     }
 
-    /** Writes {@code <name>.png} and {@code <name>.svg} into {@code dir}. */
+    /** Writes {@code <name>.png} into {@code dir}. */
     public static void write(Figure figure, Path dir) {
+        write(figure, dir, false);
+    }
+
+    /** Writes {@code <name>.png} into {@code dir}, and {@code <name>.svg} too when {@code svg}. */
+    public static void write(Figure figure, Path dir, boolean svg) {
         System.setProperty("java.awt.headless", "true");
         Chart<?, ?> chart = figure instanceof Figure.Lines lines ? lines(lines) : bars((Figure.Bars) figure);
+        String footer = footer(dir);
         Path png = dir.resolve(figure.name() + ".png");
-        Path svg = dir.resolve(figure.name() + ".svg");
         Path tmpPng = dir.resolve(figure.name() + ".tmp.png");
         Path tmpSvg = dir.resolve(figure.name() + ".tmp.svg");
         try {
-            BitmapEncoder.saveBitmap(chart, tmpPng.toString(), BitmapEncoder.BitmapFormat.PNG);
+            BufferedImage image = new BufferedImage(chart.getWidth(), chart.getHeight() + FOOTER,
+                    BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            paint(chart, g, footer);
+            g.dispose();
+            ImageIO.write(image, "png", tmpPng.toFile());
             Files.move(tmpPng, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            VectorGraphicsEncoder.saveVectorGraphic(chart, tmpSvg.toString(),
-                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            Files.move(tmpSvg, svg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (svg) {
+                VectorGraphics2D vg = new VectorGraphics2D();
+                paint(chart, vg, footer);
+                try (OutputStream os = Files.newOutputStream(tmpSvg)) {
+                    new SVGProcessor().getDocument(vg.getCommands(),
+                            new PageSize(0, 0, chart.getWidth(), chart.getHeight() + FOOTER)).writeTo(os);
+                }
+                Files.move(tmpSvg, dir.resolve(figure.name() + ".svg"), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException e) {
             throw new RunFolder.ResultWriteException("cannot write plot " + png + ": " + e.getMessage(), e);
         } finally {
@@ -48,6 +85,26 @@ public final class Plots {
             deleteQuietly(tmpPng);
             deleteQuietly(tmpSvg);
         }
+    }
+
+    /** {@code <experiment>/<run id>}: the folder's last two names, which name the run in the results tree. */
+    static String footer(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        return (parent == null || parent.getFileName() == null ? "" : parent.getFileName() + "/")
+                + abs.getFileName();
+    }
+
+    /** The chart, then the footer in the strip below it, right-aligned. */
+    private static void paint(Chart<?, ?> chart, Graphics2D g, String footer) {
+        chart.paint(g, chart.getWidth(), chart.getHeight());
+        g.setColor(Color.WHITE);
+        g.fillRect(0, chart.getHeight(), chart.getWidth(), FOOTER);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        String text = "run " + footer;
+        int width = g.getFontMetrics().stringWidth(text);
+        g.drawString(text, chart.getWidth() - width - 8, chart.getHeight() + FOOTER - 7);
     }
 
     private static void deleteQuietly(Path file) {
@@ -76,6 +133,10 @@ public final class Plots {
             }
             XYSeries series = chart.addSeries(s.name(), kept.get(0), kept.get(1),
                     s.low() == null ? null : errors(kept.get(1), kept.get(2), kept.get(3), f.logY()));
+            if (s.dashed()) {
+                series.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[]{8f, 6f}, 0f));
+            }
             if (s.markersOnly()) {
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             } else if (kept.get(0).length > 30) {
@@ -122,23 +183,34 @@ public final class Plots {
     }
 
     /**
-     * XChart cannot draw bars on a logarithmic axis; a log-scaled bar figure is drawn as log10 of its values on a
-     * linear axis, so labelled (error bars are left out there: they are not symmetric in log10).
+     * Bars on a linear axis with their error bars, or on a logarithmic axis (a decade below the smallest bar up)
+     * without them: XChart misplaces error bars on a log axis. A value a log axis cannot show (zero, negative,
+     * not a number) is left out: its category has no bar.
      */
     private static CategoryChart bars(Figure.Bars f) {
-        String yLabel = f.logY() ? "log10 " + f.yLabel() : f.yLabel();
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(f.title())
-                .yAxisTitle(yLabel).build();
+                .yAxisTitle(f.yLabel()).build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(f.categories().size() > 6 ? 45 : 0);
-        List<Double> values = Arrays.stream(f.values()).map(v -> f.logY() ? Math.log10(v) : v)
-                .map(v -> Double.isFinite(v) ? v : 0.0).boxed().toList();
+        List<Double> values = new ArrayList<>();
+        for (double v : f.values()) {
+            if (Double.isFinite(v) && (!f.logY() || v > 0)) {
+                values.add(v);
+            } else {
+                values.add(f.logY() ? null : Double.valueOf(0));
+            }
+        }
+        if (f.logY()) {
+            double smallest = values.stream().filter(v -> v != null).mapToDouble(v -> v).min().orElse(1);
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+        }
         if (f.errors() == null || f.logY()) {
-            chart.addSeries(yLabel, f.categories(), values);
+            chart.addSeries(f.yLabel(), f.categories(), values);
         } else {
             List<Double> errors = Arrays.stream(f.errors()).map(v -> Double.isFinite(v) ? v : 0.0).boxed().toList();
-            chart.addSeries(yLabel, f.categories(), values, errors);
+            chart.addSeries(f.yLabel(), f.categories(), values, errors);
         }
         return chart;
     }

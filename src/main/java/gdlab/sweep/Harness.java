@@ -22,6 +22,7 @@ public final class Harness {
     public static final String RESUME = "resume";
     public static final String ENGINE = "engine";
     public static final String SPEC = "spec";
+    public static final String SVG = "svg";
 
     public static final List<Param> PARAMS = List.of(
             Param.bool(QUICK, "a small, fast setting of the experiment (the spec file's quick.* values)"),
@@ -33,10 +34,11 @@ public final class Harness {
             Param.text(RESUME, "latest or the path of a run folder",
                     "finish an interrupted run: train only the cells its cells.csv lacks"),
             Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers, worker JVMs or Spark tasks"),
-            Param.text(SPEC, "the path of a spec file", "another spec file than experiments/<name>.properties"));
+            Param.text(SPEC, "the path of a spec file", "another spec file than experiments/<name>.properties"),
+            Param.bool(SVG, "draw every figure as SVG too (PNG always)"));
 
     /** The keys that say how and where a run is carried out, not what it computes. */
-    public static final Set<String> HOW_KEYS = Set.of(WORKERS, QUIET, RESULTS_DIR, RESUME, ENGINE, SPEC);
+    public static final Set<String> HOW_KEYS = Set.of(WORKERS, QUIET, RESULTS_DIR, RESUME, ENGINE, SPEC, SVG);
 
     public static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -48,6 +50,7 @@ public final class Harness {
         d.put(RESUME, "");
         d.put(ENGINE, "local");
         d.put(SPEC, "");
+        d.put(SVG, "false");
         return d;
     }
 

@@ -161,7 +161,7 @@ public final class SweepRunner {
         StringBuilder figures = new StringBuilder();
         for (Figure figure : report.figures()) {
             try {
-                Plots.write(figure, folder.dir());
+                Plots.write(figure, folder.dir(), spec.bool(Harness.SVG));
                 figures.append("![").append(figure.title()).append("](").append(figure.name()).append(".png)\n\n");
             } catch (RunFolder.ResultWriteException e) {
                 throw e;

@@ -66,7 +66,7 @@ class OptimizerBenchmarkTest {
     @Test
     void writesTheRunFolderAndEveryTable() {
         for (String f : List.of("run.json", "cells.csv", "curves.csv", "summary.csv", "summary.md",
-                "tuned-ranking.png", "profile-tuned.png", "lr-rosenbrock.png", "lr-iris.svg")) {
+                "tuned-ranking.png", "profile-tuned.png", "lr-rosenbrock.png", "lr-iris.png")) {
             assertThat(run.resolve(f)).isRegularFile();
         }
         assertThat(stdout).startsWith("# optimizers").contains("### iris: ranked by final training loss")
