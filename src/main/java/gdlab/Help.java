@@ -1,5 +1,6 @@
 package gdlab;
 
+import gdlab.answers.AnswersPage;
 import gdlab.report.Claim;
 import gdlab.report.Compare;
 import gdlab.report.Table;
@@ -27,7 +28,7 @@ final class Help {
     private Help() {
     }
 
-    /** The help for {@code -Dexperiment=name} (none, list, compare, runs or an experiment). */
+    /** The help for {@code -Dexperiment=name} (none, list, compare, runs, report or an experiment). */
     static String of(String name, String specPath) {
         if (name == null || name.isBlank() || name.strip().equals("list")) {
             return usage();
@@ -37,6 +38,9 @@ final class Help {
                     + "with a verdict\n\n" + keys(Compare.PARAMS, Compare.DEFAULTS, null);
             case "runs" -> "runs: every run folder under results_dir, newest first\n\n"
                     + keys(Runs.PARAMS, Runs.DEFAULTS, null);
+            case "report" -> "report: the answers page (index.html and ANSWERS.md under results_dir), each classic "
+                    + "question answered from the latest run's claims\n\n"
+                    + keys(AnswersPage.PARAMS, AnswersPage.DEFAULTS, null);
             default -> experiment(Registry.create(name.strip()), specPath);
         };
     }
@@ -50,6 +54,7 @@ final class Help {
                   -Dkey=v1,v2,...         a comma list makes a sweep axis
                   -Dresume=latest         finish an interrupted run
                 mvn -q compile exec:java -Dexperiment=runs [-Dresults_dir=DIR]
+                mvn -q compile exec:java -Dexperiment=report [-Dresults_dir=DIR]
                 mvn -q compile exec:java -Dexperiment=compare -Dbaseline=RUN_DIR -Dcandidate=RUN_DIR [-Dtolerance=R]
                 mvn -q compile exec:java -Dexperiment=compare -Drun=RUN_DIR -Dby=KEY [-Dbase_value=V]
 

@@ -39,7 +39,7 @@ public final class AnswersPage {
             Param.text(BASELINE_DIR, "a folder path", "the committed baselines, used where the results folder has no run"),
             Param.bool("quiet", "no notes on stderr"));
 
-    private static final Map<String, String> DEFAULTS = Map.of(RESULTS_DIR, "results",
+    public static final Map<String, String> DEFAULTS = Map.of(RESULTS_DIR, "results",
             BASELINE_DIR, "results/baseline", "quiet", "false");
 
     private AnswersPage() {
