@@ -58,4 +58,25 @@ public final class Support {
     public static String bound(double bound) {
         return "bound " + Table.readable(bound);
     }
+
+    /**
+     * A mean against a range [low, high] ("about ten epochs"): holds when its 95% interval lies inside, does not
+     * hold when the interval lies outside, not distinguishable when it straddles an end; not tested with fewer
+     * than two values (no interval).
+     */
+    public static Claim.Verdict inRange(Stats s, double low, double high) {
+        if (s.n() < 2) {
+            return Claim.Verdict.NOT_TESTED;
+        }
+        if (s.ciLow() >= low && s.ciHigh() <= high) {
+            return Claim.Verdict.HOLDS;
+        }
+        return s.ciHigh() < low || s.ciLow() > high ? Claim.Verdict.DOES_NOT_HOLD : Claim.Verdict.NOT_DISTINGUISHABLE;
+    }
+
+    /** "95% CI [10.2, 11.8] (n = 3)", or why there is none. */
+    public static String interval95(Stats s) {
+        return s.n() < 2 ? "no 95% interval with " + s.n() + " value" + (s.n() == 1 ? "" : "s")
+                : "95% CI " + interval(s) + " (n = " + s.n() + ")";
+    }
 }
