@@ -73,7 +73,8 @@ class ClaimTest {
         Claim backed = EQUAL.withSupport("bound 1e-12");
         assertThat(Csv.rows(Claim.table(List.of(backed, ESCAPES)).toCsv())).extracting(r -> r.get("support"))
                 .containsExactly("bound 1e-12", "");
-        assertThat(Claim.markdown(List.of(backed))).contains("| verdict | support").contains("| holds   | bound 1e-12 |");
+        assertThat(Claim.markdown(List.of(backed))).contains("| verdict | support")
+                .contains("| holds   | bound 1e-12 |");
     }
 
     @Test
