@@ -44,6 +44,9 @@ final class BenchClaims {
             + "within a factor of " + MAX_IN_SWEEP_FACTOR + " of the loop timed alone (in_sweep_over_loop) at every "
             + "batch size of the breakdown that the step cells time.";
 
+    /** How every step timing is taken, for the support column. */
+    private static final String WINDOWS = " (medians of timed windows, on a machine other jobs may share)";
+
     private BenchClaims() {
     }
 
@@ -113,7 +116,8 @@ final class BenchClaims {
                         + "rows%s; DL4J faster on %d of %d rows of %s at B >= %d%s", fastest.fitMs(), fastest.label(),
                 rest.size() - dl4jWins.size(), rest.size(), list(" (DL4J faster on ", dl4jWins), big.size()
                         - dl4jLoses.size(), big.size(), BIG_NET, LARGE_BATCH, list(" (not on ", dl4jLoses));
-        return Claim.finding("dl4j_floor", FLOOR, measured, expected, dl4jWins.isEmpty() && dl4jLoses.isEmpty());
+        return Claim.finding("dl4j_floor", FLOOR, measured, expected, dl4jWins.isEmpty() && dl4jLoses.isEmpty(),
+                "dl4j_over_reference against 1 on every row" + WINDOWS);
     }
 
     private static boolean large(Step s) {
@@ -138,12 +142,19 @@ final class BenchClaims {
         StringBuilder measured = new StringBuilder(String.format(Locale.ROOT, "%d of %d rows; worst %s (%s), best "
                         + "%s (%s)", big.size() - short_.size(), big.size(), Bench.percent(worst.gemmShare()),
                 worst.label(), Bench.percent(best.gemmShare()), best.label()));
+        List<Step> impossible = steps.stream().filter(s -> s.gemmShare() > 1).toList();
+        if (!impossible.isEmpty()) {
+            measured.append("; gemm alone slower than the fit that contains its products, a timing not to trust: ")
+                    .append(String.join(", ", impossible.stream().map(s -> String.format(Locale.ROOT,
+                            "%s (gemm %.3g ms, fit %.3g ms)", s.label(), s.gemmMs(), s.fitMs())).toList()));
+        }
         if (!short_.isEmpty()) {
             measured.append("; time of the step not in gemm (activations, softmax, loss, bias adds, updater, DL4J's "
                     + "per-op dispatch): ").append(String.join("; ", short_.stream().map(s -> String.format(
                     Locale.ROOT, "%s: %.2f of %.2f ms", s.label(), s.fitMs() - s.gemmMs(), s.fitMs())).toList()));
         }
-        return Claim.finding("gemm_share", GEMM, measured.toString(), expected, short_.isEmpty());
+        return Claim.finding("gemm_share", GEMM, measured.toString(), expected, short_.isEmpty(),
+                "gemm_share against " + Bench.percent(Bench.MIN_GEMM_SHARE) + " on every row" + WINDOWS);
     }
 
     static Claim loop(List<Step> steps) {
@@ -156,7 +167,8 @@ final class BenchClaims {
         String measured = String.format(Locale.ROOT, "median %s over %d rows; highest %s (%s: loop %.3g ms, fit "
                         + "%.3g ms)", Bench.percent(median), steps.size(), Bench.percent(most.loopOverhead()),
                 most.label(), most.loopAfterMs(), most.fitMs());
-        return Claim.finding("loop_adds_little", LOOP, measured, expected, median <= MAX_LOOP_OVERHEAD);
+        return Claim.finding("loop_adds_little", LOOP, measured, expected, median <= MAX_LOOP_OVERHEAD,
+                "median over " + steps.size() + " rows against " + Bench.percent(MAX_LOOP_OVERHEAD) + WINDOWS);
     }
 
     static Claim harness(Sweep sweep) {
@@ -172,7 +184,8 @@ final class BenchClaims {
                         + "the plots alone: %.0f)", wall, share * wall, val.apply(p + "prepare_ms"),
                 val.apply(p + "summarize_ms"), val.apply(p + "rest_ms"), val.apply(p + "plots_ms")));
         return Claim.finding("harness_share", HARNESS, measured, "< " + Bench.percent(Bench.MAX_HARNESS_SHARE),
-                holds);
+                holds, "one sweep's wall time against " + Bench.percent(Bench.MAX_HARNESS_SHARE)
+                        + " (a timing: other jobs on the machine move it)");
     }
 
     /** Worker JVMs reach the speed-up ({@code processes}); in-process workers do not ({@code local}). */
@@ -200,7 +213,9 @@ final class BenchClaims {
                         sweep.load(), cores);
             }
         }
-        return Claim.finding(id, statement, measured, expected, local != reached);
+        return Claim.finding(id, statement, measured, expected, local != reached, "wall times of sweeps taken "
+                + "in turns (median of the repeats) against " + SweepPart.MIN_SPEEDUP + "x; load average "
+                + String.format(Locale.ROOT, "%.1f on %d cores", sweep.load(), cores));
     }
 
     static Claim inSweep(List<Step> steps, Map<Integer, Double> inSweep, String net, String dtype) {
@@ -226,7 +241,7 @@ final class BenchClaims {
                     + "batch sizes " + inSweep.keySet() + " on " + net + " " + dtype, expected);
         }
         return Claim.finding("in_sweep_step_as_alone", IN_SWEEP, net + " " + dtype + ": " + String.join("; ", parts),
-                expected, holds);
+                expected, holds, "median ms per update against the factor " + MAX_IN_SWEEP_FACTOR + WINDOWS);
     }
 
     private static double median(List<Step> steps, ToDoubleFunction<Step> f) {

@@ -26,7 +26,11 @@ import java.util.stream.IntStream;
  *   <li>{@link #reference()}: the same step in the plain-Java reference ({@link Mlp#evaluate} and an
  *       {@link Updater}), always in double;</li>
  *   <li>{@link #gemm()}: the step's matrix products alone, with ND4J's gemm into preallocated arrays: per layer the
- *       forward product, the weight gradient and the input gradient, 3 x 2 x batch x nIn x nOut FLOPs;</li>
+ *       forward product, the weight gradient and the input gradient, 3 x 2 x batch x nIn x nOut FLOPs, each called
+ *       as DL4J's dense layer calls it and into arrays of the same memory order ('f': the forward output, the
+ *       weight gradient, and the input gradient computed as W x delta^T). The bench once timed them into
+ *       'c'-order outputs, which DL4J does not use, and one row (784-100-10, B = 1, double) measured gemm alone
+ *       slower than the fit containing the same products; the gemm_share claim names any such row;</li>
  *   <li>{@link #loop(boolean, double)}: whole epochs of the training loop, the one before the benchmarks (a
  *       getRows copy per step) or today's {@link Trainer}, per step.</li>
  * </ul>
@@ -94,12 +98,14 @@ public final class StepCase {
         actGrads = new INDArray[layers];
         Nd4j.getRandom().setSeed(seed);
         for (int l = 0; l < layers; l++) {
-            acts[l] = Nd4j.rand(dtype, 'c', batch, sizes[l]);
+            // DL4J's layouts: the features 'c' (a DataSet's), every later activation 'f' (a dense layer's output),
+            // weights and their gradients 'f' (views of the flat parameters), the input gradient 'f' [nIn x batch]
+            acts[l] = Nd4j.rand(dtype, l == 0 ? 'c' : 'f', batch, sizes[l]);
             weights[l] = Nd4j.rand(dtype, 'f', sizes[l], sizes[l + 1]);
-            pre[l] = Nd4j.create(dtype, new long[] {batch, sizes[l + 1]}, 'c');
-            deltas[l] = Nd4j.rand(dtype, 'c', batch, sizes[l + 1]);
+            pre[l] = Nd4j.create(dtype, new long[] {batch, sizes[l + 1]}, 'f');
+            deltas[l] = Nd4j.rand(dtype, 'f', batch, sizes[l + 1]);
             weightGrads[l] = Nd4j.create(dtype, new long[] {sizes[l], sizes[l + 1]}, 'f');
-            actGrads[l] = Nd4j.create(dtype, new long[] {batch, sizes[l]}, 'c');
+            actGrads[l] = Nd4j.create(dtype, new long[] {sizes[l], batch}, 'f');
         }
     }
 
@@ -168,7 +174,7 @@ public final class StepCase {
         }
         for (int l = layers - 1; l >= 0; l--) {
             Nd4j.gemm(acts[l], deltas[l], weightGrads[l], true, false, 1.0, 0.0);
-            Nd4j.gemm(deltas[l], weights[l], actGrads[l], false, true, 1.0, 0.0);
+            Nd4j.gemm(weights[l], deltas[l], actGrads[l], false, true, 1.0, 0.0);
         }
     }
 
@@ -178,7 +184,7 @@ public final class StepCase {
         for (int l = 0; l + 1 < sizes.length; l++) {
             worst = Math.max(worst, pre[l].sub(acts[l].mmul(weights[l])).amaxNumber().doubleValue());
             worst = Math.max(worst, weightGrads[l].sub(acts[l].transpose().mmul(deltas[l])).amaxNumber().doubleValue());
-            worst = Math.max(worst, actGrads[l].sub(deltas[l].mmul(weights[l].transpose())).amaxNumber().doubleValue());
+            worst = Math.max(worst, actGrads[l].sub(weights[l].mmul(deltas[l].transpose())).amaxNumber().doubleValue());
         }
         return worst;
     }

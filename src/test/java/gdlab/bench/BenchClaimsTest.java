@@ -66,6 +66,16 @@ class BenchClaimsTest {
         assertThat(claims).noneMatch(Claim::failsTheRun);
     }
 
+    /** gemm alone slower than the fit that contains its products cannot be: the claim names the row. */
+    @Test
+    void aGemmSlowerThanItsFitIsNamedAsATimingNotToTrust() {
+        List<BenchClaims.Step> steps = new java.util.ArrayList<>(good());
+        steps.set(0, step("784-100-10", 1, 0.519, 0.93, 1.63, 0.05));
+        assertThat(BenchClaims.gemm(steps).measured()).contains("not to trust").contains("784-100-10 B=1 float");
+        assertThat(BenchClaims.gemm(good()).measured()).doesNotContain("not to trust");
+        assertThat(BenchClaims.gemm(good()).support()).contains("medians of timed windows");
+    }
+
     @Test
     void aValueBeyondItsThresholdDoesNotHold() {
         List<BenchClaims.Step> steps = new java.util.ArrayList<>(good());

@@ -49,4 +49,39 @@ class ClaimTest {
                 java.util.Map.entry("sgd_escapes", "SGD escapes local minima."));
         assertThat(Claim.sentences("You should see batch GD make 1 update per epoch.")).isEmpty();
     }
+
+    @Test
+    void aComparisonWhoseIntervalsOverlapIsNotDistinguishable() {
+        Stats shuffled = Stats.of(new double[] {0.20, 0.23});
+        Stats sorted = Stats.of(new double[] {0.21, 0.24});
+        Claim overlap = Claim.comparison("sorted_worse", "Sorted ends worse.", "0.225 vs 0.215", "sorted higher",
+                sorted.mean() > shuffled.mean(), Support.apart(sorted, shuffled), Support.intervals(sorted, shuffled));
+        assertThat(overlap.verdict()).isEqualTo(Claim.Verdict.NOT_DISTINGUISHABLE);
+        assertThat(overlap.support()).startsWith("95% CIs overlap: [");
+
+        Stats far = Stats.of(new double[] {0.90, 0.91, 0.92});
+        Claim apart = Claim.comparison("sorted_worse", "Sorted ends worse.", "", "sorted higher",
+                far.mean() > shuffled.mean(), Support.apart(far, shuffled), Support.intervals(far, shuffled));
+        assertThat(apart.verdict()).isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(apart.support()).startsWith("95% CIs apart: [");
+        assertThat(Claim.comparison("x", "X.", "", "", false, true, "s").verdict())
+                .isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+    }
+
+    @Test
+    void theSupportColumnIsInClaimsCsvAndTheChecksTable() {
+        Claim backed = EQUAL.withSupport("bound 1e-12");
+        assertThat(Csv.rows(Claim.table(List.of(backed, ESCAPES)).toCsv())).extracting(r -> r.get("support"))
+                .containsExactly("bound 1e-12", "");
+        assertThat(Claim.markdown(List.of(backed))).contains("| verdict | support")
+                .contains("| holds   | bound 1e-12 |");
+    }
+
+    @Test
+    void mcnemarNeedsSixPairsToReachSignificance() {
+        assertThat(Support.smallestMcnemarP(3)).isEqualTo(0.25);
+        assertThat(Support.mcnemarCanReach(5)).isFalse();
+        assertThat(Support.mcnemarCanReach(6)).isTrue();
+        assertThat(Support.mcnemar(9, 0)).startsWith("McNemar p = 0.0039");
+    }
 }

@@ -2,6 +2,7 @@ package gdlab.experiment.epochs;
 
 import gdlab.report.Claim;
 import gdlab.report.Stats;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.SeedGroup;
@@ -19,8 +20,9 @@ import static gdlab.experiment.epochs.Epochs.SHUFFLED;
 
 /**
  * The claims of epochs' hypothesis, in its order, each checked against the run's (order, stopping) groups. Two
- * groups differ only when their 95% intervals over the seeds are apart; with one seed, no difference is called
- * beyond noise. The hypothesis in experiments/epochs.properties is these statements, each after its id.
+ * groups differ only when their 95% intervals over the seeds are apart: otherwise the comparison is not
+ * distinguishable; with one seed there is no interval and it is not tested. A mean against a range ("about ten
+ * epochs") holds only when its 95% interval lies inside. The hypothesis in experiments/epochs.properties is these statements, each after its id.
  */
 final class EpochsClaims {
     /** "Several times": the class-sorted validation loss at least this multiple of the shuffled one. */
@@ -84,7 +86,7 @@ final class EpochsClaims {
                 Double.isNaN(refWorst) ? Claim.notTested("dl4j_matches_reference", Claim.Kind.INTEGRITY,
                         MATCHES_REFERENCE, "no cell was replayed by the reference", expected)
                         : Claim.integrity("dl4j_matches_reference", MATCHES_REFERENCE, "largest relative difference "
-                        + Table.readable(refWorst), expected, refWorst <= tolerance));
+                        + Table.readable(refWorst), expected, refWorst <= tolerance, Support.bound(tolerance)));
     }
 
     /** Early-stopped runs must equal the budget run of the same order and seed over the epochs both ran. */
@@ -103,7 +105,7 @@ final class EpochsClaims {
                 .allMatch(b -> samePrefix(e, b))));
         return Claim.integrity("early_follows_budget", FOLLOWS_BUDGET, consistent ? "every early-stopped run equals"
                 + " its budget run epoch for epoch" : "an early-stopped run departs from its budget run", expected,
-                consistent);
+                consistent, "exact equality");
     }
 
     /**
@@ -128,14 +130,27 @@ final class EpochsClaims {
         return g.stats(r -> r.status() == CellResult.Status.OK ? r.number(metric) : Double.NaN);
     }
 
-    /** Whether two groups' 95% intervals are apart (never with fewer than two seeds on a side). */
-    static boolean apart(Stats a, Stats b) {
-        return a.n() >= 2 && b.n() >= 2 && (a.ciHigh() < b.ciLow() || b.ciHigh() < a.ciLow());
+    /**
+     * Two groups compared: not tested with one seed on a side (no interval), not distinguishable when the 95%
+     * intervals overlap, otherwise holds when the difference goes the way the statement says.
+     */
+    private static Claim compare(String id, String statement, String measured, String expected, Stats a, Stats b,
+                                 boolean asStated) {
+        if (a.n() < 2 || b.n() < 2) {
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, measured + "; " + Support.intervals(a, b)
+                    + ": seed noise unknown", expected);
+        }
+        return Claim.comparison(id, statement, measured, expected, asStated, Support.apart(a, b),
+                Support.intervals(a, b));
     }
 
-    private static String noise(Stats a, Stats b) {
-        return a.n() < 2 || b.n() < 2 ? "one seed: no interval" : apart(a, b) ? "95% intervals apart"
-                : "95% intervals overlap: within seed noise";
+    /** A mean against a range, judged by its 95% interval ({@link Support#inRange}). */
+    private static Claim range(String id, String statement, String measured, String expected, Stats s, double low,
+                               double high) {
+        Claim.Verdict v = Support.inRange(s, low, high);
+        return v == Claim.Verdict.NOT_TESTED ? Claim.notTested(id, Claim.Kind.FINDING, statement, measured + "; "
+                + Support.interval95(s), expected)
+                : new Claim(id, Claim.Kind.FINDING, statement, measured, expected, v, Support.interval95(s));
     }
 
     private static Claim missing(String id, String statement, String what, String expected) {
@@ -152,11 +167,10 @@ final class EpochsClaims {
         Stats sa = stats(shuffled, "val_accuracy_at_compare_epoch");
         Stats ca = stats(sorted, "val_accuracy_at_compare_epoch");
         double ratio = cl.mean() / sl.mean();
-        boolean holds = ratio >= SEVERAL && ca.mean() < sa.mean() && apart(sl, cl);
-        return Claim.finding("sorted_worse_early", SORTED_WORSE_EARLY, String.format(Locale.ROOT,
-                "validation loss %s vs shuffled %s (%sx; %s), accuracy %s vs %s", Table.readable(cl.mean()),
-                Table.readable(sl.mean()), Table.readable(ratio), noise(sl, cl), Table.readable(ca.mean()),
-                Table.readable(sa.mean())), expected, holds);
+        return compare("sorted_worse_early", SORTED_WORSE_EARLY, String.format(Locale.ROOT,
+                "validation loss class-sorted %s vs shuffled %s (%sx), accuracy %s vs %s", cl.pretty(), sl.pretty(),
+                Table.readable(ratio), ca.pretty(), sa.pretty()), expected, cl, sl,
+                ratio >= SEVERAL && ca.mean() < sa.mean());
     }
 
     static Claim sortedSlower(SeedGroup shuffled, SeedGroup sorted, int maxEpochs) {
@@ -166,9 +180,8 @@ final class EpochsClaims {
         }
         Stats s = epochsToTarget(shuffled, maxEpochs);
         Stats c = epochsToTarget(sorted, maxEpochs);
-        return Claim.finding("sorted_slower_to_target", SORTED_SLOWER, String.format(Locale.ROOT,
-                "class-sorted %s vs shuffled %s epochs (%s)", Table.readable(c.mean()), Table.readable(s.mean()),
-                noise(s, c)), expected, c.mean() > s.mean() && apart(s, c));
+        return compare("sorted_slower_to_target", SORTED_SLOWER, String.format(Locale.ROOT,
+                "class-sorted %s vs shuffled %s epochs", c.pretty(), s.pretty()), expected, c, s, c.mean() > s.mean());
     }
 
     private static Stats epochsToTarget(SeedGroup g, int maxEpochs) {
@@ -177,41 +190,51 @@ final class EpochsClaims {
     }
 
     static Claim sortedNoBetter(SeedGroup shuffled, SeedGroup sorted) {
-        String expected = "not lower beyond the 95% intervals";
+        String expected = "not lower, 95% intervals apart (overlapping intervals cannot tell)";
         if (shuffled == null || sorted == null) {
             return missing("sorted_no_better_at_end", SORTED_NO_BETTER, "shuffled or class-sorted budget", expected);
         }
         Stats s = stats(shuffled, "final_val_loss");
         Stats c = stats(sorted, "final_val_loss");
-        boolean better = c.mean() < s.mean() && (apart(s, c) || s.n() < 2 || c.n() < 2);
-        return Claim.finding("sorted_no_better_at_end", SORTED_NO_BETTER, String.format(Locale.ROOT,
-                "final validation loss class-sorted %s vs shuffled %s (%s)", Table.readable(c.mean()),
-                Table.readable(s.mean()), noise(s, c)), expected, !better);
+        return compare("sorted_no_better_at_end", SORTED_NO_BETTER, String.format(Locale.ROOT,
+                "final validation loss class-sorted %s vs shuffled %s", c.pretty(), s.pretty()), expected, c, s,
+                c.mean() >= s.mean());
     }
 
     static Claim fixedLikeFresh(SeedGroup shuffled, SeedGroup fixed) {
-        String expected = "intervals overlap or within " + Table.readable(100 * ABOUT) + "%";
+        String expected = "both 95% intervals within " + Table.readable(100 * ABOUT) + "% of the fresh mean";
         if (shuffled == null || fixed == null) {
             return missing("fixed_like_fresh", FIXED_LIKE_FRESH, "shuffled or fixed budget", expected);
         }
         Stats s = stats(shuffled, "best_val_loss");
         Stats f = stats(fixed, "best_val_loss");
         double share = Math.abs(f.mean() - s.mean()) / s.mean();
-        boolean holds = share <= ABOUT || (s.n() >= 2 && f.n() >= 2 && !apart(s, f));
-        return Claim.finding("fixed_like_fresh", FIXED_LIKE_FRESH, String.format(Locale.ROOT,
-                "lowest validation loss fixed %s vs fresh %s (%s%% apart; %s)", Table.readable(f.mean()),
-                Table.readable(s.mean()), Table.readable(100 * share), noise(s, f)), expected, holds);
+        String measured = String.format(Locale.ROOT, "lowest validation loss fixed %s vs fresh %s (%s%% apart)",
+                f.pretty(), s.pretty(), Table.readable(100 * share));
+        if (s.n() < 2 || f.n() < 2) {
+            return Claim.notTested("fixed_like_fresh", Claim.Kind.FINDING, FIXED_LIKE_FRESH, measured + "; "
+                    + Support.intervals(f, s) + ": seed noise unknown", expected);
+        }
+        // equivalence: "about as well" holds only when both intervals sit inside the margin around the fresh mean
+        double low = (1 - ABOUT) * s.mean();
+        double high = (1 + ABOUT) * s.mean();
+        boolean equivalent = Support.inRange(f, low, high) == Claim.Verdict.HOLDS
+                && Support.inRange(s, low, high) == Claim.Verdict.HOLDS;
+        return new Claim("fixed_like_fresh", Claim.Kind.FINDING, FIXED_LIKE_FRESH, measured, expected,
+                equivalent ? Claim.Verdict.HOLDS : Support.apart(f, s) ? Claim.Verdict.DOES_NOT_HOLD
+                        : Claim.Verdict.NOT_DISTINGUISHABLE, Support.intervals(f, s) + "; margin ["
+                + Table.readable(low) + ", " + Table.readable(high) + "]");
     }
 
     static Claim minimumNearTen(SeedGroup shuffled) {
-        String expected = "mean best epoch in [" + Table.readable(MIN_BEST_EPOCH) + ", "
+        String expected = "95% interval of the mean best epoch inside [" + Table.readable(MIN_BEST_EPOCH) + ", "
                 + Table.readable(MAX_BEST_EPOCH) + "]";
         if (shuffled == null) {
             return missing("minimum_near_ten_epochs", MINIMUM_NEAR_TEN, "shuffled budget", expected);
         }
         Stats best = stats(shuffled, "best_epoch");
-        return Claim.finding("minimum_near_ten_epochs", MINIMUM_NEAR_TEN, "best epoch " + best.pretty(), expected,
-                best.mean() >= MIN_BEST_EPOCH && best.mean() <= MAX_BEST_EPOCH);
+        return range("minimum_near_ten_epochs", MINIMUM_NEAR_TEN, "best epoch " + best.pretty(), expected, best,
+                MIN_BEST_EPOCH, MAX_BEST_EPOCH);
     }
 
     static Claim overfits(SeedGroup shuffled) {
@@ -228,7 +251,9 @@ final class EpochsClaims {
         return Claim.finding("overfits_after_minimum", OVERFITS, String.format(Locale.ROOT,
                 "validation loss rose in %d of %d seeds (by %s); the gap widened in %d", rose, ok.size(),
                 stats(shuffled, "val_loss_rise").pretty(), widened), expected,
-                !ok.isEmpty() && rose == ok.size() && widened == ok.size());
+                !ok.isEmpty() && rose == ok.size() && widened == ok.size(), String.format(Locale.ROOT,
+                        "per seed: rose beyond the rounding bound %s in %d of %d, gap wider in %d of %d",
+                        Table.readable(ROUNDING), rose, ok.size(), widened, ok.size()));
     }
 
     static Claim stopsAfterPatience(List<SeedGroup> groups, int patience) {
@@ -244,19 +269,20 @@ final class EpochsClaims {
                 .sorted().toList();
         return Claim.integrity("early_stops_after_patience", STOPS_AFTER_PATIENCE, stopped.size()
                 + " runs stopped by patience, epochs past their best: " + past, expected,
-                past.equals(List.of((long) patience)));
+                past.equals(List.of((long) patience)), "exact equality");
     }
 
     static Claim stopsAtQuarter(SeedGroup early, int maxEpochs) {
-        String expected = "between " + Table.readable(MIN_SHARE * maxEpochs) + " and "
+        String expected = "95% interval of the mean between " + Table.readable(MIN_SHARE * maxEpochs) + " and "
                 + Table.readable(MAX_SHARE * maxEpochs) + " epochs";
         if (early == null) {
             return missing("early_stops_at_quarter", STOPS_AT_QUARTER, "shuffled early-stopping", expected);
         }
         Stats run = stats(early, "epochs_run");
         double share = run.mean() / maxEpochs;
-        return Claim.finding("early_stops_at_quarter", STOPS_AT_QUARTER, "epochs run " + run.pretty() + " of "
-                + maxEpochs + " (" + Table.readable(share) + ")", expected, share >= MIN_SHARE && share <= MAX_SHARE);
+        return range("early_stops_at_quarter", STOPS_AT_QUARTER, "epochs run " + run.pretty() + " of "
+                + maxEpochs + " (" + Table.readable(share) + ")", expected, run, MIN_SHARE * maxEpochs,
+                MAX_SHARE * maxEpochs);
     }
 
     static Claim testWithinNoise(SeedGroup early, SeedGroup budget) {
@@ -272,7 +298,7 @@ final class EpochsClaims {
                     "one seed: no interval to compare", expected);
         }
         return Claim.finding("early_test_within_noise", TEST_WITHIN_NOISE, String.format(Locale.ROOT,
-                "test accuracy early %s vs budget %s (%s)", e.pretty(), b.pretty(), noise(e, b)), expected,
-                !apart(e, b));
+                "test accuracy early %s vs budget %s", e.pretty(), b.pretty()), expected, !Support.apart(e, b),
+                Support.intervals(e, b));
     }
 }

@@ -378,15 +378,18 @@ final class EscapePart extends Part {
         return List.of(
                 sgdFrom.size() < 2 ? notTested(CLOSER_SLOWER, "needs two or more saddle_y0 > 0 for sgd; has: "
                         + sgdSteps, "escape steps rise as y0 falls") : verdict(CLOSER_SLOWER, sgdSteps,
-                        "escape steps rise as y0 falls" + never, slower),
+                        "escape steps rise as y0 falls" + never, slower,
+                        "exact escape steps of deterministic runs"),
                 theory(SADDLE_THEORY, linear, "no sgd, momentum or nesterov row from y0 > 0"),
                 sooner.isEmpty() ? notTested(FAR_SOONER, "needs sgd and another optimizer", "<= " + FAR + " x")
                         : verdict(FAR_SOONER, "steps, other/sgd: " + String.join(", ", sooner), "<= "
-                        + Table.readable(FAR) + " x SGD's steps; escaped where SGD never did", far),
+                        + Table.readable(FAR) + " x SGD's steps; escaped where SGD never did", far,
+                        "exact escape steps of deterministic runs, against the ratio " + Table.readable(FAR)),
                 theory(SADDLE_LINE, line, "no saddle_y0 = 0 in this run"),
                 rows.isEmpty() ? notTested(ESCAPE_AGREE, "no rows", "same step") : verdict(ESCAPE_AGREE, 
                         disagree.isEmpty() ? "all " + rows.size() + " runs" : "disagree: " + String.join(", ",
-                                disagree), "the same escape step (or never) in every run", disagree.isEmpty()));
+                                disagree), "the same escape step (or never) in every run", disagree.isEmpty(),
+                        "exact equality of escape steps"));
     }
 
     private static int steps(CellResult r, int budget) {
@@ -401,7 +404,8 @@ final class EscapePart extends Part {
                 r.metric("theory_steps"))).map(r -> coord(r, "setting") + " " + coord(r, "optimizer") + ": "
                 + r.metric("ref_escape_step") + " vs " + r.metric("theory_steps")).toList();
         return verdict(check, off.isEmpty() ? "all " + rs.size() + " reference rows match" : "off theory: "
-                + String.join(", ", off), "the linear recurrence's step (never from y0 = 0)", off.isEmpty());
+                + String.join(", ", off), "the linear recurrence's step (never from y0 = 0)", off.isEmpty(),
+                "exact equality with the recurrence's step");
     }
 
 

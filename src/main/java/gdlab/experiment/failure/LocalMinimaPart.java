@@ -352,11 +352,13 @@ final class LocalMinimaPart extends Part {
                 theoryCases == 0 ? notTested(STABILITY, "no (minimum, optimizer, lr) of this run has lr above its "
                         + "bound", STABILITY_BOUND) : verdict(STABILITY, theoryCases + " (minimum, optimizer, lr) "
                         + "above the bound; converged there: " + (violations.isEmpty() ? "none"
-                        : String.join(", ", violations)), "none (" + STABILITY_BOUND + ")", violations.isEmpty()),
+                        : String.join(", ", violations)), "none (" + STABILITY_BOUND + ")", violations.isEmpty(),
+                        "bound 2/lambda_max of each minimum (exact Hessian)"),
                 verdict(DL4J_AGREE, agreed + " of " + rows.stream().mapToLong(r -> (long) r.number("dl4j_runs"))
                         .sum() + " runs (chaotic included)" + (disagree.isEmpty() ? "" : "; disagree, max diff: "
                         + String.join(", ", disagree)), "same end point class within " + Table.readable(AGREE_TOL)
-                        + ", or a chaotic orbit", disagree.isEmpty())));
+                        + ", or a chaotic orbit", disagree.isEmpty(), "bound " + Table.readable(AGREE_TOL)
+                        + " on the end points' distance")));
     }
 
     private Claim dependOnStart(List<CellResult> rows) {
@@ -371,7 +373,8 @@ final class LocalMinimaPart extends Part {
             }
         }
         return measured.isEmpty() ? notTested(DEPEND, "every setting diverged", ">= 2 minima reached")
-                : verdict(DEPEND, "minima reached: " + String.join(", ", measured), ">= 2 per setting", holds);
+                : verdict(DEPEND, "minima reached: " + String.join(", ", measured), ">= 2 per setting", holds,
+                "exact count of the minima the starts reached (end point within endpoint_tol)");
     }
 
     private Claim globalSharePartial(List<CellResult> rows) {
@@ -385,7 +388,8 @@ final class LocalMinimaPart extends Part {
         }
         return measured.isEmpty() ? notTested(PARTIAL, "no function with local minima in a setting that did not all "
                 + "diverge", "0 < share_global < 1") : verdict(PARTIAL, "share_global: " + String.join(", ", measured),
-                "0 < share_global < 1 per setting", holds);
+                "0 < share_global < 1 per setting", holds, "exact count: a start that reached a global minimum "
+                        + "and one that did not, per setting");
     }
 
     /** Per function: each minimum's share under every (optimizer, lr), beside its curvature and critical lrs. */

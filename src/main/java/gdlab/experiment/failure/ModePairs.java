@@ -3,6 +3,7 @@ package gdlab.experiment.failure;
 import gdlab.experiment.GdMode;
 import gdlab.report.Binomial;
 import gdlab.report.Claim;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.SeedGroup;
@@ -44,7 +45,7 @@ final class ModePairs {
             + "large that runs diverge, stochastic GD reaches the global minimum measurably less often than batch GD.");
     static final Claim XOR_NO_HELP = finding("xor_no_help", "On the XOR net no mode's noise measurably helps.");
     static final Claim XOR_STUCK = finding("xor_third_stuck", "About a third of the XOR runs get stuck in every "
-            + "mode (1/3 inside the 95% interval of the share not reaching the target, 0 outside it).");
+            + "mode (1/3 inside the 95% interval of the share not reaching the target, 0 and 2/3 outside it).");
     static final Claim WINDOW = finding("noise_rescues_in_a_window", "Stochastic noise rescues batch GD from "
             + "local minima only in a window: stochastic GD reaches the global minimum measurably more often than "
             + "batch GD in some settings, not all.");
@@ -200,10 +201,12 @@ final class ModePairs {
                         + String.join(", ", untestable), "helped in k of n settings, 0 < k < n")
                         : verdict(WINDOW, String.format(Locale.ROOT, "helped in %d of %d settings%s", k,
                         testable.size(), untestable.isEmpty() ? "" : "; not counted, too few runs: "
-                                + String.join(", ", untestable)), "0 < k < n", k > 0 && k < testable.size()),
+                                + String.join(", ", untestable)), "0 < k < n", k > 0 && k < testable.size(),
+                        mcnemar(testable)),
                 xorCompared == 0 ? notTested(XOR_AGREE, "no XOR runs", "final losses equal") : verdict(XOR_AGREE, 
                         xorAgree + " of " + xorCompared + " runs agree", "every run, final losses equal to "
-                                + Table.readable(SeedClaimPart.AGREE_TOL), xorAgree == xorCompared));
+                                + Table.readable(SeedClaimPart.AGREE_TOL), xorAgree == xorCompared,
+                        Support.bound(SeedClaimPart.AGREE_TOL)));
     }
 
     /** A claim on paired comparisons: not tested without them or when one cannot reach p < 0.05 (too few runs). */
@@ -219,23 +222,37 @@ final class ModePairs {
                     expected);
         }
         return verdict(check, String.join("; ", cs.stream().map(Compared::label).toList()), expected,
-                cs.stream().allMatch(holds));
+                cs.stream().allMatch(holds), mcnemar(cs));
+    }
+
+    /** Each comparison's exact McNemar test, as the support of a paired claim. */
+    private static String mcnemar(List<Compared> cs) {
+        return String.join("; ", cs.stream().map(c -> (c.xor() ? "xor" : c.setting()) + " " + c.mode() + ": "
+                + Support.mcnemar(c.onlyThis(), c.onlyBatch())).toList());
     }
 
     private static Claim xorStuck(List<Compared> xor) {
+        String expected = "1/3 in every mode's Wilson 95% interval, 0 and 2/3 not";
         if (xor.isEmpty()) {
-            return notTested(XOR_STUCK, "no XOR runs", "1/3 in every mode's interval");
+            return notTested(XOR_STUCK, "no XOR runs", expected);
         }
-        boolean holds = true;
+        boolean third = true;
+        boolean apart = true;
         List<String> measured = new ArrayList<>();
+        List<String> support = new ArrayList<>();
         for (Compared c : xor) {
-            double[] ci = Binomial.wilson(c.runs() - c.reached(), c.runs());
-            holds &= ci[0] > 0 && ci[0] <= 1 / 3.0 && 1 / 3.0 <= ci[1];
-            measured.add(String.format(Locale.ROOT, "%s %d/%d (%s..%s)", c.mode(), c.runs() - c.reached(), c.runs(),
-                    Table.readable(ci[0]), Table.readable(ci[1])));
+            int stuck = c.runs() - c.reached();
+            double[] ci = Binomial.wilson(stuck, c.runs());
+            third &= ci[0] <= 1 / 3.0 && 1 / 3.0 <= ci[1];
+            apart &= ci[0] > 0 && ci[1] < 2 / 3.0;
+            measured.add(c.mode() + " " + stuck + "/" + c.runs());
+            support.add(c.mode() + " " + Support.binomial(stuck, c.runs()));
         }
-        return verdict(XOR_STUCK, "stuck: " + String.join(", ", measured), "1/3 in every mode's Wilson 95% interval, "
-                + "0 not", holds);
+        // an interval that holds 1/3 but also 0 or 2/3 cannot tell "a third" from "none" or "two thirds"
+        return verdict(XOR_STUCK, "stuck: " + String.join(", ", measured), expected, !third
+                ? Claim.Verdict.DOES_NOT_HOLD : apart ? Claim.Verdict.HOLDS : Claim.Verdict.NOT_DISTINGUISHABLE,
+                String.join("; ", support) + (third && !apart ? ": too few runs to tell a third from 0 or 2/3"
+                        : ""));
     }
 
 }

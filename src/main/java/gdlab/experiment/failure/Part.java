@@ -68,9 +68,13 @@ abstract class Part {
         return Claim.notTested(id, Claim.Kind.INTEGRITY, statement, "", "");
     }
 
-    static Claim verdict(Claim c, String measured, String expected, boolean holds) {
-        return new Claim(c.id(), c.kind(), c.statement(), measured, expected,
-                holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD);
+    /** The claim with its verdict and its support: the test, interval, bound or exact count behind it. */
+    static Claim verdict(Claim c, String measured, String expected, boolean holds, String support) {
+        return verdict(c, measured, expected, holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD, support);
+    }
+
+    static Claim verdict(Claim c, String measured, String expected, Claim.Verdict verdict, String support) {
+        return new Claim(c.id(), c.kind(), c.statement(), measured, expected, verdict, support);
     }
 
     static Claim notTested(Claim c, String why, String expected) {

@@ -362,18 +362,21 @@ final class StepSizePart extends Part {
                 && lr(r) <= JUST * r.number("lr_bound")).toList();
         return List.of(
                 largest.isEmpty() ? notTested(TOO_LARGE, "no rows", "diverged") : verdict(TOO_LARGE, String.join("; ",
-                        measured), "status diverged with its step; NaN at or after it, or never", diverged),
+                        measured), "status diverged with its step; NaN at or after it, or never", diverged,
+                        "the divergence rule on each deterministic run"),
                 just.isEmpty() ? notTested(JUST_ABOVE, "no rosenbrock_lr in (2/lambda_max, " + JUST
                         + " x 2/lambda_max]", "neither diverged nor converged") : verdict(JUST_ABOVE, String.join(", ",
                         just.stream().map(r -> "lr=" + coord(r, "lr") + ": " + str(r, "outcome")).toList()),
                         "neither diverged nor converged", just.stream().noneMatch(r -> List.of("diverged",
-                        "converged").contains(str(r, "outcome")))),
+                        "converged").contains(str(r, "outcome"))), "outcome of each deterministic run"),
                 rosen.isEmpty() ? notTested(ROSENBROCK_BOUND, "no Rosenbrock rows", "none") : verdict(ROSENBROCK_BOUND, 
                         violations.isEmpty() ? "none of " + rosen.size() + " runs" : "converged: " + String.join(", ",
-                                violations), "no convergence with lr >= 2/lambda_max", violations.isEmpty()),
+                                violations), "no convergence with lr >= 2/lambda_max", violations.isEmpty(),
+                        "bound 2/lambda_max = 0.001997 at (1, 1) (exact Hessian)"),
                 rows.isEmpty() ? notTested(STEP_AGREE, "no rows", "agree") : verdict(STEP_AGREE, disagree.isEmpty()
                         ? "all " + rows.size() + " runs" : "disagree: " + String.join(", ", disagree),
-                        "agreement yes or chaotic in every run", disagree.isEmpty()));
+                        "agreement yes or chaotic in every run", disagree.isEmpty(),
+                        "the same outcome, end points within the crosscheck's bound"));
     }
 
     /** How the DL4J run agrees with the reference, in words. */

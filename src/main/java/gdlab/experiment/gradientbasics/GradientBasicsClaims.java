@@ -5,6 +5,7 @@ import gdlab.basics.LossFunctions;
 import gdlab.basics.SgdSteps;
 import gdlab.basics.StepDirections;
 import gdlab.report.Claim;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.spec.Spec;
 import gdlab.sweep.CellResult;
@@ -43,7 +44,8 @@ final class GradientBasicsClaims {
     static final String RANDOM = "A random direction of the same length barely changes the loss: at the smallest eta by at "
             + "most 3/sqrt(n) of eta |g|^2 (n parameters; a random direction's cosine with g is about 1/sqrt(n)).";
     static final String STEP_LOSSES = "The losses after every step equal the reference's, to 1e-12 relative.";
-    static final String SGD_LOSS = "In the first sgd_steps SGD steps (default 50) the training loss falls.";
+    static final String SGD_LOSS = "In the first sgd_steps SGD steps (50, or 20 with quick=true) the "
+            + "training loss falls.";
     static final String SGD_MOVES = "In those steps the weights and biases of every layer move.";
     static final String SGD_REFERENCE = "The reference's SGD steps land on DL4J's parameters, to 1e-10.";
     static final String CELLS = "Every cell computes all four parts.";
@@ -94,7 +96,8 @@ final class GradientBasicsClaims {
                                 + Table.readable(RANDOM_SIGMAS) + " in every cell",
                         "|change / eta|g|^2| x sqrt(n)", x -> Math.abs(x.ratio(StepDirections.RANDOM,
                                 c.smallest)) * Math.sqrt(x.result().number("n_params")),
-                        v -> v <= RANDOM_SIGMAS),
+                        v -> v <= RANDOM_SIGMAS, Table.readable(RANDOM_SIGMAS) + " standard deviations of a random "
+                                + "direction's cosine with g (1/sqrt(n)): exceeded by chance in about 0.3% of cells"),
                 c.atMost("step_losses_match_reference", STEP_LOSSES, agree, "relative diff",
                         x -> x.m().value(StepDirections.PART, "all", "reference_max_rel_diff")),
                 c.every("sgd_lowers_loss", Claim.Kind.INTEGRITY, SGD_LOSS, "a training loss after " + steps
@@ -108,7 +111,7 @@ final class GradientBasicsClaims {
                         x -> x.m().value(SgdSteps.PART, "reference", "max_abs_param_diff")),
                 Claim.integrity("every_cell_finishes", CELLS, failed.isEmpty() ? results.size() + " of "
                                 + results.size() + " cells finished" : failed.size() + " cell(s) failed: "
-                                + failed.get(0).message(), "no failed cell", failed.isEmpty()));
+                                + failed.get(0).message(), "no failed cell", failed.isEmpty(), "exact count of cells"));
     }
 
     /** The worst of a difference over the three losses (NaN counts as infinitely bad). */
@@ -120,12 +123,19 @@ final class GradientBasicsClaims {
     /** Integrity: a difference at most {@code bound} in every cell. */
     private Claim atMost(String id, String statement, double bound, String what, ToDoubleFunction<CellView> f) {
         return every(id, Claim.Kind.INTEGRITY, statement, what + " <= " + Table.readable(bound) + " in every cell",
-                "max " + what, f, v -> v <= bound);
+                "max " + what, f, v -> v <= bound, Support.bound(bound) + " in every cell");
     }
 
     /** {@code ok} of f's value in every finished cell; measured: per data set the largest value (or the range). */
     private Claim every(String id, Claim.Kind kind, String statement, String expected, String what,
                         ToDoubleFunction<CellView> f, Predicate<Double> ok) {
+        return every(id, kind, statement, expected, what, f, ok, "each cell's value, computed without noise: "
+                + expected);
+    }
+
+    /** As above, with the support the verdict rests on (a bound, or the condition every cell's value meets). */
+    private Claim every(String id, Claim.Kind kind, String statement, String expected, String what,
+                        ToDoubleFunction<CellView> f, Predicate<Double> ok, String support) {
         if (byData.isEmpty()) {
             return Claim.notTested(id, kind, statement, "no cell finished", expected);
         }
@@ -145,7 +155,7 @@ final class GradientBasicsClaims {
         }
         String measured = (what.startsWith("max ") ? what : what + " (min to max over seeds)") + ": "
                 + String.join(", ", parts);
-        return kind == Claim.Kind.INTEGRITY ? Claim.integrity(id, statement, measured, expected, holds)
-                : Claim.finding(id, statement, measured, expected, holds);
+        return kind == Claim.Kind.INTEGRITY ? Claim.integrity(id, statement, measured, expected, holds, support)
+                : Claim.finding(id, statement, measured, expected, holds, support);
     }
 }

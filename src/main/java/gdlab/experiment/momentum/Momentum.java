@@ -166,9 +166,9 @@ public final class Momentum implements Experiment {
         if (parts.contains(TRAJECTORY)) {
             paths = new Paths(spec);
             for (String surface : List.of(QUADRATIC_2D, ROSENBROCK)) {
-                for (String[] row : paths.rows(surface)) {
-                    double lr = paths.lrMu(surface, row[0], row[1])[0];
-                    cells.add(cell(cells.size(), TRAJECTORY, surface, row[0], row[1], lr, seeds.get(0)));
+                for (Paths.Row row : paths.rows(surface)) {
+                    cells.add(cell(cells.size(), TRAJECTORY, surface, row.optimizer(), row.mu(), row.lr(),
+                            seeds.get(0)));
                 }
             }
         }

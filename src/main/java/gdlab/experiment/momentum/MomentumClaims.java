@@ -3,6 +3,7 @@ package gdlab.experiment.momentum;
 import gdlab.reference.Theory;
 import gdlab.report.Claim;
 import gdlab.report.Stats;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.SeedGroup;
@@ -32,8 +33,10 @@ import static gdlab.experiment.momentum.Momentum.is;
  * recurrences of theory (iteration counts), and heavy ball's optimum (lr*, mu*) and rate against Polyak's formulas
  * ({@link Theory}). Failing one means gdlab or DL4J computes something wrong. The rest are findings: how the counts
  * compare with the asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the digits MLP. The
- * quadratics and paths are deterministic (one run each); the MLP's comparisons are over its seeds, and hold only when
- * the groups' 95% intervals are apart (with one seed the means decide, and the measured value says so). A claim whose
+ * quadratics and paths are deterministic (one run each), so their counts are exact and the support names the bound
+ * they are held to; the MLP's comparisons are over its seeds, and hold only when the groups' 95% intervals are apart
+ * (overlapping: not distinguishable; one seed: not tested, there is no interval). A best learning rate on the edge of
+ * the grid is flagged: the best may lie beyond it. A claim whose
  * cells the run lacks (a subset of the parts, condition numbers, mus or learning rates) is not tested, with why.
  */
 final class MomentumClaims {
@@ -74,8 +77,10 @@ final class MomentumClaims {
             + "ln(tolerance) / ln(mu).";
     static final String OVERSHOOT = "On the 2-D quadratic the momentum paths (heavy ball and Nesterov at "
             + "trajectory_momentum) overshoot the minimum, where gradient descent comes straight in on both surfaces.";
-    static final String ZIGZAG = "On both 2-D surfaces every momentum path zig-zags across the valley: it crosses "
-            + "the valley floor more often than gradient descent's path.";
+    static final String ZIGZAG = "On the 2-D quadratic gradient descent zig-zags across the narrow valley at its "
+            + "best constant learning rate 2/(lambda_min + lambda_max) and at 1.9/lambda_max (it crosses the valley "
+            + "floor in at least half its steps), and heavy ball at its optimum (lr*, mu*) ends nearer the minimum "
+            + "than gradient descent at either rate.";
     static final String MLP_FEWER = "On the digits MLP (full batch) Nesterov and heavy ball at mu = 0.9 reach the "
             + "target loss in fewer steps than plain GD, each at its best learning rate.";
     static final String MLP_EFFECTIVE = "At small learning rates momentum mu behaves like plain GD at lr / (1 - mu): "
@@ -85,7 +90,7 @@ final class MomentumClaims {
     }
 
     /** Every claim of the hypothesis, in its order; failed cells count as missing. */
-    static List<Claim> of(List<CellResult> results, double tolerance) {
+    static List<Claim> of(List<CellResult> results, double tolerance, int trajectorySteps) {
         List<CellResult> finished = results.stream().filter(r -> r.status() != CellResult.Status.FAILED).toList();
         List<CellResult> quad = Momentum.part(finished, QUADRATIC);
         List<CellResult> traj = Momentum.part(finished, TRAJECTORY);
@@ -95,7 +100,7 @@ final class MomentumClaims {
                 growth("heavy_ball_grows_like_sqrt_k", HB_LIKE_SQRT_K, quad, HEAVY_BALL, OPTIMAL, 0.5),
                 speedup("speedup_3x_at_k100", SPEEDUP_100, quad, 100, SPEEDUP_K100),
                 speedup("speedup_10x_at_k1000", SPEEDUP_1000, quad, 1000, SPEEDUP_K1000), tooMuch(quad, tolerance),
-                overshoot(traj), zigzag(traj), mlpFewer(mlp), mlpEffective(mlp));
+                overshoot(traj), zigzag(traj, trajectorySteps), mlpFewer(mlp), mlpEffective(mlp));
     }
 
     private static String row(CellResult r) {
@@ -136,7 +141,8 @@ final class MomentumClaims {
         long disagreeing = mirrored.stream().filter(r -> r.number("ref_mismatch_steps") > 0).count();
         String measured = (off.isEmpty() ? "every count equal" : "counts differ: " + String.join(", ", off))
                 + "; " + disagreeing + " of " + mirrored.size() + " runs disagree on a step";
-        return Claim.integrity(id, MATCHES_REFERENCE, measured, expected, off.isEmpty() && disagreeing == 0);
+        return Claim.integrity(id, MATCHES_REFERENCE, measured, expected, off.isEmpty() && disagreeing == 0,
+                "counts within " + COUNT_SLACK + "; steps bound " + Table.readable(REF_TOLERANCE));
     }
 
     /** Integrity: measured counts equal exact_iterations within COUNT_SLACK. */
@@ -149,7 +155,7 @@ final class MomentumClaims {
         List<String> off = quad.stream().filter(r -> !countsAgree(r, "measured_iterations", "exact_iterations"))
                 .map(r -> counts(r, "measured_iterations", "exact_iterations", " vs ")).toList();
         return Claim.integrity(id, MATCHES_EXACT, off.isEmpty() ? "all " + quad.size() + " rows equal"
-                : "differ: " + String.join(", ", off), expected, off.isEmpty());
+                : "differ: " + String.join(", ", off), expected, off.isEmpty(), "counts within " + COUNT_SLACK);
     }
 
     private static double ratio(CellResult r) {
@@ -176,7 +182,8 @@ final class MomentumClaims {
         String range = Table.readable(rows.stream().mapToDouble(MomentumClaims::ratio).min().orElse(Double.NaN))
                 + " to " + Table.readable(rows.stream().mapToDouble(MomentumClaims::ratio).max().orElse(Double.NaN));
         return Claim.finding(id, NEAR_PREDICTION, rows.size() + " rows, measured / predicted " + range
-                + (far.isEmpty() ? "" : "; outside: " + ratios(far)), expected, far.isEmpty());
+                + (far.isEmpty() ? "" : "; outside: " + ratios(far)), expected, far.isEmpty(),
+                "deterministic runs: exact counts against the factor " + Table.readable(NEAR_FACTOR));
     }
 
     /** Finding: heavy ball's optimum needs more iterations than predicted at every k. */
@@ -188,7 +195,7 @@ final class MomentumClaims {
             return none(id, Claim.Kind.FINDING, TRANSIENT, "heavy-ball optimal row (momentum = optimal)", expected);
         }
         return Claim.finding(id, TRANSIENT, "measured/predicted: " + ratios(rows), expected,
-                rows.stream().allMatch(r -> ratio(r) > 1));
+                rows.stream().allMatch(r -> ratio(r) > 1), "deterministic runs: exact counts");
     }
 
     private static boolean close(double a, double b) {
@@ -225,7 +232,8 @@ final class MomentumClaims {
                     + (Double.isInfinite(fastestOther) ? "" : ", next heavy-ball rate "
                     + Table.readable(fastestOther)));
         }
-        return Claim.integrity(id, OPTIMUM, String.join("; ", parts), expected, holds);
+        return Claim.integrity(id, OPTIMUM, String.join("; ", parts), expected, holds,
+                "bound " + Table.readable(FORMULA_TOLERANCE) + " relative");
     }
 
     /** Finding: the log-log slope of one row's measured counts between the smallest and largest k. */
@@ -244,7 +252,8 @@ final class MomentumClaims {
                 / Math.log(hi.number("condition") / lo.number("condition"));
         String measured = rows.stream().map(r -> r.cell().get("problem") + " " + count(r.number(
                 "measured_iterations"))).collect(Collectors.joining(", ")) + "; slope " + Table.readable(s);
-        return Claim.finding(id, statement, measured, expected, Math.abs(s - slope) <= SLOPE_TOLERANCE);
+        return Claim.finding(id, statement, measured, expected, Math.abs(s - slope) <= SLOPE_TOLERANCE,
+                "deterministic runs: exact counts, slope against " + expected);
     }
 
     /** Finding: GD's measured count over heavy ball's optimal one at condition k at least {@code factor}. */
@@ -260,7 +269,8 @@ final class MomentumClaims {
         double g = gd.number("measured_iterations");
         double h = hb.number("measured_iterations");
         return Claim.finding(id, statement, "sgd " + count(g) + ", heavy ball optimal " + count(h) + ": "
-                + Table.readable(g / h) + "x", expected, g / h >= factor);
+                + Table.readable(g / h) + "x", expected, g / h >= factor,
+                "deterministic runs: exact counts against " + Table.readable(factor) + "x");
     }
 
     /** Finding: heavy ball at mu above mu*: rate sqrt(mu), count within NEAR_FACTOR of ln(tol) / ln(mu). */
@@ -283,7 +293,9 @@ final class MomentumClaims {
             parts.add(row(r) + " rate " + Table.readable(r.number("predicted_rate")) + ", "
                     + count(r.number("measured_iterations")) + " vs " + Table.readable(predicted));
         }
-        return Claim.finding(id, TOO_MUCH, String.join("; ", parts), expected, holds);
+        return Claim.finding(id, TOO_MUCH, String.join("; ", parts), expected, holds,
+                "deterministic runs: exact counts against the factor " + Table.readable(NEAR_FACTOR)
+                        + "; rate bound " + Table.readable(FORMULA_TOLERANCE) + " relative");
     }
 
     private static String values(List<CellResult> rows, String metric) {
@@ -303,27 +315,36 @@ final class MomentumClaims {
         }
         return Claim.finding(id, OVERSHOOT, values(moving, "overshoot") + "; " + values(gd, "overshoot"), expected,
                 moving.stream().allMatch(r -> r.number("overshoot") > 0)
-                        && gd.stream().allMatch(r -> r.number("overshoot") == 0));
+                        && gd.stream().allMatch(r -> r.number("overshoot") == 0),
+                "deterministic paths: exact overshoot (0 is exact)");
     }
 
-    /** Finding: on each surface every momentum path crosses the valley floor more often than gradient descent's. */
-    static Claim zigzag(List<CellResult> traj) {
+    /**
+     * Finding: on the 2-D quadratic gradient descent's paths (at its best constant rate and near its edge) cross the
+     * valley floor in at least half their steps, and heavy ball's optimal path ends nearer the minimum than both.
+     */
+    static Claim zigzag(List<CellResult> traj, int steps) {
         String id = "momentum_paths_zigzag";
-        String expected = "valley_crossings above sgd's on each surface";
-        if (traj.isEmpty()) {
-            return none(id, Claim.Kind.FINDING, ZIGZAG, "trajectory part (part = trajectory)", expected);
+        String expected = "sgd's valley_crossings >= " + steps / 2 + " at each rate; heavy ball optimal's "
+                + "distance_to_minimum below sgd's";
+        List<CellResult> quad = traj.stream().filter(r -> r.cell().get("problem").equals(QUADRATIC_2D)).toList();
+        List<CellResult> gd = quad.stream().filter(r -> is(r, SGD, null)).toList();
+        CellResult hb = quad.stream().filter(r -> is(r, HEAVY_BALL, OPTIMAL)).findFirst().orElse(null);
+        if (gd.isEmpty() || hb == null) {
+            return none(id, Claim.Kind.FINDING, ZIGZAG, "2-D quadratic path of sgd and of heavy ball optimal",
+                    expected);
         }
-        boolean holds = true;
-        List<String> parts = new ArrayList<>();
-        for (SeedGroup surface : SeedGroup.by(traj, "problem")) {
-            CellResult gd = surface.cells().stream().filter(r -> is(r, SGD, null)).findFirst().orElseThrow();
-            double g = gd.number("valley_crossings");
-            List<CellResult> others = surface.cells().stream().filter(r -> r != gd).toList();
-            holds &= others.stream().allMatch(r -> r.number("valley_crossings") > g);
-            parts.add(row(gd) + " " + Table.readable(g) + " vs " + others.stream().map(r -> Momentum.label(r.cell())
-                    + " " + Table.readable(r.number("valley_crossings"))).collect(Collectors.joining(", ")));
-        }
-        return Claim.finding(id, ZIGZAG, String.join("; ", parts), expected, holds);
+        double hbDistance = hb.number("distance_to_minimum");
+        boolean holds = gd.stream().allMatch(r -> r.number("valley_crossings") >= steps / 2
+                && hbDistance < r.number("distance_to_minimum"));
+        String measured = gd.stream().map(r -> "sgd lr " + Table.readable(r.cell().real("lr")) + ": "
+                + Table.readable(r.number("valley_crossings")) + " crossings in " + steps + " steps, ends "
+                + Table.readable(r.number("distance_to_minimum")) + " from the minimum")
+                .collect(Collectors.joining("; "))
+                + "; heavy ball optimal ends " + Table.readable(hbDistance) + " from it ("
+                + Table.readable(hb.number("valley_crossings")) + " crossings)";
+        return Claim.finding(id, ZIGZAG, measured, expected, holds, "deterministic paths: exact counts of "
+                + "crossings and exact distances");
     }
 
     /** "12 ± 2 at lr 0.3", with how many seeds reached the target when not all did. */
@@ -332,11 +353,20 @@ final class MomentumClaims {
                 + g.reached("updates_to_target") + "/" + g.size() + " reached)") + " at lr " + g.get("lr");
     }
 
-    private static String noise(Stats a, Stats b) {
-        if (a.n() < 2 || b.n() < 2) {
-            return "1 seed: no 95% interval, seed noise unknown";
+    /** "the best lr of X, 1, is the grid's largest (0.3..1)" for rows whose best lr is an end of their grid. */
+    static List<String> onEdge(Map<String, List<SeedGroup>> grid, List<String> rows) {
+        List<String> edge = new ArrayList<>();
+        for (String row : rows) {
+            List<SeedGroup> lrs = grid.get(row);
+            double best = DigitsMlp.best(lrs).real("lr");
+            double lo = lrs.stream().mapToDouble(g -> g.real("lr")).min().orElseThrow();
+            double hi = lrs.stream().mapToDouble(g -> g.real("lr")).max().orElseThrow();
+            if (lrs.size() > 1 && (best == lo || best == hi)) {
+                edge.add(row + " " + Table.readable(best) + " (the grid's " + (best == hi ? "largest" : "smallest")
+                        + ", " + Table.readable(lo) + ".." + Table.readable(hi) + ")");
+            }
         }
-        return "95% intervals " + (a.overlaps(b) ? "overlap: within seed noise" : "apart");
+        return edge;
     }
 
     /** Finding: heavy ball and Nesterov at mu 0.9, best lr each, every seed at the target in fewer updates than sgd. */
@@ -351,15 +381,28 @@ final class MomentumClaims {
         }
         SeedGroup g = DigitsMlp.best(grid.get(SGD));
         Stats sgd = DigitsMlp.updates(g);
-        boolean holds = DigitsMlp.allReached(g);
+        boolean fewer = DigitsMlp.allReached(g);
+        boolean apart = true;
         List<String> parts = new ArrayList<>();
+        List<String> support = new ArrayList<>();
         for (String row : rows) {
             SeedGroup m = DigitsMlp.best(grid.get(row));
             Stats updates = DigitsMlp.updates(m);
-            holds &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean() && !updates.overlaps(sgd);
-            parts.add(row + " " + steps(m) + " (" + noise(updates, sgd) + ")");
+            fewer &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean();
+            apart &= Support.apart(updates, sgd);
+            parts.add(row + " " + steps(m));
+            support.add(row + " vs sgd: " + Support.intervals(updates, sgd));
         }
-        return Claim.finding(id, MLP_FEWER, String.join("; ", parts) + " vs sgd " + steps(g), expected, holds);
+        List<String> all = new ArrayList<>(rows);
+        all.add(SGD);
+        List<String> edge = onEdge(grid, all);
+        String measured = String.join("; ", parts) + " vs sgd " + steps(g) + (edge.isEmpty() ? ""
+                : "; best lr on the grid's edge, the best may lie beyond: " + String.join(", ", edge));
+        if (sgd.n() < 2 || grid.get(SGD).stream().anyMatch(s -> s.size() < 2)) {
+            return Claim.notTested(id, Claim.Kind.FINDING, MLP_FEWER, measured + "; 1 seed: no 95% interval, "
+                    + "seed noise unknown", expected);
+        }
+        return Claim.comparison(id, MLP_FEWER, measured, expected, fewer, apart, String.join("; ", support));
     }
 
     /**
@@ -389,6 +432,7 @@ final class MomentumClaims {
             return none(id, Claim.Kind.FINDING, MLP_EFFECTIVE, "momentum lr whose lr / (1 - mu) is also in sgd's lr "
                     + "grid", expected);
         }
-        return Claim.finding(id, MLP_EFFECTIVE, String.join("; ", parts), expected, holds);
+        return Claim.finding(id, MLP_EFFECTIVE, String.join("; ", parts), expected, holds,
+                "ratio of mean updates against the factor " + Table.readable(NEAR_FACTOR) + " (seed noise aside)");
     }
 }

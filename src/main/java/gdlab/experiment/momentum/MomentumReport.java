@@ -67,7 +67,7 @@ final class MomentumReport {
             mlp(mlpCells);
         }
         return new Report(summaryColumns(quad).csv(rows), text.toString(), figures,
-                MomentumClaims.of(results, spec.real("tolerance")));
+                MomentumClaims.of(results, spec.real("tolerance"), spec.integer("trajectory_steps")));
     }
 
     /** summary.csv: a quadratic's or a path's cell, or an MLP learning rate's seeds; blank where a part has none. */
@@ -241,6 +241,9 @@ final class MomentumReport {
                 .markdown("optimizer", r -> r.cell().get("optimizer"))
                 .markdown("mu", r -> r.cell().get("momentum"))
                 .markdown("lr", r -> r.cell().real("lr"))
+                .markdown("lr_x_lambda_max", r -> r.cell().get("problem").equals(QUADRATIC_2D)
+                        ? (Object) (r.cell().real("lr") * spec.real("trajectory_condition")) : "-")
+                .markdown("gd_lr_over_1_minus_mu", r -> r.cell().real("lr") / (1 - r.number("mu")))
                 .markdown("final_f_over_start", r -> r.number("final_relative_loss"))
                 .markdown("distance_to_minimum", r -> r.number("distance_to_minimum"))
                 .markdown("overshoot_past_minimum", r -> r.number("overshoot"))
@@ -254,8 +257,14 @@ final class MomentumReport {
                 (the x axis for the quadratic, the valley's direction for Rosenbrock), as a share of the start's \
                 offset: gradient descent comes straight in (0), momentum's inertia carries it past and back. \
                 valley_crossings: how often the path crossed the valley's floor (the x axis for the quadratic, \
-                y = x^2 for Rosenbrock), the zig-zag across the valley. The \
-                quadratic's paths share lr = 1 / lambda_max (momentum optimal: Polyak's lr*, mu*). \
+                y = x^2 for Rosenbrock), the zig-zag across the valley. On the quadratic gradient descent runs \
+                at its best constant rate 2 / (lambda_min + lambda_max) and at 1.9 / lambda_max: lr_x_lambda_max \
+                near 1.9, so the steep coordinate shrinks by |1 - lr lambda_max| ~ 0.9 and flips sign every step (the \
+                zig-zag), while the flat one creeps in by 1 - lr lambda_min per step. Heavy ball and Nesterov at \
+                trajectory_momentum run at 1 / lambda_max, heavy ball optimal at Polyak's lr*, mu*. \
+                gd_lr_over_1_minus_mu = lr / (1 - mu): the plain-GD learning rate momentum acts like on a slowly \
+                changing gradient (its steady-state step); above 2 / lambda_max it would diverge as plain GD, which \
+                is why momentum is not simply a larger learning rate. \
                 max_deviation_from_reference: largest distance between DL4J's and the reference's points; \
                 ref_mismatch_steps: steps where it exceeds 1e-7. The \
                 paths are in curves.csv (columns x, y). The quadratic's figure draws exact level sets (ellipses); \
@@ -344,7 +353,7 @@ final class MomentumReport {
         List<SeedGroup> paired = all.stream().filter(g -> g.real("momentum") != 0
                 && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null).toList();
         Columns<SeedGroup> effective = mlpColumns("lr")
-                .markdown("sgd_lr_equal_lr_over_1_minus_mu", g -> g.real("lr") / (1 - g.real("momentum")))
+                .markdown("gd_lr_over_1_minus_mu", g -> g.real("lr") / (1 - g.real("momentum")))
                 .markdown("sgd_updates_to_target", g -> reached(DigitsMlp.sgdAtEffectiveLr(sgd, g)));
         if (!paired.isEmpty()) {
             text.append("Momentum mu at lr against plain GD at lr / (1 - mu), its steady-state step on a constant "

@@ -44,31 +44,43 @@ final class Paths {
         this.spec = spec;
     }
 
-    /** A surface's (optimizer, mu) rows: sgd, then momentum and nesterov at trajectory_momentum; heavy ball optimal. */
-    List<String[]> rows(String surface) {
-        String mu = Table.readable(spec.real("trajectory_momentum"));
-        List<String[]> rows = new ArrayList<>(List.of(new String[]{SGD, "0"}, new String[]{HEAVY_BALL, mu},
-                new String[]{NESTEROV, mu}));
-        if (surface.equals(QUADRATIC_2D)) {
-            rows.add(new String[]{HEAVY_BALL, OPTIMAL});
-        }
-        return rows;
+    /** One path: its optimizer, mu (a number or optimal) and learning rate. */
+    record Row(String optimizer, String mu, double lr) {
+    }
+
+    /** Gradient descent's best constant learning rate on a quadratic: 2 / (lambda_min + lambda_max). */
+    static double gdBestLr(double k) {
+        return 2 / (1 + k);
+    }
+
+    /** Gradient descent near its stability edge 2 / lambda_max. */
+    static double gdEdgeLr(double k) {
+        return 1.9 / k;
     }
 
     /**
-     * (lr, mu) of a row: on Rosenbrock rosenbrock_lr; on the quadratic one lr for all three, 1 / lambda_max, stable
-     * for each (Nesterov's bound at mu = 0.9 is 1.36 / lambda_max), and Polyak's (lr*, mu*) for heavy ball optimal.
+     * A surface's paths. On the quadratic: gradient descent at its best constant rate 2 / (lambda_min +
+     * lambda_max) and at 1.9 / lambda_max (both shrink the steep coordinate by |1 - lr lambda_max| < 1 with a sign
+     * flip each step: the zig-zag), heavy ball and Nesterov at trajectory_momentum with lr = 1 / lambda_max (stable
+     * for each: Nesterov's bound at mu = 0.9 is 1.36 / lambda_max), and heavy ball at Polyak's (lr*, mu*). On
+     * Rosenbrock: gradient descent, heavy ball and Nesterov at rosenbrock_lr.
      */
-    double[] lrMu(String surface, String optimizer, String mu) {
-        double m = optimizer.equals(SGD) || mu.equals(OPTIMAL) ? 0 : Double.parseDouble(mu);
+    List<Row> rows(String surface) {
+        String mu = Table.readable(spec.real("trajectory_momentum"));
         if (surface.equals(ROSENBROCK)) {
-            return new double[]{spec.real("rosenbrock_lr"), m};
+            double lr = spec.real("rosenbrock_lr");
+            return List.of(new Row(SGD, "0", lr), new Row(HEAVY_BALL, mu, lr), new Row(NESTEROV, mu, lr));
         }
         double k = condition();
-        if (mu.equals(OPTIMAL)) {
-            return new double[]{Theory.heavyBallLearningRate(1, k), Theory.heavyBallMomentum(k)};
-        }
-        return new double[]{1 / k, m};
+        return List.of(new Row(SGD, "0", gdBestLr(k)), new Row(SGD, "0", gdEdgeLr(k)),
+                new Row(HEAVY_BALL, mu, 1 / k), new Row(NESTEROV, mu, 1 / k),
+                new Row(HEAVY_BALL, OPTIMAL, Theory.heavyBallLearningRate(1, k)));
+    }
+
+    /** A row's mu as a number: Polyak's mu* for optimal, 0 for gradient descent. */
+    double mu(String optimizer, String mu) {
+        return optimizer.equals(SGD) ? 0 : mu.equals(OPTIMAL) ? Theory.heavyBallMomentum(condition())
+                : Double.parseDouble(mu);
     }
 
     private double condition() {
@@ -82,7 +94,7 @@ final class Paths {
     CellResult run(Cell cell) {
         String optimizer = cell.get("optimizer");
         double lr = cell.real("lr");
-        double mu = lrMu(cell.get("problem"), optimizer, cell.get("momentum"))[1];
+        double mu = mu(optimizer, cell.get("momentum"));
         boolean quadratic = cell.get("problem").equals(QUADRATIC_2D);
         double[] x0 = quadratic ? QUADRATIC_START : ROSENBROCK_START;
         int steps = quadratic ? spec.integer("trajectory_steps") : spec.integer("rosenbrock_steps");

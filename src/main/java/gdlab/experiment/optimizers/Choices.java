@@ -61,7 +61,7 @@ final class Choices {
             for (String p : problems) {
                 List<Config> chosen = optimizers(p).stream().map(o -> setting.equals(ONE_SHOT)
                         ? config(group(p, o, OptimizerBenchmark.oneShotLr(o)))
-                        : OptimizerRanking.best(configs(p, o))).toList();
+                        : OptimizerRanking.best(tunable(p, o))).toList();
                 Map<Config, Double> ranks = new IdentityHashMap<>();
                 OptimizerRanking.rank(chosen.stream().filter(c -> ranked(c.optimizer())).toList())
                         .forEach(r -> ranks.put(r.config(), r.rank()));
@@ -135,6 +135,29 @@ final class Choices {
 
     List<Config> configs(String problem, String optimizer) {
         return groups(problem, optimizer).stream().map(Choices::config).toList();
+    }
+
+    /**
+     * The configurations tuning chooses among: the grid's learning rates only (DL4J's default, run for one-shot,
+     * is not a grid point unless the grid has it); every configuration for an optimizer without a learning rate.
+     */
+    List<Config> tunable(String problem, String optimizer) {
+        List<Config> onGrid = configs(problem, optimizer).stream().filter(c -> onGrid(c.lr())).toList();
+        return onGrid.isEmpty() ? configs(problem, optimizer) : onGrid;
+    }
+
+    private boolean onGrid(String lr) {
+        return lr.matches("[0-9.eE+-]+") && grid.stream().anyMatch(g -> Math.abs(g / Double.parseDouble(lr) - 1)
+                < 1e-9);
+    }
+
+    /** Whether a tuned choice's lr is the grid's smallest or largest: the best may lie beyond the grid. */
+    boolean onGridEdge(Choice c) {
+        if (grid.size() < 2 || !onGrid(c.config().lr())) {
+            return false;
+        }
+        double lr = Double.parseDouble(c.config().lr());
+        return Math.abs(lr / grid.get(0) - 1) < 1e-9 || Math.abs(lr / grid.get(grid.size() - 1) - 1) < 1e-9;
     }
 
     /** Every cell of an optimizer on a problem (all its learning rates). */

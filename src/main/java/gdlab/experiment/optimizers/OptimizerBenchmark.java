@@ -93,8 +93,11 @@ public final class OptimizerBenchmark implements Experiment {
                 Param.integer("batch_size", 1, 1_000_000, false, "minibatch size of the updaters on networks"),
                 Param.integer("digits_epochs", 1, 100_000, false, "epochs of the updaters on digits"),
                 Param.integer("iris_epochs", 1, 100_000, false, "epochs of the updaters on iris"),
-                Param.integer("solver_iterations", 1, 1_000_000, false,
-                        "iterations of the solvers on networks (full batch, one line search each)"),
+                new Param("solver_iterations", "epochs, or an integer from 1 to 1000000",
+                        s -> s.equals(SAME_AS_EPOCHS) || s.matches("[1-9][0-9]{0,5}|1000000"), false,
+                        "iterations of the solvers on networks (full batch, one line search each); epochs: the "
+                                + "problem's epochs, so solvers and updaters compute the same number of example "
+                                + "gradients"),
                 Param.integer("function_steps", 1, 1_000_000, false,
                         "steps (updaters) or iterations (solvers) on the 2-D functions"),
                 Param.realIn("start_radius", 0.0, 10.0, false,
@@ -180,6 +183,19 @@ public final class OptimizerBenchmark implements Experiment {
      * network that names none (its solvers search along that updater's step); NaN for AdaDelta and the reference's
      * solvers, which have none.
      */
+    /** solver_iterations = epochs: a solver's full-batch iterations equal the updaters' epochs on that problem. */
+    static final String SAME_AS_EPOCHS = "epochs";
+
+    /**
+     * Full-batch iterations of the solvers on a network: by default the updaters' epochs on it, so both compute
+     * the gradients of the same number of examples (an epoch of minibatch steps and a full-batch gradient each
+     * visit every training example once); the line searches' extra loss evaluations are forward passes on top.
+     */
+    static int solverIterations(gdlab.spec.Spec spec, String problem) {
+        String v = spec.string("solver_iterations");
+        return v.equals(SAME_AS_EPOCHS) ? spec.integer(problem + "_epochs") : Integer.parseInt(v);
+    }
+
     static double defaultLearningRate(String optimizer) {
         if (REFERENCE_SOLVERS.contains(optimizer)) {
             return Double.NaN;

@@ -74,9 +74,12 @@ final class OptimizerSummary {
                         of the grid %s (**tuned**: the lr whose seeds all finished with the lowest mean final loss; \
                         a configuration where any seed diverged never beats one where none did). %d seeds. \
                         Networks: MLP %s hidden units (%s), %s, minibatch %s, %s epochs on digits and %s on iris; \
-                        DL4J's solvers train them full batch for %s iterations (each iteration is a line search: \
-                        several loss evaluations). 2-D functions: %s steps (updaters, through SameDiff) or \
-                        iterations (solvers), each seed starting within %s of the centre (Rosenbrock (-1.2, 1), \
+                        the solvers train them full batch for %s iterations (each iteration is one gradient and a \
+                        line search: several loss evaluations, forward passes only). Budgets are equal in \
+                        gradients: an epoch of minibatch steps and a full-batch gradient each take the gradient of \
+                        every training example once (the line searches' loss evaluations come on top). 2-D \
+                        functions: %s steps (updaters, through SameDiff) or iterations (solvers), one gradient \
+                        each, each seed starting within %s of the centre (Rosenbrock (-1.2, 1), \
                         Beale (1, 1.5), Himmelblau (0, 0); the saddle x^2 - y^2 at x within that of 1 and y in \
                         [0.005, 0.015], near the ridge y = 0).
 
@@ -91,8 +94,10 @@ final class OptimizerSummary {
                         (1e-6 relative, or both blew up). On the digits and iris networks: %s
 
                         """, chosen.grid().stream().map(OptimizerBenchmark::lrString).toList(),
-                Harness.seeds(spec).size(), spec.string("hidden"), spec.string("activation"), spec.string("dtype"), spec.string("batch_size"),
-                spec.string("digits_epochs"), spec.string("iris_epochs"), spec.string("solver_iterations"),
+                Harness.seeds(spec).size(), spec.string("hidden"), spec.string("activation"), spec.string("dtype"),
+                spec.string("batch_size"), spec.string("digits_epochs"), spec.string("iris_epochs"),
+                spec.string("solver_iterations").equals(OptimizerBenchmark.SAME_AS_EPOCHS)
+                        ? "as many as the problem's epochs" : spec.string("solver_iterations"),
                 spec.string("function_steps"), spec.string("start_radius"), gdlab.dl4j.Trainer.DIVERGENCE_RULE);
     }
 
@@ -112,6 +117,7 @@ final class OptimizerSummary {
                 .add("time_to_target_ms_mean", c -> ok(c.group(), "time_to_target_ms").mean())
                 .add("steps_mean", c -> ok(c.group(), "steps").mean())
                 .add("lr_grid_ok", c -> gridCount(c, Sensitivity::ok))
+                .add("lr_on_grid_edge", c -> c.setting().equals(TUNED) ? chosen.onGridEdge(c) : null)
                 .add("lr_grid_size", c -> gridCount(c, Sensitivity::gridSize))
                 .add("loss_spread_decades", c -> chosen.sensitivity(c.problem(), c.optimizer()).spreadDecades())
                 .add("reference_agrees", c -> replayed(c.group()) == 0 ? null
@@ -142,7 +148,9 @@ final class OptimizerSummary {
                 .add("one_shot_lr", c -> oneShot(c).config().lr())
                 .add("one_shot_" + loss, c -> lossText(oneShot(c).group()))
                 .add("one_shot_rank", c -> rankText(oneShot(c).rank()))
-                .add("tuned_lr", c -> c.config().lr()).add("tuned_" + loss, c -> lossText(c.group()));
+                .add("tuned_lr", c -> c.config().lr() + (c.setting().equals(TUNED) && chosen.onGridEdge(c)
+                        ? " (grid's edge)" : ""))
+                .add("tuned_" + loss, c -> lossText(c.group()));
         if (NETWORKS.contains(problem)) {
             columns.add("test_accuracy", c -> ok(c.group(), "test_accuracy").pretty());
         } else {

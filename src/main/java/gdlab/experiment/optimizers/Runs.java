@@ -181,7 +181,8 @@ final class Runs {
         Split split = splits.get(cell.get("problem"));
         MultiLayerNetwork net = Solvers.withAlgorithm(Networks.classifier(sizes(split), spec.string("activation"),
                 solverUpdater(cell), cell.longValue("seed"), dtype), Solvers.algorithm(cell.get("optimizer")));
-        Trainer.Outcome t = train(net, cell, split.train().size(), spec.integer("solver_iterations"),
+        Trainer.Outcome t = train(net, cell, split.train().size(),
+                OptimizerBenchmark.solverIterations(spec, cell.get("problem")),
                 Trainer.Order.AS_GIVEN);
         return dl4jResult(cell, t, testAccuracy(net, split), null, Curve.of(t), 1, null);
     }
@@ -195,7 +196,8 @@ final class Runs {
         Mlp mlp = referenceMlp(sizes);
         MlpObjective f = new MlpObjective(mlp, split.train().features(), split.train().oneHot());
         Timed timed = Timed.minimize(ReferenceSolvers.named(cell.get("optimizer")), f, init,
-                spec.integer("solver_iterations"), StopRule.never(), spec.real("max_seconds"));
+                OptimizerBenchmark.solverIterations(spec, cell.get("problem")), StopRule.never(),
+                spec.real("max_seconds"));
         double accuracy = split.test().size() == 0 ? Double.NaN : ReferenceSolvers.accuracy(
                 mlp.output(timed.trajectory().x(), split.test().features()), split.test().labels());
         return referenceResult(cell, timed, accuracy, null);

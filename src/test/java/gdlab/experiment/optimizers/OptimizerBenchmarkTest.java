@@ -101,7 +101,10 @@ class OptimizerBenchmarkTest {
         });
     }
 
-    /** Recomputed from cells.csv: each tuned lr has no diverged seed when some lr has none, and the lowest loss. */
+    /**
+     * Recomputed from cells.csv: each tuned lr is a point of the quick grid (0.01, 1; DL4J's default is run for
+     * one-shot only), has no diverged seed when some grid lr has none, and the lowest loss among them.
+     */
     @Test
     void tunedLearningRateIsTheBestFinishedOneInTheCells() throws IOException {
         List<Map<String, String>> cells = RunFiles.rows(run.resolve("cells.csv"));
@@ -116,7 +119,10 @@ class OptimizerBenchmarkTest {
             if (!row.get("setting").equals("tuned") || row.get("status").startsWith("crashed")) {
                 continue;
             }
-            Map<String, List<Map<String, String>>> byLr = configs.get(row.get("problem") + "|" + row.get("optimizer"));
+            Map<String, List<Map<String, String>>> byLr = new TreeMap<>(configs.get(row.get("problem") + "|"
+                    + row.get("optimizer")));
+            byLr.keySet().retainAll(List.of("0.01", "1", "none"));
+            assertThat(byLr).as(row.toString()).containsKey(row.get("lr"));
             List<String> finished = byLr.entrySet().stream()
                     .filter(e -> e.getValue().stream().allMatch(c -> c.get("status").equals("ok")))
                     .map(Map.Entry::getKey).toList();
@@ -135,7 +141,9 @@ class OptimizerBenchmarkTest {
             checked++;
         }
         assertThat(checked).isGreaterThan(10);
-        assertThat(withDivergedAlternative).isPositive();
+        // on the quick grid no optimizer has one lr diverged and another finished (sgd and nesterov diverge on
+        // Rosenbrock at both): OptimizerRankingTest holds that rule on made-up configurations
+        assertThat(withDivergedAlternative).isZero();
     }
 
     static double meanLoss(List<Map<String, String>> cells) {
@@ -318,7 +326,7 @@ class OptimizerBenchmarkTest {
         assertThat(claims).extracting(c -> Map.entry(c.get("claim"), c.get("statement")))
                 .containsExactlyElementsOf(hypothesisSentences());
         assertThat(claims).allSatisfy(c -> {
-            assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested");
+            assertThat(c.get("verdict")).isIn("holds", "does not hold", "not distinguishable", "not tested");
             assertThat(c.get("measured")).isNotBlank();
             assertThat(c.get("expected")).isNotBlank();
         });
@@ -330,7 +338,7 @@ class OptimizerBenchmarkTest {
         assertThat(claim("one_shot_rmsprop_adagrad_lead")).containsEntry("verdict", "not tested")
                 .containsEntry("measured", "the run ranks neither rmsprop nor adagrad");
         assertThat(claim("tuning_changes_ranking").get("measured"))
-                .contains("tied results share their average rank (tuned: line-gd = cg on iris, rosenbrock)");
+                .contains("tied results share their average rank (tuned: line-gd = cg on iris, rosenbrock");
         assertThat(stdout).contains("### Checks").contains("every integrity check passes");
     }
 
