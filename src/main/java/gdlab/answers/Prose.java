@@ -48,6 +48,8 @@ final class Prose {
         List<String> parts = new ArrayList<>();
         add(parts, counts, "holds", "hold", "holds");
         add(parts, counts, "does not hold", "do not hold", "does not hold");
+        add(parts, counts, "not distinguishable", "cannot be told from seed noise",
+                "cannot be told from seed noise");
         add(parts, counts, "not tested", "were not tested", "was not tested");
         add(parts, counts, "missing", "are not in the run", "is not in the run");
         int n = claims.size();
@@ -75,12 +77,16 @@ final class Prose {
         String statement = escape(c.getOrDefault("statement", "").strip());
         String measured = escape(c.getOrDefault("measured", "").strip());
         String expected = escape(c.getOrDefault("expected", "").strip());
+        String support = escape(c.getOrDefault("support", "").strip());
+        String backed = support.isEmpty() ? "" : " (" + support + ")";
         boolean integrity = "integrity".equals(c.get("kind"));
         return switch (c.getOrDefault("verdict", "")) {
-            case "holds" -> "**Holds.** " + statement + " Measured: " + measured + ".";
+            case "holds" -> "**Holds.** " + statement + " Measured: " + measured + backed + ".";
+            case "not distinguishable" -> "**Cannot be told from seed noise in this run.** The hypothesis says: "
+                    + statement + " Measured: " + measured + backed + ".";
             case "does not hold" -> (integrity ? "**FAILS (an integrity check: gdlab or DL4J computes something "
                     + "wrong).** " : "**Does not hold in this run.** ") + "The hypothesis says: " + statement
-                    + " Measured: " + measured + "; it needs " + expected + ".";
+                    + " Measured: " + measured + backed + "; it needs " + expected + ".";
             case "not tested" -> "**Not tested by this run.** " + statement + " (" + measured + ")";
             default -> "**Verdict '" + escape(c.getOrDefault("verdict", "")) + "'.** " + statement;
         };

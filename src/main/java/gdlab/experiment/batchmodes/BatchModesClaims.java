@@ -2,6 +2,7 @@ package gdlab.experiment.batchmodes;
 
 import gdlab.report.Claim;
 import gdlab.report.Stats;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.sweep.SeedGroup;
 
@@ -160,7 +161,8 @@ final class BatchModesClaims {
         String measured = rows.stream().map(r -> label(r.group()) + " " + r.measuredUpdates()
                         + (r.agree() ? "" : " (textbook " + r.expectedUpdates() + ")"))
                 .collect(Collectors.joining(", "));
-        return Claim.integrity(id, UPDATES_PER_EPOCH, measured, expected, rows.stream().allMatch(TextbookRow::agree));
+        return Claim.integrity(id, UPDATES_PER_EPOCH, measured, expected, rows.stream().allMatch(TextbookRow::agree),
+                "exact: whole counts against the textbook's");
     }
 
     /** Integrity: activation_bytes is B x one example's bytes in every group, and batch's B = N is the largest. */
@@ -188,7 +190,7 @@ final class BatchModesClaims {
         boolean largest = trained.stream().filter(g -> g != batch)
                 .allMatch(g -> g.stats("activation_bytes").mean() < most);
         return Claim.integrity(id, BATCH_MOST_MEMORY, String.join(", ", parts) + " bytes", expected,
-                formula && largest);
+                formula && largest, "exact: whole bytes against B x " + bytesPerExample);
     }
 
     /**
@@ -208,14 +210,22 @@ final class BatchModesClaims {
             return Claim.notTested(id, Claim.Kind.FINDING, statement, s.n() == 0 ? label(subject) + " has no value"
                     : "no other group to compare with", expected);
         }
-        boolean ordered = others.stream().allMatch(g -> highest ? s.mean() > metric.apply(g).mean()
-                : s.mean() < metric.apply(g).mean());
         List<String> overlapping = others.stream().filter(g -> s.overlaps(metric.apply(g)))
                 .map(BatchModesClaims::label).toList();
         String measured = label(subject) + " " + show.apply(subject) + " vs "
                 + others.stream().map(g -> label(g) + " " + show.apply(g)).collect(Collectors.joining(", "))
                 + unit + "; " + separation(s, others.stream().map(metric).toList(), overlapping) + note;
-        return Claim.finding(id, statement, measured, expected, ordered && overlapping.isEmpty());
+        if (s.n() < 2 || others.stream().anyMatch(g -> metric.apply(g).n() < 2)) {
+            return Claim.notTested(id, Claim.Kind.FINDING, statement, measured, expected);
+        }
+        // a pair whose intervals are apart on the wrong side refutes the claim; one whose intervals overlap leaves
+        // it undecided
+        boolean refuted = others.stream().anyMatch(g -> Support.apart(s, metric.apply(g))
+                && (highest ? s.mean() < metric.apply(g).mean() : s.mean() > metric.apply(g).mean()));
+        String support = others.stream().map(g -> label(subject) + " vs " + label(g) + ": "
+                + Support.intervals(s, metric.apply(g))).collect(Collectors.joining("; "));
+        return Claim.comparison(id, statement, measured, expected, !refuted, refuted || overlapping.isEmpty(),
+                support);
     }
 
     private static Function<SeedGroup, String> plain(Function<SeedGroup, Stats> metric) {
@@ -249,7 +259,8 @@ final class BatchModesClaims {
         boolean holds = perSeed.stream().allMatch(e -> e != null && ((Number) e).intValue() <= FEW_EPOCHS);
         String measured = "epochs to target per seed: " + perSeed.stream().map(e -> e == null
                 ? "not reached in " + maxEpochs : String.valueOf(e)).collect(Collectors.joining(", "));
-        return Claim.finding(id, STOCHASTIC_FEW_EPOCHS, measured, expected, holds);
+        return Claim.finding(id, STOCHASTIC_FEW_EPOCHS, measured, expected, holds,
+                "each of " + perSeed.size() + " seeds against the bound of " + FEW_EPOCHS + " epochs");
     }
 
     /** Why a claim comparing the mini-batch groups with stochastic is not tested; null when it can be. */
@@ -268,15 +279,18 @@ final class BatchModesClaims {
         Stats s = epochs(stochastic, maxEpochs);
         boolean holds = true;
         List<String> parts = new ArrayList<>();
+        List<String> support = new ArrayList<>();
         for (SeedGroup g : minis) {
             Stats m = epochs(g, maxEpochs);
+            support.add(label(g) + " vs stochastic: " + Support.intervals(m, s));
             double diff = m.mean() - s.mean();
             holds &= diff <= NEAR_EPOCHS;
             parts.add(label(g) + " " + withReached(g, m) + " vs stochastic " + withReached(stochastic, s)
                     + " (difference " + Table.readable(diff) + "; " + separation(m, List.of(s),
                     m.overlaps(s) ? List.of("stochastic") : List.of()).replace(": within seed noise", "") + ")");
         }
-        return Claim.finding(id, MINI_BATCH_NEAR, String.join("; ", parts), expected, holds);
+        return Claim.finding(id, MINI_BATCH_NEAR, String.join("; ", parts), expected, holds,
+                "mean difference against the bound of " + NEAR_EPOCHS + " epoch; " + String.join("; ", support));
     }
 
     /**
@@ -296,25 +310,33 @@ final class BatchModesClaims {
         int sn = stochastic.finished().size();
         String sText = s.n() == 0 ? "stochastic never reached it" : "stochastic " + Table.readable(Math.exp(s.mean()))
                 + (reached(stochastic) < sn ? " (" + reached(stochastic) + "/" + sn + " reached)" : "") + GEOMETRIC;
-        boolean holds = true;
+        boolean refuted = false;
+        boolean undecided = false;
         List<String> parts = new ArrayList<>();
+        List<String> support = new ArrayList<>();
         for (SeedGroup g : minis) {
             Stats m = g.logStats("time_to_target_ms");
             int n = g.finished().size();
             if (reached(g) < n) {
-                holds = false;
+                refuted = true;
                 parts.add(label(g) + " reached it in " + reached(g) + "/" + n + " seeds");
             } else if (s.n() == 0) {
                 parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())));
             } else {
                 double ratio = Math.exp(m.mean() - s.mean());
-                boolean apart = !m.overlaps(s);
-                holds &= ratio < TIME_FRACTION && apart;
+                boolean apart = Support.apart(m, s);
+                refuted |= apart && ratio >= TIME_FRACTION;
+                undecided |= !apart;
+                support.add(label(g) + " vs stochastic, log ms: " + Support.intervals(m, s));
                 parts.add(label(g) + " " + Table.readable(Math.exp(m.mean())) + " (" + Table.readable(ratio) + "x; "
                         + separation(m, List.of(s), apart ? List.of() : List.of("stochastic")) + ")");
             }
         }
-        return Claim.finding(id, MINI_BATCH_FASTER, String.join("; ", parts) + " vs " + sText + TIMINGS, expected,
-                holds);
+        String measured = String.join("; ", parts) + " vs " + sText + TIMINGS;
+        if (!refuted && (s.n() < 2 || minis.stream().anyMatch(g -> g.logStats("time_to_target_ms").n() < 2))) {
+            return Claim.notTested(id, Claim.Kind.FINDING, MINI_BATCH_FASTER, measured, expected);
+        }
+        return Claim.comparison(id, MINI_BATCH_FASTER, measured, expected, !refuted, refuted || !undecided,
+                support.isEmpty() ? "seeds that reached the target" : String.join("; ", support));
     }
 }
