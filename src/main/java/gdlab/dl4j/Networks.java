@@ -1,5 +1,6 @@
 package gdlab.dl4j;
 
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -50,6 +51,31 @@ public final class Networks {
      * seeded; trained by plain minibatch steps (STOCHASTIC_GRADIENT_DESCENT) with {@code updater}.
      */
     public static MultiLayerNetwork classifier(int[] sizes, String hidden, IUpdater updater, long seed, DataType dtype) {
+        return classifier(sizes, hidden, updater, seed, dtype, GradientNormalization.None, 1.0);
+    }
+
+    /** DL4J's gradient normalizations by their gdlab names (clipping and renormalizing, per layer or per element). */
+    public static final List<String> GRADIENT_NORMALIZATIONS = List.of("none", "clip-l2", "clip-value",
+            "renormalize");
+
+    public static GradientNormalization gradientNormalization(String name) {
+        return switch (name) {
+            case "none" -> GradientNormalization.None;
+            case "clip-l2" -> GradientNormalization.ClipL2PerLayer;
+            case "clip-value" -> GradientNormalization.ClipElementWiseAbsoluteValue;
+            case "renormalize" -> GradientNormalization.RenormalizeL2PerLayer;
+            default -> throw new IllegalArgumentException("unknown gradient normalization '" + name + "'; known: "
+                    + GRADIENT_NORMALIZATIONS);
+        };
+    }
+
+    /**
+     * {@link #classifier(int[], String, IUpdater, long, DataType)} with DL4J's gradient normalization on every
+     * layer: the mean minibatch gradient is clipped or renormalized (at {@code threshold}) before the updater sees
+     * it.
+     */
+    public static MultiLayerNetwork classifier(int[] sizes, String hidden, IUpdater updater, long seed, DataType dtype,
+                                               GradientNormalization normalization, double threshold) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("a network needs at least inputs and outputs, got "
                     + java.util.Arrays.toString(sizes));
@@ -59,6 +85,8 @@ public final class Networks {
                 .dataType(dtype)
                 .weightInit(WeightInit.XAVIER)
                 .updater(updater)
+                .gradientNormalization(normalization)
+                .gradientNormalizationThreshold(threshold)
                 .list();
         for (int l = 0; l + 2 < sizes.length; l++) {
             list.layer(new DenseLayer.Builder().nIn(sizes[l]).nOut(sizes[l + 1]).activation(activation(hidden)).build());
