@@ -3,6 +3,7 @@ package gdlab.dl4j;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -67,6 +68,39 @@ public final class Networks {
             default -> throw new IllegalArgumentException("unknown gradient normalization '" + name + "'; known: "
                     + GRADIENT_NORMALIZATIONS);
         };
+    }
+
+    /**
+     * A dense classifier as {@link #classifier(int[], String, IUpdater, long, DataType)} with the weight init given
+     * and, if {@code batchNorm}, each hidden layer split into a dense layer without activation, then a
+     * BatchNormalization layer carrying the activation (so BN normalizes the pre-activations). Layer indices then
+     * alternate dense, BN; the output layer is last.
+     */
+    public static MultiLayerNetwork deepClassifier(int[] sizes, String hidden, WeightInit init, boolean batchNorm,
+                                                   IUpdater updater, long seed, DataType dtype) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dtype)
+                .weightInit(init)
+                .updater(updater)
+                .list();
+        for (int l = 0; l + 2 < sizes.length; l++) {
+            if (batchNorm) {
+                list.layer(new DenseLayer.Builder().nIn(sizes[l]).nOut(sizes[l + 1]).activation(Activation.IDENTITY)
+                        .build());
+                list.layer(new BatchNormalization.Builder().nOut(sizes[l + 1]).activation(activation(hidden))
+                        .build());
+            } else {
+                list.layer(new DenseLayer.Builder().nIn(sizes[l]).nOut(sizes[l + 1]).activation(activation(hidden))
+                        .build());
+            }
+        }
+        int last = sizes.length - 1;
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(sizes[last - 1]).nOut(sizes[last]).activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
     }
 
     /**

@@ -140,7 +140,7 @@ class RemediesTest {
     }
 
     @Test
-    void aDl4jReferenceDisagreementFailsTheRun() throws IOException {
+    void aDl4jReferenceDisagreementOrAFailedGradientCheckFailsTheRun() throws IOException {
         List<CellResult> cells = RunFiles.results(run, RunFiles.quick(new Remedies()));
         Report intact = RunFiles.quick(new Remedies()).summarize(cells);
         assertThat(intact.fails()).isFalse();
@@ -150,6 +150,20 @@ class RemediesTest {
         assertThat(broken.fails()).isTrue();
         assertThat(broken.claims()).filteredOn(Claim::failsTheRun).extracting(Claim::id)
                 .containsExactly("conditioning_engines_agree");
+        List<CellResult> badGradient = cells.stream().map(r -> r.cell().get("remedy").equals("batchnorm")
+                ? RunFiles.with(r, "fd_worst_excess", 5.0) : r).toList();
+        Report unchecked = RunFiles.quick(new Remedies()).summarize(badGradient);
+        assertThat(unchecked.claims()).filteredOn(Claim::failsTheRun).extracting(Claim::id)
+                .containsExactly("batchnorm_gradient_checked");
+    }
+
+    @Test
+    void batchNormalizationAndHeInitLiftTheFirstLayersGradientByOrdersOfMagnitude() throws IOException {
+        Map<String, Map<String, String>> byRemedy = new LinkedHashMap<>();
+        part("summary.csv", "vanishing").forEach(r -> byRemedy.put(r.get("remedy"), r));
+        assertThat(num(byRemedy.get("off"), "first_over_last_max")).isLessThan(1e-4);
+        assertThat(num(byRemedy.get("relu-he"), "first_over_last_min")).isGreaterThan(0.1);
+        assertThat(num(byRemedy.get("batchnorm"), "first_over_last_min")).isGreaterThan(0.1);
     }
 
     @Test
