@@ -27,7 +27,7 @@ import java.util.Map;
 public final class Remedies implements Experiment {
     /** Fresh instances, in report order: parts hold per-run state. */
     private final List<Part> parts = List.of(new ConditioningPart(), new SchedulePart(), new ClippingPart(),
-            new RestartsPart(), new VanishingPart());
+            new RestartsPart(), new VanishingPart(), new ExplodingPart());
     private final Map<String, Part> byName = new LinkedHashMap<>();
     private final List<Metric> metrics;
 

@@ -130,6 +130,17 @@ class RemediesTest {
     }
 
     @Test
+    void aLargeVarianceInitExplodesTheGradientAndHeInitDoesNot() throws IOException {
+        Map<String, Map<String, String>> byRemedy = new LinkedHashMap<>();
+        part("summary.csv", "exploding").forEach(r -> byRemedy.put(r.get("remedy"), r));
+        assertThat(num(byRemedy.get("off"), "grad_norm_init_mean"))
+                .isGreaterThan(1000 * num(byRemedy.get("he"), "grad_norm_init_mean"));
+        assertThat(byRemedy.get("off").get("stable")).isEqualTo("0/5");
+        assertThat(byRemedy.get("clip-l2").get("stable")).isEqualTo("5/5");
+        assertThat(byRemedy.get("he").get("stable")).isEqualTo("5/5");
+    }
+
+    @Test
     void restartsRaiseTheShareAtTheGlobalMinimum() throws IOException {
         List<Map<String, String>> rows = part("summary.csv", "restarts");
         assertThat(rows).extracting(r -> r.get("restarts")).containsExactly("1", "2", "3", "5");
