@@ -35,7 +35,8 @@ import static gdlab.report.Metric.measure;
  * He init ({@code relu-he}), or sigmoid with a BatchNormalization layer before each activation ({@code batchnorm}).
  * The norm of the mean gradient of the first layer's weights over the output layer's at initialisation, and the test
  * accuracy after training. Batch normalization has no twin in the reference, so its backprop gradient is checked
- * against central differences of DL4J's training-mode score (batch statistics, as backprop uses them).
+ * against central differences of DL4J's training-mode score (batch statistics, as backprop uses them), on the first
+ * training minibatch (what SGD steps on) and on the whole training set as one batch.
  */
 final class VanishingPart extends Part {
     static final String NAME = "vanishing";
@@ -55,7 +56,9 @@ final class VanishingPart extends Part {
     static final Claim REMEDIES_LEARN = finding("remedies_learn", "The remedied deep nets reach a higher test "
             + "accuracy than the deep sigmoid net (pooled Wilson 95% intervals apart).");
     static final Claim BN_GRADIENT = integrity("batchnorm_gradient_checked", "DL4J's backprop gradient of the "
-            + "batch-normalized net equals central finite differences of its score.");
+            + "batch-normalized net equals central finite differences of its score on a training minibatch.");
+    static final Claim BN_FULL_BATCH = finding("batchnorm_full_batch_gradient", "The same check holds with the "
+            + "whole training set as one batch.");
 
     private Split split;
     private int[] sizes;
@@ -66,8 +69,8 @@ final class VanishingPart extends Part {
         super(NAME, "5. Vanishing gradients: relu with He init, batch normalization", List.of(
                         measure("grad_norm_first"), measure("grad_norm_last"), measure("first_over_last"),
                         measure("test_accuracy"), measure("final_train_loss"), measure("fd_checked"),
-                        measure("fd_worst_excess")),
-                HE_LIFTS, BN_LIFTS, REMEDIES_LEARN, BN_GRADIENT);
+                        measure("fd_worst_excess"), measure("fd_full_worst_excess")),
+                HE_LIFTS, BN_LIFTS, REMEDIES_LEARN, BN_GRADIENT, BN_FULL_BATCH);
     }
 
     @Override
@@ -127,10 +130,14 @@ final class VanishingPart extends Part {
         double gLast = grads.get(last).norm2Number().doubleValue() / x.rows();
         int checked = 0;
         double worst = Double.NaN;
+        double worstFull = Double.NaN;
         if (bn) {
-            double[] fd = finiteDifferenceCheck(net, new DataSet(x, y), List.of(first, "1_gamma", "1_beta", last));
+            List<String> keys = List.of(first, "1_gamma", "1_beta", last);
+            double[] fd = finiteDifferenceCheck(net, new DataSet(x.getRows(range(batch)), y.getRows(range(batch))),
+                    keys);
             checked = (int) fd[0];
             worst = fd[1];
+            worstFull = finiteDifferenceCheck(net, new DataSet(x, y), keys)[1];
         }
         net.clear();
         Trainer.Outcome o = Trainer.train(net, x, y, Trainer.Options.of(batch, epochs, Double.NaN, seed)
@@ -141,8 +148,17 @@ final class VanishingPart extends Part {
         o.epochs().forEach(e -> curve.add("train_loss", e.epoch(), e.trainLoss()));
         Metric.Values v = Metric.values(metrics).put("grad_norm_first", gFirst).put("grad_norm_last", gLast)
                 .put("first_over_last", gFirst / gLast).put("test_accuracy", accuracy)
-                .put("final_train_loss", o.finalLoss()).put("fd_checked", checked).put("fd_worst_excess", worst);
+                .put("final_train_loss", o.finalLoss()).put("fd_checked", checked).put("fd_worst_excess", worst)
+                .put("fd_full_worst_excess", worstFull);
         return Outcome.of(o.status() == Trainer.Status.DIVERGED, o.stopReason(), v.map(), curve);
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
     }
 
     /**
@@ -232,8 +248,16 @@ final class VanishingPart extends Part {
         } else {
             double worst = bn.cells().stream().mapToDouble(r -> r.number("fd_worst_excess")).max().orElse(Double.NaN);
             int checked = (int) bn.cells().stream().mapToDouble(r -> r.number("fd_checked")).sum();
-            out.add(verdict(BN_GRADIENT, checked + " entries (first W, first BN gamma and beta, output W), worst "
-                    + "ratio " + Table.readable(worst), expectFd, checked > 0 && worst <= 1));
+            out.add(verdict(BN_GRADIENT, checked + " entries (first W, first BN gamma and beta, output W) on the "
+                    + "first minibatch, worst ratio " + Table.readable(worst), expectFd, checked > 0 && worst <= 1));
+        }
+        if (bn == null) {
+            out.add(notTested(BN_FULL_BATCH, "the run has no batchnorm cells", expectFd));
+        } else {
+            double worstFull = bn.cells().stream().mapToDouble(r -> r.number("fd_full_worst_excess")).max()
+                    .orElse(Double.NaN);
+            out.add(verdict(BN_FULL_BATCH, "the same entries on the whole training set as one batch, worst ratio "
+                    + "" + Table.readable(worstFull), expectFd, worstFull <= 1));
         }
         return out;
     }
