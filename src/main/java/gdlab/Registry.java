@@ -10,6 +10,7 @@ import gdlab.experiment.gradientbasics.GradientBasics;
 import gdlab.experiment.learningrate.LearningRate;
 import gdlab.experiment.momentum.Momentum;
 import gdlab.experiment.optimizers.OptimizerBenchmark;
+import gdlab.experiment.remedies.Remedies;
 import gdlab.spec.BadInputException;
 import gdlab.sweep.Experiment;
 
@@ -35,6 +36,7 @@ public final class Registry {
         register(Epochs::new);
         register(CnnInit::new);
         register(FailureModes::new);
+        register(Remedies::new);
         register(() -> new Bench(Registry::create));
     }
 
