@@ -196,7 +196,9 @@ final class SchedulePart extends Part {
         boolean advances = epochCount.mean() > 0;
         return String.format(Locale.ROOT, "DL4J's counters after %d epochs of one fit(DataSet) per minibatch: "
                         + "iteration count %s, epoch count %s. %s", epochs, Table.readable(iterations.mean()),
-                Table.readable(epochCount.mean()), advances ? "The epoch count advances, so an EPOCH schedule would too."
+                Table.readable(epochCount.mean()), advances ? "gdlab's training loop advances the epoch count after each epoch (DL4J's "
+                        + "fit(DataSet) alone does not: see crosscheck's DL4J defects), so an EPOCH-type schedule "
+                        + "would decay too; the schedules here count iterations."
                         : "The epoch count stays at 0: DL4J counts epochs only in fit(iterator), so an EPOCH-type "
                         + "schedule would never decay in this loop; the schedules here are ITERATION-type.");
     }
