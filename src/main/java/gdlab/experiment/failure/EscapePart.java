@@ -92,7 +92,7 @@ final class EscapePart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("escape_optimizers", Optimizers.UPDATERS, true, "saddles/plateaus: the optimizers"),
                 Param.real("saddle_lr", 0, true, "saddles: learning rate of every optimizer"),
@@ -109,7 +109,7 @@ final class EscapePart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         saddleX0 = spec.real("saddle_x0");
         saddleEscape = spec.real("saddle_escape");
         plateauBias = spec.real("plateau_bias");
@@ -141,7 +141,7 @@ final class EscapePart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         return cell.get("case").equals(SADDLE) ? runSaddle(cell) : runPlateau(cell);
     }
 
@@ -308,7 +308,7 @@ final class EscapePart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         Columns<CellResult> table = columns("case", "setting", "optimizer", "lr", "escape_step", "ref_escape_step",
                 "theory_steps", "engines_agree", "paper_escape_step", "initial_grad_norm", "final_value")
                 .markdown("case", r -> coord(r, "case")).markdown("start", r -> coord(r, "setting"))

@@ -73,7 +73,7 @@ final class LocalMinimaPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("functions", Minima.FUNCTIONS, true, "local minima: the test functions"),
                 Param.choice("optimizer", Optimizers.UPDATERS, true, "local minima: the optimizers"),
@@ -92,7 +92,7 @@ final class LocalMinimaPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         grid = spec.integer("grid");
         maxSteps = spec.integer("max_steps");
         gradTol = spec.real("grad_tol");
@@ -117,7 +117,7 @@ final class LocalMinimaPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         String fn = cell.get("case");
         String opt = cell.get("optimizer");
         double lr = cell.real("lr");
@@ -288,7 +288,7 @@ final class LocalMinimaPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         Columns<CellResult> table = columns("case", "optimizer", "lr", "starts", "share_global", "share_local",
                 "share_stationary", "share_not_converged", "share_diverged", "share_sum", "f_star",
                 "final_value_global_mean", "gap_max", "steps_median", "dl4j_runs", "dl4j_agree", "dl4j_chaotic")

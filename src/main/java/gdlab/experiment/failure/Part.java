@@ -1,5 +1,6 @@
 package gdlab.experiment.failure;
 
+import gdlab.experiment.ExperimentPart;
 import gdlab.report.Claim;
 import gdlab.report.Columns;
 import gdlab.report.Figure;
@@ -21,7 +22,7 @@ import java.util.Map;
  * runs, its section of the summary and its claims. {@link #prepare} runs once; {@link #run} may run on several threads
  * at once and only reads what {@code prepare} built.
  */
-abstract class Part {
+abstract class Part extends ExperimentPart {
     /** The coordinates every cell has, in cells.csv order ("-" where a part has no such axis). */
     static final List<String> COORDS = List.of("part", "case", "optimizer", "lr", "batch", "setting", "seed");
     /** The curve columns, shared by every part (a part leaves empty what it has no use for). {@code diff}: distance
@@ -30,42 +31,8 @@ abstract class Part {
     static final List<String> CURVE = List.of("engine", "series", "step", "value", "x0", "y0", "x", "y", "label",
             "status", "diff");
 
-    final String name;
-    /** Heading of its section in summary.md. */
-    final String title;
-    /** Its metric columns (cells.csv holds the union over parts; absent values stay empty). */
-    final List<Metric> metrics;
-    /** Its claims in hypothesis order, as stated (before a run tests them). */
-    final List<Claim> claims;
-
     Part(String name, String title, List<Metric> metrics, Claim... claims) {
-        this.name = name;
-        this.title = title;
-        this.metrics = metrics;
-        this.claims = List.of(claims);
-    }
-
-    abstract List<Param> params();
-
-    /** Loads what its cells need and returns their coordinates. */
-    abstract List<Map<String, String>> prepare(Spec spec);
-
-    abstract Outcome run(Cell cell);
-
-    /** Its section, from its cells (never empty: a part not in the run has {@link #notRun} instead). */
-    abstract Section summarize(List<CellResult> rows);
-
-    /** Its claims when the run left it out: each not tested. */
-    List<Claim> notRun() {
-        return claims.stream().map(c -> notTested(c, "part " + name + " is not in this run", "-")).toList();
-    }
-
-    static Claim finding(String id, String statement) {
-        return Claim.notTested(id, Claim.Kind.FINDING, statement, "", "");
-    }
-
-    static Claim integrity(String id, String statement) {
-        return Claim.notTested(id, Claim.Kind.INTEGRITY, statement, "", "");
+        super(name, title, metrics, claims);
     }
 
     /** The claim with its verdict and its support: the test, interval, bound or exact count behind it. */
@@ -75,10 +42,6 @@ abstract class Part {
 
     static Claim verdict(Claim c, String measured, String expected, Claim.Verdict verdict, String support) {
         return new Claim(c.id(), c.kind(), c.statement(), measured, expected, verdict, support);
-    }
-
-    static Claim notTested(Claim c, String why, String expected) {
-        return Claim.notTested(c.id(), c.kind(), c.statement(), why, expected);
     }
 
     /** Coordinates in {@link #COORDS} order. */
@@ -145,25 +108,8 @@ abstract class Part {
         return coord(r, "case") + " " + coord(r, "optimizer") + " lr=" + coord(r, "lr");
     }
 
-    /** What one cell produced: metrics by name, curve rows in {@link #CURVE} order. */
-    record Outcome(CellResult.Status status, String message, Map<String, Object> metrics, List<List<Object>> curve) {
-        static Outcome ok(Map<String, Object> metrics, Curve curve) {
-            return new Outcome(CellResult.Status.OK, "", metrics, curve.rows);
-        }
-
-        static Outcome of(boolean diverged, String why, Map<String, Object> metrics, Curve curve) {
-            return diverged ? new Outcome(CellResult.Status.DIVERGED, why, metrics, curve.rows) : ok(metrics, curve);
-        }
-    }
-
-    /** A part's section: its main table (also in summary.csv), its figures and its claims checked, in order. */
-    record Section(String markdown, Table table, List<Figure> figures, List<Claim> claims) {
-    }
-
     /** Curve rows, each given as column name, value, column name, value, ... */
-    static final class Curve {
-        private final List<List<Object>> rows = new ArrayList<>();
-
+    static final class Curve extends CurveRows {
         Curve add(Object... keyValues) {
             Object[] row = new Object[CURVE.size()];
             for (int i = 0; i + 1 < keyValues.length; i += 2) {

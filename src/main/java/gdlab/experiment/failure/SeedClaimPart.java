@@ -92,7 +92,7 @@ final class SeedClaimPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("claim_function", Minima.FUNCTIONS, false, "seed claim: the test function"),
                 Param.integer("claim_terms", 2, 1_000_000, false, "seed claim: N, terms of the finite sum"),
@@ -115,7 +115,7 @@ final class SeedClaimPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         function = spec.string("claim_function");
         minima = Minima.of(function);
         terms = spec.integer("claim_terms");
@@ -164,7 +164,7 @@ final class SeedClaimPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         return cell.get("case").startsWith(MLP_CASE) ? runMlp(cell) : runFunction(cell);
     }
 
@@ -295,7 +295,7 @@ final class SeedClaimPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<Compared> pairs = ModePairs.of(rows);
         Columns<Compared> table = new Columns<Compared>().add("case", Compared::kase).add("setting", Compared::setting)
                 .add("mode", Compared::mode).csv("batch_size", c -> c.first().metric("batch_size"))

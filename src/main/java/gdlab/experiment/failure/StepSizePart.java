@@ -84,7 +84,7 @@ final class StepSizePart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         List<Param> params = new ArrayList<>(List.of(
                 Param.real("rosenbrock_lr", 0, true, "step size: GD learning rates on Rosenbrock"),
                 Param.integer("rosenbrock_steps", 1, 10_000_000, false, "step size: step budget on Rosenbrock"),
@@ -100,7 +100,7 @@ final class StepSizePart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         rosenbrockSteps = spec.integer("rosenbrock_steps");
         mlpSteps = spec.integer("mlp_steps");
         hidden = spec.integer("mlp_hidden");
@@ -132,7 +132,7 @@ final class StepSizePart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         return cell.get("case").equals(ROSENBROCK) ? runRosenbrock(cell) : runMlp(cell);
     }
 
@@ -279,7 +279,7 @@ final class StepSizePart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         Table csv = columns("case", "setting", "lr", "lr_bound", "status", "outcome", "diverged_step",
                 "nonfinite_step", "ref_outcome", "ref_diverged_step", "ref_nonfinite_step", "initial_value",
                 "final_value", "ref_final_value", "engines_agree", "agreement", "orbit_split_step").csv(rows);

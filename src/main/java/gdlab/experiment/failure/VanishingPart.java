@@ -79,7 +79,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         List<Param> params = new ArrayList<>(Common.dataParams());
         params.addAll(List.of(
                 Param.integer("deep_layers", 1, 100, false, "vanishing: hidden layers"),
@@ -95,7 +95,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         dtype = Networks.dtype(spec.string("dtype"));
         layers = spec.integer("deep_layers");
         width = spec.integer("deep_width");
@@ -152,7 +152,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         String act = cell.get("setting").substring("activation=".length());
         long seed = cell.longValue("seed");
         int[] sizes = sizes();
@@ -207,7 +207,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<SeedGroup> groups = SeedGroup.by(rows, "setting");
         Map<String, List<CellResult>> byAct = new LinkedHashMap<>();
         groups.forEach(g -> byAct.put(activation(g), g.cells()));

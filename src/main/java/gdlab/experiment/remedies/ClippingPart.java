@@ -64,7 +64,7 @@ final class ClippingPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.real("clip_lr", 0, true, "clipping: learning rates"),
                 Param.choice("clip_remedies", REMEDIES, true, "clipping: remedies beside none"),
@@ -78,7 +78,7 @@ final class ClippingPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         split = Split.of(Datasets.load("digits"), 0.2, 42, spec.integer("clip_examples"));
         batch = spec.integer("clip_batch");
         if (batch > split.train().size()) {
@@ -104,7 +104,7 @@ final class ClippingPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         String remedy = cell.get("remedy");
         double lr = cell.real("lr");
         long seed = cell.longValue("seed");
@@ -127,7 +127,7 @@ final class ClippingPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<SeedGroup> groups = SeedGroup.by(rows, "remedy", "lr");
         Columns<SeedGroup> table = new Columns<SeedGroup>().add("remedy", g -> g.get("remedy"))
                 .add("lr", g -> g.real("lr")).add("seeds", SeedGroup::size)

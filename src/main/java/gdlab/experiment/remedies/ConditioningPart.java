@@ -73,7 +73,7 @@ final class ConditioningPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("cond_variants", VARIANTS, true, "conditioning: how the features are prepared"),
                 Param.realIn("cond_target", 1e-15, 0.5, false, "conditioning: the loss gap L - L* to reach, as a "
@@ -84,7 +84,7 @@ final class ConditioningPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         target = spec.real("cond_target");
         maxSteps = spec.integer("cond_max_steps");
         dl4jSteps = spec.integer("cond_dl4j_steps");
@@ -142,7 +142,7 @@ final class ConditioningPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         LeastSquares ls = problems.get(cell.get("remedy"));
         double lr = bestLr(ls);
         MultiLayerNetwork net = Regression.linear(ls.nIn(), 1, true, new Sgd(lr), cell.longValue("seed"),
@@ -197,7 +197,7 @@ final class ConditioningPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<SeedGroup> groups = SeedGroup.by(rows, "remedy");
         Columns<SeedGroup> table = new Columns<SeedGroup>()
                 .add("features", g -> g.get("remedy"))

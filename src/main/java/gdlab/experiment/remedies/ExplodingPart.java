@@ -66,7 +66,7 @@ final class ExplodingPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("exp_remedies", REMEDIES, true, "exploding: remedies beside the bad init"),
                 Param.real("exp_sigma", 0, false, "exploding: std of the bad init's weights"),
@@ -82,7 +82,7 @@ final class ExplodingPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         split = Split.of(Datasets.load("digits"), 0.2, 42, spec.integer("exp_examples"));
         batch = Math.min(spec.integer("exp_batch"), split.train().size());
         epochs = spec.integer("exp_epochs");
@@ -107,7 +107,7 @@ final class ExplodingPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         String remedy = cell.get("remedy");
         long seed = cell.longValue("seed");
         MultiLayerNetwork net;
@@ -152,7 +152,7 @@ final class ExplodingPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<SeedGroup> groups = SeedGroup.by(rows, "remedy");
         Columns<SeedGroup> table = new Columns<SeedGroup>().add("remedy", g -> g.get("remedy"))
                 .add("seeds", SeedGroup::size).add("stable", g -> (g.size() - g.diverged()) + "/" + g.size());

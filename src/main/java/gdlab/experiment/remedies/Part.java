@@ -1,5 +1,6 @@
 package gdlab.experiment.remedies;
 
+import gdlab.experiment.ExperimentPart;
 import gdlab.report.Claim;
 import gdlab.report.Columns;
 import gdlab.report.Figure;
@@ -22,7 +23,7 @@ import java.util.Map;
  * variants, is a coordinate), how a cell runs, its section of the summary and its claims. {@link #prepare} runs once;
  * {@link #run} may run on several threads at once and only reads what {@code prepare} built.
  */
-abstract class Part {
+abstract class Part extends ExperimentPart {
     /** The coordinates every cell has, in cells.csv order ("-" where a part has no such axis). */
     static final List<String> COORDS = List.of("part", "case", "remedy", "lr", "seed");
     /** The curve columns, shared by every part. */
@@ -30,51 +31,13 @@ abstract class Part {
     /** The remedy coordinate of a cell without one: the failure as it is. */
     static final String OFF = "off";
 
-    final String name;
-    /** Heading of its section in summary.md. */
-    final String title;
-    /** Its metric columns (cells.csv holds the union over parts; absent values stay empty). */
-    final List<Metric> metrics;
-    /** Its claims in hypothesis order, as stated (before a run tests them). */
-    final List<Claim> claims;
-
     Part(String name, String title, List<Metric> metrics, Claim... claims) {
-        this.name = name;
-        this.title = title;
-        this.metrics = metrics;
-        this.claims = List.of(claims);
-    }
-
-    abstract List<Param> params();
-
-    /** Loads what its cells need and returns their coordinates. */
-    abstract List<Map<String, String>> prepare(Spec spec);
-
-    abstract Outcome run(Cell cell);
-
-    /** Its section, from its cells (never empty: a part not in the run has {@link #notRun} instead). */
-    abstract Section summarize(List<CellResult> rows);
-
-    /** Its claims when the run left it out: each not tested. */
-    List<Claim> notRun() {
-        return claims.stream().map(c -> notTested(c, "part " + name + " is not in this run", "-")).toList();
-    }
-
-    static Claim finding(String id, String statement) {
-        return Claim.notTested(id, Claim.Kind.FINDING, statement, "", "");
-    }
-
-    static Claim integrity(String id, String statement) {
-        return Claim.notTested(id, Claim.Kind.INTEGRITY, statement, "", "");
+        super(name, title, metrics, claims);
     }
 
     static Claim verdict(Claim c, String measured, String expected, boolean holds) {
         return new Claim(c.id(), c.kind(), c.statement(), measured, expected,
                 holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD);
-    }
-
-    static Claim notTested(Claim c, String why, String expected) {
-        return Claim.notTested(c.id(), c.kind(), c.statement(), why, expected);
     }
 
     /** Coordinates in {@link #COORDS} order. */
@@ -110,22 +73,8 @@ abstract class Part {
                 points.stream().mapToDouble(p -> p[1]).toArray());
     }
 
-    /** What one cell produced: metrics by name, curve rows in {@link #CURVE} order. */
-    record Outcome(CellResult.Status status, String message, Map<String, Object> metrics, List<List<Object>> curve) {
-        static Outcome of(boolean diverged, String why, Map<String, Object> metrics, Curve curve) {
-            return new Outcome(diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK, diverged ? why : "",
-                    metrics, curve.rows);
-        }
-    }
-
-    /** A part's section: its main table (also in summary.csv), its figures and its claims checked, in order. */
-    record Section(String markdown, Table table, List<Figure> figures, List<Claim> claims) {
-    }
-
     /** Curve rows: (series, step, value). */
-    static final class Curve {
-        private final List<List<Object>> rows = new ArrayList<>();
-
+    static final class Curve extends CurveRows {
         Curve add(String series, Number step, Number value) {
             rows.add(Arrays.asList(series, step, value));
             return this;

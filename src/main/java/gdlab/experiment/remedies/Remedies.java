@@ -1,21 +1,8 @@
 package gdlab.experiment.remedies;
 
-import gdlab.report.Claim;
-import gdlab.report.Figure;
-import gdlab.report.Metric;
-import gdlab.report.Table;
-import gdlab.spec.Param;
-import gdlab.spec.Spec;
-import gdlab.sweep.Cell;
-import gdlab.sweep.CellResult;
-import gdlab.sweep.Experiment;
-import gdlab.sweep.Report;
-import gdlab.sweep.SeedGroup;
+import gdlab.experiment.PartedExperiment;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The weaknesses of gradient descent and what overcomes them, one part per weakness: each part runs the failure
@@ -24,26 +11,10 @@ import java.util.Map;
  * {@link Part#CURVE} columns, the summary prints one section per part, and the claims are the parts' in order (not
  * tested for a part not run).
  */
-public final class Remedies implements Experiment {
-    /** Fresh instances, in report order: parts hold per-run state. */
-    private final List<Part> parts = List.of(new ConditioningPart(), new SchedulePart(), new ClippingPart(),
-            new RestartsPart(), new VanishingPart(), new ExplodingPart());
-    private final Map<String, Part> byName = new LinkedHashMap<>();
-    private final List<Metric> metrics;
-
+public final class Remedies extends PartedExperiment {
     public Remedies() {
-        parts.forEach(p -> byName.put(p.name, p));
-        Map<String, Metric> m = new LinkedHashMap<>();
-        for (Part p : parts) {
-            for (Metric metric : p.metrics) {
-                Metric earlier = m.putIfAbsent(metric.name(), metric);
-                if (earlier != null && !earlier.equals(metric)) {
-                    throw new IllegalStateException("parts declare " + metric.name() + " differently: " + earlier
-                            + " and " + metric);
-                }
-            }
-        }
-        metrics = List.copyOf(m.values());
+        super(List.of(new ConditioningPart(), new SchedulePart(), new ClippingPart(),
+            new RestartsPart(), new VanishingPart(), new ExplodingPart()), Part.CURVE);
     }
 
     @Override
@@ -55,98 +26,5 @@ public final class Remedies implements Experiment {
     public String question() {
         return "What are the weaknesses of gradient descent, and how do you overcome them (scaling, schedules, "
                 + "clipping, restarts, ...)?";
-    }
-
-    @Override
-    public List<Param> params() {
-        Map<String, Param> all = new LinkedHashMap<>();
-        all.put("parts", Param.choice("parts", List.copyOf(byName.keySet()), true, "which parts to run"));
-        for (Part p : parts) {
-            p.params().forEach(param -> all.putIfAbsent(param.key(), param));
-        }
-        return List.copyOf(all.values());
-    }
-
-    @Override
-    public List<Metric> metrics() {
-        return metrics;
-    }
-
-    @Override
-    public List<String> curveColumns() {
-        return Part.CURVE;
-    }
-
-    @Override
-    public List<Cell> prepare(Spec spec) {
-        List<Cell> cells = new ArrayList<>();
-        for (Part p : parts) {
-            if (spec.list("parts").contains(p.name)) {
-                for (Map<String, String> coords : p.prepare(spec)) {
-                    cells.add(new Cell(cells.size(), coords));
-                }
-            }
-        }
-        return cells;
-    }
-
-    @Override
-    public CellResult run(Cell cell) {
-        Part.Outcome o = byName.get(cell.get("part")).run(cell);
-        Map<String, Object> values = new LinkedHashMap<>();
-        metricColumns().forEach(col -> values.put(col, o.metrics().get(col)));
-        return new CellResult(cell, o.status(), o.message(), values, o.curve());
-    }
-
-    @Override
-    public Report summarize(List<CellResult> results) {
-        List<CellResult> failedCells = results.stream().filter(r -> r.status() == CellResult.Status.FAILED).toList();
-        List<SeedGroup> byPart = SeedGroup.by(results.stream().filter(r -> r.status() != CellResult.Status.FAILED)
-                .toList(), "part");
-        StringBuilder md = new StringBuilder();
-        List<Table> tables = new ArrayList<>();
-        List<String> tableParts = new ArrayList<>();
-        List<Figure> figures = new ArrayList<>();
-        List<Claim> claims = new ArrayList<>();
-        for (Part p : parts) {
-            SeedGroup g = SeedGroup.find(byPart, "part", p.name).orElse(null);
-            if (g == null) {
-                claims.addAll(p.notRun());
-                continue;
-            }
-            Part.Section s = p.summarize(g.cells());
-            md.append("## ").append(p.title).append("\n\n").append(s.markdown().strip()).append("\n\n");
-            tables.add(s.table());
-            tableParts.add(p.name);
-            figures.addAll(s.figures());
-            claims.addAll(s.claims());
-        }
-        if (!failedCells.isEmpty()) {
-            md.append("## Cells that failed\n\n");
-            failedCells.forEach(r -> md.append("- ").append(r.cell().label()).append(": ").append(r.message())
-                    .append('\n'));
-        }
-        return new Report(union(tableParts, tables), md.toString(), figures, claims);
-    }
-
-    /** One table for summary.csv: a {@code part} column, then every part's columns (empty where a part has none). */
-    static Table union(List<String> names, List<Table> tables) {
-        List<String> columns = new ArrayList<>(List.of("part"));
-        for (Table t : tables) {
-            t.columns().stream().filter(c -> !columns.contains(c)).forEach(columns::add);
-        }
-        Table out = new Table(columns);
-        for (int i = 0; i < tables.size(); i++) {
-            Table t = tables.get(i);
-            for (List<Object> row : t.rows()) {
-                List<Object> r = new ArrayList<>();
-                for (String c : columns) {
-                    r.add(c.equals("part") ? names.get(i) : t.columns().contains(c) ? row.get(t.columns().indexOf(c))
-                            : null);
-                }
-                out.add(r);
-            }
-        }
-        return out;
     }
 }

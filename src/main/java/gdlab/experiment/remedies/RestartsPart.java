@@ -61,7 +61,7 @@ final class RestartsPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("restart_function", FUNCTIONS, false, "restarts: the test function"),
                 Param.integer("restart_counts", 1, 1000, true, "restarts: restarts per attempt (1 = a single "
@@ -73,7 +73,7 @@ final class RestartsPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         String name = spec.string("restart_function");
         function = name.equals("six-hump-camel") ? TestFunction.SIX_HUMP_CAMEL : TestFunction.STYBLINSKI_TANG;
         box = name.equals("six-hump-camel") ? new double[] {-3, 3, -2, 2} : new double[] {-5, 5, -5, 5};
@@ -98,7 +98,7 @@ final class RestartsPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         int r = restarts(cell.get("remedy"));
         // each restart count draws its own starts: the shares of different cells are independent
         SplittableRandom random = new SplittableRandom(cell.longValue("seed") * 1_000_003L + r);
@@ -130,7 +130,7 @@ final class RestartsPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         CellResult single = rows.stream().filter(r -> r.number("restarts") == 1).findFirst().orElse(null);
         double p = singleShare(rows);
         Columns<CellResult> table = new Columns<CellResult>()

@@ -71,7 +71,7 @@ final class SchedulePart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.real("sched_lr", 0, true, "schedules: constant learning rates"),
                 Param.choice("sched_remedies", SCHEDULES, true, "schedules: decaying schedules from sched_start_lr"),
@@ -85,7 +85,7 @@ final class SchedulePart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         int n = spec.integer("sched_examples");
         batch = spec.integer("sched_batch");
         if (batch >= n) {
@@ -140,7 +140,7 @@ final class SchedulePart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         String remedy = cell.get("remedy");
         double lr = cell.real("lr");
         long seed = cell.longValue("seed");
@@ -164,7 +164,7 @@ final class SchedulePart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<SeedGroup> groups = SeedGroup.by(rows, "remedy", "lr");
         Columns<SeedGroup> table = new Columns<SeedGroup>()
                 .add("schedule", g -> g.get("remedy").equals(OFF) ? "constant" : g.get("remedy"))

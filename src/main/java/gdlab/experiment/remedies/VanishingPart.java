@@ -74,7 +74,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    List<Param> params() {
+    protected List<Param> params() {
         return List.of(
                 Param.choice("van_remedies", REMEDIES, true, "vanishing: remedies beside the deep sigmoid net"),
                 Param.integer("van_layers", 1, 100, false, "vanishing: hidden layers"),
@@ -88,7 +88,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    List<Map<String, String>> prepare(Spec spec) {
+    protected List<Map<String, String>> prepare(Spec spec) {
         split = Split.of(Datasets.load("digits"), 0.2, 42, spec.integer("van_examples"));
         batch = Math.min(spec.integer("van_batch"), split.train().size());
         epochs = spec.integer("van_epochs");
@@ -111,7 +111,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    Outcome run(Cell cell) {
+    protected Outcome run(Cell cell) {
         String remedy = cell.get("remedy");
         long seed = cell.longValue("seed");
         boolean bn = remedy.equals("batchnorm");
@@ -198,7 +198,7 @@ final class VanishingPart extends Part {
     }
 
     @Override
-    Section summarize(List<CellResult> rows) {
+    protected Section summarize(List<CellResult> rows) {
         List<SeedGroup> groups = SeedGroup.by(rows, "remedy");
         Columns<SeedGroup> table = new Columns<SeedGroup>().add("remedy", g -> g.get("remedy"))
                 .add("seeds", SeedGroup::size).add("diverged", SeedGroup::diverged)
