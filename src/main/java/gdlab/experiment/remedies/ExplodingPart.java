@@ -89,21 +89,12 @@ final class ExplodingPart extends Part {
         sigma = spec.real("exp_sigma");
         threshold = spec.real("exp_threshold");
         int layers = spec.integer("exp_layers");
-        sizes = new int[layers + 2];
-        java.util.Arrays.fill(sizes, spec.integer("exp_width"));
-        sizes[0] = split.train().numFeatures();
-        sizes[layers + 1] = split.train().numClasses();
+        sizes = deepSizes(split.train().numFeatures(), spec.integer("exp_width"), layers,
+                split.train().numClasses());
         String kase = String.format(Locale.ROOT, "digits %d-%dx%d-%d relu, B = %d", sizes[0], sizes[1], layers,
                 sizes[layers + 1], batch);
-        List<String> remedies = new ArrayList<>(List.of(OFF));
-        remedies.addAll(spec.list("exp_remedies"));
-        List<Map<String, String>> cells = new ArrayList<>();
-        for (String remedy : remedies) {
-            for (int s = 1; s <= spec.integer("exp_seeds"); s++) {
-                cells.add(coords(NAME, kase, remedy, spec.string("exp_lr"), s));
-            }
-        }
-        return cells;
+        return offAndRemedies(NAME, kase, spec.list("exp_remedies"), spec.string("exp_lr"),
+                spec.integer("exp_seeds"));
     }
 
     @Override

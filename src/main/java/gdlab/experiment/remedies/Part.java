@@ -50,6 +50,28 @@ abstract class Part extends ExperimentPart {
         return c;
     }
 
+    /** A part's grid: the failure as it is (remedy {@link #OFF}), then each named remedy, seeds 1..seeds, at lr. */
+    static List<Map<String, String>> offAndRemedies(String part, String kase, List<String> remedies, String lr,
+                                                   int seeds) {
+        List<Map<String, String>> cells = new ArrayList<>();
+        for (String remedy : java.util.stream.Stream.concat(java.util.stream.Stream.of(OFF), remedies.stream())
+                .toList()) {
+            for (int s = 1; s <= seeds; s++) {
+                cells.add(coords(part, kase, remedy, lr, s));
+            }
+        }
+        return cells;
+    }
+
+    /** A deep net's layer sizes: the inputs, {@code layers} hidden layers of {@code width}, the outputs. */
+    static int[] deepSizes(int inputs, int width, int layers, int outputs) {
+        int[] sizes = new int[layers + 2];
+        Arrays.fill(sizes, width);
+        sizes[0] = inputs;
+        sizes[layers + 1] = outputs;
+        return sizes;
+    }
+
     /** One of a cell's {@link #COORDS}. */
     static String coord(CellResult r, String key) {
         return r.cell().get(key);

@@ -93,21 +93,12 @@ final class VanishingPart extends Part {
         batch = Math.min(spec.integer("van_batch"), split.train().size());
         epochs = spec.integer("van_epochs");
         int layers = spec.integer("van_layers");
-        sizes = new int[layers + 2];
-        java.util.Arrays.fill(sizes, spec.integer("van_width"));
-        sizes[0] = split.train().numFeatures();
-        sizes[layers + 1] = split.train().numClasses();
+        sizes = deepSizes(split.train().numFeatures(), spec.integer("van_width"), layers,
+                split.train().numClasses());
         String kase = String.format(Locale.ROOT, "digits %d-%dx%d-%d, B = %d", sizes[0], sizes[1], layers,
                 sizes[layers + 1], batch);
-        List<String> remedies = new ArrayList<>(List.of(OFF));
-        remedies.addAll(spec.list("van_remedies"));
-        List<Map<String, String>> cells = new ArrayList<>();
-        for (String remedy : remedies) {
-            for (int s = 1; s <= spec.integer("van_seeds"); s++) {
-                cells.add(coords(NAME, kase, remedy, spec.string("van_lr"), s));
-            }
-        }
-        return cells;
+        return offAndRemedies(NAME, kase, spec.list("van_remedies"), spec.string("van_lr"),
+                spec.integer("van_seeds"));
     }
 
     @Override
