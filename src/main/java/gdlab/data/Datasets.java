@@ -22,7 +22,8 @@ import java.util.zip.GZIPInputStream;
  * Classification data: the sets shipped with gdlab (src/main/resources/data, see its README for sources and
  * licences), {@code digits} (1797 8x8 images, 10 classes) and {@code iris} (150 flowers, 3 classes), or the
  * user's own: {@code csv:PATH} (a header row, numeric features, the label in the column named by {@code label},
- * default the last) and {@code idx:IMAGES,LABELS} (MNIST's IDX format, gzip or not).
+ * default the last) and {@code idx:IMAGES+LABELS} (MNIST's IDX format, gzip or not). The two IDX files are joined
+ * by {@code +}, never by a comma, so that a data value never holds the comma that separates a sweep axis's values.
  */
 public final class Datasets {
     private Datasets() {
@@ -30,13 +31,30 @@ public final class Datasets {
 
     public static final List<String> SHIPPED = List.of("digits", "iris");
 
-    static final String ALLOWED = "digits, iris, csv:PATH or idx:IMAGES,LABELS";
+    static final String ALLOWED = "digits, iris, csv:PATH or idx:IMAGES+LABELS";
 
-    /** The {@code data} key of a classification experiment. */
+    /** The {@code data} key of an experiment that trains on one data set. */
     public static Param param() {
-        return new Param("data", ALLOWED, s -> SHIPPED.contains(s) || (s.startsWith("csv:") && s.length() > 4)
-                || (s.startsWith("idx:") && s.indexOf(',') > 4 && !s.endsWith(",")), false,
+        return new Param("data", ALLOWED, Datasets::isDataValue, false,
                 "the data set: shipped, or your own CSV or IDX files");
+    }
+
+    /**
+     * The {@code data} key as a sweep axis: a comma list of data sets (each as {@link #param()} allows), the cells
+     * of each trained and grouped by {@code data}.
+     */
+    public static Param axisParam() {
+        return new Param("data", ALLOWED + " (a comma list sweeps them)", Datasets::isDataValue, true,
+                "the data sets, a sweep axis: shipped, or your own CSV or IDX files");
+    }
+
+    /** One data value: a shipped name, {@code csv:PATH} or {@code idx:IMAGES+LABELS}. */
+    static boolean isDataValue(String s) {
+        if (s.startsWith("idx:")) {
+            String[] files = s.substring(4).split("\\+", -1);
+            return files.length == 2 && !files[0].isBlank() && !files[1].isBlank();
+        }
+        return SHIPPED.contains(s) || (s.startsWith("csv:") && s.length() > 4);
     }
 
     /** The {@code label} key: the label column of a CSV file (empty = the last column). */
@@ -84,7 +102,11 @@ public final class Datasets {
             return readUserCsv(Path.of(data.substring(4)), label);
         }
         if (data.startsWith("idx:")) {
-            String[] files = data.substring(4).split(",", 2);
+            String[] files = data.substring(4).split("\\+", -1);
+            if (files.length != 2) {
+                throw new BadInputException("bad value '" + data + "' for data; allowed: " + ALLOWED
+                        + " (the images file and the labels file joined by '+')");
+            }
             return new Labelled(Idx.read(Path.of(files[0].strip()), Path.of(files[1].strip())),
                     "labels file " + files[1].strip());
         }
@@ -282,10 +304,14 @@ public final class Datasets {
             throw new BadInputException(name + ": no data rows after the header");
         }
         boolean numeric = rawLabels.stream().allMatch(s -> s.matches("\\d+"));
+        if (numeric) {
+            // one class per integer value: "07" and "7" are the same class, named "7"
+            rawLabels.replaceAll(s -> new java.math.BigInteger(s).toString());
+        }
         Map<String, Integer> index = new LinkedHashMap<>();
         if (numeric) {
-            rawLabels.stream().mapToInt(Integer::parseInt).distinct().sorted()
-                    .forEach(v -> index.put(String.valueOf(v), index.size()));
+            rawLabels.stream().map(java.math.BigInteger::new).distinct().sorted()
+                    .forEach(v -> index.put(v.toString(), index.size()));
         } else {
             rawLabels.forEach(s -> index.putIfAbsent(s, index.size()));
         }

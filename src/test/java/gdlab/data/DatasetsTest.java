@@ -22,7 +22,27 @@ class DatasetsTest {
         assertThat(iris.size()).isEqualTo(150);
         assertThat(iris.numFeatures()).isEqualTo(4);
         assertThat(iris.classNames()).containsExactly("setosa", "versicolor", "virginica");
-        assertThatThrownBy(() -> Datasets.load("mnist")).hasMessage("bad value 'mnist' for data; allowed: digits, iris, csv:PATH or idx:IMAGES,LABELS");
+        assertThatThrownBy(() -> Datasets.load("mnist")).hasMessage("bad value 'mnist' for data; allowed: digits, iris, csv:PATH or idx:IMAGES+LABELS");
+    }
+
+    @Test
+    void aDataAxisHoldsIdxPairsBecauseTheirFilesAreJoinedByPlus() {
+        assertThat(Datasets.axisParam().parse("iris, idx:/d/img.gz+/d/lab.gz, csv:/d/w.csv"))
+                .containsExactly("iris", "idx:/d/img.gz+/d/lab.gz", "csv:/d/w.csv");
+        assertThatThrownBy(() -> Datasets.axisParam().parse("idx:/d/img.gz,/d/lab.gz"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("bad value 'idx:/d/img.gz'")
+                .hasMessageContaining("idx:IMAGES+LABELS");
+        assertThatThrownBy(() -> Datasets.param().parse("idx:/d/img.gz,/d/lab.gz"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("idx:IMAGES+LABELS");
+        assertThatThrownBy(() -> Datasets.load("idx:/d/a+/d/b+/d/c"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("joined by '+'");
+    }
+
+    @Test
+    void integerLabelsWithLeadingZerosAreOneClassPerValue() throws Exception {
+        Dataset d = Datasets.parse("t", new BufferedReader(new StringReader("x,y\n1,07\n2,7\n3,0\n4,12345678901\n")), "");
+        assertThat(d.classNames()).containsExactly("0", "7", "12345678901");
+        assertThat(d.labels()).containsExactly(1, 1, 0, 2);
     }
 
     @Test

@@ -75,7 +75,7 @@ class UserDataTest {
                 .hasMessage("csv:" + f + ": label column 'label' has one class ('0'); a classifier needs at least 2");
         Path images = write("img1", idx(0x803, new int[]{3, 1, 2}, new byte[6]), false);
         Path labels = write("lab1", idx(0x801, new int[]{3}, new byte[]{4, 4, 4}), false);
-        String data = "idx:" + images + "," + labels;
+        String data = "idx:" + images + "+" + labels;
         assertThatThrownBy(() -> Datasets.load(data, "")).isInstanceOf(BadInputException.class)
                 .hasMessage(data + ": labels file " + labels + " has one class ('4'); a classifier needs at least 2");
     }
@@ -172,7 +172,7 @@ class UserDataTest {
         byte[] pixels = {0, 1, 2, 3, (byte) 255, 5, 6, 7};       // two 2x2 images
         Path images = write("img.idx", idx(0x803, new int[]{2, 2, 2}, pixels), false);
         Path labels = write("lab.idx.gz", idx(0x801, new int[]{2}, new byte[]{7, 3}), true);
-        Dataset d = Datasets.load("idx:" + images + "," + labels, "");
+        Dataset d = Datasets.load("idx:" + images + "+" + labels, "");
         assertThat(d.size()).isEqualTo(2);
         assertThat(d.featureNames()).containsExactly("pixel_0_0", "pixel_0_1", "pixel_1_0", "pixel_1_1");
         assertThat(d.features()[1]).containsExactly(255, 5, 6, 7);
@@ -184,14 +184,14 @@ class UserDataTest {
     void idxHeaderAndSizeMismatchesAreClear() throws IOException {
         Path images = write("img", idx(0x803, new int[]{2, 2, 2}, new byte[8]), false);
         Path threeLabels = write("lab3", idx(0x801, new int[]{3}, new byte[3]), false);
-        assertThatThrownBy(() -> Datasets.load("idx:" + images + "," + threeLabels, ""))
+        assertThatThrownBy(() -> Datasets.load("idx:" + images + "+" + threeLabels, ""))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("2 images but")
                 .hasMessageContaining("3 labels");
         Path swapped = write("lab", idx(0x801, new int[]{2}, new byte[2]), false);
-        assertThatThrownBy(() -> Datasets.load("idx:" + swapped + "," + images, ""))
+        assertThatThrownBy(() -> Datasets.load("idx:" + swapped + "+" + images, ""))
                 .hasMessageContaining("bad IDX header").hasMessageContaining("expected 0x00000803 (images)");
         Path truncated = write("short", idx(0x803, new int[]{2, 2, 2}, new byte[5]), true);
-        assertThatThrownBy(() -> Datasets.load("idx:" + truncated + "," + swapped, ""))
+        assertThatThrownBy(() -> Datasets.load("idx:" + truncated + "+" + swapped, ""))
                 .hasMessageContaining("holds fewer");
     }
 }

@@ -66,7 +66,7 @@ record ProblemData(String data, String shortName, Split split, boolean continuou
         if (!data.contains(":")) {
             return data;
         }
-        String file = data.substring(data.indexOf(':') + 1).split(",", 2)[0].strip();
+        String file = data.substring(data.indexOf(':') + 1).split("\\+", 2)[0].strip();
         Path name = Path.of(file).getFileName();
         String base = name == null ? file : name.toString();
         int dot = base.indexOf('.');

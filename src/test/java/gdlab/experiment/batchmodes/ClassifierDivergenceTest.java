@@ -66,7 +66,7 @@ class ClassifierDivergenceTest {
         Path labels = tmp.resolve("labels.idx");
         idx(images, 0x803, new int[]{n, side, side}, x);
         idx(labels, 0x801, new int[]{n}, y);
-        return "idx:" + images + "," + labels;
+        return "idx:" + images + "+" + labels;
     }
 
     @Test
