@@ -184,7 +184,7 @@ class ClusterFaultTest {
     }
 
     @Test
-    @Order(4)   // last: the worker stays dead (the next test's start would bring it back)
+    @Order(4)   // the worker stays dead (the next test's start brings it back)
     void aWorkerKilledForGoodLeavesTheSweepToTheOtherWorker() throws Exception {
         Path results = tmp.resolve("worker");
         Future<SweepRunner.Outcome> run = background.submit(() -> sweep(new Held(), "spark", results));
@@ -208,6 +208,25 @@ class ClusterFaultTest {
                 + " ran cell 0, " + (CELLS - 1) + " of " + CELLS + " cells done; the executor exited by itself; cell 0 "
                 + "retried by executor " + attempts.get(1) + " on worker " + (3 - dead)
                 + "; every cell once, cells.csv same");
+    }
+
+    @Test
+    @Order(5)   // last: no worker is left
+    void aClusterWithNoWorkerStopsTheRunWithAMessageInsteadOfWaitingForEver() throws IOException {
+        openGate();
+        StandaloneCluster.kill(StandaloneCluster.worker(1));
+        StandaloneCluster.kill(StandaloneCluster.worker(2));
+        awaitTrue(60, () -> StandaloneCluster.executors().isEmpty(), "the dead workers' executors to exit");
+        System.setProperty(SparkEngine.START_TIMEOUT, "15");
+        try {
+            Path results = tmp.resolve("no-worker");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sweep(new BatchModes(), "spark", results))
+                    .hasMessageContaining("no Spark executor started a task within 15 s (spark.gdlab.startTimeout)")
+                    .hasMessageContaining("0 of " + CELLS + " cells ran");
+        } finally {
+            System.clearProperty(SparkEngine.START_TIMEOUT);
+        }
+        report("both workers killed: the sweep stopped after 15 s saying no executor started a task");
     }
 
     // ---------------------------------------------------------------------------------------------- helpers

@@ -74,6 +74,19 @@ class SparkEngineTest {
     }
 
     @Test
+    void theStartTimeoutIsAWholeNumberOfSecondsOrTheRunStopsNamingIt() {
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false);
+        assertThat(SparkEngine.startTimeoutSeconds(conf)).isEqualTo(SparkEngine.START_TIMEOUT_DEFAULT);
+        assertThat(SparkEngine.startTimeoutSeconds(conf.clone().set(SparkEngine.START_TIMEOUT, " 20 "))).isEqualTo(20);
+        for (String bad : List.of("0", "-5", "1.5", "soon")) {
+            assertThatThrownBy(() -> SparkEngine.startTimeoutSeconds(conf.clone().set(SparkEngine.START_TIMEOUT, bad)))
+                    .isInstanceOf(gdlab.spec.BadInputException.class)
+                    .hasMessage("bad value '" + bad + "' for spark.gdlab.startTimeout; allowed: a whole number of "
+                            + "seconds >= 1");
+        }
+    }
+
+    @Test
     void sparkGivesTheLocalEnginesCellsCurvesAndSummary() throws IOException {
         List<List<String>> cells = withoutTimings(sparkRun.resolve("cells.csv"));
         assertThat(cells).hasSize(1 + 6);

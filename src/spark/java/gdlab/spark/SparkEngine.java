@@ -31,11 +31,17 @@ import java.util.stream.IntStream;
  * <p>Spark is configured the usual way: {@code spark.*} system properties ({@code -Dspark.master=local[2]} on one
  * machine, or whatever {@code spark-submit} sets); without a master, {@code local[*]}. A cell that throws, on an
  * executor, becomes a {@code failed} row with its message; only a Spark job that itself fails (executors lost past
- * Spark's retries) stops the run, with the finished cells kept for {@code -Dresume=latest}.
+ * Spark's retries) stops the run, with the finished cells kept for {@code -Dresume=latest}. So does a cluster that
+ * never starts a task (no worker, or none with the cores and memory the executors ask for): after
+ * {@code spark.gdlab.startTimeout} seconds (default {@value #START_TIMEOUT_DEFAULT}) without a task started, the run
+ * stops with a message saying so, instead of waiting for ever.
  */
 public final class SparkEngine implements Engine {
     /** How often the driver looks at the job while no result arrives. */
     private static final long POLL_MS = 200;
+    /** The Spark property bounding the wait for a first task to start, in seconds. */
+    static final String START_TIMEOUT = "spark.gdlab.startTimeout";
+    static final int START_TIMEOUT_DEFAULT = 300;
 
     public SparkEngine() {
     }
@@ -48,6 +54,7 @@ public final class SparkEngine implements Engine {
         }
         SparkLogs.quiet();
         SparkConf conf = configuration(spec);
+        startTimeoutSeconds(conf);   // a bad value stops the run before Spark starts
         JavaSparkContext jsc = new JavaSparkContext(conf);
         try {
             return run(jsc, experiment, spec, cells, onFinished);
@@ -82,6 +89,8 @@ public final class SparkEngine implements Engine {
                 scala.jdk.javaapi.CollectionConverters.asScala(partitions).toList(),
                 new OnDriver(arrived), new Done());
         List<CellResult> results = new ArrayList<>();
+        long startBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(startTimeoutSeconds(jsc.getConf()));
+        boolean started = false;
         try {
             while (results.size() < cells.size()) {
                 // the handler runs on Spark's scheduler thread; onFinished (file writes) runs here
@@ -97,6 +106,15 @@ public final class SparkEngine implements Engine {
                     throw new IllegalStateException("the Spark job failed after " + results.size() + " of "
                             + cells.size() + " cells (those are in cells.csv: finish with -Dresume=latest): "
                             + why.getMessage(), why);
+                } else if (!started) {
+                    started = aTaskStarted(jsc);
+                    if (!started && System.nanoTime() > startBy) {
+                        throw new IllegalStateException("no Spark executor started a task within "
+                                + startTimeoutSeconds(jsc.getConf()) + " s (" + START_TIMEOUT + "): the cluster at "
+                                + jsc.getConf().get("spark.master") + " has no worker, or none with the cores and "
+                                + "memory the executors ask for (spark.executor.cores, spark.executor.memory); "
+                                + "0 of " + cells.size() + " cells ran (start workers, then -Dresume=latest)");
+                    }
                 }
             }
             return results;
@@ -108,6 +126,33 @@ public final class SparkEngine implements Engine {
                 job.cancel();
             }
         }
+    }
+
+    /** {@link #START_TIMEOUT}: a positive whole number of seconds. */
+    static int startTimeoutSeconds(SparkConf conf) {
+        String raw = conf.get(START_TIMEOUT, String.valueOf(START_TIMEOUT_DEFAULT)).strip();
+        try {
+            int seconds = Integer.parseInt(raw);
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new gdlab.spec.BadInputException("bad value '" + raw + "' for " + START_TIMEOUT
+                + "; allowed: a whole number of seconds >= 1");
+    }
+
+    /** Whether a task of the job has started (is running, or has ended either way). */
+    private static boolean aTaskStarted(JavaSparkContext jsc) {
+        org.apache.spark.api.java.JavaSparkStatusTracker tracker = jsc.statusTracker();
+        for (int stage : tracker.getActiveStageIds()) {
+            org.apache.spark.SparkStageInfo info = tracker.getStageInfo(stage);
+            if (info != null && info.numActiveTasks() + info.numCompletedTasks() + info.numFailedTasks() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** On the driver, for each finished task: queue its result (Spark's scheduler thread must not wait). */
