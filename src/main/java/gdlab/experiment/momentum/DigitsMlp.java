@@ -130,11 +130,11 @@ final class DigitsMlp {
     }
 
     /**
-     * sgd's group at lr / (1 - mu) of a momentum row's group (momentum's steady-state step on a constant gradient),
-     * or null when sgd's grid lacks that lr.
+     * sgd's group at a momentum row's gd_lr_over_1_minus_mu = lr / (1 - mu) (momentum's steady-state step on a
+     * constant gradient; the summary's column), or null when sgd's grid lacks that lr.
      */
     static SeedGroup sgdAtEffectiveLr(List<SeedGroup> sgd, SeedGroup g) {
-        double equivalent = g.real("lr") / (1 - g.real("momentum"));
+        double equivalent = MomentumReport.gdLrOverOneMinusMu(g);
         return sgd.stream().filter(s -> Math.abs(s.real("lr") / equivalent - 1) < 1e-9).findFirst().orElse(null);
     }
 }

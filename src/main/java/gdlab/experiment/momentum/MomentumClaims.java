@@ -425,7 +425,8 @@ final class MomentumClaims {
                 double q = DigitsMlp.updates(m).mean() / DigitsMlp.updates(s).mean();
                 holds &= DigitsMlp.allReached(m) && DigitsMlp.allReached(s) && q >= 1 / NEAR_FACTOR
                         && q <= NEAR_FACTOR;
-                parts.add(row.getKey() + " " + steps(m) + " vs sgd " + steps(s));
+                parts.add(row.getKey() + " " + steps(m) + " vs sgd at its gd_lr_over_1_minus_mu "
+                        + Table.readable(MomentumReport.gdLrOverOneMinusMu(m)) + ": " + steps(s));
             }
         }
         if (parts.isEmpty()) {

@@ -76,7 +76,8 @@ final class MomentumReport {
         for (String coordinate : List.of("part", "problem", "optimizer", "momentum")) {
             c.csv(coordinate, g -> g.get(coordinate));
         }
-        c.csv("mu", g -> first(g).number("mu")).csv("lr", g -> g.real("lr")).csv("seeds", SeedGroup::size);
+        c.csv("mu", g -> first(g).number("mu")).csv("lr", g -> g.real("lr"))
+                .csv("gd_lr_over_1_minus_mu", MomentumReport::gdLrOverOneMinusMu).csv("seeds", SeedGroup::size);
         for (String metric : List.of("predicted_rate", "predicted_iterations", "exact_iterations",
                 "measured_iterations", "reference_iterations", "measured_to_predicted")) {
             c.csv(metric, g -> first(g).metric(metric));
@@ -98,6 +99,14 @@ final class MomentumReport {
             c.csv(metric, g -> first(g).metric(metric));
         }
         return c;
+    }
+
+    /**
+     * lr / (1 - mu): the plain-GD learning rate a momentum row acts like on a slowly changing gradient (its
+     * steady-state step); the lr itself for gradient descent.
+     */
+    static double gdLrOverOneMinusMu(SeedGroup g) {
+        return g.real("lr") / (1 - first(g).number("mu"));
     }
 
     private static CellResult first(SeedGroup g) {
@@ -275,12 +284,13 @@ final class MomentumReport {
         for (String surface : List.of(QUADRATIC_2D, ROSENBROCK)) {
             List<CellResult> on = traj.stream().filter(r -> r.cell().get("problem").equals(surface)).toList();
             List<Figure.Series> series = new ArrayList<>(surface.equals(QUADRATIC_2D) ? levelSets() : valley(on));
-            on.forEach(r -> series.add(Figure.Series.line(label(r.cell()) + " (lr " + r.cell().get("lr") + ")",
-                    r.series(CURVE, "x"), r.series(CURVE, "y"))));
+            on.forEach(r -> series.add(Figure.Series.line(label(r.cell()) + " (lr "
+                    + Table.readable(r.cell().real("lr")) + ")", r.series(CURVE, "x"), r.series(CURVE, "y"))));
+            // equal aspect: one unit on x as long as one on y, so the level sets and the valley keep their shape
             figures.add(new Figure.Lines("path-" + surface, surface.equals(ROSENBROCK)
                     ? "Rosenbrock: paths along the curved valley"
                     : "Quadratic, k = " + Table.readable(spec.real("trajectory_condition"))
-                    + ": paths, with level sets f = c", "x", "y", false, false, series));
+                    + ": paths, with level sets f = c", "x", "y", false, false, series, true));
         }
     }
 
