@@ -40,12 +40,14 @@ import static gdlab.experiment.momentum.Paths.ROSENBROCK_START;
 final class MomentumReport {
     private final Spec spec;
     private final DigitsMlp mlp;
+    private final Quadratics quadratics;
     private final StringBuilder text = new StringBuilder();
     private final List<Figure> figures = new ArrayList<>();
 
-    MomentumReport(Spec spec, DigitsMlp mlp) {
+    MomentumReport(Spec spec, DigitsMlp mlp, Quadratics quadratics) {
         this.spec = spec;
         this.mlp = mlp;
+        this.quadratics = quadratics;
     }
 
     Report report(List<CellResult> results) {
@@ -142,13 +144,25 @@ final class MomentumReport {
     private void quadratics(List<CellResult> quad, List<SeedGroup> byK) {
         text.append(String.format(Locale.ROOT, "### Quadratics: iterations until (L - L*) / (L0 - L*) <= %s%n%n",
                 Table.readable(spec.real("tolerance"))));
-        text.append(String.format(Locale.ROOT, "Least squares on a DL4J one-layer identity network (MSE, no bias, %d "
-                        + "features, %d examples, exact fit): Hessian eigenvalues geometric in [1, k], computed from "
-                        + "the data. Full batch, from the worst-case start theta* + u_min/sqrt(lambda_min) + "
-                        + "u_max/sqrt(lambda_max). Each row runs at the learning rate theory gives it for its mu "
-                        + "(see below).%n%n", spec.integer("features"), spec.integer("examples")));
+        MomentumData data = quadratics == null ? null : quadratics.data();
+        if (data == null) {
+            text.append(String.format(Locale.ROOT, "Least squares on a DL4J one-layer identity network (MSE, no "
+                    + "bias, %d features, %d examples, exact fit): Hessian eigenvalues geometric in [1, k], computed "
+                    + "from the data.", spec.integer("features"), spec.integer("examples")));
+        } else {
+            text.append("Least squares on ").append(data.describe()).append(": a DL4J one-layer identity network "
+                    + "(MSE, with a bias). Its Hessian (2/N) Xa'Xa (Xa: the features and a column of ones) gives "
+                    + "lambda_min, lambda_max and k exactly.");
+        }
+        text.append(" Full batch, from the worst-case start theta* + s (u_min/sqrt(lambda_min) + "
+                + "u_max/sqrt(lambda_max)), s = sqrt(max(1, L*)) (the gap starts at 1, or at L* when the fit leaves a "
+                + "residual, so the loss's own round-off stays far below the gap). Each row runs at the learning rate "
+                + "theory gives it for its mu (see below).\n\n");
         Columns<CellResult> table = new Columns<CellResult>()
-                .markdown("k", r -> r.cell().get("problem").substring(2))
+                .markdown("problem", r -> r.cell().get("problem"))
+                .markdown("k", r -> r.number("condition"))
+                .markdown("lambda_min", r -> r.number("lambda_min"))
+                .markdown("lambda_max", r -> r.number("lambda_max"))
                 .markdown("optimizer", r -> r.cell().get("optimizer"))
                 .markdown("mu", r -> r.cell().get("momentum").equals(OPTIMAL)
                         ? "optimal " + Table.readable(r.number("mu")) : r.cell().get("momentum"))
@@ -182,7 +196,7 @@ final class MomentumReport {
 
                 """);
         Columns<SeedGroup> scaling = new Columns<SeedGroup>()
-                .markdown("k", k -> k.get("problem").substring(2))
+                .markdown("k", k -> first(k).number("condition"))
                 .markdown("sgd_measured", k -> iterations(k, SGD, "0", "measured"))
                 .markdown("sgd_predicted", k -> iterations(k, SGD, "0", "predicted"))
                 .markdown("momentum_optimal_measured", k -> optional(k, HEAVY_BALL, "measured_iterations"))
