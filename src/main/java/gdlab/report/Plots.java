@@ -151,7 +151,7 @@ public final class Plots {
         return chart;
     }
 
-    private static final int MIN_HEIGHT = 360;
+    private static final int MIN_HEIGHT = 300;
     private static final int MAX_HEIGHT = 1000;
 
     /** Whether the two axes' pixels per unit differ by under half a pixel across the longer side of the box. */
@@ -205,7 +205,8 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(height).title(f.title())
                 .xAxisTitle(f.xLabel()).yAxisTitle(f.yLabel()).build();
         // outside the plot area, so a legend never hides a curve's end
-        Styler.LegendPosition legend = f.series().size() > 6 ? Styler.LegendPosition.OutsideE
+        // (below an equal-aspect plot, which is wide and flat or tall and narrow, and needs the chart's width)
+        Styler.LegendPosition legend = f.series().size() > 6 && !f.equalAspect() ? Styler.LegendPosition.OutsideE
                 : Styler.LegendPosition.OutsideS;
         chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setXAxisLogarithmic(f.logX());
