@@ -55,6 +55,11 @@ final class DigitsMlp {
                 batchSize() == x.length ? "full batch (one step per epoch)" : "minibatch " + batchSize());
     }
 
+    /** The data it trains on, as {@code data} names it. */
+    String dataName() {
+        return dataName;
+    }
+
     private int batchSize() {
         return spec.string("batch_size").equals("full") ? x.length : spec.integer("batch_size");
     }
@@ -74,7 +79,8 @@ final class DigitsMlp {
                 e -> e.trainLoss() <= target);
         boolean diverged = t.status() == Trainer.Status.DIVERGED || !(t.finalLoss() < t.initialLoss());
         Map<String, Object> metrics = Momentum.unmeasured("condition", "lambda_min", "lambda_max",
-                        "predicted_rate", "predicted_iterations", "exact_iterations", "measured_iterations", "reference_iterations", "measured_to_predicted",
+                        "predicted_rate", "predicted_iterations", "exact_iterations", "measured_iterations",
+                        "reference_iterations", "measured_to_predicted",
                         "ref_mismatch_steps", "final_relative_loss", "overshoot", "valley_crossings",
                         "distance_to_minimum")
                 .put("mu", mu)

@@ -91,7 +91,7 @@ public final class Momentum implements Experiment {
     public List<Param> params() {
         return List.of(
                 Param.choice("part", List.of(QUADRATIC, TRAJECTORY, MLP), true, "quadratic (iteration counts vs "
-                        + "theory), trajectory (2-D paths), mlp (digits MLP)"),
+                        + "theory), trajectory (2-D paths), mlp (an MLP on the digits or the data's classes)"),
                 Param.choice("optimizer", List.of(SGD, HEAVY_BALL, NESTEROV), true,
                         "sgd (plain GD), momentum (heavy ball, gdlab's DL4J updater), nesterov (DL4J's Nesterovs)"),
                 new Param("momentum", "a number in [0, 1), or optimal", s -> s.equals(OPTIMAL) || inUnit(s), true,

@@ -32,7 +32,7 @@ import static gdlab.experiment.momentum.Momentum.is;
  * <p>Three are integrity checks: DL4J against the reference (iteration counts, and every step), DL4J against the exact
  * recurrences of theory (iteration counts), and heavy ball's optimum (lr*, mu*) and rate against Polyak's formulas
  * ({@link Theory}). Failing one means gdlab or DL4J computes something wrong. The rest are findings: how the counts
- * compare with the asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the digits MLP. The
+ * compare with the asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the MLP. The
  * quadratics and paths are deterministic (one run each), so their counts are exact and the support names the bound
  * they are held to; the MLP's comparisons are over its seeds, and hold only when the groups' 95% intervals are apart
  * (overlapping: not distinguishable; one seed: not tested, there is no interval). A best learning rate on the edge of
@@ -81,10 +81,11 @@ final class MomentumClaims {
             + "best constant learning rate 2/(lambda_min + lambda_max) and at 1.9/lambda_max (it crosses the valley "
             + "floor in at least half its steps), and heavy ball at its optimum (lr*, mu*) ends nearer the minimum "
             + "than gradient descent at either rate.";
-    static final String MLP_FEWER = "On the digits MLP (full batch) Nesterov and heavy ball at mu = 0.9 reach the "
-            + "target loss in fewer steps than plain GD, each at its best learning rate.";
-    static final String MLP_EFFECTIVE = "At small learning rates momentum mu behaves like plain GD at lr / (1 - mu): "
-            + "at the smallest lr where the grid has both, their steps to the target are within a factor of 2.";
+    static final String MLP_FEWER = "On the MLP (full batch; the digits, or the data's classes) Nesterov and heavy "
+            + "ball at mu = 0.9 reach the target loss in fewer steps than plain GD, each at its best learning rate.";
+    static final String MLP_EFFECTIVE = "At small learning rates momentum mu behaves like plain GD at lr / (1 - mu) "
+            + "(the summary's gd_lr_over_1_minus_mu): at the smallest lr where the grid has both, their steps to the "
+            + "target are within a factor of 2.";
 
     private MomentumClaims() {
     }

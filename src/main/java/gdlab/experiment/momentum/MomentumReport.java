@@ -349,8 +349,8 @@ final class MomentumReport {
     // ---------------------------------------------------------------------------------------------- the MLP
 
     private void mlp(List<CellResult> cells) {
-        text.append(String.format(Locale.ROOT, "### Digits MLP: updates until the training loss is <= %s%n%n",
-                Table.readable(spec.real("target_loss"))));
+        text.append(String.format(Locale.ROOT, "### MLP on %s: updates until the training loss is <= %s%n%n",
+                mlp.dataName(), Table.readable(spec.real("target_loss"))));
         text.append(String.format(Locale.ROOT, "%s, at most %d epochs (a run stops at the target); %d seed(s); "
                         + "learning rates %s. No theory gives mu* here (the Hessian changes along the way), so there "
                         + "is no optimal row; each row shows its best lr.%n%n", mlp.setUp(), spec.integer("max_epochs"),
@@ -388,8 +388,8 @@ final class MomentumReport {
         best.forEach((row, g) -> curves.add(SeedBands.overSeeds(row + " lr " + g.get("lr"),
                 g.cells().stream().map(r -> r.series(CURVE, "step")).toList(),
                 g.cells().stream().map(r -> r.series(CURVE, "loss")).toList(), true)));
-        figures.add(new Figure.Lines("mlp-loss", "Digits MLP: training loss per update at each row's best lr "
-                + "(mean over seeds)", "updates", "training loss (log)", false, true, curves));
+        figures.add(new Figure.Lines("mlp-loss", "MLP on " + mlp.dataName() + ": training loss per update at each "
+                + "row's best lr (mean over seeds)", "updates", "training loss (log)", false, true, curves));
     }
 
     /** An MLP table's first columns: the row, its learning rate (named {@code lr}) and its updates to the target. */
