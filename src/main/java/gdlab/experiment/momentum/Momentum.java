@@ -39,7 +39,7 @@ import static gdlab.report.Metric.timing;
  *   for it; iterations to a loss gap of 1e-6 of its start, beside theory's counts and the reference's.</li>
  *   <li>{@code trajectory} ({@link Paths}): 2-D paths, drawn, on an ill-conditioned quadratic and on Rosenbrock's
  *   function: the "inertia" overshoot.</li>
- *   <li>{@code mlp} ({@link DigitsMlp}): an MLP on the data's classes (the digits by default) over a small
+ *   <li>{@code mlp} ({@link MlpPart}): an MLP on the data's classes (the digits by default) over a small
  *   learning-rate grid per (optimizer, mu).</li>
  * </ul>
  * {@link MomentumReport} writes the summary, {@link MomentumClaims} checks the hypothesis.
@@ -74,7 +74,7 @@ public final class Momentum implements Experiment {
     private Spec spec;
     private Quadratics quadratics;
     private Paths paths;
-    private DigitsMlp mlp;
+    private MlpPart mlp;
     private MomentumData data;
 
     @Override
@@ -200,7 +200,7 @@ public final class Momentum implements Experiment {
             }
         }
         if (parts.contains(MLP)) {
-            mlp = new DigitsMlp(spec, data);
+            mlp = new MlpPart(spec, data);
             for (String[] row : rows(false)) {
                 for (double lr : new LinkedHashSet<>(spec.reals("lr"))) {
                     for (long seed : seeds) {

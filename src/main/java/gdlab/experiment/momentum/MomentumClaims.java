@@ -350,7 +350,7 @@ final class MomentumClaims {
 
     /** "12 ± 2 at lr 0.3", with how many seeds reached the target when not all did. */
     private static String steps(SeedGroup g) {
-        return DigitsMlp.updates(g).pretty() + (DigitsMlp.allReached(g) ? "" : " ("
+        return MlpPart.updates(g).pretty() + (MlpPart.allReached(g) ? "" : " ("
                 + g.reached("updates_to_target") + "/" + g.size() + " reached)") + " at lr " + g.get("lr");
     }
 
@@ -359,7 +359,7 @@ final class MomentumClaims {
         List<String> edge = new ArrayList<>();
         for (String row : rows) {
             List<SeedGroup> lrs = grid.get(row);
-            double best = DigitsMlp.best(lrs).real("lr");
+            double best = MlpPart.best(lrs).real("lr");
             double lo = lrs.stream().mapToDouble(g -> g.real("lr")).min().orElseThrow();
             double hi = lrs.stream().mapToDouble(g -> g.real("lr")).max().orElseThrow();
             if (lrs.size() > 1 && (best == lo || best == hi)) {
@@ -374,22 +374,22 @@ final class MomentumClaims {
     static Claim mlpFewer(List<CellResult> mlp) {
         String id = "mlp_momentum_fewer_steps";
         String expected = "every seed reaches the target; mean updates below sgd's, 95% intervals apart";
-        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(mlp);
+        Map<String, List<SeedGroup>> grid = MlpPart.grid(mlp);
         List<String> rows = List.of(HEAVY_BALL + " mu=" + MLP_MU, NESTEROV + " mu=" + MLP_MU);
         if (!grid.containsKey(SGD) || !grid.keySet().containsAll(rows)) {
             return none(id, Claim.Kind.FINDING, MLP_FEWER, "mlp cells of sgd, and of momentum and nesterov at mu = "
                     + MLP_MU, expected);
         }
-        SeedGroup g = DigitsMlp.best(grid.get(SGD));
-        Stats sgd = DigitsMlp.updates(g);
-        boolean fewer = DigitsMlp.allReached(g);
+        SeedGroup g = MlpPart.best(grid.get(SGD));
+        Stats sgd = MlpPart.updates(g);
+        boolean fewer = MlpPart.allReached(g);
         boolean apart = true;
         List<String> parts = new ArrayList<>();
         List<String> support = new ArrayList<>();
         for (String row : rows) {
-            SeedGroup m = DigitsMlp.best(grid.get(row));
-            Stats updates = DigitsMlp.updates(m);
-            fewer &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean();
+            SeedGroup m = MlpPart.best(grid.get(row));
+            Stats updates = MlpPart.updates(m);
+            fewer &= MlpPart.allReached(m) && updates.mean() < sgd.mean();
             apart &= Support.apart(updates, sgd);
             parts.add(row + " " + steps(m));
             support.add(row + " vs sgd: " + Support.intervals(updates, sgd));
@@ -413,18 +413,18 @@ final class MomentumClaims {
     static Claim mlpEffective(List<CellResult> mlp) {
         String id = "mlp_small_lr_effective_lr";
         String expected = "updates within a factor of " + Table.readable(NEAR_FACTOR) + ", every seed reaching";
-        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(mlp);
+        Map<String, List<SeedGroup>> grid = MlpPart.grid(mlp);
         List<SeedGroup> sgd = grid.getOrDefault(SGD, List.of());
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, List<SeedGroup>> row : grid.entrySet()) {
             SeedGroup m = row.getValue().stream().sorted(Comparator.comparingDouble(g -> g.real("lr")))
-                    .filter(g -> !row.getKey().equals(SGD) && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null)
+                    .filter(g -> !row.getKey().equals(SGD) && MlpPart.sgdAtEffectiveLr(sgd, g) != null)
                     .findFirst().orElse(null);
             if (m != null) {
-                SeedGroup s = DigitsMlp.sgdAtEffectiveLr(sgd, m);
-                double q = DigitsMlp.updates(m).mean() / DigitsMlp.updates(s).mean();
-                holds &= DigitsMlp.allReached(m) && DigitsMlp.allReached(s) && q >= 1 / NEAR_FACTOR
+                SeedGroup s = MlpPart.sgdAtEffectiveLr(sgd, m);
+                double q = MlpPart.updates(m).mean() / MlpPart.updates(s).mean();
+                holds &= MlpPart.allReached(m) && MlpPart.allReached(s) && q >= 1 / NEAR_FACTOR
                         && q <= NEAR_FACTOR;
                 parts.add(row.getKey() + " " + steps(m) + " vs sgd at its gd_lr_over_1_minus_mu "
                         + Table.readable(MomentumReport.gdLrOverOneMinusMu(m)) + ": " + steps(s));

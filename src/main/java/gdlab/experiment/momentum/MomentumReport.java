@@ -39,12 +39,12 @@ import static gdlab.experiment.momentum.Paths.ROSENBROCK_START;
  */
 final class MomentumReport {
     private final Spec spec;
-    private final DigitsMlp mlp;
+    private final MlpPart mlp;
     private final Quadratics quadratics;
     private final StringBuilder text = new StringBuilder();
     private final List<Figure> figures = new ArrayList<>();
 
-    MomentumReport(Spec spec, DigitsMlp mlp, Quadratics quadratics) {
+    MomentumReport(Spec spec, MlpPart mlp, Quadratics quadratics) {
         this.spec = spec;
         this.mlp = mlp;
         this.quadratics = quadratics;
@@ -58,7 +58,7 @@ final class MomentumReport {
         List<SeedGroup> rows = new ArrayList<>();
         byK.forEach(k -> rows.addAll(SeedGroup.of(k.cells())));
         rows.addAll(SeedGroup.of(traj));
-        DigitsMlp.grid(mlpCells).values().forEach(rows::addAll);
+        MlpPart.grid(mlpCells).values().forEach(rows::addAll);
         if (!quad.isEmpty()) {
             quadratics(quad, byK);
         }
@@ -89,8 +89,8 @@ final class MomentumReport {
                 .csv("ref_mismatch_steps", g -> first(g).metric("ref_mismatch_steps"))
                 .csv("final_loss_mean", g -> g.stats("final_loss").mean())
                 .csv("final_loss_std", g -> isMlp(g) ? g.stats("final_loss").std() : null)
-                .csv("updates_to_target_mean", g -> isMlp(g) ? DigitsMlp.updates(g).mean() : null)
-                .csv("updates_to_target_std", g -> isMlp(g) ? DigitsMlp.updates(g).std() : null)
+                .csv("updates_to_target_mean", g -> isMlp(g) ? MlpPart.updates(g).mean() : null)
+                .csv("updates_to_target_std", g -> isMlp(g) ? MlpPart.updates(g).std() : null)
                 .csv("reached_target", g -> switch (g.get("part")) {
                     case MLP -> g.reached("updates_to_target");
                     case QUADRATIC -> g.reached("measured_iterations");
@@ -355,14 +355,14 @@ final class MomentumReport {
                         + "learning rates %s. No theory gives mu* here (the Hessian changes along the way), so there "
                         + "is no optimal row; each row shows its best lr.%n%n", mlp.setUp(), spec.integer("max_epochs"),
                 Harness.seeds(spec).size(), spec.raw("lr")));
-        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(cells);
+        Map<String, List<SeedGroup>> grid = MlpPart.grid(cells);
         Map<String, SeedGroup> best = new LinkedHashMap<>();
-        grid.forEach((row, lrs) -> best.put(row, DigitsMlp.best(lrs)));
-        double sgdUpdates = best.containsKey(SGD) ? DigitsMlp.updates(best.get(SGD)).mean() : Double.NaN;
+        grid.forEach((row, lrs) -> best.put(row, MlpPart.best(lrs)));
+        double sgdUpdates = best.containsKey(SGD) ? MlpPart.updates(best.get(SGD)).mean() : Double.NaN;
         Columns<SeedGroup> bestTable = mlpColumns("best_lr")
                 .markdown("final_loss", g -> g.stats("final_loss").pretty())
-                .markdown("speedup_over_sgd", g -> DigitsMlp.allReached(g)
-                        ? sgdUpdates / DigitsMlp.updates(g).mean() : null);
+                .markdown("speedup_over_sgd", g -> MlpPart.allReached(g)
+                        ? sgdUpdates / MlpPart.updates(g).mean() : null);
         text.append(bestTable.markdown(List.copyOf(best.values())).toMarkdown()).append('\n');
         text.append("Best lr per row: all seeds reach the target in the fewest updates (mean); if none does, the "
                 + "lowest final loss. speedup_over_sgd = sgd's best updates / the row's. " + Trainer.DIVERGENCE_RULE
@@ -375,10 +375,10 @@ final class MomentumReport {
         // momentum with mu at lr against plain GD at the "effective" lr / (1 - mu), where the grid has both
         List<SeedGroup> sgd = grid.getOrDefault(SGD, List.of());
         List<SeedGroup> paired = all.stream().filter(g -> g.real("momentum") != 0
-                && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null).toList();
+                && MlpPart.sgdAtEffectiveLr(sgd, g) != null).toList();
         Columns<SeedGroup> effective = mlpColumns("lr")
                 .markdown("gd_lr_over_1_minus_mu", g -> g.real("lr") / (1 - g.real("momentum")))
-                .markdown("sgd_updates_to_target", g -> reached(DigitsMlp.sgdAtEffectiveLr(sgd, g)));
+                .markdown("sgd_updates_to_target", g -> reached(MlpPart.sgdAtEffectiveLr(sgd, g)));
         if (!paired.isEmpty()) {
             text.append("Momentum mu at lr against plain GD at lr / (1 - mu), its steady-state step on a constant "
                     + "gradient (rows where the grid has both):\n\n").append(effective.markdown(paired).toMarkdown())
@@ -403,6 +403,6 @@ final class MomentumReport {
 
     /** Mean ± std of the updates to the target over the seeds that reached it, and how many did ("12 ± 2 (3/4)"). */
     private static String reached(SeedGroup g) {
-        return DigitsMlp.updates(g).pretty() + " (" + g.reachedOf("updates_to_target") + ")";
+        return MlpPart.updates(g).pretty() + " (" + g.reachedOf("updates_to_target") + ")";
     }
 }

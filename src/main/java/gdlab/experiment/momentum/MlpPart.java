@@ -27,14 +27,14 @@ import java.util.Map;
  * loss; and how its cells are read: per row, the seed groups of its
  * learning rates and the best of them.
  */
-final class DigitsMlp {
+final class MlpPart {
     private final Spec spec;
     private final String dataName;
     private final DataType dtype;
     private final double[][] x;
     private final double[][] y;
 
-    DigitsMlp(Spec spec, MomentumData data) {
+    MlpPart(Spec spec, MomentumData data) {
         this.spec = spec;
         this.dataName = data.data();
         this.dtype = Networks.dtype(spec.string("dtype"));
