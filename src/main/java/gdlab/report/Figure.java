@@ -19,9 +19,23 @@ public sealed interface Figure permits Figure.Lines, Figure.Bars {
      *
      * @param logX log-scaled x axis (e.g. learning rate)
      * @param logY log-scaled y axis (e.g. loss); non-positive values are dropped from a log axis
+     * @param equalAspect one unit on x is as long as one unit on y (a 2-D path over a surface, whose level sets
+     *                    keep their shape); {@link Plots} sets the axis ranges from the data and the plot's height
+     *                    from their ratio. Linear axes only.
      */
     record Lines(String name, String title, String xLabel, String yLabel, boolean logX, boolean logY,
-                 List<Series> series) implements Figure {
+                 List<Series> series, boolean equalAspect) implements Figure {
+        public Lines {
+            if (equalAspect && (logX || logY)) {
+                throw new IllegalArgumentException("equal aspect needs linear axes: " + name);
+            }
+        }
+
+        /** A plot whose axes are scaled independently, each to its data. */
+        public Lines(String name, String title, String xLabel, String yLabel, boolean logX, boolean logY,
+                     List<Series> series) {
+            this(name, title, xLabel, yLabel, logX, logY, series, false);
+        }
     }
 
     /**

@@ -51,7 +51,7 @@ public final class Plots {
     /** Writes {@code <name>.png} into {@code dir}, and {@code <name>.svg} too when {@code svg}. */
     public static void write(Figure figure, Path dir, boolean svg) {
         System.setProperty("java.awt.headless", "true");
-        Chart<?, ?> chart = figure instanceof Figure.Lines lines ? lines(lines) : bars((Figure.Bars) figure);
+        Chart<?, ?> chart = render(figure);
         String footer = footer(dir);
         Path png = dir.resolve(figure.name() + ".png");
         Path tmpPng = dir.resolve(figure.name() + ".tmp.png");
@@ -115,11 +115,98 @@ public final class Plots {
         }
     }
 
-    private static XYChart lines(Figure.Lines f) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(f.title())
+    /** The figure as XChart draws it: lines (at equal aspect when asked) or bars. */
+    static Chart<?, ?> render(Figure figure) {
+        if (figure instanceof Figure.Lines lines) {
+            return lines.equalAspect() ? equalAspect(lines) : lines(lines, HEIGHT);
+        }
+        return bars((Figure.Bars) figure);
+    }
+
+    /**
+     * Lines with one unit on x as long as one unit on y. XChart scales each axis to its own data, so the axis ranges
+     * are set here: first the data's box (with a margin), and a chart height that gives the plot area the box's
+     * height-to-width ratio (within MIN_HEIGHT..MAX_HEIGHT); then, since the title, legend and tick labels take
+     * room that depends on the ranges, the chart is painted off-screen and the axis with more pixels per unit is
+     * widened about its centre until both agree, in a few rounds, to well under a pixel across the plot.
+     */
+    static XYChart equalAspect(Figure.Lines f) {
+        double[] box = dataBox(f);
+        XYChart chart = lines(f, HEIGHT);
+        double[] scale = paintWithRange(chart, box);
+        // the plot's height the box needs at the x axis's pixels per unit
+        double height = HEIGHT + (scale[0] - scale[1]) * (box[3] - box[2]);
+        int h = (int) Math.round(Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, height)));
+        chart = lines(f, h);
+        scale = paintWithRange(chart, box);
+        for (int round = 0; round < 8 && !sameScale(scale, box); round++) {
+            double ppu = Math.min(scale[0], scale[1]);
+            double halfX = (box[1] - box[0]) * scale[0] / ppu / 2;
+            double halfY = (box[3] - box[2]) * scale[1] / ppu / 2;
+            double cx = (box[0] + box[1]) / 2;
+            double cy = (box[2] + box[3]) / 2;
+            box = new double[]{cx - halfX, cx + halfX, cy - halfY, cy + halfY};
+            scale = paintWithRange(chart, box);
+        }
+        return chart;
+    }
+
+    private static final int MIN_HEIGHT = 300;
+    private static final int MAX_HEIGHT = 1000;
+
+    /** Whether the two axes' pixels per unit differ by under half a pixel across the longer side of the box. */
+    private static boolean sameScale(double[] scale, double[] box) {
+        double span = Math.max(box[1] - box[0], box[3] - box[2]);
+        return Math.abs(scale[0] - scale[1]) * span < 0.5;
+    }
+
+    /** The finite points' box (x min, x max, y min, y max), widened by 4% of its larger side on every side. */
+    private static double[] dataBox(Figure.Lines f) {
+        double[] b = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY};
+        for (Figure.Series s : f.series()) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                    b[0] = Math.min(b[0], s.x()[i]);
+                    b[1] = Math.max(b[1], s.x()[i]);
+                    b[2] = Math.min(b[2], s.y()[i]);
+                    b[3] = Math.max(b[3], s.y()[i]);
+                }
+            }
+        }
+        if (b[0] > b[1]) {
+            return new double[]{-1, 1, -1, 1};
+        }
+        double margin = Math.max(Math.max(b[1] - b[0], b[3] - b[2]) * 0.04, 1e-9);
+        return new double[]{b[0] - margin, b[1] + margin, b[2] - margin, b[3] + margin};
+    }
+
+    /** Sets the axis ranges, paints the chart off-screen, and returns its pixels per unit on x and on y. */
+    private static double[] paintWithRange(XYChart chart, double[] box) {
+        chart.getStyler().setXAxisMin(box[0]).setXAxisMax(box[1]).setYAxisMin(box[2]).setYAxisMax(box[3]);
+        BufferedImage scratch = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        chart.paint(g, chart.getWidth(), chart.getHeight());
+        g.dispose();
+        return pixelsPerUnit(chart);
+    }
+
+    /** A painted chart's pixels per unit along x and along y, from its axis ranges and their screen positions. */
+    static double[] pixelsPerUnit(XYChart chart) {
+        double x0 = chart.getStyler().getXAxisMin();
+        double x1 = chart.getStyler().getXAxisMax();
+        double y0 = chart.getStyler().getYAxisMin();
+        double y1 = chart.getStyler().getYAxisMax();
+        return new double[]{Math.abs(chart.getScreenXFromChart(x1) - chart.getScreenXFromChart(x0)) / (x1 - x0),
+                Math.abs(chart.getScreenYFromChart(y1) - chart.getScreenYFromChart(y0)) / (y1 - y0)};
+    }
+
+    private static XYChart lines(Figure.Lines f, int height) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(height).title(f.title())
                 .xAxisTitle(f.xLabel()).yAxisTitle(f.yLabel()).build();
         // outside the plot area, so a legend never hides a curve's end
-        Styler.LegendPosition legend = f.series().size() > 6 ? Styler.LegendPosition.OutsideE
+        // (below an equal-aspect plot, which is wide and flat or tall and narrow, and needs the chart's width)
+        Styler.LegendPosition legend = f.series().size() > 6 && !f.equalAspect() ? Styler.LegendPosition.OutsideE
                 : Styler.LegendPosition.OutsideS;
         chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setXAxisLogarithmic(f.logX());

@@ -67,4 +67,45 @@ class PlotsTest {
                     .containsExactly("ratios.png", "ratios.svg");
         }
     }
+
+    @Test
+    void anEqualAspectFigureDrawsOneUnitOnXAsLongAsOneUnitOnY(@TempDir Path dir) throws Exception {
+        // a 20:1 ellipse: drawn with independent axes it fills the plot like a circle
+        double[] x = new double[121];
+        double[] y = new double[121];
+        for (int i = 0; i <= 120; i++) {
+            x[i] = 6 * Math.cos(2 * Math.PI * i / 120);
+            y[i] = 0.3 * Math.sin(2 * Math.PI * i / 120);
+        }
+        List<Figure.Series> series = List.of(Figure.Series.line("ellipse", x, y),
+                Figure.Series.line("path", new double[]{-6, 3, -1, 0}, new double[]{1.5, -1, 0.5, 0}));
+        Figure.Lines f = new Figure.Lines("ellipse", "Ellipse", "x", "y", false, false, series, true);
+        org.knowm.xchart.XYChart chart = (org.knowm.xchart.XYChart) Plots.render(f);
+        double[] ppu = Plots.pixelsPerUnit(chart);
+        double xSpan = chart.getStyler().getXAxisMax() - chart.getStyler().getXAxisMin();
+        double ySpan = chart.getStyler().getYAxisMax() - chart.getStyler().getYAxisMin();
+        // the same units per pixel on both axes: across the whole plot they differ by under a pixel
+        assertThat(Math.abs(ppu[0] - ppu[1]) * Math.max(xSpan, ySpan)).isLessThan(1);
+        assertThat(chart.getStyler().getXAxisMin()).isLessThanOrEqualTo(-6);
+        assertThat(chart.getStyler().getXAxisMax()).isGreaterThanOrEqualTo(6);
+        assertThat(chart.getStyler().getYAxisMin()).isLessThanOrEqualTo(-1);
+        assertThat(chart.getStyler().getYAxisMax()).isGreaterThanOrEqualTo(1.5);
+        // a plot in the data's proportions, not one squeezed into the default frame
+        assertThat(xSpan / ySpan).isBetween(2.0, 6.0);
+        Figure.Lines independent = new Figure.Lines("free", "Free", "x", "y", false, false, series);
+        double[] free = Plots.pixelsPerUnit(paintedFree(independent));
+        assertThat(free[1] / free[0]).as("independent axes stretch y").isGreaterThan(2);
+        Plots.write(f, dir);
+        assertThat(dir.resolve("ellipse.png")).isNotEmptyFile();
+    }
+
+    /** A figure drawn with XChart's own ranges, painted so its axes map data to pixels. */
+    private static org.knowm.xchart.XYChart paintedFree(Figure.Lines f) {
+        org.knowm.xchart.XYChart chart = (org.knowm.xchart.XYChart) Plots.render(f);
+        BufferedImage image = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_RGB);
+        chart.paint(image.createGraphics(), chart.getWidth(), chart.getHeight());
+        chart.getStyler().setXAxisMin(-6.0).setXAxisMax(6.0).setYAxisMin(-1.0).setYAxisMax(1.5);
+        chart.paint(image.createGraphics(), chart.getWidth(), chart.getHeight());
+        return chart;
+    }
 }

@@ -22,10 +22,15 @@ import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static gdlab.basics.StepDirections.MINUS_G;
 import static gdlab.report.Metric.measure;
@@ -36,7 +41,8 @@ import static gdlab.report.Metric.timing;
  * What gradient descent is, measured on a real DL4J network at its initialization: what a loss function and its
  * gradient are (part 1), that backprop computes the derivative (part 2), why a step goes along the negative gradient
  * (part 3), and how the weights and biases move in the first SGD steps (part 4). One cell is one network: a data set
- * and a seed; every part measures that network, and the reference checks what DL4J computes. The measurements are
+ * (shipped, or the user's CSV or IDX files; the net's input and output sizes come from it) and a seed; every part
+ * measures that network, and the reference checks what DL4J computes. The measurements are
  * curves.csv's long format ({@link Measurement}); {@link CellView} derives numbers from them.
  */
 public final class GradientBasics implements Experiment {
@@ -62,6 +68,10 @@ public final class GradientBasics implements Experiment {
 
     private Spec spec;
     private final Map<String, Dataset> train = new LinkedHashMap<>();
+    /** data -> its network's hidden units ({@code hidden}, or auto's rule on its inputs) */
+    private final Map<String, Integer> hidden = new LinkedHashMap<>();
+    /** data -> its name in figure file names (digits, iris, a file's name), unique within the run */
+    private final Map<String, String> shortNames = new LinkedHashMap<>();
     private double[] etas;
 
     @Override
@@ -78,9 +88,10 @@ public final class GradientBasics implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", Datasets.SHIPPED, true, "data sets: digits (64-h-10) and/or iris (4-h-3)"),
-                Param.integer("hidden_digits", 1, 4096, false, "hidden units of the digits net"),
-                Param.integer("hidden_iris", 1, 4096, false, "hidden units of the iris net"),
+                Datasets.axisParam(),
+                Datasets.labelParam(),
+                new Param("hidden", "auto, or an integer from 1 to 4096", GradientBasics::isHidden, false,
+                        "hidden units of each net: auto = 2 x its inputs, between 8 and 32 (digits 32, iris 8)"),
                 Keys.activation("hidden-layer activation"),
                 Keys.maxExamples("use only this many examples of each data set (0 = all)"),
                 Keys.splitSeed("seed of the example order and subset"),
@@ -125,26 +136,55 @@ public final class GradientBasics implements Experiment {
                     + " per decade gives fewer than 2 step sizes; widen the range or add steps per decade");
         }
         int b = spec.integer("batch_size");
-        for (String name : spec.list("data")) {
-            Dataset d = Split.of(Datasets.load(name), 0.0, spec.longValue("split_seed"), spec.integer("max_examples"))
-                    .train();
+        Set<String> used = new HashSet<>();
+        for (String name : new LinkedHashSet<>(spec.list("data"))) {
+            Dataset d = Split.of(Datasets.load(name, spec.string("label")), 0.0, spec.longValue("split_seed"),
+                    spec.integer("max_examples")).train();
             if (b > d.size()) {
                 throw new BadInputException("bad value '" + b + "' for batch_size: " + name + " has " + d.size()
                         + " examples; allowed: an integer from 1 to " + d.size());
             }
             train.put(name, d);
+            hidden.put(name, spec.string("hidden").equals("auto") ? autoHidden(d.numFeatures())
+                    : spec.integer("hidden"));
+            String shortName = shortName(name);
+            for (int i = 2; !used.add(shortName); i++) {
+                shortName = shortName(name) + "-" + i;
+            }
+            shortNames.put(name, shortName);
         }
         List<Cell> cells = new ArrayList<>();
-        for (String data : spec.list("data")) {
+        for (String data : train.keySet()) {
             for (long seed : Harness.seeds(spec)) {
                 Map<String, String> c = new LinkedHashMap<>();
                 c.put("data", data);
-                c.put("hidden", spec.string("hidden_" + data));
+                c.put("hidden", String.valueOf(hidden.get(data)));
                 c.put("seed", String.valueOf(seed));
                 cells.add(new Cell(cells.size(), c));
             }
         }
         return cells;
+    }
+
+    private static boolean isHidden(String s) {
+        return s.equals("auto") || s.matches("[1-9][0-9]{0,3}") && Integer.parseInt(s) <= 4096;
+    }
+
+    /** auto's hidden units: 2 x the inputs, between 8 and 32 (digits' 64 inputs give 32, iris's 4 give 8). */
+    static int autoHidden(int inputs) {
+        return Math.max(8, Math.min(32, 2 * inputs));
+    }
+
+    /** digits and iris as they are; a file's name without its folder and extensions (idx: the images file's). */
+    static String shortName(String data) {
+        if (!data.contains(":")) {
+            return data;
+        }
+        String file = data.substring(data.indexOf(':') + 1).split("\\+", 2)[0].strip();
+        Path name = Path.of(file).getFileName();
+        String base = name == null ? file : name.toString();
+        int dot = base.indexOf('.');
+        return (dot > 0 ? base.substring(0, dot) : base).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
     }
 
     @Override
@@ -205,6 +245,6 @@ public final class GradientBasics implements Experiment {
 
     @Override
     public Report summarize(List<CellResult> results) {
-        return new GradientBasicsSummary(spec, etas, train, results).report();
+        return new GradientBasicsSummary(spec, etas, train, hidden, shortNames, results).report();
     }
 }

@@ -44,7 +44,7 @@ final class GradientBasicsClaims {
     static final String RANDOM = "A random direction of the same length barely changes the loss: at the smallest eta by at "
             + "most 3/sqrt(n) of eta |g|^2 (n parameters; a random direction's cosine with g is about 1/sqrt(n)).";
     static final String STEP_LOSSES = "The losses after every step equal the reference's, to 1e-12 relative.";
-    static final String SGD_LOSS = "In the first sgd_steps SGD steps (50, or 20 with quick=true) the "
+    static final String SGD_LOSS = "In the run's first sgd_steps SGD steps (the check names how many) the "
             + "training loss falls.";
     static final String SGD_MOVES = "In those steps the weights and biases of every layer move.";
     static final String SGD_REFERENCE = "The reference's SGD steps land on DL4J's parameters, to 1e-10.";

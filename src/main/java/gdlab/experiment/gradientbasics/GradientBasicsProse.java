@@ -44,8 +44,8 @@ final class GradientBasicsProse {
         List<String> nets = new ArrayList<>();
         for (String data : byData.keySet()) {
             Dataset d = train.get(data);
-            nets.add(String.format(Locale.ROOT, "%s %d-%s-%d (%d examples)", data, d.numFeatures(),
-                    spec.string("hidden_" + data), d.numClasses(), d.size()));
+            nets.add(String.format(Locale.ROOT, "%s %d-%d-%d (%d examples)", data, d.numFeatures(),
+                    summary.hidden.get(data), d.numClasses(), d.size()));
         }
         return String.format(Locale.ROOT, "Networks: %s; %s hidden layer, softmax output with multi-class "
                         + "cross-entropy, Xavier initialization, DOUBLE; everything is measured at the initial "
@@ -213,7 +213,7 @@ final class GradientBasicsProse {
             List<String> still = new ArrayList<>();
             Dataset d = train.get(e.getKey());
             int constant = constantFeatures(d);
-            int hidden = spec.integer("hidden_" + e.getKey());
+            int hidden = summary.hidden.get(e.getKey());
             for (String b : blocks) {
                 double start = mean(cells, c -> c.sgd(b, "norm", 0));
                 double change = mean(cells, c -> c.sgd(b, "change_norm", steps));
@@ -247,7 +247,7 @@ final class GradientBasicsProse {
 
     List<Figure> figures() {
         List<Figure> figures = new ArrayList<>();
-        byData.forEach((data, cells) -> figures.add(new Figure.Lines("step-direction-" + data, data + " (seed "
+        byData.forEach((data, cells) -> figures.add(new Figure.Lines("step-direction-" + summary.shortNames.get(data), data + " (seed "
                 + cells.get(0).seed() + "): loss change after one step of size eta", "eta (log)",
                 "|loss change| (log)", true, true, List.of(
                 stepLine(cells.get(0), "first-order prediction eta |g|^2", StepDirections.FIRST_ORDER, -1),
@@ -258,7 +258,7 @@ final class GradientBasicsProse {
         byData.forEach((data, cells) -> losses.add(overSeeds(data, cells, SgdSteps.LOSS, "train_loss")));
         figures.add(new Figure.Lines("sgd-loss", "Training loss during the first " + spec.integer("sgd_steps")
                 + " SGD steps (mean over seeds, band: min..max)", "step", "training loss", false, false, losses));
-        byData.forEach((data, cells) -> figures.add(new Figure.Lines("sgd-change-" + data, data + ": how far each "
+        byData.forEach((data, cells) -> figures.add(new Figure.Lines("sgd-change-" + summary.shortNames.get(data), data + ": how far each "
                 + "block has moved from its start, |theta_t - theta_0| (mean over seeds)", "step", "|change| (log)",
                 false, true, cells.get(0).blocks().stream().map(b -> {
                     // the mean without a band: Plots draws a band as symmetric error bars, which can reach below 0

@@ -29,6 +29,10 @@ final class GradientBasicsSummary {
     final Spec spec;
     final double[] etas;
     final Map<String, Dataset> train;
+    /** data set -> its network's hidden units */
+    final Map<String, Integer> hidden;
+    /** data set -> its name in figure file names */
+    final Map<String, String> shortNames;
     /** data set -> its cells (in seed order) that finished */
     final Map<String, List<CellView>> byData = new LinkedHashMap<>();
     private final List<CellResult> results;
@@ -57,7 +61,10 @@ final class GradientBasicsSummary {
     private record StepRow(String data, int step, List<CellView> cells) {
     }
 
-    GradientBasicsSummary(Spec spec, double[] etas, Map<String, Dataset> train, List<CellResult> results) {
+    GradientBasicsSummary(Spec spec, double[] etas, Map<String, Dataset> train, Map<String, Integer> hidden,
+                          Map<String, String> shortNames, List<CellResult> results) {
+        this.hidden = hidden;
+        this.shortNames = shortNames;
         this.spec = spec;
         this.etas = etas;
         this.train = train;
@@ -253,9 +260,9 @@ final class GradientBasicsSummary {
 
     int entries(Block b) {
         Dataset d = train.get(b.data());
-        int hidden = spec.integer("hidden_" + b.data());
-        int nIn = b.layer() == 0 ? d.numFeatures() : hidden;
-        int nOut = b.layer() == 0 ? hidden : d.numClasses();
+        int h = hidden.get(b.data());
+        int nIn = b.layer() == 0 ? d.numFeatures() : h;
+        int nOut = b.layer() == 0 ? h : d.numClasses();
         return b.bias() ? nOut : nIn * nOut;
     }
 

@@ -1,9 +1,11 @@
 package gdlab.experiment.momentum;
 
+import gdlab.data.Datasets;
 import gdlab.dl4j.HeavyBall;
 import gdlab.exact.LeastSquares;
 import gdlab.experiment.Keys;
 import gdlab.reference.Updater;
+import gdlab.spec.BadInputException;
 import gdlab.report.Csv;
 import gdlab.report.Metric;
 import gdlab.spec.Param;
@@ -32,12 +34,13 @@ import static gdlab.report.Metric.timing;
  * + g, theta -= lr v) and DL4J's Nesterov ({@code Nesterovs}) on three kinds of problems, one class each.
  *
  * <ul>
- *   <li>{@code quadratic} ({@link Quadratics}): least squares with a chosen Hessian spectrum, each (optimizer, mu) at
- *   the learning rate theory says is best for it; iterations to a loss gap of 1e-6 of its start, beside theory's
- *   counts and the reference's.</li>
+ *   <li>{@code quadratic} ({@link Quadratics}): least squares with a chosen Hessian spectrum, or on the user's data
+ *   when its label is continuous ({@link MomentumData}), each (optimizer, mu) at the learning rate theory says is best
+ *   for it; iterations to a loss gap of 1e-6 of its start, beside theory's counts and the reference's.</li>
  *   <li>{@code trajectory} ({@link Paths}): 2-D paths, drawn, on an ill-conditioned quadratic and on Rosenbrock's
  *   function: the "inertia" overshoot.</li>
- *   <li>{@code mlp} ({@link DigitsMlp}): the digits MLP over a small learning-rate grid per (optimizer, mu).</li>
+ *   <li>{@code mlp} ({@link MlpPart}): an MLP on the data's classes (the digits by default) over a small
+ *   learning-rate grid per (optimizer, mu).</li>
  * </ul>
  * {@link MomentumReport} writes the summary, {@link MomentumClaims} checks the hypothesis.
  */
@@ -52,7 +55,8 @@ public final class Momentum implements Experiment {
     static final String QUADRATIC_2D = "quadratic-2d";
     static final String ROSENBROCK = "rosenbrock";
 
-    static final List<Metric> DECLARED = List.of(measure("mu"), measure("condition"), measure("predicted_rate"),
+    static final List<Metric> DECLARED = List.of(measure("mu"), measure("condition"), measure("lambda_min"),
+            measure("lambda_max"), measure("predicted_rate"),
             measure("predicted_iterations"), measure("exact_iterations"), measure("measured_iterations"),
             measure("reference_iterations"), measure("measured_to_predicted"), measure("ref_mismatch_steps"),
             measure("final_loss"), measure("final_relative_loss"), measure("epochs_to_target"),
@@ -70,7 +74,8 @@ public final class Momentum implements Experiment {
     private Spec spec;
     private Quadratics quadratics;
     private Paths paths;
-    private DigitsMlp mlp;
+    private MlpPart mlp;
+    private MomentumData data;
 
     @Override
     public String name() {
@@ -86,12 +91,15 @@ public final class Momentum implements Experiment {
     public List<Param> params() {
         return List.of(
                 Param.choice("part", List.of(QUADRATIC, TRAJECTORY, MLP), true, "quadratic (iteration counts vs "
-                        + "theory), trajectory (2-D paths), mlp (digits MLP)"),
+                        + "theory), trajectory (2-D paths), mlp (an MLP on the digits or the data's classes)"),
                 Param.choice("optimizer", List.of(SGD, HEAVY_BALL, NESTEROV), true,
                         "sgd (plain GD), momentum (heavy ball, gdlab's DL4J updater), nesterov (DL4J's Nesterovs)"),
                 new Param("momentum", "a number in [0, 1), or optimal", s -> s.equals(OPTIMAL) || inUnit(s), true,
                         "mu; 0 is plain GD (the sgd row); optimal = theory's best for the quadratic"),
-                Param.real("condition", 1, true, "condition numbers k of the quadratics"),
+                Datasets.param(),
+                Datasets.labelParam(),
+                Param.real("condition", 1, true, "condition numbers k of the synthetic quadratics (a continuous "
+                        + "label's data replaces them)"),
                 Param.integer("features", 2, 1000, false, "dimension of the quadratics"),
                 Param.integer("examples", 3, 1_000_000, false, "examples of the quadratics' least-squares data"),
                 Param.integer("data_seed", 0, Integer.MAX_VALUE, false, "seed of the quadratics' data and the "
@@ -105,7 +113,7 @@ public final class Momentum implements Experiment {
                 Param.integer("trajectory_steps", 1, 1_000_000, false, "steps of the 2-D quadratic paths"),
                 Param.real("rosenbrock_lr", 0, false, "learning rate of every Rosenbrock path"),
                 Param.integer("rosenbrock_steps", 1, 1_000_000, false, "steps of the Rosenbrock paths"),
-                Keys.maxExamples("MLP: use only this many digits (0 = all)"),
+                Keys.maxExamples("use only this many examples of the data, a seeded subsample (0 = all)"),
                 Keys.hidden("MLP: hidden units"),
                 Keys.activation("MLP: hidden activation"),
                 Keys.dtype("MLP: ND4J data type (the quadratics use double)"),
@@ -161,6 +169,16 @@ public final class Momentum implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         List<String> parts = spec.list("part");
+        data = MomentumData.load(spec);
+        if (data.continuous()) {
+            if (!parts.contains(QUADRATIC)) {
+                throw new BadInputException("data " + data.data() + ": " + data.labelSource() + " is continuous "
+                        + "and part names only " + String.join(", ", parts) + "; allowed: part = quadratic "
+                        + "(least squares on the label; the MLP and the 2-D paths do not use the data), or a "
+                        + "column of class labels for the mlp part");
+            }
+            parts = parts.stream().filter(p -> !p.equals(MLP)).toList();
+        }
         List<Long> seeds = Harness.seeds(spec);
         List<Cell> cells = new ArrayList<>();
         if (parts.contains(TRAJECTORY)) {
@@ -173,7 +191,7 @@ public final class Momentum implements Experiment {
             }
         }
         if (parts.contains(QUADRATIC)) {
-            quadratics = new Quadratics(spec);
+            quadratics = data.continuous() ? Quadratics.onData(spec, data) : new Quadratics(spec);
             for (Map.Entry<String, LeastSquares> problem : quadratics.problems().entrySet()) {
                 for (String[] row : rows(true)) {
                     double lr = Quadratics.tuned(row[0], row[1], problem.getValue().eigen().values())[0];
@@ -182,11 +200,11 @@ public final class Momentum implements Experiment {
             }
         }
         if (parts.contains(MLP)) {
-            mlp = new DigitsMlp(spec);
+            mlp = new MlpPart(spec, data);
             for (String[] row : rows(false)) {
                 for (double lr : new LinkedHashSet<>(spec.reals("lr"))) {
                     for (long seed : seeds) {
-                        cells.add(cell(cells.size(), MLP, "digits-mlp", row[0], row[1], lr, seed));
+                        cells.add(cell(cells.size(), MLP, data.name() + "-mlp", row[0], row[1], lr, seed));
                     }
                 }
             }
@@ -235,7 +253,7 @@ public final class Momentum implements Experiment {
 
     @Override
     public Report summarize(List<CellResult> results) {
-        return new MomentumReport(spec, mlp).report(results);
+        return new MomentumReport(spec, mlp, quadratics).report(results);
     }
 
     /** A cell's metric values, starting with those its part does not measure (blank in cells.csv). */

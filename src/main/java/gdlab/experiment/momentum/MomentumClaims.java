@@ -32,7 +32,7 @@ import static gdlab.experiment.momentum.Momentum.is;
  * <p>Three are integrity checks: DL4J against the reference (iteration counts, and every step), DL4J against the exact
  * recurrences of theory (iteration counts), and heavy ball's optimum (lr*, mu*) and rate against Polyak's formulas
  * ({@link Theory}). Failing one means gdlab or DL4J computes something wrong. The rest are findings: how the counts
- * compare with the asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the digits MLP. The
+ * compare with the asymptotic prediction, how they grow with k, the speed-ups, the 2-D paths and the MLP. The
  * quadratics and paths are deterministic (one run each), so their counts are exact and the support names the bound
  * they are held to; the MLP's comparisons are over its seeds, and hold only when the groups' 95% intervals are apart
  * (overlapping: not distinguishable; one seed: not tested, there is no interval). A best learning rate on the edge of
@@ -81,10 +81,11 @@ final class MomentumClaims {
             + "best constant learning rate 2/(lambda_min + lambda_max) and at 1.9/lambda_max (it crosses the valley "
             + "floor in at least half its steps), and heavy ball at its optimum (lr*, mu*) ends nearer the minimum "
             + "than gradient descent at either rate.";
-    static final String MLP_FEWER = "On the digits MLP (full batch) Nesterov and heavy ball at mu = 0.9 reach the "
-            + "target loss in fewer steps than plain GD, each at its best learning rate.";
-    static final String MLP_EFFECTIVE = "At small learning rates momentum mu behaves like plain GD at lr / (1 - mu): "
-            + "at the smallest lr where the grid has both, their steps to the target are within a factor of 2.";
+    static final String MLP_FEWER = "On the MLP (full batch; the digits, or the data's classes) Nesterov and heavy "
+            + "ball at mu = 0.9 reach the target loss in fewer steps than plain GD, each at its best learning rate.";
+    static final String MLP_EFFECTIVE = "At small learning rates momentum mu behaves like plain GD at lr / (1 - mu) "
+            + "(the summary's gd_lr_over_1_minus_mu): at the smallest lr where the grid has both, their steps to the "
+            + "target are within a factor of 2.";
 
     private MomentumClaims() {
     }
@@ -205,8 +206,8 @@ final class MomentumClaims {
     /** Integrity: the optimal heavy-ball row's mu, lr and rate are Polyak's, and its rate the least of heavy ball's. */
     static Claim optimum(List<CellResult> quad) {
         String id = "heavy_ball_optimum";
-        String expected = "mu*, lr*, sqrt(mu*) to " + Table.readable(FORMULA_TOLERANCE) + " relative (lambda_min = 1, "
-                + "lambda_max = k); no heavy-ball row with a smaller rate";
+        String expected = "mu*, lr*, sqrt(mu*) to " + Table.readable(FORMULA_TOLERANCE) + " relative (from each "
+                + "problem's lambda_min and lambda_max); no heavy-ball row with a smaller rate";
         List<CellResult> rows = quad.stream().filter(r -> is(r, HEAVY_BALL, OPTIMAL)).toList();
         if (rows.isEmpty()) {
             return none(id, Claim.Kind.INTEGRITY, OPTIMUM, "heavy-ball optimal row (momentum = optimal)", expected);
@@ -216,7 +217,7 @@ final class MomentumClaims {
         for (CellResult r : rows) {
             double k = r.number("condition");
             double muStar = Theory.heavyBallMomentum(k);
-            double lrStar = Theory.heavyBallLearningRate(1, k);
+            double lrStar = Theory.heavyBallLearningRate(r.number("lambda_min"), r.number("lambda_max"));
             double rateStar = Theory.heavyBallRate(k);
             double rate = r.number("predicted_rate");
             double lr = r.cell().real("lr");
@@ -349,7 +350,7 @@ final class MomentumClaims {
 
     /** "12 ± 2 at lr 0.3", with how many seeds reached the target when not all did. */
     private static String steps(SeedGroup g) {
-        return DigitsMlp.updates(g).pretty() + (DigitsMlp.allReached(g) ? "" : " ("
+        return MlpPart.updates(g).pretty() + (MlpPart.allReached(g) ? "" : " ("
                 + g.reached("updates_to_target") + "/" + g.size() + " reached)") + " at lr " + g.get("lr");
     }
 
@@ -358,7 +359,7 @@ final class MomentumClaims {
         List<String> edge = new ArrayList<>();
         for (String row : rows) {
             List<SeedGroup> lrs = grid.get(row);
-            double best = DigitsMlp.best(lrs).real("lr");
+            double best = MlpPart.best(lrs).real("lr");
             double lo = lrs.stream().mapToDouble(g -> g.real("lr")).min().orElseThrow();
             double hi = lrs.stream().mapToDouble(g -> g.real("lr")).max().orElseThrow();
             if (lrs.size() > 1 && (best == lo || best == hi)) {
@@ -373,22 +374,22 @@ final class MomentumClaims {
     static Claim mlpFewer(List<CellResult> mlp) {
         String id = "mlp_momentum_fewer_steps";
         String expected = "every seed reaches the target; mean updates below sgd's, 95% intervals apart";
-        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(mlp);
+        Map<String, List<SeedGroup>> grid = MlpPart.grid(mlp);
         List<String> rows = List.of(HEAVY_BALL + " mu=" + MLP_MU, NESTEROV + " mu=" + MLP_MU);
         if (!grid.containsKey(SGD) || !grid.keySet().containsAll(rows)) {
             return none(id, Claim.Kind.FINDING, MLP_FEWER, "mlp cells of sgd, and of momentum and nesterov at mu = "
                     + MLP_MU, expected);
         }
-        SeedGroup g = DigitsMlp.best(grid.get(SGD));
-        Stats sgd = DigitsMlp.updates(g);
-        boolean fewer = DigitsMlp.allReached(g);
+        SeedGroup g = MlpPart.best(grid.get(SGD));
+        Stats sgd = MlpPart.updates(g);
+        boolean fewer = MlpPart.allReached(g);
         boolean apart = true;
         List<String> parts = new ArrayList<>();
         List<String> support = new ArrayList<>();
         for (String row : rows) {
-            SeedGroup m = DigitsMlp.best(grid.get(row));
-            Stats updates = DigitsMlp.updates(m);
-            fewer &= DigitsMlp.allReached(m) && updates.mean() < sgd.mean();
+            SeedGroup m = MlpPart.best(grid.get(row));
+            Stats updates = MlpPart.updates(m);
+            fewer &= MlpPart.allReached(m) && updates.mean() < sgd.mean();
             apart &= Support.apart(updates, sgd);
             parts.add(row + " " + steps(m));
             support.add(row + " vs sgd: " + Support.intervals(updates, sgd));
@@ -412,20 +413,21 @@ final class MomentumClaims {
     static Claim mlpEffective(List<CellResult> mlp) {
         String id = "mlp_small_lr_effective_lr";
         String expected = "updates within a factor of " + Table.readable(NEAR_FACTOR) + ", every seed reaching";
-        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(mlp);
+        Map<String, List<SeedGroup>> grid = MlpPart.grid(mlp);
         List<SeedGroup> sgd = grid.getOrDefault(SGD, List.of());
         boolean holds = true;
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, List<SeedGroup>> row : grid.entrySet()) {
             SeedGroup m = row.getValue().stream().sorted(Comparator.comparingDouble(g -> g.real("lr")))
-                    .filter(g -> !row.getKey().equals(SGD) && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null)
+                    .filter(g -> !row.getKey().equals(SGD) && MlpPart.sgdAtEffectiveLr(sgd, g) != null)
                     .findFirst().orElse(null);
             if (m != null) {
-                SeedGroup s = DigitsMlp.sgdAtEffectiveLr(sgd, m);
-                double q = DigitsMlp.updates(m).mean() / DigitsMlp.updates(s).mean();
-                holds &= DigitsMlp.allReached(m) && DigitsMlp.allReached(s) && q >= 1 / NEAR_FACTOR
+                SeedGroup s = MlpPart.sgdAtEffectiveLr(sgd, m);
+                double q = MlpPart.updates(m).mean() / MlpPart.updates(s).mean();
+                holds &= MlpPart.allReached(m) && MlpPart.allReached(s) && q >= 1 / NEAR_FACTOR
                         && q <= NEAR_FACTOR;
-                parts.add(row.getKey() + " " + steps(m) + " vs sgd " + steps(s));
+                parts.add(row.getKey() + " " + steps(m) + " vs sgd at its gd_lr_over_1_minus_mu "
+                        + Table.readable(MomentumReport.gdLrOverOneMinusMu(m)) + ": " + steps(s));
             }
         }
         if (parts.isEmpty()) {

@@ -39,13 +39,15 @@ import static gdlab.experiment.momentum.Paths.ROSENBROCK_START;
  */
 final class MomentumReport {
     private final Spec spec;
-    private final DigitsMlp mlp;
+    private final MlpPart mlp;
+    private final Quadratics quadratics;
     private final StringBuilder text = new StringBuilder();
     private final List<Figure> figures = new ArrayList<>();
 
-    MomentumReport(Spec spec, DigitsMlp mlp) {
+    MomentumReport(Spec spec, MlpPart mlp, Quadratics quadratics) {
         this.spec = spec;
         this.mlp = mlp;
+        this.quadratics = quadratics;
     }
 
     Report report(List<CellResult> results) {
@@ -56,7 +58,7 @@ final class MomentumReport {
         List<SeedGroup> rows = new ArrayList<>();
         byK.forEach(k -> rows.addAll(SeedGroup.of(k.cells())));
         rows.addAll(SeedGroup.of(traj));
-        DigitsMlp.grid(mlpCells).values().forEach(rows::addAll);
+        MlpPart.grid(mlpCells).values().forEach(rows::addAll);
         if (!quad.isEmpty()) {
             quadratics(quad, byK);
         }
@@ -76,7 +78,8 @@ final class MomentumReport {
         for (String coordinate : List.of("part", "problem", "optimizer", "momentum")) {
             c.csv(coordinate, g -> g.get(coordinate));
         }
-        c.csv("mu", g -> first(g).number("mu")).csv("lr", g -> g.real("lr")).csv("seeds", SeedGroup::size);
+        c.csv("mu", g -> first(g).number("mu")).csv("lr", g -> g.real("lr"))
+                .csv("gd_lr_over_1_minus_mu", MomentumReport::gdLrOverOneMinusMu).csv("seeds", SeedGroup::size);
         for (String metric : List.of("predicted_rate", "predicted_iterations", "exact_iterations",
                 "measured_iterations", "reference_iterations", "measured_to_predicted")) {
             c.csv(metric, g -> first(g).metric(metric));
@@ -86,8 +89,8 @@ final class MomentumReport {
                 .csv("ref_mismatch_steps", g -> first(g).metric("ref_mismatch_steps"))
                 .csv("final_loss_mean", g -> g.stats("final_loss").mean())
                 .csv("final_loss_std", g -> isMlp(g) ? g.stats("final_loss").std() : null)
-                .csv("updates_to_target_mean", g -> isMlp(g) ? DigitsMlp.updates(g).mean() : null)
-                .csv("updates_to_target_std", g -> isMlp(g) ? DigitsMlp.updates(g).std() : null)
+                .csv("updates_to_target_mean", g -> isMlp(g) ? MlpPart.updates(g).mean() : null)
+                .csv("updates_to_target_std", g -> isMlp(g) ? MlpPart.updates(g).std() : null)
                 .csv("reached_target", g -> switch (g.get("part")) {
                     case MLP -> g.reached("updates_to_target");
                     case QUADRATIC -> g.reached("measured_iterations");
@@ -98,6 +101,14 @@ final class MomentumReport {
             c.csv(metric, g -> first(g).metric(metric));
         }
         return c;
+    }
+
+    /**
+     * lr / (1 - mu): the plain-GD learning rate a momentum row acts like on a slowly changing gradient (its
+     * steady-state step); the lr itself for gradient descent.
+     */
+    static double gdLrOverOneMinusMu(SeedGroup g) {
+        return g.real("lr") / (1 - first(g).number("mu"));
     }
 
     private static CellResult first(SeedGroup g) {
@@ -133,13 +144,25 @@ final class MomentumReport {
     private void quadratics(List<CellResult> quad, List<SeedGroup> byK) {
         text.append(String.format(Locale.ROOT, "### Quadratics: iterations until (L - L*) / (L0 - L*) <= %s%n%n",
                 Table.readable(spec.real("tolerance"))));
-        text.append(String.format(Locale.ROOT, "Least squares on a DL4J one-layer identity network (MSE, no bias, %d "
-                        + "features, %d examples, exact fit): Hessian eigenvalues geometric in [1, k], computed from "
-                        + "the data. Full batch, from the worst-case start theta* + u_min/sqrt(lambda_min) + "
-                        + "u_max/sqrt(lambda_max). Each row runs at the learning rate theory gives it for its mu "
-                        + "(see below).%n%n", spec.integer("features"), spec.integer("examples")));
+        MomentumData data = quadratics == null ? null : quadratics.data();
+        if (data == null) {
+            text.append(String.format(Locale.ROOT, "Least squares on a DL4J one-layer identity network (MSE, no "
+                    + "bias, %d features, %d examples, exact fit): Hessian eigenvalues geometric in [1, k], computed "
+                    + "from the data.", spec.integer("features"), spec.integer("examples")));
+        } else {
+            text.append("Least squares on ").append(data.describe()).append(": a DL4J one-layer identity network "
+                    + "(MSE, with a bias). Its Hessian (2/N) Xa'Xa (Xa: the features and a column of ones) gives "
+                    + "lambda_min, lambda_max and k exactly.");
+        }
+        text.append(" Full batch, from the worst-case start theta* + s (u_min/sqrt(lambda_min) + "
+                + "u_max/sqrt(lambda_max)), s = sqrt(max(1, L*)) (the gap starts at 1, or at L* when the fit leaves a "
+                + "residual, so the loss's own round-off stays far below the gap). Each row runs at the learning rate "
+                + "theory gives it for its mu (see below).\n\n");
         Columns<CellResult> table = new Columns<CellResult>()
-                .markdown("k", r -> r.cell().get("problem").substring(2))
+                .markdown("problem", r -> r.cell().get("problem"))
+                .markdown("k", r -> r.number("condition"))
+                .markdown("lambda_min", r -> r.number("lambda_min"))
+                .markdown("lambda_max", r -> r.number("lambda_max"))
                 .markdown("optimizer", r -> r.cell().get("optimizer"))
                 .markdown("mu", r -> r.cell().get("momentum").equals(OPTIMAL)
                         ? "optimal " + Table.readable(r.number("mu")) : r.cell().get("momentum"))
@@ -173,7 +196,7 @@ final class MomentumReport {
 
                 """);
         Columns<SeedGroup> scaling = new Columns<SeedGroup>()
-                .markdown("k", k -> k.get("problem").substring(2))
+                .markdown("k", k -> first(k).number("condition"))
                 .markdown("sgd_measured", k -> iterations(k, SGD, "0", "measured"))
                 .markdown("sgd_predicted", k -> iterations(k, SGD, "0", "predicted"))
                 .markdown("momentum_optimal_measured", k -> optional(k, HEAVY_BALL, "measured_iterations"))
@@ -275,12 +298,13 @@ final class MomentumReport {
         for (String surface : List.of(QUADRATIC_2D, ROSENBROCK)) {
             List<CellResult> on = traj.stream().filter(r -> r.cell().get("problem").equals(surface)).toList();
             List<Figure.Series> series = new ArrayList<>(surface.equals(QUADRATIC_2D) ? levelSets() : valley(on));
-            on.forEach(r -> series.add(Figure.Series.line(label(r.cell()) + " (lr " + r.cell().get("lr") + ")",
-                    r.series(CURVE, "x"), r.series(CURVE, "y"))));
+            on.forEach(r -> series.add(Figure.Series.line(label(r.cell()) + " (lr "
+                    + Table.readable(r.cell().real("lr")) + ")", r.series(CURVE, "x"), r.series(CURVE, "y"))));
+            // equal aspect: one unit on x as long as one on y, so the level sets and the valley keep their shape
             figures.add(new Figure.Lines("path-" + surface, surface.equals(ROSENBROCK)
                     ? "Rosenbrock: paths along the curved valley"
                     : "Quadratic, k = " + Table.readable(spec.real("trajectory_condition"))
-                    + ": paths, with level sets f = c", "x", "y", false, false, series));
+                    + ": paths, with level sets f = c", "x", "y", false, false, series, true));
         }
     }
 
@@ -325,20 +349,20 @@ final class MomentumReport {
     // ---------------------------------------------------------------------------------------------- the MLP
 
     private void mlp(List<CellResult> cells) {
-        text.append(String.format(Locale.ROOT, "### Digits MLP: updates until the training loss is <= %s%n%n",
-                Table.readable(spec.real("target_loss"))));
+        text.append(String.format(Locale.ROOT, "### MLP on %s: updates until the training loss is <= %s%n%n",
+                mlp.dataName(), Table.readable(spec.real("target_loss"))));
         text.append(String.format(Locale.ROOT, "%s, at most %d epochs (a run stops at the target); %d seed(s); "
                         + "learning rates %s. No theory gives mu* here (the Hessian changes along the way), so there "
                         + "is no optimal row; each row shows its best lr.%n%n", mlp.setUp(), spec.integer("max_epochs"),
                 Harness.seeds(spec).size(), spec.raw("lr")));
-        Map<String, List<SeedGroup>> grid = DigitsMlp.grid(cells);
+        Map<String, List<SeedGroup>> grid = MlpPart.grid(cells);
         Map<String, SeedGroup> best = new LinkedHashMap<>();
-        grid.forEach((row, lrs) -> best.put(row, DigitsMlp.best(lrs)));
-        double sgdUpdates = best.containsKey(SGD) ? DigitsMlp.updates(best.get(SGD)).mean() : Double.NaN;
+        grid.forEach((row, lrs) -> best.put(row, MlpPart.best(lrs)));
+        double sgdUpdates = best.containsKey(SGD) ? MlpPart.updates(best.get(SGD)).mean() : Double.NaN;
         Columns<SeedGroup> bestTable = mlpColumns("best_lr")
                 .markdown("final_loss", g -> g.stats("final_loss").pretty())
-                .markdown("speedup_over_sgd", g -> DigitsMlp.allReached(g)
-                        ? sgdUpdates / DigitsMlp.updates(g).mean() : null);
+                .markdown("speedup_over_sgd", g -> MlpPart.allReached(g)
+                        ? sgdUpdates / MlpPart.updates(g).mean() : null);
         text.append(bestTable.markdown(List.copyOf(best.values())).toMarkdown()).append('\n');
         text.append("Best lr per row: all seeds reach the target in the fewest updates (mean); if none does, the "
                 + "lowest final loss. speedup_over_sgd = sgd's best updates / the row's. " + Trainer.DIVERGENCE_RULE
@@ -351,10 +375,10 @@ final class MomentumReport {
         // momentum with mu at lr against plain GD at the "effective" lr / (1 - mu), where the grid has both
         List<SeedGroup> sgd = grid.getOrDefault(SGD, List.of());
         List<SeedGroup> paired = all.stream().filter(g -> g.real("momentum") != 0
-                && DigitsMlp.sgdAtEffectiveLr(sgd, g) != null).toList();
+                && MlpPart.sgdAtEffectiveLr(sgd, g) != null).toList();
         Columns<SeedGroup> effective = mlpColumns("lr")
                 .markdown("gd_lr_over_1_minus_mu", g -> g.real("lr") / (1 - g.real("momentum")))
-                .markdown("sgd_updates_to_target", g -> reached(DigitsMlp.sgdAtEffectiveLr(sgd, g)));
+                .markdown("sgd_updates_to_target", g -> reached(MlpPart.sgdAtEffectiveLr(sgd, g)));
         if (!paired.isEmpty()) {
             text.append("Momentum mu at lr against plain GD at lr / (1 - mu), its steady-state step on a constant "
                     + "gradient (rows where the grid has both):\n\n").append(effective.markdown(paired).toMarkdown())
@@ -364,8 +388,8 @@ final class MomentumReport {
         best.forEach((row, g) -> curves.add(SeedBands.overSeeds(row + " lr " + g.get("lr"),
                 g.cells().stream().map(r -> r.series(CURVE, "step")).toList(),
                 g.cells().stream().map(r -> r.series(CURVE, "loss")).toList(), true)));
-        figures.add(new Figure.Lines("mlp-loss", "Digits MLP: training loss per update at each row's best lr "
-                + "(mean over seeds)", "updates", "training loss (log)", false, true, curves));
+        figures.add(new Figure.Lines("mlp-loss", "MLP on " + mlp.dataName() + ": training loss per update at each "
+                + "row's best lr (mean over seeds)", "updates", "training loss (log)", false, true, curves));
     }
 
     /** An MLP table's first columns: the row, its learning rate (named {@code lr}) and its updates to the target. */
@@ -379,6 +403,6 @@ final class MomentumReport {
 
     /** Mean ± std of the updates to the target over the seeds that reached it, and how many did ("12 ± 2 (3/4)"). */
     private static String reached(SeedGroup g) {
-        return DigitsMlp.updates(g).pretty() + " (" + g.reachedOf("updates_to_target") + ")";
+        return MlpPart.updates(g).pretty() + " (" + g.reachedOf("updates_to_target") + ")";
     }
 }

@@ -134,8 +134,9 @@ final class Paths {
         double[] last = path.get(path.size() - 1);
         double f0 = f.value(x0);
         double fEnd = Double.isFinite(last[0]) && Double.isFinite(last[1]) ? f.value(last) : Double.NaN;
-        Map<String, Object> metrics = Momentum.unmeasured("condition", "predicted_rate", "predicted_iterations",
-                        "exact_iterations", "measured_iterations", "reference_iterations", "measured_to_predicted",
+        Map<String, Object> metrics = Momentum.unmeasured("condition", "lambda_min", "lambda_max",
+                        "predicted_rate", "predicted_iterations", "exact_iterations", "measured_iterations",
+                        "reference_iterations", "measured_to_predicted",
                         "epochs_to_target", "updates_to_target")
                 .put("mu", mu)
                 .put("ref_mismatch_steps", mismatches)

@@ -36,8 +36,9 @@ import static gdlab.experiment.momentum.Momentum.REF_TOLERANCE;
 import static gdlab.experiment.momentum.Momentum.SGD;
 
 /**
- * The quadratic part: least squares with a chosen Hessian spectrum (geometric in [1, k], no bias, exact fit),
- * trained by a DL4J one-layer identity network with MSE, full batch, from the worst-case start. Each (optimizer, mu)
+ * The quadratic part: least squares with a chosen Hessian spectrum (geometric in [1, k], no bias, exact fit), or on
+ * the user's data with a continuous label (standardized features and a bias; its spectrum is the data's), trained by
+ * a DL4J one-layer identity network with MSE, full batch, from the worst-case start. Each (optimizer, mu)
  * runs at the learning rate theory says is best for it on this spectrum; the iterations until the loss gap is
  * {@code tolerance} of its start are set beside the count the exact rate predicts, the exact recurrences' count, and
  * the reference's (plain-Java updaters on the same objective from the same start).
@@ -45,9 +46,13 @@ import static gdlab.experiment.momentum.Momentum.SGD;
 final class Quadratics {
     private final Spec spec;
     private final Map<String, LeastSquares> problems = new LinkedHashMap<>();
+    /** The data the one problem comes from, or null for the synthetic spectra. */
+    private final MomentumData data;
 
+    /** The synthetic quadratics, one per {@code condition}. */
     Quadratics(Spec spec) {
         this.spec = spec;
+        this.data = null;
         int d = spec.integer("features");
         int n = spec.integer("examples");
         if (n < d + 2) {
@@ -60,7 +65,23 @@ final class Quadratics {
         }
     }
 
-    /** The quadratics by name ("k=10"). */
+    private Quadratics(Spec spec, MomentumData data) {
+        this.spec = spec;
+        this.data = data;
+        problems.put(data.name() + "-linear", data.leastSquares());
+    }
+
+    /** One quadratic: least squares of a continuous label on its data's standardized features, with a bias. */
+    static Quadratics onData(Spec spec, MomentumData data) {
+        return new Quadratics(spec, data);
+    }
+
+    /** The data of the one problem, or null for the synthetic spectra. */
+    MomentumData data() {
+        return data;
+    }
+
+    /** The quadratics by name ("k=10", or "diabetes-linear" on data). */
     Map<String, LeastSquares> problems() {
         return problems;
     }
@@ -93,15 +114,19 @@ final class Quadratics {
     }
 
     /**
-     * theta* + u_min / sqrt(lambda_min) + u_max / sqrt(lambda_max): the two extreme eigen-directions with half the
-     * loss gap each (L0 - L* = 1), the start whose gap decays at the worst-case rate.
+     * theta* + s (u_min / sqrt(lambda_min) + u_max / sqrt(lambda_max)): the two extreme eigen-directions with half the
+     * loss gap each (L0 - L* = s^2), the start whose gap decays at the worst-case rate. s = sqrt(max(1, L*)): an exact
+     * fit (the synthetic quadratics, L* = 0) starts at a gap of 1; data that leaves a residual (L* of thousands, in a
+     * label's units squared) starts at a gap of L*, so the round-off of L itself (~1e-16 L*) stays far below the
+     * share of the gap, 1e-7, by which DL4J's and the reference's losses may differ down to the tolerance.
      */
     static double[] worstStart(LeastSquares ls) {
         double[] start = ls.minimizer();
         double[] bottom = ls.eigen().bottom();
         double[] top = ls.eigen().top();
+        double s = Math.sqrt(Math.max(1, ls.minimumValue()));
         for (int i = 0; i < start.length; i++) {
-            start[i] += bottom[i] / Math.sqrt(ls.eigen().min()) + top[i] / Math.sqrt(ls.lambdaMax());
+            start[i] += s * (bottom[i] / Math.sqrt(ls.eigen().min()) + top[i] / Math.sqrt(ls.lambdaMax()));
         }
         return start;
     }
@@ -119,7 +144,7 @@ final class Quadratics {
         double[] start = worstStart(ls);
         double lossStar = ls.minimumValue();
 
-        MultiLayerNetwork net = Regression.linear(ls.nIn(), ls.nOut(), false,
+        MultiLayerNetwork net = Regression.linear(ls.nIn(), ls.nOut(), ls.hasBias(),
                 Momentum.dl4jUpdater(optimizer, lr, mu), cell.longValue("seed"), DataType.DOUBLE);
         net.setParams(Nd4j.create(start).reshape(1, start.length));
         INDArray x = Tensors.matrix(ls.features(), DataType.DOUBLE);
@@ -166,6 +191,8 @@ final class Quadratics {
                         "valley_crossings", "distance_to_minimum")
                 .put("mu", mu)
                 .put("condition", lmax / lmin)
+                .put("lambda_min", lmin)
+                .put("lambda_max", lmax)
                 .put("predicted_rate", predictedRate)
                 .put("predicted_iterations", predicted == Integer.MAX_VALUE ? null : predicted)
                 .put("exact_iterations", exact < 0 ? null : exact)

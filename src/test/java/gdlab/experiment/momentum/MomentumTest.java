@@ -230,7 +230,7 @@ class MomentumTest {
 
     @Test
     void theMlpRowsAndFiguresAreReported() {
-        assertThat(stdout).contains("### Digits MLP").contains("speedup_over_sgd").contains("path-quadratic-2d.png")
+        assertThat(stdout).contains("### MLP on digits").contains("speedup_over_sgd").contains("path-quadratic-2d.png")
                 .contains("iterations-vs-k.png");
         assertThat(cells.stream().filter(r -> r.get("part").equals("mlp"))).hasSize(3 * 3); // 3 rows x 3 lrs
     }

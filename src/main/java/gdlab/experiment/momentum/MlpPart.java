@@ -1,6 +1,5 @@
 package gdlab.experiment.momentum;
 
-import gdlab.data.Datasets;
 import gdlab.data.Split;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Tensors;
@@ -23,20 +22,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The mlp part: the digits MLP trained by plain GD, heavy ball and Nesterov over a learning-rate grid per
- * (optimizer, mu), each run stopping at the target loss; and how its cells are read: per row, the seed groups of its
+ * The mlp part: an MLP on the data's classes (the digits by default, or the user's class-label data) trained by
+ * plain GD, heavy ball and Nesterov over a learning-rate grid per (optimizer, mu), each run stopping at the target
+ * loss; and how its cells are read: per row, the seed groups of its
  * learning rates and the best of them.
  */
-final class DigitsMlp {
+final class MlpPart {
     private final Spec spec;
+    private final String dataName;
     private final DataType dtype;
     private final double[][] x;
     private final double[][] y;
 
-    DigitsMlp(Spec spec) {
+    MlpPart(Spec spec, MomentumData data) {
         this.spec = spec;
+        this.dataName = data.data();
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Split s = Split.of(Datasets.load("digits"), 0, spec.longValue("data_seed"), spec.integer("max_examples"));
+        Split s = data.split();
         x = s.train().features();
         y = s.train().oneHot();
         if (batchSize() > x.length) {
@@ -45,11 +47,17 @@ final class DigitsMlp {
         }
     }
 
-    /** "MLP 64-32-10 (relu, double) on 300 digits, full batch (one step per epoch)", for the summary. */
+    /** "MLP 64-32-10 (relu, double) on 300 examples of digits, full batch (one step per epoch)", for the summary. */
     String setUp() {
-        return String.format(Locale.ROOT, "MLP %d-%d-%d (%s, %s) on %d digits, %s", x[0].length,
+        return String.format(Locale.ROOT, "MLP %d-%d-%d (%s, %s) on %d examples of %s, %s", x[0].length,
                 spec.integer("hidden"), y[0].length, spec.string("activation"), spec.string("dtype"), x.length,
+                dataName,
                 batchSize() == x.length ? "full batch (one step per epoch)" : "minibatch " + batchSize());
+    }
+
+    /** The data it trains on, as {@code data} names it. */
+    String dataName() {
+        return dataName;
     }
 
     private int batchSize() {
@@ -70,8 +78,9 @@ final class DigitsMlp {
                 spec.integer("max_epochs"), 0, target, seed, Trainer.Order.SHUFFLED).classifier(y[0].length),
                 e -> e.trainLoss() <= target);
         boolean diverged = t.status() == Trainer.Status.DIVERGED || !(t.finalLoss() < t.initialLoss());
-        Map<String, Object> metrics = Momentum.unmeasured("condition", "predicted_rate", "predicted_iterations",
-                        "exact_iterations", "measured_iterations", "reference_iterations", "measured_to_predicted",
+        Map<String, Object> metrics = Momentum.unmeasured("condition", "lambda_min", "lambda_max",
+                        "predicted_rate", "predicted_iterations", "exact_iterations", "measured_iterations",
+                        "reference_iterations", "measured_to_predicted",
                         "ref_mismatch_steps", "final_relative_loss", "overshoot", "valley_crossings",
                         "distance_to_minimum")
                 .put("mu", mu)
@@ -130,11 +139,11 @@ final class DigitsMlp {
     }
 
     /**
-     * sgd's group at lr / (1 - mu) of a momentum row's group (momentum's steady-state step on a constant gradient),
-     * or null when sgd's grid lacks that lr.
+     * sgd's group at a momentum row's gd_lr_over_1_minus_mu = lr / (1 - mu) (momentum's steady-state step on a
+     * constant gradient; the summary's column), or null when sgd's grid lacks that lr.
      */
     static SeedGroup sgdAtEffectiveLr(List<SeedGroup> sgd, SeedGroup g) {
-        double equivalent = g.real("lr") / (1 - g.real("momentum"));
+        double equivalent = MomentumReport.gdLrOverOneMinusMu(g);
         return sgd.stream().filter(s -> Math.abs(s.real("lr") / equivalent - 1) < 1e-9).findFirst().orElse(null);
     }
 }
