@@ -31,7 +31,11 @@ final class BatchModesClaims {
 
     static final String UPDATES_PER_EPOCH = "Batch GD (B = N) makes 1 update per epoch, stochastic GD (B = 1) makes N, "
             + "and mini-batch GD (1 < B < N) makes ceil(N/B).";
-    static final String BATCH_SMOOTHEST = "Batch GD has the smoothest loss (the lowest loss_noise_cv).";
+    static final String BATCH_SMOOTHEST = "Batch GD has the smoothest loss: the fewest epochs whose training loss "
+            + "rises above the epoch before's (the lowest loss_rises).";
+    static final String BATCH_BELOW_CRIT = "Batch GD below the critical learning rate does not diverge: every seed "
+            + "of a batch group with lr_ratio < 1 (lr below lr_crit = 2 / lambda_max at init) trains without "
+            + "diverging.";
     static final String BATCH_MOST_MEMORY = "Batch GD holds the most activation memory per step "
             + "(activation_bytes grows with B).";
     static final String BATCH_MOST_EPOCHS = "Batch GD needs the most epochs to reach the target (a seed that never "
@@ -114,12 +118,14 @@ final class BatchModesClaims {
         SeedGroup stochastic = find(groups, STOCHASTIC);
         List<SeedGroup> minis = groups.stream().filter(g -> g.get("mode").equals(MINI_BATCH) && trained(g)).toList();
         Function<SeedGroup, Stats> noise = g -> g.stats("loss_noise_cv");
+        Function<SeedGroup, Stats> rises = g -> g.stats("loss_rises");
         Function<SeedGroup, Stats> epochs = g -> epochs(g, maxEpochs);
         Function<SeedGroup, Stats> epochMs = g -> g.logStats("epoch_time_ms");
         return List.of(
                 updatesPerEpoch(groups, n),
-                extreme("batch_smoothest_loss", BATCH_SMOOTHEST, BATCH, batch, groups, noise, false, plain(noise),
+                extreme("batch_smoothest_loss", BATCH_SMOOTHEST, BATCH, batch, groups, rises, false, plain(rises),
                         "", ""),
+                belowCrit(groups),
                 mostMemory(batch, groups, bytesPerExample),
                 extreme("batch_most_epochs", BATCH_MOST_EPOCHS, BATCH, batch, groups, epochs, true,
                         g -> withReached(g, epochs.apply(g)), "", ""),
@@ -246,6 +252,25 @@ final class BatchModesClaims {
         String intervals = "95% intervals (" + Math.min(subject.n(), seeds) + " seeds)";
         return overlapping.isEmpty() ? intervals + " apart"
                 : intervals + " overlap with " + String.join(", ", overlapping) + ": within seed noise";
+    }
+
+    /** Finding: no seed of a batch group whose learning rate is below lr_crit diverges. */
+    static Claim belowCrit(List<SeedGroup> groups) {
+        String id = "batch_below_crit_stable";
+        String expected = "0 diverged seeds in every batch group with lr_ratio < 1";
+        List<SeedGroup> below = groups.stream().filter(g -> g.get("mode").equals(BATCH) && g.real("lr_ratio") < 1)
+                .toList();
+        if (below.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, BATCH_BELOW_CRIT, "the run has no batch group with "
+                    + "lr_ratio < 1 (" + groups.stream().filter(g -> g.get("mode").equals(BATCH))
+                    .map(g -> "lr_ratio " + g.get("lr_ratio")).collect(Collectors.joining(", ")) + ")", expected);
+        }
+        long diverged = below.stream().mapToLong(g -> g.diverged() + g.failed()).sum();
+        long seeds = below.stream().mapToLong(SeedGroup::size).sum();
+        String measured = below.stream().map(g -> "lr_ratio " + g.get("lr_ratio") + " (lr " + g.get("lr") + "): "
+                + (g.diverged() + g.failed()) + " of " + g.size() + " seeds diverged").collect(Collectors.joining("; "));
+        return Claim.finding(id, BATCH_BELOW_CRIT, measured, expected, diverged == 0,
+                "each of " + seeds + " seeds' status (the divergence rule above)");
     }
 
     /** Finding: every stochastic seed reaches the target within FEW_EPOCHS epochs. */

@@ -1,0 +1,80 @@
+package gdlab.experiment.batchmodes;
+
+import gdlab.data.Dataset;
+import gdlab.dl4j.NetSharpness;
+import gdlab.dl4j.Networks;
+import gdlab.dl4j.Tensors;
+import gdlab.spec.Param;
+import gdlab.spec.Spec;
+import gdlab.report.Table;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Sgd;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Each mode's learning rate, absolute ({@code lr_unit = abs}: {@code lr_batch}, ...) or a multiple of the
+ * problem's critical rate ({@code lr_unit = crit}: {@code lr_ratio_batch} x lr_crit, ...), where lr_crit =
+ * 2 / lambda_max of the training loss's Hessian at the first seed's initial parameters. lr_crit is measured either
+ * way, so every rate is also shown as a multiple of it: a rate that suits the digits may be far above the critical
+ * rate of another data set, and in units of lr_crit the same defaults fit any data.
+ *
+ * @param unit      abs or crit
+ * @param sharpness the measured sharpness and lr_crit
+ */
+record ModeRates(String unit, NetSharpness.Estimate sharpness, Spec spec) {
+    static final String ABS = "abs";
+    static final String CRIT = "crit";
+
+    static List<Param> params() {
+        return List.of(
+                Param.choice("lr_unit", List.of(ABS, CRIT), false,
+                        "crit: learning rates are lr_ratio_MODE x lr_crit (2 / lambda_max at init); abs: lr_MODE"),
+                Param.real("lr_ratio_batch", 0, false, "batch mode's learning rate / lr_crit (lr_unit = crit)"),
+                Param.real("lr_ratio_stochastic", 0, false, "stochastic mode's learning rate / lr_crit "
+                        + "(lr_unit = crit)"),
+                Param.real("lr_ratio_mini_batch", 0, false, "mini-batch mode's learning rate / lr_crit "
+                        + "(lr_unit = crit)"),
+                Param.real("lr_batch", 0, false, "learning rate for batch mode (lr_unit = abs)"),
+                Param.real("lr_stochastic", 0, false, "learning rate for stochastic mode (lr_unit = abs)"),
+                Param.real("lr_mini_batch", 0, false, "learning rate for mini-batch mode (lr_unit = abs)"),
+                Param.integer("sharpness_iterations", 1, 100_000, false,
+                        "most power iterations for lambda_max at init"),
+                Param.integer("sharpness_max_examples", 0, Integer.MAX_VALUE, false,
+                        "lambda_max over at most this many training examples (0 = all)"));
+    }
+
+    /**
+     * Measures lr_crit for the network of {@code sizes} at {@code seed}'s initial parameters over the first
+     * {@code sharpness_max_examples} training examples (the split is shuffled, so they are a random subset).
+     */
+    static ModeRates measure(Spec spec, Dataset train, int[] sizes, long seed, DataType dtype) {
+        int limit = spec.integer("sharpness_max_examples");
+        int n = limit > 0 ? Math.min(limit, train.size()) : train.size();
+        Dataset sub = n == train.size() ? train : train.rows(java.util.stream.IntStream.range(0, n).toArray());
+        var net = Networks.classifier(sizes, spec.string("activation"), new Sgd(0.1), seed, dtype);
+        NetSharpness.Estimate e = NetSharpness.of(net, Tensors.matrix(sub.features(), DataType.DOUBLE),
+                Tensors.oneHot(sub.labels(), sub.numClasses(), DataType.DOUBLE), spec.integer("sharpness_iterations"),
+                seed);
+        return new ModeRates(spec.string("lr_unit"), e, spec);
+    }
+
+    /** The absolute learning rate of {@code mode} (batch, stochastic, mini-batch). */
+    double lr(String mode) {
+        String key = mode.replace('-', '_');
+        return unit.equals(CRIT) ? spec.real("lr_ratio_" + key) * sharpness.lrCrit() : spec.real("lr_" + key);
+    }
+
+    /** The learning rate of {@code mode} as a multiple of lr_crit. */
+    double ratio(String mode) {
+        return unit.equals(CRIT) ? spec.real("lr_ratio_" + mode.replace('-', '_')) : lr(mode) / sharpness.lrCrit();
+    }
+
+    /** What the run used, one line: lr_crit and each mode's absolute rate and ratio. */
+    String describe(List<String> modes) {
+        return sharpness.describe() + "; learning rates (lr_unit = " + unit + "): " + String.join(", ",
+                modes.stream().distinct().map(m -> String.format(Locale.ROOT, "%s %s (%s x lr_crit)", m,
+                        Table.readable(lr(m)), Table.readable(ratio(m)))).toList());
+    }
+}
