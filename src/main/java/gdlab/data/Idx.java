@@ -33,12 +33,13 @@ final class Idx {
     }
 
     static Dataset read(Path images, Path labels, PrintStream progress) {
-        int[] raw = readLabels(labels);
+        int[] raw;
         double[][] x;
         int rows;
         int cols;
         try (DataInputStream in = open(images)) {
             int[] shape = header(in, images, 0x0803, 3);
+            raw = readLabels(labels);
             if (shape[0] != raw.length) {
                 throw new BadInputException("IDX size mismatch: " + images + " holds " + shape[0] + " images but "
                         + labels + " holds " + raw.length + " labels");
