@@ -140,6 +140,13 @@ public final class BatchModes implements Experiment {
         return cells;
     }
 
+    /** lambda_max, lr_crit and each mode's absolute learning rate and ratio, for run.json. */
+    @Override
+    public Map<String, Object> facts() {
+        return rates == null ? Map.of() : rates.facts(spec.list("batch_size").stream().map(raw -> GdMode.of(
+                raw.equals("full") ? split.train().size() : Integer.parseInt(raw), split.train().size())).toList());
+    }
+
     /** Inputs, hidden units, classes. */
     private int[] sizes() {
         return new int[]{split.train().numFeatures(), spec.integer("hidden"), split.train().numClasses()};

@@ -63,12 +63,31 @@ record ModeRates(String unit, NetSharpness.Estimate sharpness, Spec spec) {
     /** The absolute learning rate of {@code mode} (batch, stochastic, mini-batch). */
     double lr(String mode) {
         String key = mode.replace('-', '_');
-        return unit.equals(CRIT) ? spec.real("lr_ratio_" + key) * sharpness.lrCrit() : spec.real("lr_" + key);
+        // to 4 significant digits: the value a cell's lr coordinate shows is the one it trains with
+        return unit.equals(CRIT) ? Double.parseDouble(Table.readable(spec.real("lr_ratio_" + key)
+                * sharpness.lrCrit())) : spec.real("lr_" + key);
     }
 
     /** The learning rate of {@code mode} as a multiple of lr_crit. */
     double ratio(String mode) {
         return unit.equals(CRIT) ? spec.real("lr_ratio_" + mode.replace('-', '_')) : lr(mode) / sharpness.lrCrit();
+    }
+
+    /** lambda_max, lr_crit, the unit, and each of {@code modes}' absolute rate and ratio. */
+    java.util.Map<String, Object> facts(List<String> modes) {
+        java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        facts.put("lambda_max", sharpness.lambdaMax());
+        facts.put("lr_crit", sharpness.lrCrit());
+        facts.put("sharpness_products", sharpness.products());
+        facts.put("sharpness_converged", sharpness.converged());
+        facts.put("sharpness_examples", sharpness.examples());
+        facts.put("lr_unit", unit);
+        for (String m : modes.stream().distinct().toList()) {
+            String key = m.replace('-', '_');
+            facts.put("lr_" + key, lr(m));
+            facts.put("lr_ratio_" + key, ratio(m));
+        }
+        return facts;
     }
 
     /** What the run used, one line: lr_crit and each mode's absolute rate and ratio. */

@@ -19,12 +19,12 @@ import java.util.stream.Collectors;
  * steps fall about as 1/B for small batches and then flatten. Each batch size gets its own best rate, so the curve
  * shows what the batch size does, not what one rate suits: the rates of a grid (multiples of lr_crit) are tried from
  * the largest down, and the search stops once a smaller rate no longer reaches the target in fewer steps (a rate
- * too large diverges, the next ones get slower). The training loss over the whole set is checked 16 times an epoch
- * (every update when an epoch has fewer), so steps are counted to within 1/16 epoch.
+ * too large diverges, the next ones get slower). The training loss over the whole set is checked 64 times an epoch
+ * (every update when an epoch has fewer), so steps are counted to within 1/64 epoch.
  */
 final class StepsToTarget {
     /** Checks of the training loss per epoch. */
-    static final int CHECKS_PER_EPOCH = 16;
+    static final int CHECKS_PER_EPOCH = 64;
     /** A try whose training loss exceeds this multiple of its initial loss has diverged (and stops). */
     static final double DIVERGED = 2;
 

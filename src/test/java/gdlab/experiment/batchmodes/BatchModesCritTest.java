@@ -98,6 +98,9 @@ class BatchModesCritTest {
                     .isCloseTo(lrCrit(critRun[1]), org.assertj.core.data.Percentage.withPercentage(0.2));
         });
         assertThat(critRun[1]).contains("lr_unit = crit").contains("batch 0.");
+        String runJson = Files.readString(dir.resolve("crit/batch-modes/latest/run.json"));
+        assertThat(runJson).contains("\"facts\"").contains("\"lr_crit\"").contains("\"lr_ratio_batch\": 0.9")
+                .contains("\"lr_batch\": " + cells.get(0).get("lr"));
         assertThat(rows(dir.resolve("crit/batch-modes/latest/claims.csv")))
                 .filteredOn(c -> c.get("claim").equals("batch_below_crit_stable"))
                 .extracting(c -> c.get("verdict")).containsExactly("holds");
