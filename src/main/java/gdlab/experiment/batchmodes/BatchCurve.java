@@ -7,7 +7,6 @@ import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Stats;
 import gdlab.report.Table;
-import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.sweep.Cell;
@@ -72,9 +71,8 @@ final class BatchCurve {
         }
         for (String raw : sizes) {
             int b = raw.equals("full") ? n : Integer.parseInt(raw);
-            if (b > n) {
-                throw new BadInputException("bad value '" + raw + "' for curve_batch_sizes: larger than the " + n
-                        + " training examples; allowed: none, or 1, full and integers from 2 to " + n);
+            if (b > n || (b == n && !raw.equals("full") && sizes.contains("full"))) {
+                continue;   // larger than the data (the summary says so), or full given twice
             }
             for (long seed : seeds.subList(0, Math.min(seeds.size(), spec.integer("curve_seeds")))) {
                 Map<String, String> coords = new LinkedHashMap<>();
@@ -121,11 +119,18 @@ final class BatchCurve {
         return new CellResult(cell, CellResult.Status.OK, "", v.map(), curve);
     }
 
+    /** The batch sizes of {@code curve_batch_sizes} larger than the {@code n} training examples: not run. */
+    static List<String> skipped(Spec spec, int n) {
+        return items(spec.string("curve_batch_sizes")).stream().filter(v -> !v.equals("none") && !v.equals("full")
+                && Integer.parseInt(v) > n).toList();
+    }
+
     /** The curve's table (markdown) and figure; empty when the run has no curve. */
-    static String markdown(List<SeedGroup> groups, Spec spec) {
+    static String markdown(List<SeedGroup> groups, Spec spec, int n) {
         if (groups.isEmpty()) {
             return "";
         }
+        List<String> skipped = skipped(spec, n);
         Table t = new Table(List.of("batch_size", "tuned_lr_ratio", "steps_to_target", "examples_to_target",
                 "perfect_scaling_steps", "tries (lr_ratio: result)"));
         Stats first = groups.get(0).stats("updates_to_target");
@@ -147,12 +152,14 @@ final class BatchCurve {
                 lr_ratio %s (x lr_crit, tried from the largest down until a smaller one is no faster; at most %s \
                 updates each), the loss checked %d times an epoch; mean over %d seed(s). perfect_scaling_steps is \
                 the smallest batch's steps x its B / B: the 1/B line steps follow while the gradient noise \
-                dominates (Shallue et al. 2018); where the measured steps stay above it, a bigger batch buys less.
+                dominates (Shallue et al. 2018); where the measured steps stay above it, a bigger batch buys less.%s
 
                 %s
                 """, spec.string("curve_target_loss"), spec.string("curve_lr_ratios"),
                 spec.string("curve_max_updates"), StepsToTarget.CHECKS_PER_EPOCH,
-                Math.min(spec.integer("curve_seeds"), groups.get(0).size()), t.toMarkdown());
+                Math.min(spec.integer("curve_seeds"), groups.get(0).size()), skipped.isEmpty() ? ""
+                        : " B = " + String.join(", ", skipped) + " not run: larger than the " + n
+                        + " training examples.", t.toMarkdown());
     }
 
     static List<Figure> figures(List<SeedGroup> groups) {

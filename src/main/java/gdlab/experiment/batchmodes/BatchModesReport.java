@@ -69,6 +69,18 @@ record BatchModesReport(Spec spec, Split split, DataType dtype, ModeRates rates)
                 + reached + "/" + g.size()) + (diverged > 0 ? ", " + diverged + " diverged)" : ")");
     }
 
+    /** For each mode whose batch size the curve also ran: its ratio here beside the curve's tuned one. */
+    private static String tunedHere(List<SeedGroup> groups, List<SeedGroup> curve) {
+        List<String> parts = new ArrayList<>();
+        for (SeedGroup g : groups) {
+            curve.stream().filter(c -> c.get("batch_size").equals(g.get("batch_size"))).findFirst().ifPresent(c ->
+                    parts.add(g.get("mode") + " (B=" + g.get("batch_size") + ") " + g.get("lr_ratio")
+                            + ", the curve's best " + (c.stats("tuned_lr_ratio").n() == 0 ? "none (not reached)"
+                            : Table.readable(c.stats("tuned_lr_ratio").mean()))));
+        }
+        return parts.isEmpty() ? "" : "; in this run: " + String.join(", ", parts);
+    }
+
     Report summarize(List<CellResult> all) {
         List<CellResult> results = all.stream().filter(r -> r.cell().get("part").equals(BatchModes.MODES)).toList();
         List<SeedGroup> curve = SeedGroup.of(all.stream().filter(r -> r.cell().get("part")
@@ -84,7 +96,9 @@ record BatchModesReport(Spec spec, Split split, DataType dtype, ModeRates rates)
         text.append(String.format(Locale.ROOT, "Learning rates: %s. %s%n%n", rates.describe(groups.stream()
                 .map(g -> g.get("mode")).toList()), ModeRates.CRIT.equals(rates.unit()) ? "Each mode's rate is a "
                 + "multiple of lr_crit (lr_ratio_MODE): the same ratios give sane rates on any data, where absolute "
-                + "rates tuned on one data set can lie far above another's lr_crit."
+                + "rates tuned on one data set can lie far above another's lr_crit. The default ratios are each "
+                + "mode's best of the grid 0.01, 0.03, 0.1, 0.3, 0.9 on the digits (fewest steps to the target, as "
+                + "the curve below tunes each batch size)" + tunedHere(groups, curve) + "."
                 : "Absolute rates (lr_MODE), shown also as multiples of lr_crit."));
         text.append(COLUMNS.markdown(groups).toMarkdown()).append('\n');
         text.append("""
@@ -107,7 +121,7 @@ record BatchModesReport(Spec spec, Split split, DataType dtype, ModeRates rates)
                 .append('\n');
         long bytesPerExample = (long) (split.train().numFeatures() + spec.integer("hidden")
                 + split.train().numClasses()) * dtype.width();
-        text.append('\n').append(BatchCurve.markdown(curve, spec));
+        text.append('\n').append(BatchCurve.markdown(curve, spec, nTrain));
         List<Figure> figures = new ArrayList<>(figures(groups, spec.real("target_loss"), spec.integer("max_epochs")));
         figures.addAll(BatchCurve.figures(curve));
         return new Report(COLUMNS.csv(groups), text.toString(), figures,

@@ -128,7 +128,7 @@ class BatchModesCritTest {
     @Test
     void stepsToTheTargetFallWithTheBatchSizeAndFlatten(@TempDir Path dir) throws IOException {
         String[] r = run(dir, Map.of("batch_size", "32", "seeds", "1", "max_epochs", "1",
-                "curve_batch_sizes", "1, 16, full"));
+                "curve_batch_sizes", "1, 16, 1000, full"));
         assertThat(r[0]).isEqualTo("0");
         Map<Integer, Double> steps = new LinkedHashMap<>();
         for (Map<String, String> c : rows(dir.resolve("batch-modes/latest/cells.csv"))) {
@@ -144,7 +144,8 @@ class BatchModesCritTest {
         assertThat(s.get(0)).isGreaterThan(s.get(1));
         assertThat(s.get(1)).isGreaterThanOrEqualTo(s.get(2));
         assertThat(s.get(2) * 320).isGreaterThan(s.get(0));
-        assertThat(r[1]).contains("### Steps to the target against the batch size");
+        assertThat(r[1]).contains("### Steps to the target against the batch size")
+                .contains("B = 1000 not run: larger than the 320 training examples.");
         assertThat(dir.resolve("batch-modes/latest/steps-to-target.png")).isRegularFile();
     }
 
