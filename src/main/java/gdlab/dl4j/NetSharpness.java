@@ -30,8 +30,11 @@ public final class NetSharpness {
      * @param products  Hessian-vector products the power iteration took
      * @param converged whether the Rayleigh quotient settled within {@link #TOLERANCE}
      * @param examples  how many training examples the loss was taken over
+     * @param params    the parameters it was taken at
+     * @param direction the unit vector the power iteration ended on (the top eigenvector's estimate)
      */
-    public record Estimate(double lambdaMax, int products, boolean converged, int examples) {
+    public record Estimate(double lambdaMax, int products, boolean converged, int examples, double[] params,
+                           double[] direction) {
         /** 2 / lambda_max. */
         public double lrCrit() {
             return 2 / lambdaMax;
@@ -59,7 +62,7 @@ public final class NetSharpness {
         double[] init = Tensors.toDoubles(copy.params());
         Sharpness.Estimate e = Sharpness.largestEigenvalue(objective(copy, xd, yd), init, maxIterations, TOLERANCE,
                 seed);
-        return new Estimate(e.lambdaMax(), e.iterations(), e.converged(), (int) x.rows());
+        return new Estimate(e.lambdaMax(), e.iterations(), e.converged(), (int) x.rows(), init, e.vector());
     }
 
     /** The loss of {@code net} (double precision) over {@code x}, {@code y} as a function of its flat parameters. */

@@ -50,6 +50,9 @@ final class BatchModesClaims {
     static final String MINI_BATCH_FASTER = "Mini-batch GD reaches the target in a fraction of stochastic GD's wall "
             + "time: under half its time_to_target_ms.";
 
+    static final String SHARPNESS_REFERENCE = "lr_crit rests on lambda_max from DL4J's gradients: the plain-Java "
+            + "reference network's curvature along the same direction agrees with it within 1%.";
+
     private static final String TIMINGS = "; timings are this machine's";
     /**
      * Wall times are compared as ratios: on a shared machine a run slows down by a factor (one stochastic seed's epochs
@@ -113,7 +116,7 @@ final class BatchModesClaims {
      *
      * @param bytesPerExample (inputs + hidden + outputs) x bytes per value: one example's activations
      */
-    static List<Claim> of(List<SeedGroup> groups, int n, int maxEpochs, long bytesPerExample) {
+    static List<Claim> of(List<SeedGroup> groups, int n, int maxEpochs, long bytesPerExample, ModeRates rates) {
         SeedGroup batch = find(groups, BATCH);
         SeedGroup stochastic = find(groups, STOCHASTIC);
         List<SeedGroup> minis = groups.stream().filter(g -> g.get("mode").equals(MINI_BATCH) && trained(g)).toList();
@@ -135,7 +138,19 @@ final class BatchModesClaims {
                 extreme("stochastic_slowest_epochs", STOCHASTIC_SLOWEST, STOCHASTIC, stochastic, groups, epochMs, true,
                         g -> Table.readable(Math.exp(epochMs.apply(g).mean())), GEOMETRIC, TIMINGS),
                 miniNear(minis, stochastic, maxEpochs),
-                miniFaster(minis, stochastic));
+                miniFaster(minis, stochastic),
+                sharpnessReference(rates));
+    }
+
+    /** Integrity: the reference network's Rayleigh quotient along DL4J's top direction is DL4J's lambda_max. */
+    static Claim sharpnessReference(ModeRates rates) {
+        double lambda = rates.sharpness().lambdaMax();
+        return Claim.integrity("lambda_max_matches_reference", SHARPNESS_REFERENCE, "DL4J " + Table.readable(lambda)
+                        + " vs reference " + Table.readable(rates.reference()) + " (relative difference "
+                        + Table.readable(Math.abs(rates.reference() - lambda) / Math.abs(lambda)) + ")",
+                "within " + Table.readable(ModeRates.REFERENCE_TOLERANCE) + " x lambda_max", rates.referenceAgrees(),
+                "one Hessian-vector product of the reference (central differences of its exact gradient over the "
+                        + rates.sharpness().examples() + " examples lambda_max was taken over)");
     }
 
     private static boolean trained(SeedGroup g) {

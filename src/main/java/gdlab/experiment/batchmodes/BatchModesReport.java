@@ -125,7 +125,7 @@ record BatchModesReport(Spec spec, Split split, DataType dtype, ModeRates rates)
         List<Figure> figures = new ArrayList<>(figures(groups, spec.real("target_loss"), spec.integer("max_epochs")));
         figures.addAll(BatchCurve.figures(curve));
         return new Report(COLUMNS.csv(groups), text.toString(), figures,
-                BatchModesClaims.of(groups, nTrain, spec.integer("max_epochs"), bytesPerExample));
+                BatchModesClaims.of(groups, nTrain, spec.integer("max_epochs"), bytesPerExample, rates));
     }
 
     /**

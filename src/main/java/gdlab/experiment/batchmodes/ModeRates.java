@@ -4,6 +4,11 @@ import gdlab.data.Dataset;
 import gdlab.dl4j.NetSharpness;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Tensors;
+import gdlab.exact.Sharpness;
+import gdlab.reference.Activation;
+import gdlab.reference.Loss;
+import gdlab.reference.Mlp;
+import gdlab.reference.Objective;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.report.Table;
@@ -20,10 +25,17 @@ import java.util.Locale;
  * way, so every rate is also shown as a multiple of it: a rate that suits the digits may be far above the critical
  * rate of another data set, and in units of lr_crit the same defaults fit any data.
  *
+ * <p>lambda_max comes from DL4J's gradients; the plain-Java reference network's curvature along the direction the
+ * power iteration ended on (its Rayleigh quotient, from central differences of the reference's exact gradient over
+ * the same examples) checks it.
+ *
  * @param unit      abs or crit
  * @param sharpness the measured sharpness and lr_crit
+ * @param reference the reference network's Rayleigh quotient along the estimate's direction
  */
-record ModeRates(String unit, NetSharpness.Estimate sharpness, Spec spec) {
+record ModeRates(String unit, NetSharpness.Estimate sharpness, double reference, Spec spec) {
+    /** The reference's Rayleigh quotient must agree with DL4J's lambda_max to this relative tolerance. */
+    static final double REFERENCE_TOLERANCE = 0.01;
     static final String ABS = "abs";
     static final String CRIT = "crit";
 
@@ -57,7 +69,45 @@ record ModeRates(String unit, NetSharpness.Estimate sharpness, Spec spec) {
         NetSharpness.Estimate e = NetSharpness.of(net, Tensors.matrix(sub.features(), DataType.DOUBLE),
                 Tensors.oneHot(sub.labels(), sub.numClasses(), DataType.DOUBLE), spec.integer("sharpness_iterations"),
                 seed);
-        return new ModeRates(spec.string("lr_unit"), e, spec);
+        return new ModeRates(spec.string("lr_unit"), e, referenceRayleigh(e, sizes, spec.string("activation"),
+                sub.features(), sub.oneHot()), spec);
+    }
+
+    /** v . H v for the reference network's loss over {@code x}, {@code y}, v the estimate's unit direction. */
+    static double referenceRayleigh(NetSharpness.Estimate e, int[] sizes, String activation, double[][] x,
+                                    double[][] y) {
+        Mlp ref = new Mlp(sizes, Activation.named(activation), Activation.SOFTMAX, Loss.MCXENT);
+        Objective f = new Objective() {
+            @Override
+            public int dimension() {
+                return e.params().length;
+            }
+
+            @Override
+            public double value(double[] p) {
+                return ref.score(p, x, y);
+            }
+
+            @Override
+            public double[] gradient(double[] p) {
+                return ref.gradient(p, x, y);
+            }
+        };
+        double scale = 1;
+        for (double c : e.params()) {
+            scale = Math.max(scale, Math.abs(c));
+        }
+        double[] hv = Sharpness.hessianTimes(f, e.params(), e.direction(), 1e-5 * scale);
+        double rayleigh = 0;
+        for (int i = 0; i < hv.length; i++) {
+            rayleigh += e.direction()[i] * hv[i];
+        }
+        return rayleigh;
+    }
+
+    /** Whether the reference's curvature along the same direction agrees with DL4J's lambda_max. */
+    boolean referenceAgrees() {
+        return Math.abs(reference - sharpness.lambdaMax()) <= REFERENCE_TOLERANCE * Math.abs(sharpness.lambdaMax());
     }
 
     /** The absolute learning rate of {@code mode} (batch, stochastic, mini-batch). */
@@ -81,6 +131,7 @@ record ModeRates(String unit, NetSharpness.Estimate sharpness, Spec spec) {
         facts.put("sharpness_products", sharpness.products());
         facts.put("sharpness_converged", sharpness.converged());
         facts.put("sharpness_examples", sharpness.examples());
+        facts.put("lambda_max_reference", reference);
         facts.put("lr_unit", unit);
         for (String m : modes.stream().distinct().toList()) {
             String key = m.replace('-', '_');

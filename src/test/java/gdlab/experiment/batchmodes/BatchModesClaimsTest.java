@@ -47,9 +47,15 @@ class BatchModesClaimsTest {
         return new CellResult(new Cell(seed, coords), CellResult.Status.OK, "", metrics, List.of());
     }
 
+    /** Rates whose DL4J lambda_max is {@code dl4j} and whose reference Rayleigh quotient is {@code reference}. */
+    static ModeRates rates(double dl4j, double reference) {
+        return new ModeRates("crit", new gdlab.dl4j.NetSharpness.Estimate(dl4j, 12, true, N, new double[0],
+                new double[0]), reference, null);
+    }
+
     static Map<String, Claim> claims(List<CellResult> cells) {
         Map<String, Claim> byId = new LinkedHashMap<>();
-        BatchModesClaims.of(SeedGroup.of(cells), N, MAX_EPOCHS, BYTES).forEach(c -> byId.put(c.id(), c));
+        BatchModesClaims.of(SeedGroup.of(cells), N, MAX_EPOCHS, BYTES, rates(2.0, 2.001)).forEach(c -> byId.put(c.id(), c));
         return byId;
     }
 
@@ -165,7 +171,7 @@ class BatchModesClaimsTest {
 
     @Test
     void theHypothesisIsTheClaimsInOrder() {
-        List<Claim> claims = BatchModesClaims.of(SeedGroup.of(clear(8, 8)), N, MAX_EPOCHS, BYTES);
+        List<Claim> claims = BatchModesClaims.of(SeedGroup.of(clear(8, 8)), N, MAX_EPOCHS, BYTES, rates(2.0, 2.001));
         assertThat(Claim.hypothesis(claims)).isEqualTo(
                 gdlab.spec.SpecFile.read(java.nio.file.Path.of("experiments/batch-modes.properties")).hypothesis());
     }
@@ -191,5 +197,15 @@ class BatchModesClaimsTest {
         Claim above = claims(cells).get("batch_below_crit_stable");
         assertThat(above.verdict()).isEqualTo(Claim.Verdict.NOT_TESTED);
         assertThat(above.measured()).contains("no batch group with lr_ratio < 1 (lr_ratio 2)");
+    }
+
+    @Test
+    void aSharpnessTheReferenceDoesNotShareFailsTheRun() {
+        Claim agrees = BatchModesClaims.sharpnessReference(rates(2.0, 2.001));
+        assertThat(agrees.verdict()).isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(agrees.measured()).isEqualTo("DL4J 2 vs reference 2.001 (relative difference 5.000e-04)");
+        Claim off = BatchModesClaims.sharpnessReference(rates(2.0, 2.05));
+        assertThat(off.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(off.failsTheRun()).isTrue();
     }
 }

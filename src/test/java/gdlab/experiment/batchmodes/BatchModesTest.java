@@ -124,7 +124,7 @@ class BatchModesTest {
         assertThat(claims).allSatisfy(c -> assertThat(c.get("verdict")).isIn("holds", "does not hold", "not tested",
                 "not distinguishable"));
         assertThat(claims).filteredOn(c -> c.get("kind").equals("integrity")).extracting(c -> c.get("verdict"))
-                .containsOnly("holds").hasSize(2);
+                .containsOnly("holds").hasSize(3);
         assertThat(claims).filteredOn(c -> c.get("claim").equals("updates_per_epoch"))
                 .extracting(c -> c.get("measured")).containsExactly("batch 1, stochastic 320, mini-batch B=32 10");
         assertThat(stdout).contains("### Checks").contains("every integrity check passes");
@@ -179,7 +179,8 @@ class BatchModesTest {
                 "batch_most_memory: not tested",
                 "batch_most_epochs: not tested", "stochastic_noisiest_loss: not tested",
                 "stochastic_few_epochs: not tested", "stochastic_slowest_epochs: not tested",
-                "mini_batch_epochs_near_stochastic: not tested", "mini_batch_fraction_of_time: not tested");
+                "mini_batch_epochs_near_stochastic: not tested", "mini_batch_fraction_of_time: not tested",
+                "lambda_max_matches_reference: holds");
         assertThat(claim(report, "batch_most_epochs").measured()).contains("no batch cell");
         assertThat(claim(report, "mini_batch_fraction_of_time").measured()).contains("no stochastic cell");
         assertThat(report.fails()).isFalse();
