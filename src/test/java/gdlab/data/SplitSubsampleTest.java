@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** max_examples: a subsample the split seed alone decides; the split's standardized rows are its own copies. */
+/** max_examples: a subsample the split seed alone decides; the split's standardized rows are its own copies; a large CSV file reports its progress. */
 class SplitSubsampleTest {
 
     @Test
@@ -33,5 +33,21 @@ class SplitSubsampleTest {
             mean += row[20] / s.train().size();
         }
         assertThat(Math.abs(mean)).isLessThan(1e-9);
+    }
+
+    @Test
+    void aLargeCsvFileReportsItsProgressByTenths() throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 1000; i++) {
+            csv.append(i).append(',').append(2 * i).append(',').append(i % 3).append('\n');
+        }
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Datasets.Progress progress = new Datasets.Progress("big.csv", csv.length(), new java.io.PrintStream(err, true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        Datasets.Labelled d = Datasets.parseLabelled("big.csv", new java.io.BufferedReader(
+                new java.io.StringReader(csv.toString())), "label", progress);
+        assertThat(d.data().size()).isEqualTo(1000);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()).hasSize(10)
+                .startsWith("reading big.csv: 10%").endsWith("reading big.csv: 100%");
     }
 }
