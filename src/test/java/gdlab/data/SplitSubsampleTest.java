@@ -6,7 +6,10 @@ import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** max_examples: a subsample the split seed alone decides; the split's standardized rows are its own copies; a large CSV file reports its progress. */
+/**
+ * max_examples: a subsample the split seed alone decides; the split's standardized rows are its own copies; a large
+ * CSV file reports its progress.
+ */
 class SplitSubsampleTest {
 
     @Test

@@ -9,6 +9,7 @@ import gdlab.reference.Activation;
 import gdlab.reference.Loss;
 import gdlab.reference.Mlp;
 import gdlab.reference.Objective;
+import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
 import gdlab.report.Table;
@@ -69,6 +70,11 @@ record ModeRates(String unit, NetSharpness.Estimate sharpness, double reference,
         NetSharpness.Estimate e = NetSharpness.of(net, Tensors.matrix(sub.features(), DataType.DOUBLE),
                 Tensors.oneHot(sub.labels(), sub.numClasses(), DataType.DOUBLE), spec.integer("sharpness_iterations"),
                 seed);
+        if (spec.string("lr_unit").equals(CRIT) && !(e.lambdaMax() > 0 && Double.isFinite(e.lambdaMax()))) {
+            throw new BadInputException("lr_unit=crit: the loss's largest curvature at the initial parameters is "
+                    + e.lambdaMax() + ", so lr_crit = 2 / lambda_max is not a rate; allowed: lr_unit=abs with "
+                    + "lr_batch, lr_stochastic, lr_mini_batch");
+        }
         return new ModeRates(spec.string("lr_unit"), e, referenceRayleigh(e, sizes, spec.string("activation"),
                 sub.features(), sub.oneHot()), spec);
     }
