@@ -99,7 +99,8 @@ class MainTest {
         assertThat(big.err()).contains("larger than the 320 training examples")
                 .contains("allowed: 1, full, or an integer from 2 to 320");
         assertThat(run("experiment", "batch-modes", "quick", "true", "batch_size", "full,320").err())
-                .isEqualTo("gdlab: cells 0 and 2 are the same (mode=batch batch_size=320 lr=2 seed=1): two sweep"
+                .isEqualTo("gdlab: cells 0 and 2 are the same (part=modes mode=batch batch_size=320 lr_ratio=0.9 "
+                        + "lr=0.8404 seed=1): two sweep"
                         + " values resolve to one; list each setting once" + System.lineSeparator());
         assertThat(run("experiment", "batch-modes", "quick", "true", "seeds", "1,1").err())
                 .contains("bad value '1,1' for seeds: 1 is listed twice");
@@ -174,7 +175,7 @@ class MainTest {
     void aKeyFarFromEveryKnownOneListsThemAll() {
         Run r = run("experiment", "batch-modes", "quick", "true", "colour", "red");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).startsWith("gdlab: unknown key 'colour'; known: ").contains("batch_size, data, dtype")
+        assertThat(r.err()).startsWith("gdlab: unknown key 'colour'; known: ").contains("batch_size, curve_batch_sizes").contains("data, dtype")
                 .hasLineCount(1);
         Run compare = run(Map.of("experiment", "compare", "baseLine", "x"));
         assertThat(compare.status()).isEqualTo(2);

@@ -215,7 +215,9 @@ public final class Datasets {
             throw new BadInputException("data file not found: " + file.toAbsolutePath());
         }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parseLabelled(file.toString(), reader, label);
+            long bytes = Files.size(file);
+            return parseLabelled(file.toString(), reader, label, bytes >= Idx.PROGRESS_BYTES
+                    ? new Progress(file.getFileName().toString(), bytes, System.err) : null);
         } catch (CharacterCodingException e) {
             throw new BadInputException("cannot read data file " + file
                     + ": not a UTF-8 text file (a CSV with a header row is expected)", e);
@@ -230,7 +232,8 @@ public final class Datasets {
                 throw new IllegalStateException("data resource missing from the build: " + resource);
             }
             InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-            return parseLabelled(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "");
+            return parseLabelled(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "",
+                    null);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
         }
@@ -242,13 +245,40 @@ public final class Datasets {
      * their numeric order.
      */
     static Dataset parse(String name, BufferedReader reader, String label) throws IOException {
-        return parseLabelled(name, reader, label).data();
+        return parseLabelled(name, reader, label, null).data();
     }
 
-    private static Labelled parseLabelled(String name, BufferedReader reader, String label) throws IOException {
+    /** Reading progress of a large file on stderr: a line at every tenth of its bytes. */
+    static final class Progress {
+        private final String name;
+        private final long total;
+        private final java.io.PrintStream out;
+        private long read;
+        private int tenths;
+
+        Progress(String name, long total, java.io.PrintStream out) {
+            this.name = name;
+            this.total = total;
+            this.out = out;
+        }
+
+        void line(String line) {
+            read += line.length() + 1;
+            while (tenths < 10 && read * 10 >= (tenths + 1) * total) {
+                tenths++;
+                out.printf("reading %s: %d%%%n", name, tenths * 10);
+            }
+        }
+    }
+
+    static Labelled parseLabelled(String name, BufferedReader reader, String label, Progress progress)
+            throws IOException {
         String header = reader.readLine();
         if (header == null) {
             throw new BadInputException(name + ": empty file (a header row and data rows are expected)");
+        }
+        if (progress != null) {
+            progress.line(header);
         }
         List<String> all = java.util.Arrays.stream(header.split(",", -1)).map(String::strip).toList();
         if (all.size() < 2) {
@@ -270,6 +300,9 @@ public final class Datasets {
         int lineNo = 1;
         while ((line = reader.readLine()) != null) {
             lineNo++;
+            if (progress != null) {
+                progress.line(line);
+            }
             if (line.isBlank()) {
                 continue;
             }

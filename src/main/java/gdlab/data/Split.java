@@ -14,7 +14,8 @@ public record Split(Dataset train, Dataset test) {
 
     /**
      * @param testFraction share of examples held out, in [0, 1)
-     * @param maxExamples  use only the first this-many examples of the shuffled data (0 = all), for quick runs
+     * @param maxExamples  use only the first this-many examples of the shuffled data (0 = all): a subsample that
+     *                     the seed alone decides, the same on every run
      */
     public static Split of(Dataset data, double testFraction, long seed, int maxExamples) {
         if (!(testFraction >= 0 && testFraction < 1)) {
@@ -30,10 +31,14 @@ public record Split(Dataset train, Dataset test) {
         }
         int n = maxExamples > 0 ? Math.min(maxExamples, order.length) : order.length;
         int nTest = (int) Math.round(n * testFraction);
+        // the row copies are the split's own: standardized in place, so a large set is held twice at most (the
+        // caller's and the split's), not three times
         Dataset train = data.rows(Arrays.copyOfRange(order, nTest, n));
         Dataset test = data.rows(Arrays.copyOfRange(order, 0, nTest));
         Standardizer scaler = Standardizer.fit(train.features());
-        return new Split(scaler.apply(train), scaler.apply(test));
+        scaler.applyInPlace(train.features());
+        scaler.applyInPlace(test.features());
+        return new Split(train, test);
     }
 
     /** Per-feature mean and standard deviation; a constant feature is only centred. */
@@ -57,6 +62,15 @@ public record Split(Dataset train, Dataset test) {
                 std[j] = std[j] > 1e-12 ? Math.sqrt(std[j]) : 1.0;
             }
             return new Standardizer(mean, std);
+        }
+
+        /** Standardizes the rows of {@code x} in place. */
+        void applyInPlace(double[][] x) {
+            for (double[] row : x) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (row[j] - mean[j]) / std[j];
+                }
+            }
         }
 
         public Dataset apply(Dataset data) {

@@ -11,7 +11,18 @@ public final class Tensors {
     }
 
     public static INDArray matrix(double[][] x, DataType dtype) {
-        return Nd4j.create(x).castTo(dtype);
+        if (dtype != DataType.FLOAT || x.length == 0) {
+            return Nd4j.create(x).castTo(dtype);
+        }
+        // straight to float: a large set is never also held as a native double matrix
+        int cols = x[0].length;
+        float[] flat = new float[x.length * cols];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                flat[i * cols + j] = (float) x[i][j];
+            }
+        }
+        return Nd4j.create(flat, new long[]{x.length, cols}, 'c');
     }
 
     public static INDArray oneHot(int[] labels, int classes, DataType dtype) {

@@ -13,8 +13,11 @@ public final class Sharpness {
     private Sharpness() {
     }
 
-    /** The estimate and how many products it took; {@code converged} when the Rayleigh quotient settled. */
-    public record Estimate(double lambdaMax, int iterations, boolean converged) {
+    /**
+     * The estimate and how many products it took; {@code converged} when the Rayleigh quotient settled;
+     * {@code vector} the unit vector the iteration ended on (the top eigenvector's estimate).
+     */
+    public record Estimate(double lambdaMax, int iterations, boolean converged, double[] vector) {
     }
 
     /**
@@ -44,16 +47,16 @@ public final class Sharpness {
             }
             double norm = normalize(hv);
             if (norm == 0 || !Double.isFinite(norm)) {
-                return new Estimate(rayleigh, it, false);
+                return new Estimate(rayleigh, it, false, v);
             }
             boolean settled = Math.abs(rayleigh - lambda) <= relativeTolerance * Math.abs(rayleigh);
             lambda = rayleigh;
             v = hv;
             if (settled) {
-                return new Estimate(lambda, it, true);
+                return new Estimate(lambda, it, true, v);
             }
         }
-        return new Estimate(lambda, maxIterations, false);
+        return new Estimate(lambda, maxIterations, false, v);
     }
 
     /** Central-difference Hessian-vector product with step h along v. */

@@ -42,6 +42,14 @@ public interface Experiment {
     /** Trains one cell. A diverging run returns status {@code diverged}; it does not throw. */
     CellResult run(Cell cell);
 
+    /**
+     * What {@link #prepare} measured that every cell shares (e.g. a critical learning rate), written to run.json as
+     * {@code facts}; empty (the default) writes nothing.
+     */
+    default java.util.Map<String, Object> facts() {
+        return java.util.Map.of();
+    }
+
     /** Aggregates the results (in grid order) into the tables people read. */
     Report summarize(List<CellResult> results);
 }

@@ -82,6 +82,9 @@ public final class SweepRunner {
             runInfo.put("coords", coordColumns);
             runInfo.put("metrics", experiment.metricColumns());
             runInfo.put("metric_kinds", Metric.toJson(experiment.metrics()));
+            if (!experiment.facts().isEmpty()) {
+                runInfo.put("facts", experiment.facts());
+            }
             done = Map.of();
             folder.markLatest();
         } else {

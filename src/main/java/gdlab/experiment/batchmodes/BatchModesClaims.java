@@ -31,7 +31,11 @@ final class BatchModesClaims {
 
     static final String UPDATES_PER_EPOCH = "Batch GD (B = N) makes 1 update per epoch, stochastic GD (B = 1) makes N, "
             + "and mini-batch GD (1 < B < N) makes ceil(N/B).";
-    static final String BATCH_SMOOTHEST = "Batch GD has the smoothest loss (the lowest loss_noise_cv).";
+    static final String BATCH_SMOOTHEST = "Batch GD has the smoothest loss: the fewest epochs whose training loss "
+            + "rises above the epoch before's (the lowest loss_rises).";
+    static final String BATCH_BELOW_CRIT = "Batch GD below the critical learning rate does not diverge: every seed "
+            + "of a batch group with lr_ratio < 1 (lr below lr_crit = 2 / lambda_max at init) trains without "
+            + "diverging.";
     static final String BATCH_MOST_MEMORY = "Batch GD holds the most activation memory per step "
             + "(activation_bytes grows with B).";
     static final String BATCH_MOST_EPOCHS = "Batch GD needs the most epochs to reach the target (a seed that never "
@@ -45,6 +49,9 @@ final class BatchModesClaims {
             + "at most " + NEAR_EPOCHS + " more.";
     static final String MINI_BATCH_FASTER = "Mini-batch GD reaches the target in a fraction of stochastic GD's wall "
             + "time: under half its time_to_target_ms.";
+
+    static final String SHARPNESS_REFERENCE = "lr_crit rests on lambda_max from DL4J's gradients: the plain-Java "
+            + "reference network's curvature along the same direction agrees with it within 1%.";
 
     private static final String TIMINGS = "; timings are this machine's";
     /**
@@ -109,17 +116,19 @@ final class BatchModesClaims {
      *
      * @param bytesPerExample (inputs + hidden + outputs) x bytes per value: one example's activations
      */
-    static List<Claim> of(List<SeedGroup> groups, int n, int maxEpochs, long bytesPerExample) {
+    static List<Claim> of(List<SeedGroup> groups, int n, int maxEpochs, long bytesPerExample, ModeRates rates) {
         SeedGroup batch = find(groups, BATCH);
         SeedGroup stochastic = find(groups, STOCHASTIC);
         List<SeedGroup> minis = groups.stream().filter(g -> g.get("mode").equals(MINI_BATCH) && trained(g)).toList();
         Function<SeedGroup, Stats> noise = g -> g.stats("loss_noise_cv");
+        Function<SeedGroup, Stats> rises = g -> g.stats("loss_rises");
         Function<SeedGroup, Stats> epochs = g -> epochs(g, maxEpochs);
         Function<SeedGroup, Stats> epochMs = g -> g.logStats("epoch_time_ms");
         return List.of(
                 updatesPerEpoch(groups, n),
-                extreme("batch_smoothest_loss", BATCH_SMOOTHEST, BATCH, batch, groups, noise, false, plain(noise),
+                extreme("batch_smoothest_loss", BATCH_SMOOTHEST, BATCH, batch, groups, rises, false, plain(rises),
                         "", ""),
+                belowCrit(groups),
                 mostMemory(batch, groups, bytesPerExample),
                 extreme("batch_most_epochs", BATCH_MOST_EPOCHS, BATCH, batch, groups, epochs, true,
                         g -> withReached(g, epochs.apply(g)), "", ""),
@@ -129,7 +138,19 @@ final class BatchModesClaims {
                 extreme("stochastic_slowest_epochs", STOCHASTIC_SLOWEST, STOCHASTIC, stochastic, groups, epochMs, true,
                         g -> Table.readable(Math.exp(epochMs.apply(g).mean())), GEOMETRIC, TIMINGS),
                 miniNear(minis, stochastic, maxEpochs),
-                miniFaster(minis, stochastic));
+                miniFaster(minis, stochastic),
+                sharpnessReference(rates));
+    }
+
+    /** Integrity: the reference network's Rayleigh quotient along DL4J's top direction is DL4J's lambda_max. */
+    static Claim sharpnessReference(ModeRates rates) {
+        double lambda = rates.sharpness().lambdaMax();
+        return Claim.integrity("lambda_max_matches_reference", SHARPNESS_REFERENCE, "DL4J " + Table.readable(lambda)
+                        + " vs reference " + Table.readable(rates.reference()) + " (relative difference "
+                        + Table.readable(Math.abs(rates.reference() - lambda) / Math.abs(lambda)) + ")",
+                "within " + Table.readable(ModeRates.REFERENCE_TOLERANCE) + " x lambda_max", rates.referenceAgrees(),
+                "one Hessian-vector product of the reference (central differences of its exact gradient over the "
+                        + rates.sharpness().examples() + " examples lambda_max was taken over)");
     }
 
     private static boolean trained(SeedGroup g) {
@@ -246,6 +267,25 @@ final class BatchModesClaims {
         String intervals = "95% intervals (" + Math.min(subject.n(), seeds) + " seeds)";
         return overlapping.isEmpty() ? intervals + " apart"
                 : intervals + " overlap with " + String.join(", ", overlapping) + ": within seed noise";
+    }
+
+    /** Finding: no seed of a batch group whose learning rate is below lr_crit diverges. */
+    static Claim belowCrit(List<SeedGroup> groups) {
+        String id = "batch_below_crit_stable";
+        String expected = "0 diverged seeds in every batch group with lr_ratio < 1";
+        List<SeedGroup> below = groups.stream().filter(g -> g.get("mode").equals(BATCH) && g.real("lr_ratio") < 1)
+                .toList();
+        if (below.isEmpty()) {
+            return Claim.notTested(id, Claim.Kind.FINDING, BATCH_BELOW_CRIT, "the run has no batch group with "
+                    + "lr_ratio < 1 (" + groups.stream().filter(g -> g.get("mode").equals(BATCH))
+                    .map(g -> "lr_ratio " + g.get("lr_ratio")).collect(Collectors.joining(", ")) + ")", expected);
+        }
+        long diverged = below.stream().mapToLong(g -> g.diverged() + g.failed()).sum();
+        long seeds = below.stream().mapToLong(SeedGroup::size).sum();
+        String measured = below.stream().map(g -> "lr_ratio " + g.get("lr_ratio") + " (lr " + g.get("lr") + "): "
+                + (g.diverged() + g.failed()) + " of " + g.size() + " seeds diverged").collect(Collectors.joining("; "));
+        return Claim.finding(id, BATCH_BELOW_CRIT, measured, expected, diverged == 0,
+                "each of " + seeds + " seeds' status (the divergence rule above)");
     }
 
     /** Finding: every stochastic seed reaches the target within FEW_EPOCHS epochs. */

@@ -21,13 +21,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** batch-modes' summary: one row per (mode, batch size) over its seeds, the textbook table, and the figures. */
-record BatchModesReport(Spec spec, Split split, DataType dtype) {
+record BatchModesReport(Spec spec, Split split, DataType dtype, ModeRates rates) {
 
     /** The columns of summary.csv and of the summary table in summary.md, declared once. */
     private static final Columns<SeedGroup> COLUMNS = new Columns<SeedGroup>()
             .add("mode", g -> g.get("mode"))
             .csv("batch_size", g -> g.integer("batch_size"))
             .markdown("batch_size", g -> g.get("batch_size"))
+            .csv("lr_ratio", g -> g.real("lr_ratio"))
+            .markdown("lr_ratio", g -> g.get("lr_ratio"))
             .csv("lr", g -> g.real("lr"))
             .markdown("lr", g -> g.get("lr"))
             .csv("seeds", SeedGroup::size)
@@ -46,6 +48,7 @@ record BatchModesReport(Spec spec, Split split, DataType dtype) {
             .stats("test_accuracy", g -> g.stats("test_accuracy"))
             .stats("loss_noise_std", g -> g.stats("loss_noise_std"))
             .stats("loss_noise_cv", g -> g.stats("loss_noise_cv"))
+            .stats("loss_rises", g -> g.stats("loss_rises"))
             .add("activation_bytes", g -> (long) g.finished().stream().mapToDouble(r -> r.number("activation_bytes"))
                     .findFirst().orElse(0));
 
@@ -66,7 +69,22 @@ record BatchModesReport(Spec spec, Split split, DataType dtype) {
                 + reached + "/" + g.size()) + (diverged > 0 ? ", " + diverged + " diverged)" : ")");
     }
 
-    Report summarize(List<CellResult> results) {
+    /** For each mode whose batch size the curve also ran: its ratio here beside the curve's tuned one. */
+    private static String tunedHere(List<SeedGroup> groups, List<SeedGroup> curve) {
+        List<String> parts = new ArrayList<>();
+        for (SeedGroup g : groups) {
+            curve.stream().filter(c -> c.get("batch_size").equals(g.get("batch_size"))).findFirst().ifPresent(c ->
+                    parts.add(g.get("mode") + " (B=" + g.get("batch_size") + ") " + g.get("lr_ratio")
+                            + ", the curve's best " + (c.stats("tuned_lr_ratio").n() == 0 ? "none (not reached)"
+                            : Table.readable(c.stats("tuned_lr_ratio").mean()))));
+        }
+        return parts.isEmpty() ? "" : "; in this run: " + String.join(", ", parts);
+    }
+
+    Report summarize(List<CellResult> all) {
+        List<CellResult> results = all.stream().filter(r -> r.cell().get("part").equals(BatchModes.MODES)).toList();
+        List<SeedGroup> curve = SeedGroup.of(all.stream().filter(r -> r.cell().get("part")
+                .equals(BatchCurve.PART)).toList());
         List<SeedGroup> groups = SeedGroup.of(results);
         int nTrain = split.train().size();
         StringBuilder text = new StringBuilder();
@@ -75,14 +93,26 @@ record BatchModesReport(Spec spec, Split split, DataType dtype) {
                 spec.string("data"), nTrain, split.test().size(), split.train().numFeatures(), spec.string("hidden"),
                 split.train().numClasses(), spec.string("activation"), spec.string("dtype"),
                 spec.integer("max_epochs"), spec.string("target_loss"), Harness.seeds(spec).size()));
+        text.append(String.format(Locale.ROOT, "Learning rates: %s. %s%n%n", rates.describe(groups.stream()
+                .map(g -> g.get("mode")).toList()), ModeRates.CRIT.equals(rates.unit()) ? "Each mode's rate is a "
+                + "multiple of lr_crit (lr_ratio_MODE): the same ratios give sane rates on any data, where absolute "
+                + "rates tuned on one data set can lie far above another's lr_crit. The default ratios are each "
+                + "mode's best of the grid 0.01, 0.03, 0.1, 0.3, 0.9 on the digits (fewest steps to the target, as "
+                + "the curve below tunes each batch size)" + tunedHere(groups, curve) + "."
+                : "Absolute rates (lr_MODE), shown also as multiples of lr_crit."));
         text.append(COLUMNS.markdown(groups).toMarkdown()).append('\n');
         text.append("""
-                Columns: epoch_time_ms is the median wall time of one epoch's updates (first epochs include JIT \
+                Columns: each cell stops at the epoch its training loss reaches the target (or after max_epochs), \
+                so its last-epoch measures are taken near the same loss in every mode; epoch_time_ms is the median wall time of one epoch's updates (first epochs include JIT \
                 warm-up); *_to_target count whole epochs until the training loss, evaluated at each epoch's end, \
                 is at most the target (k/n = seeds that reached it); loss_noise_std is the standard deviation of \
                 the minibatch losses within the last epoch and loss_noise_cv the same divided by their mean (relative \
                 noise: the absolute spread shrinks as a run's loss falls, so runs that reached different losses \
-                compare by this one); activation_bytes = batch size x (inputs + hidden + \
+                compare by this one); batch mode has one minibatch per epoch, so it has no within-epoch spread and \
+                both are n/a (a std over one value is 0 by construction, not smoothness); loss_rises counts the \
+                epochs whose training loss (the whole training set's, at the epoch's end: the same measure for \
+                every mode) is above the epoch before's, the smoothness every mode can be compared by; \
+                activation_bytes = batch size x (inputs + hidden + \
                 outputs) x bytes per value, the activations one step holds. %s
 
                 """.formatted(Trainer.DIVERGENCE_RULE));
@@ -91,8 +121,11 @@ record BatchModesReport(Spec spec, Split split, DataType dtype) {
                 .append('\n');
         long bytesPerExample = (long) (split.train().numFeatures() + spec.integer("hidden")
                 + split.train().numClasses()) * dtype.width();
-        return new Report(COLUMNS.csv(groups), text.toString(), figures(groups, spec.real("target_loss"), spec.integer("max_epochs")),
-                BatchModesClaims.of(groups, nTrain, spec.integer("max_epochs"), bytesPerExample));
+        text.append('\n').append(BatchCurve.markdown(curve, spec, nTrain));
+        List<Figure> figures = new ArrayList<>(figures(groups, spec.real("target_loss"), spec.integer("max_epochs")));
+        figures.addAll(BatchCurve.figures(curve));
+        return new Report(COLUMNS.csv(groups), text.toString(), figures,
+                BatchModesClaims.of(groups, nTrain, spec.integer("max_epochs"), bytesPerExample, rates));
     }
 
     /**

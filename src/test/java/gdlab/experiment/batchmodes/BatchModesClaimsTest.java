@@ -28,6 +28,7 @@ class BatchModesClaimsTest {
         Map<String, String> coords = new LinkedHashMap<>();
         coords.put("mode", mode);
         coords.put("batch_size", String.valueOf(b));
+        coords.put("lr_ratio", "0.5");
         coords.put("lr", "0.1");
         coords.put("seed", String.valueOf(seed));
         int updates = (N + b - 1) / b;
@@ -37,20 +38,31 @@ class BatchModesClaimsTest {
                 .put("updates_to_target", epochs == null ? null : (long) epochs * updates)
                 .put("time_to_target_ms", epochs == null ? null : epochs * epochMs).put("final_train_loss", 0.1)
                 .put("test_accuracy", 0.9).put("loss_noise_std", noiseCv / 10).put("loss_noise_cv", noiseCv)
-                .put("activation_bytes", b * BYTES).map();
+                .put("loss_rises", switch (mode) {
+                    case "batch" -> 0;
+                    case "mini-batch" -> 1;
+                    default -> 2;
+                })
+                .put("activation_bytes", b * BYTES).put("tuned_lr_ratio", null).put("curve_tries", null).map();
         return new CellResult(new Cell(seed, coords), CellResult.Status.OK, "", metrics, List.of());
+    }
+
+    /** Rates whose DL4J lambda_max is {@code dl4j} and whose reference Rayleigh quotient is {@code reference}. */
+    static ModeRates rates(double dl4j, double reference) {
+        return new ModeRates("crit", new gdlab.dl4j.NetSharpness.Estimate(dl4j, 12, true, N, new double[0],
+                new double[0]), reference, null);
     }
 
     static Map<String, Claim> claims(List<CellResult> cells) {
         Map<String, Claim> byId = new LinkedHashMap<>();
-        BatchModesClaims.of(SeedGroup.of(cells), N, MAX_EPOCHS, BYTES).forEach(c -> byId.put(c.id(), c));
+        BatchModesClaims.of(SeedGroup.of(cells), N, MAX_EPOCHS, BYTES, rates(2.0, 2.001)).forEach(c -> byId.put(c.id(), c));
         return byId;
     }
 
     /** The textbook picture, two seeds each, the modes far apart. */
     static List<CellResult> clear(Integer batchEpochs1, Integer batchEpochs2) {
         return List.of(
-                cell("batch", N, 1, 8, batchEpochs1, 0), cell("batch", N, 2, 8.2, batchEpochs2, 0),
+                cell("batch", N, 1, 8, batchEpochs1, Double.NaN), cell("batch", N, 2, 8.2, batchEpochs2, Double.NaN),
                 cell("stochastic", 1, 1, 750, 3, 2.4), cell("stochastic", 1, 2, 760, 3, 2.5),
                 cell("mini-batch", 32, 1, 20, 2, 0.36), cell("mini-batch", 32, 2, 21, 2, 0.37));
     }
@@ -159,8 +171,41 @@ class BatchModesClaimsTest {
 
     @Test
     void theHypothesisIsTheClaimsInOrder() {
-        List<Claim> claims = BatchModesClaims.of(SeedGroup.of(clear(8, 8)), N, MAX_EPOCHS, BYTES);
+        List<Claim> claims = BatchModesClaims.of(SeedGroup.of(clear(8, 8)), N, MAX_EPOCHS, BYTES, rates(2.0, 2.001));
         assertThat(Claim.hypothesis(claims)).isEqualTo(
                 gdlab.spec.SpecFile.read(java.nio.file.Path.of("experiments/batch-modes.properties")).hypothesis());
+    }
+
+    /** {@code r} as the same cell at another lr_ratio, with another status. */
+    static CellResult at(CellResult r, String ratio, CellResult.Status status) {
+        Map<String, String> coords = new LinkedHashMap<>(r.coords());
+        coords.put("lr_ratio", ratio);
+        return new CellResult(new Cell(r.cell().index(), coords), status, "", r.metrics(), List.of());
+    }
+
+    @Test
+    void aDivergedBatchSeedBelowTheCriticalRateRefutesTheClaim() {
+        List<CellResult> cells = new java.util.ArrayList<>(clear(8, 8));
+        assertThat(claims(cells).get("batch_below_crit_stable").measured())
+                .isEqualTo("lr_ratio 0.5 (lr 0.1): 0 of 2 seeds diverged");
+        cells.set(1, at(cells.get(1), "0.5", CellResult.Status.DIVERGED));
+        Claim below = claims(cells).get("batch_below_crit_stable");
+        assertThat(below.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(below.measured()).isEqualTo("lr_ratio 0.5 (lr 0.1): 1 of 2 seeds diverged");
+
+        cells.replaceAll(r -> r.cell().get("mode").equals("batch") ? at(r, "2", r.status()) : r);
+        Claim above = claims(cells).get("batch_below_crit_stable");
+        assertThat(above.verdict()).isEqualTo(Claim.Verdict.NOT_TESTED);
+        assertThat(above.measured()).contains("no batch group with lr_ratio < 1 (lr_ratio 2)");
+    }
+
+    @Test
+    void aSharpnessTheReferenceDoesNotShareFailsTheRun() {
+        Claim agrees = BatchModesClaims.sharpnessReference(rates(2.0, 2.001));
+        assertThat(agrees.verdict()).isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(agrees.measured()).isEqualTo("DL4J 2 vs reference 2.001 (relative difference 5.000e-04)");
+        Claim off = BatchModesClaims.sharpnessReference(rates(2.0, 2.05));
+        assertThat(off.verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(off.failsTheRun()).isTrue();
     }
 }

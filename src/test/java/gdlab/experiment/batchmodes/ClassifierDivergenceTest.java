@@ -78,6 +78,9 @@ class ClassifierDivergenceTest {
         props.put("results_dir", tmp.resolve("results").toString());
         props.put("data", images(400, 16, 0.3, 0.9));
         props.put("batch_size", "full,32");
+        // the absolute rates (lr_batch = 2, lr_mini_batch = 0.5) are far above this data's lr_crit
+        props.put("lr_unit", "abs");
+        props.put("curve_batch_sizes", "none");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Main.run(props, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(status).isZero();
