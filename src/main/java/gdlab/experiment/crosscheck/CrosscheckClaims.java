@@ -104,7 +104,10 @@ final class CrosscheckClaims {
                     .filter(v -> v != null && !v.isNaN()).mapToDouble(Double::doubleValue).average().orElse(0);
             measured += String.format(Locale.ROOT, "; the clip bound in %.0f%% of the updates", 100 * bound);
         }
-        return Claim.integrity(s.label(), statement(s), measured, expected, fail == 0);
+        String support = String.format(Locale.ROOT, "%d/%d rows within %s (double) and %s (float)%s",
+                rows.size() - fail, rows.size(), power(Tolerances.DOUBLE.get(s)), power(Tolerances.FLOAT.get(s)),
+                drift > 0 ? ", " + drift + " of them as DRIFT (rounding, judged against its own bound)" : "");
+        return Claim.integrity(s.label(), statement(s), measured, expected, fail == 0, support);
     }
 
     /** Every (updater, mode, dtype) of the full grid ran without a FAIL row; a run without some is not tested. */
@@ -119,7 +122,8 @@ final class CrosscheckClaims {
                 .collect(Collectors.toSet());
         if (!failing.isEmpty()) {
             return Claim.integrity(id, ALL, failing.size() + " combination(s) with a FAIL row: "
-                    + String.join(", ", failing), expected, false);
+                    + String.join(", ", failing), expected, false,
+                    (ran.size() - failing.size()) + "/" + ran.size() + " combinations without a FAIL row");
         }
         List<String> lacks = new ArrayList<>();
         lacking(lacks, "updaters", Crosscheck.UPDATERS, "updater", rows);
@@ -129,7 +133,8 @@ final class CrosscheckClaims {
             return Claim.notTested(id, Claim.Kind.INTEGRITY, ALL, "the run lacks " + String.join("; ", lacks)
                     + " (no row of theirs fails)", expected);
         }
-        return Claim.integrity(id, ALL, ran.size() + " combinations, no FAIL row", expected, true);
+        return Claim.integrity(id, ALL, ran.size() + " combinations, no FAIL row", expected, true,
+                ran.size() + "/" + ran.size() + " combinations without a FAIL row, every stage within its bound");
     }
 
     /** Adds "updaters adam, sgd" to {@code lacks} when no row has those values of coordinate {@code key}. */
@@ -161,14 +166,19 @@ final class CrosscheckClaims {
                 Claim.integrity("reference_cg_within_n", REFERENCE_CG, (cgIterations == null
                                 ? "not reached in " + k : cgIterations + " iterations") + " for n = " + check.n(),
                         "at most n = " + check.n() + " iterations to " + Table.readable(check.target())
-                                + " relative loss", cgIterations != null && cgIterations <= check.n()),
+                                + " relative loss", cgIterations != null && cgIterations <= check.n(),
+                        "exact: iterations counted against n (CG's finite termination on a quadratic)"),
                 Claim.finding("dl4j_cg_is_line_gd", DL4J_CG, "max |parameter difference| over the iterations "
-                        + Table.readable(o.cgVersusLineGd()), "0 (the same steps)", o.cgVersusLineGd() == 0),
+                        + Table.readable(o.cgVersusLineGd()), "0 (the same steps)", o.cgVersusLineGd() == 0,
+                        "exact: every parameter at every one of " + k + " iterations compared, deterministic "
+                                + "(one run decides)"),
                 Claim.finding("dl4j_lbfgs_stalls", DL4J_LBFGS, (lbfgs.iterationsToTarget() == null
                                 ? "not reached in " + k : "reached in " + lbfgs.iterationsToTarget())
                                 + "; parameters last changed at iteration " + o.lbfgsLastChange() + ", relative loss "
                                 + Table.readable(lbfgs.finalRelativeLoss()) + " at the end",
                         "target " + Table.readable(check.target()) + " not reached in " + k + " iterations",
-                        lbfgs.iterationsToTarget() == null));
+                        lbfgs.iterationsToTarget() == null,
+                        "exact: the relative loss against the target at each of " + k + " iterations, deterministic "
+                                + "(one run decides)"));
     }
 }

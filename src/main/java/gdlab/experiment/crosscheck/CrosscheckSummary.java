@@ -132,6 +132,7 @@ final class CrosscheckSummary {
             md.append(solverSection(check, solvers));
         }
         md.append(OptionsSection.defects());
+        md.insert(0, headline(failed, drift, solvers));
         return new Report(LONG.csv(rows), md.toString(), List.of(worstPerUpdaterFigure()),
                 CrosscheckClaims.of(rows, check, solvers));
     }
@@ -293,6 +294,36 @@ final class CrosscheckSummary {
         return t;
     }
 
+    /**
+     * The two answers first: DL4J against its own documented formulas (the pass/fail verdict), and how far those
+     * formulas are from the papers' (informative), so a reader does not take the first for the second.
+     */
+    private String headline(long failed, long drift, SolverCheck.Outcome solvers) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "**DL4J computes what it documents:** %d/%d rows PASS (%d DRIFT, %d FAIL) against the reference "
+                        + "written in DL4J's own formulas.", rows.size() - failed - drift, rows.size(), drift, failed));
+        List<String> departures = new ArrayList<>();
+        for (String u : Updaters.WITH_PAPER_VARIANT) {
+            Double after = max(ran(u, "double"), "paper_steps_rel_diff");
+            if (after != null) {
+                departures.add(u + " " + Table.readable(after) + (u.equals("adam")
+                        ? " (DL4J's Adam is Kingma & Ba's own efficient form, their section 2: eps's place only)" : ""));
+            }
+        }
+        if (!departures.isEmpty()) {
+            sb.append(" **Where those formulas depart from the papers** (max relative distance of the parameters "
+                    + "after ").append(spec.integer("steps")).append(" updates, double; see \"Paper forms\"): ")
+                    .append(String.join("; ", departures)).append('.');
+        }
+        if (solvers != null) {
+            sb.append(" DL4J's CONJUGATE_GRADIENT takes ")
+                    .append(solvers.cgVersusLineGd() == 0 ? "exactly" : "not")
+                    .append(" the steps of its line-search gradient descent, and its LBFGS last moves at iteration ")
+                    .append(solvers.lbfgsLastChange()).append(" (see \"Solvers\").");
+        }
+        return sb.append("\n\n").toString();
+    }
+
     /** Informative: how far DL4J's form of each updater is from its paper's, on the same trajectories. */
     private String paperSection() {
         Table t = new Table("updater", "cells", "after_1_update", "after_steps", "after_epochs", "paper_form");
@@ -308,11 +339,11 @@ final class CrosscheckSummary {
             return "";
         }
         return """
-                ### Paper forms (informative, not pass/fail)
+                ### Paper forms: where DL4J's formulas depart from the papers (informative, not pass/fail)
 
                 Max relative distance between DL4J's parameters and the reference run with the paper's form of \
                 the updater, over the double cells (same start, same minibatches). DL4J's form is what the \
-                crosscheck checks; this shows how much the departure matters on these nets.
+                crosscheck checks; this table is the size of each departure on these nets.
 
                 """ + t.toMarkdown() + '\n';
     }

@@ -25,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -103,6 +104,22 @@ class CrosscheckTest {
                         "dl4j_cg_is_line_gd finding: holds", "dl4j_lbfgs_stalls finding: holds");
         assertThat(claims()).filteredOn(c -> c.get("claim").equals("output")).extracting(c -> c.get("measured"))
                 .allSatisfy(m -> assertThat(m).startsWith("60 rows: 60 PASS, 0 DRIFT, 0 FAIL; worst max_rel_diff "));
+        assertThat(claims()).allSatisfy(c -> assertThat(c.get("support")).as(c.get("claim")).isNotBlank());
+        assertThat(claims()).filteredOn(c -> c.get("claim").equals("output")).extracting(c -> c.get("support"))
+                .containsExactly("60/60 rows within 1e-12 (double) and 1e-5 (float)");
+    }
+
+    /** The summary opens with both answers: DL4J against its own formulas, and those formulas against the papers. */
+    @Test
+    void theHeadlineStatesThePassCountAndTheDeparturesFromThePapers() throws IOException {
+        String summary = Files.readString(run.resolve("summary.md"));
+        String headline = summary.lines().filter(l -> l.startsWith("**DL4J computes what it documents:**"))
+                .findFirst().orElseThrow();
+        long rows = RunFiles.rows(run.resolve("summary.csv")).size();
+        assertThat(headline).startsWith("**DL4J computes what it documents:** " + rows + "/" + rows + " rows PASS")
+                .contains("**Where those formulas depart from the papers**").containsPattern("nadam \\d")
+                .contains("Kingma & Ba's own efficient form").contains("CONJUGATE_GRADIENT takes exactly the steps");
+        assertThat(summary.indexOf(headline)).isLessThan(summary.indexOf("Nets: "));
     }
 
 
