@@ -90,14 +90,25 @@ record BestLr(List<SeedGroup> grid, SeedGroup winner) {
                 : "final_gap";
     }
 
-    /** Whether the winner's and the other group's 95% intervals (over the seeds) of their compared metric are apart. */
+    /**
+     * Whether the winner's and the other group's 95% intervals (over the seeds) of their compared metric are apart;
+     * never when a seed of the other diverged (a diverged run has no final loss to compare).
+     */
     static boolean apart(SeedGroup winner, SeedGroup other) {
+        if (other.diverged() > 0) {
+            return false;
+        }
         String m = metric(winner, other);
         return Support.apart(winner.stats(m), other.stats(m));
     }
 
     /** "B=16 x0.9 vs x3, final_loss: 95% CIs apart: [..] vs [..]" (or why there is no interval). */
     static String versus(SeedGroup winner, SeedGroup other) {
+        if (other.diverged() > 0) {
+            return "B=" + winner.get("batch_size") + " x" + winner.get("lr_ratio") + " vs x" + other.get("lr_ratio")
+                    + ": x" + other.get("lr_ratio") + " diverged (" + other.diverged() + "/" + other.size()
+                    + " seeds), no interval";
+        }
         String m = metric(winner, other);
         Stats w = winner.stats(m);
         Stats o = other.stats(m);
