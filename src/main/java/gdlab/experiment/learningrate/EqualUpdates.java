@@ -33,7 +33,8 @@ final class EqualUpdates {
     /** One batch size of a pair, judged at the pair's update count: its bracket and the runs behind it. */
     record Edge(int batch, long budget, int updatesPerEpoch, double firstDiverging, double lo, double hi, int runs) {
         String bracket() {
-            return "(" + (lo == 0 ? "0" : Table.readable(lo)) + ", " + (Double.isInfinite(hi) ? "inf" : Table.readable(hi))
+            return "(" + (lo == 0 ? "0" : Table.readable(lo)) + ", "
+                    + (Double.isInfinite(hi) ? "inf" : Table.readable(hi))
                     + (Double.isInfinite(hi) ? ")" : "]");
         }
 
@@ -185,7 +186,8 @@ final class EqualUpdates {
             }
         }
         return !(losses[j] < start)
-                || classes > 0 && Trainer.classifierVerdict(start, Arrays.copyOfRange(losses, 1, j + 1), classes) != null;
+                || classes > 0
+                && Trainer.classifierVerdict(start, Arrays.copyOfRange(losses, 1, j + 1), classes) != null;
     }
 
     private static int updatesPerEpoch(List<SeedGroup> gs) {

@@ -262,7 +262,8 @@ final class LearningRateSummary {
                 + "edges are told apart only when their brackets do not overlap.\n\n");
         for (EqualUpdates.Pair p : pairs) {
             String sizes = "B=" + p.smaller().batch() + " against B=" + p.larger().batch();
-            text.append("- **").append(p.problem()).append("**, ").append(sizes).append(": ").append(switch (p.order()) {
+            text.append("- **").append(p.problem()).append("**, ").append(sizes).append(": ");
+            text.append(switch (p.order()) {
                 case SMALLER_SOONER -> "the smaller batch diverges at a smaller learning rate (first at "
                         + p.smaller().first() + " x lr_crit against " + p.larger().first() + " x, " + p.updates()
                         + " updates each), as the hypothesis says.";
