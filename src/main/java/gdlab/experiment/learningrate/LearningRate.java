@@ -253,6 +253,10 @@ public final class LearningRate implements Experiment {
                 hook);
 
         double[] losses = Measures.losses(t);
+        if (trackTop && top.size() < losses.length) {
+            // the trainer stops at a blow-up before the hook sees that step: count its overshoot too
+            top.add(p.ls().component(Tensors.toDoubles(net.params()), p.top()));
+        }
         double scale = p.linear() ? l0 - p.lossStar() : 1;
         double floor = p.linear() ? p.lossStar() : 0;
         double upShare = Measures.upShare(losses, floor, scale);

@@ -78,21 +78,27 @@ final class LearningRateSummary {
             .add("measured_rate_dl4j", r -> r.number("measured_rate"))
             .add("measured_rate_reference", r -> r.number("reference_rate")).add("runs", r -> r.metric("search_runs"));
 
-    /** One batch size's best learning rate: its winner (null when every lr diverged) and first diverging lr_ratio. */
-    record Best(SeedGroup batch, SeedGroup winner, Double firstDiverging) {
-        Object ofWinner(Function<SeedGroup, Object> value, String none) {
-            return winner == null ? none : value.apply(winner);
-        }
+    /** The best learning rate per batch size, with each batch size's budget in updates. */
+    private Columns<BestLr> bestTable() {
+        return new Columns<BestLr>().add("problem", b -> b.batch().get("problem"))
+            .add("mode", b -> b.batch().get("mode")).add("batch_size", b -> b.batch().get("batch_size"))
+            .add("best_lr", b -> b.winner() == null ? "-" : b.winner().real("lr"))
+            .add("best_lr_ratio", b -> b.winner() == null ? "-" : b.winner().real("lr_ratio"))
+            .add("at_grid_edge", b -> b.winner() == null ? "-" : b.gridEdge() == null ? "no" : b.gridEdge() + " lr")
+            .add("regime", b -> b.winner() == null ? "every lr diverged" : regime(b.winner()))
+            .add("loss", b -> b.winner() == null ? "-" : rankLoss(b.winner()).pretty())
+            .add("epochs_to_target", b -> b.winner() == null ? "-" : b.winner().stats("epochs_to_target").pretty())
+            .add("updates_budget", b -> (long) b.grid().stream().flatMap(g -> g.finished().stream())
+                    .mapToDouble(r -> r.number("updates_per_epoch")).filter(Double::isFinite).max().orElse(0)
+                    * maxEpochs().get(b.batch().get("mode")))
+            .add("first_diverging_lr_ratio", BestLr::firstDiverging);
     }
 
-    static final Columns<Best> BEST = new Columns<Best>().add("problem", b -> b.batch().get("problem"))
-            .add("mode", b -> b.batch().get("mode")).add("batch_size", b -> b.batch().get("batch_size"))
-            .add("best_lr", b -> b.ofWinner(w -> w.real("lr"), "-"))
-            .add("best_lr_ratio", b -> b.ofWinner(w -> w.real("lr_ratio"), "-"))
-            .add("regime", b -> b.ofWinner(LearningRateSummary::regime, "every lr diverged"))
-            .add("loss", b -> b.ofWinner(w -> rankLoss(w).pretty(), "-"))
-            .add("epochs_to_target", b -> b.ofWinner(w -> w.stats("epochs_to_target").pretty(), "-"))
-            .add("first_diverging_lr_ratio", Best::firstDiverging);
+    /** The epoch budget by mode (batch, mini-batch, stochastic). */
+    Map<String, Integer> maxEpochs() {
+        return Map.of(GdMode.BATCH, spec.integer("max_epochs_batch"), GdMode.MINI_BATCH,
+                spec.integer("max_epochs_mini_batch"), GdMode.STOCHASTIC, spec.integer("max_epochs_stochastic"));
+    }
 
     private final Spec spec;
     private final Collection<Problem> problems;
@@ -149,31 +155,6 @@ final class LearningRateSummary {
         return g.cells().stream().mapToDouble(r -> r.number(metric)).filter(Double::isFinite).sum();
     }
 
-    /** The best of one batch size's groups (see {@link #better}) among those where no seed diverged; null if none. */
-    static SeedGroup winner(List<SeedGroup> gs) {
-        SeedGroup winner = null;
-        for (SeedGroup g : gs) {
-            if (g.diverged() == 0 && Double.isFinite(rankLoss(g).mean()) && (winner == null || better(g, winner))) {
-                winner = g;
-            }
-        }
-        return winner;
-    }
-
-    /**
-     * Whether g beats the best so far: when both reached the target with every seed, fewer epochs to it (then the
-     * lower final loss); one that reached it beats one that did not; otherwise the lower final loss.
-     */
-    static boolean better(SeedGroup g, SeedGroup best) {
-        boolean all = g.reached("epochs_to_target") == g.size();
-        if (all != (best.reached("epochs_to_target") == best.size())) {
-            return all;
-        }
-        double e = g.stats("epochs_to_target").mean();
-        double be = best.stats("epochs_to_target").mean();
-        return all && e != be ? e < be : rankLoss(g).mean() < rankLoss(best).mean();
-    }
-
     Report report(List<CellResult> results) {
         List<CellResult> edges = task(results, EDGE);
         List<CellResult> bests = task(results, BEST_LR);
@@ -226,7 +207,8 @@ final class LearningRateSummary {
                 target is target_loss). epochs_to_target: first epoch at or below the target (k/n = seeds that got \
                 there). loss_up_share: share of epochs whose loss rose. overshoot_share (full batch, least \
                 squares): share of steps where the error's component along the top eigenvector changed sign, i.e. \
-                the step jumped across the valley; it is 1 exactly when lr > 1/lambda_max = lr_crit/2. \
+                the step jumped across the valley, counted over every step the run took, the one where it blew up \
+                included; it is 1 exactly when lr > 1/lambda_max = lr_crit/2. \
                 ref_mismatch_epochs (least squares): epochs where DL4J's loss and the reference's (plain-Java MLP \
                 and SGD from the same initial parameters over the same minibatches) differ by more than 1e-7 of \
                 the excess loss, summed over seeds; 0 means they agree to round-off (each epoch's difference is in \
@@ -240,17 +222,72 @@ final class LearningRateSummary {
                 far enough within the budget. For the MLP (a softmax classifier) the trainer's rule applies \
                 too:\s""").append(Trainer.DIVERGENCE_RULE).append("\n\n");
 
-        List<Best> best = byBatch(groups).stream().map(gs -> new Best(gs.get(0), winner(gs), gs.stream()
-                .filter(g -> g.diverged() > 0).map(g -> g.real("lr_ratio")).min(Double::compare).orElse(null)))
-                .toList();
-        text.append("### Best learning rate per batch size\n\n").append(BEST.markdown(best).toMarkdown()).append('\n');
+        List<BestLr> best = byBatch(groups).stream().map(BestLr::of).toList();
+        text.append("### Best learning rate per batch size\n\n").append(bestTable().markdown(best).toMarkdown())
+                .append('\n');
         text.append("Best, among the learning rates where no seed diverged: the fewest epochs to the target (every "
-                + "seed reaching it), then the lowest mean final loss (excess loss for least squares). The grid is "
-                + "coarse: for full-batch least squares the searches above give the best rate exactly.\n\n");
+                + "seed reaching it), then the lowest mean final loss (excess loss for least squares). at_grid_edge: "
+                + "the best is the grid's smallest or largest lr, so it is only the best of the grid (the true best "
+                + "may lie beyond it). The grid is coarse: for full-batch least squares the searches above give the "
+                + "best rate exactly. updates_budget: the updates each batch size's runs may make (updates per epoch x "
+                + "its max_epochs); first_diverging_lr_ratio is judged over that budget, which differs between batch "
+                + "sizes.\n\n");
+        List<EqualUpdates.Pair> pairs = EqualUpdates.pairs(groups, maxEpochs(), classes());
+        if (!pairs.isEmpty()) {
+            text.append(equalUpdates(pairs));
+        }
         Map<String, CellResult> edgeOf = new TreeMap<>();
         edges.forEach(r -> edgeOf.put(r.cell().get("problem"), r));
         return new Report(summary(edgeOf).csv(groups), text.toString(), figures(groups, results),
-                LearningRateClaims.of(edges, bests, groups));
+                LearningRateClaims.of(edges, bests, groups, pairs));
+    }
+
+    /** The classes of each softmax problem (the MLP's); least squares has none. */
+    private Map<String, Integer> classes() {
+        Map<String, Integer> out = new TreeMap<>();
+        problems.stream().filter(p -> !p.linear()).forEach(p -> out.put(p.name(), p.y()[0].length));
+        return out;
+    }
+
+    /** The section on where each batch size first diverges at equal updates, with what it says in words. */
+    private static String equalUpdates(List<EqualUpdates.Pair> pairs) {
+        StringBuilder text = new StringBuilder("### Where each batch size first diverges, at equal numbers of "
+                + "updates\n\n").append(EqualUpdates.TABLE.markdown(pairs).toMarkdown()).append('\n');
+        text.append("Each batch size's runs make a different number of updates in their epoch budget, and more "
+                + "updates give a run more time to blow up. So each pair of neighbouring batch sizes is judged at the "
+                + "same number of updates: the largest at which both have an epoch end, within both budgets. A run "
+                + "has diverged by then when its loss blew up, or is then no lower than at its start (the MLP: or the "
+                + "classifier's rule says so on its losses so far). edge_brackets: on the grid, the batch size's edge "
+                + "lies in (lo, hi]: no run at or below lo diverged, every run (every seed) at or above hi did; two "
+                + "edges are told apart only when their brackets do not overlap.\n\n");
+        for (EqualUpdates.Pair p : pairs) {
+            String sizes = "B=" + p.smaller().batch() + " against B=" + p.larger().batch();
+            text.append("- **").append(p.problem()).append("**, ").append(sizes).append(": ");
+            text.append(switch (p.order()) {
+                case SMALLER_SOONER -> "the smaller batch diverges at a smaller learning rate (first at "
+                        + p.smaller().first() + " x lr_crit against " + p.larger().first() + " x, " + p.updates()
+                        + " updates each), as the hypothesis says.";
+                case SMALLER_LATER -> "the smaller batch diverges at a **larger** learning rate (first at "
+                        + p.smaller().first() + " x lr_crit against " + p.larger().first() + " x, " + p.updates()
+                        + " updates each): the hypothesis that smaller batches diverge at smaller learning rates "
+                        + "does not hold here.";
+                case OVERLAP -> "the grid cannot tell which diverges first (edge brackets " + p.larger().bracket()
+                        + " and " + p.smaller().bracket() + " overlap at " + p.updates() + " updates each).";
+                case NOT_COMPARABLE -> "not comparable at equal updates: " + p.whyNot() + ".";
+            }).append('\n');
+        }
+        return text.append('\n').toString();
+    }
+
+    /**
+     * The loss figure's floor: a final gap below 1e-12 is written as 0 (round-off), which a log axis would drop, and
+     * with it the best lr; it is drawn at the floor instead.
+     */
+    static final double PLOT_FLOOR = 1e-12;
+
+    /** A mean loss as the log-scaled figure draws it: at least {@link #PLOT_FLOOR} (NaN stays NaN). */
+    static double plotted(double loss) {
+        return loss < PLOT_FLOOR ? PLOT_FLOOR : loss;
     }
 
     private List<Figure> figures(List<SeedGroup> groups, List<CellResult> results) {
@@ -259,16 +296,23 @@ final class LearningRateSummary {
         for (Problem p : problems) {
             String yLabel = p.linear() ? "(L - L*) / (L0 - L*) (log)" : "training loss (log)";
             List<Figure.Series> series = new ArrayList<>();
+            List<Figure.Series> marks = new ArrayList<>();
             for (List<SeedGroup> gs : byBatch(groups)) {
                 if (gs.get(0).get("problem").equals(p.name())) {
-                    series.add(Figure.Series.line(gs.get(0).get("mode") + " (B=" + gs.get(0).get("batch_size") + ")",
-                            gs.stream().mapToDouble(g -> g.real("lr_ratio")).toArray(),
-                            gs.stream().mapToDouble(g -> rankLoss(g).mean()).toArray()));
+                    String name = gs.get(0).get("mode") + " (B=" + gs.get(0).get("batch_size") + ")";
+                    series.add(Figure.Series.line(name, gs.stream().mapToDouble(g -> g.real("lr_ratio")).toArray(),
+                            gs.stream().mapToDouble(g -> plotted(rankLoss(g).mean())).toArray()));
+                    SeedGroup w = BestLr.of(gs).winner();
+                    if (w != null) {
+                        marks.add(Figure.Series.points("best lr, " + name, new double[]{w.real("lr_ratio")},
+                                new double[]{plotted(rankLoss(w).mean())}));
+                    }
                 }
             }
+            series.addAll(marks);
             figures.add(new Figure.Lines("final-loss-vs-lr-" + p.name(), p.name() + ": final "
-                    + (p.linear() ? "relative excess loss" : "training loss") + " vs lr / lr_crit",
-                    "lr / lr_crit (log)", yLabel, true, true, series));
+                    + (p.linear() ? "relative excess loss" : "training loss") + " vs lr / lr_crit (below "
+                    + Table.readable(PLOT_FLOOR) + " drawn at it)", "lr / lr_crit (log)", yLabel, true, true, series));
             // loss curves of full-batch runs (first seed) at a few learning rates
             List<Figure.Series> curves = pick(task(results, SWEEP).stream().filter(r -> r.cell().get("problem")
                     .equals(p.name()) && r.cell().get("mode").equals(GdMode.BATCH)
