@@ -112,7 +112,8 @@ public final class Crosscheck implements Experiment {
     @Override
     public List<Param> params() {
         List<Param> p = new ArrayList<>(List.of(
-                Param.choice("data", Datasets.SHIPPED, true, "data sets: iris (4-h-3) and/or digits (64-h-10)"),
+                Datasets.axisParam(),
+                Datasets.labelParam(),
                 Param.choice("updaters", UPDATERS, true, "updaters to check (momentum = gdlab's heavy ball)"),
                 Param.choice("modes", MODES, true,
                         "batch (B = N), stochastic (B = 1), mini-batch (B = mini_batch_size)"),
@@ -120,6 +121,7 @@ public final class Crosscheck implements Experiment {
                 Keys.activation("hidden-layer activation"),
                 Param.integer("hidden_iris", 1, 4096, false, "hidden units of the iris net"),
                 Param.integer("hidden_digits", 1, 4096, false, "hidden units of the digits net"),
+                Param.integer("hidden", 1, 4096, false, "hidden units of the net of a CSV or IDX data set"),
                 Keys.maxExamples("use only this many examples of each data set (0 = all)"),
                 Keys.splitSeed("seed of the example order and subset"),
                 Param.integer("mini_batch_size", 2, 1_000_000, false, "B of the mini-batch mode"),
@@ -165,7 +167,7 @@ public final class Crosscheck implements Experiment {
         this.spec = spec;
         int b = spec.integer("mini_batch_size");
         for (String name : spec.list("data")) {
-            Dataset d = Split.of(Datasets.load(name), 0.0, spec.longValue("split_seed"),
+            Dataset d = Split.of(Datasets.load(name, spec.string("label")), 0.0, spec.longValue("split_seed"),
                     spec.integer("max_examples")).train();
             if (b >= d.size()) {
                 throw new BadInputException("bad value '" + b + "' for mini_batch_size: " + name + " has "
@@ -222,7 +224,12 @@ public final class Crosscheck implements Experiment {
 
     int[] sizes(String data) {
         Dataset d = train.get(data);
-        return new int[]{d.numFeatures(), spec.integer("hidden_" + data), d.numClasses()};
+        return new int[]{d.numFeatures(), hidden(spec, data), d.numClasses()};
+    }
+
+    /** Hidden units of {@code data}'s net: {@code hidden_iris}, {@code hidden_digits}, or {@code hidden} for a file. */
+    static int hidden(Spec spec, String data) {
+        return spec.integer(Datasets.SHIPPED.contains(data) ? "hidden_" + data : "hidden");
     }
 
     @Override

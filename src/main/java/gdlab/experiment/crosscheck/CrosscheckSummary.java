@@ -163,8 +163,8 @@ final class CrosscheckSummary {
         List<String> nets = new ArrayList<>();
         for (Map.Entry<String, Dataset> e : train.entrySet()) {
             Dataset d = e.getValue();
-            nets.add(String.format(Locale.ROOT, "%s %d-%s-%d (%d examples)", e.getKey(), d.numFeatures(),
-                    spec.string("hidden_" + e.getKey()), d.numClasses(), d.size()));
+            nets.add(String.format(Locale.ROOT, "%s %d-%d-%d (%d examples)", e.getKey(), d.numFeatures(),
+                    Crosscheck.hidden(spec, e.getKey()), d.numClasses(), d.size()));
         }
         sb.append(String.format(Locale.ROOT, """
                 Nets: %s; %s hidden layer, softmax output, multi-class cross-entropy, Xavier init, seeded. DL4J's \
