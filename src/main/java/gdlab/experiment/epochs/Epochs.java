@@ -47,10 +47,11 @@ import static gdlab.report.Metric.setting;
 import static gdlab.report.Metric.timing;
 
 /**
- * What an epoch is, why the data is reshuffled, and when to stop: the digits MLP trained with the examples visited
- * in a fresh shuffle every epoch, in one fixed shuffled order, or sorted by class; each either for a fixed number of
- * epochs or with early stopping on a validation split (stop after {@code patience} epochs without a new lowest
- * validation loss, return the best weights). Per-epoch training and validation loss go to curves.csv.
+ * What an epoch is, why the data is reshuffled, and when to stop: an MLP on {@code data} (the digits by default; its
+ * sizes from the data) trained with the examples visited in a fresh shuffle every epoch, in one fixed shuffled order,
+ * or sorted by class; each either for a fixed number of epochs or with early stopping on a validation split (stop
+ * after {@code patience} epochs without a new lowest validation loss, return the best weights). Per-epoch training and
+ * validation loss go to curves.csv.
  */
 public final class Epochs implements Experiment {
     static final String SHUFFLED = "shuffled";
@@ -100,7 +101,9 @@ public final class Epochs implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", Datasets.SHIPPED, false, "the data set"),
+                Datasets.param(),
+                Datasets.labelParam(),
+                Keys.maxExamples("use only this many examples (0 = all): a subsample the split seed decides"),
                 Keys.splitSeed("seed of the train/validation/test split"),
                 Param.integer("train_examples", 1, Integer.MAX_VALUE, false,
                         "training examples (small, so that the net can overfit)"),
@@ -141,19 +144,7 @@ public final class Epochs implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Dataset data = Datasets.load(spec.string("data"));
-        int nTrain = spec.integer("train_examples");
-        int nVal = spec.integer("validation_examples");
-        if (nTrain + nVal >= data.size()) {
-            throw new BadInputException("bad value '" + nTrain + " + " + nVal + "' for train_examples + "
-                    + "validation_examples: " + spec.string("data") + " has " + data.size()
-                    + " examples and the test set needs at least one; allowed: a sum below " + data.size());
-        }
-        int b = spec.integer("batch_size");
-        if (b > nTrain) {
-            throw new BadInputException("bad value '" + b + "' for batch_size: larger than the " + nTrain
-                    + " training examples; allowed: an integer from 1 to " + nTrain);
-        }
+        Dataset data = Datasets.load(spec);
         int[] order = EpochOrder.identity(data.size());
         SplittableRandom random = new SplittableRandom(spec.longValue("split_seed"));
         for (int i = order.length - 1; i > 0; i--) {
@@ -162,11 +153,26 @@ public final class Epochs implements Experiment {
             order[i] = order[j];
             order[j] = t;
         }
+        // the first max_examples of the seeded shuffle: the same subsample on every run
+        int n = spec.integer("max_examples") > 0 ? Math.min(spec.integer("max_examples"), data.size()) : data.size();
+        int nTrain = spec.integer("train_examples");
+        int nVal = spec.integer("validation_examples");
+        if (nTrain + nVal >= n) {
+            throw new BadInputException("bad value '" + nTrain + " + " + nVal + "' for train_examples + "
+                    + "validation_examples: " + spec.string("data") + " gives " + n + " examples and the test set "
+                    + "needs at least one; allowed: a sum below " + n + " (e.g. -Dtrain_examples=" + n / 2
+                    + " -Dvalidation_examples=" + n / 4 + ")");
+        }
+        int b = spec.integer("batch_size");
+        if (b > nTrain) {
+            throw new BadInputException("bad value '" + b + "' for batch_size: larger than the " + nTrain
+                    + " training examples; allowed: an integer from 1 to " + nTrain);
+        }
         Dataset rawTrain = data.rows(Arrays.copyOfRange(order, 0, nTrain));
         Split.Standardizer scaler = Split.Standardizer.fit(rawTrain.features());
         this.train = scaler.apply(rawTrain);
         this.validation = scaler.apply(data.rows(Arrays.copyOfRange(order, nTrain, nTrain + nVal)));
-        this.test = scaler.apply(data.rows(Arrays.copyOfRange(order, nTrain + nVal, data.size())));
+        this.test = scaler.apply(data.rows(Arrays.copyOfRange(order, nTrain + nVal, n)));
         this.sortedTrain = train.rows(classSorted(train.labels()));
 
         List<Cell> cells = new ArrayList<>();
