@@ -33,7 +33,7 @@ public final class FailureModes extends PartedExperiment {
     @Override
     public Report summarize(List<CellResult> results) {
         Report r = super.summarize(results);
-        return new Report(r.summary(), "Data: " + data + ", used by the vanishing part and the step-size part's MLP; "
+        return data == null ? r : new Report(r.summary(), "Data: " + data + ", used by the vanishing part and the step-size part's MLP; "
                 + "local minima, the seed's claim, saddles/plateaus and Rosenbrock run on their own test functions "
                 + "and synthetic sets and do not use it.\n\n" + r.markdown(), r.figures(), r.claims());
     }

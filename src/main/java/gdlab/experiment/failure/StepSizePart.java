@@ -334,7 +334,7 @@ final class StepSizePart extends Part {
                 instead). Training goes on after the blow-up, so a later NaN shows too. Reference replay from \
                 DL4J's initial parameters, double only.
 
-                """, Common.dataName(split.train()), mlpSteps, Table.readable(blowup),
+                """, split == null ? "data" : Common.dataName(split.train()), mlpSteps, Table.readable(blowup),
                 Table.readable(Trainer.BLOW_UP)));
         if (!mlp.rows().isEmpty()) {
             text.append(mlp.toMarkdown()).append('\n');
