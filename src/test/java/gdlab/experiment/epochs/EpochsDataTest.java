@@ -116,6 +116,32 @@ class EpochsDataTest {
     }
 
     @Test
+    void lrUnitCritTrainsAtTheRatioTimesTheMeasuredCriticalRate() throws IOException {
+        Outcome o = runMain(dir.resolve("crit"), small("lr_unit", "crit", "lr_ratio", "0.5", "max_epochs", "2",
+                "seeds", "1", "stopping", "budget", "order", "shuffled"));
+        assertThat(o.status()).as(o.err()).isZero();
+        String json = Files.readString(dir.resolve("crit/epochs/latest/run.json"));
+        double lambdaMax = number(json, "lambda_max");
+        double lr = number(json, "lr");
+        assertThat(lambdaMax).isPositive();
+        // 0.5 x 2 / lambda_max, to the 4 significant digits the run trains with
+        assertThat(lr).isCloseTo(0.5 * 2 / lambdaMax, org.assertj.core.data.Percentage.withPercentage(0.05));
+        assertThat(o.out()).contains("x lr_crit; lambda_max = ");
+        // the reference replays the same rate: DL4J still matches it
+        assertThat(RunFiles.rows(dir.resolve("crit/epochs/latest/claims.csv"))).filteredOn(c -> c.get("claim")
+                .equals("dl4j_matches_reference")).singleElement().satisfies(c -> assertThat(c.get("verdict"))
+                .isEqualTo("holds"));
+    }
+
+    /** A number in run.json by its key (the first occurrence). */
+    static double number(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\"\\s*:\\s*([-0-9.eE+]+)")
+                .matcher(json);
+        assertThat(m.find()).as(key + " in run.json").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void whatItCannotUseIsNamedWithExitStatus2() throws IOException {
         StringBuilder text = new StringBuilder("a,b,y\n");
         for (int i = 0; i < 60; i++) {
