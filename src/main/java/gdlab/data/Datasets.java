@@ -117,6 +117,17 @@ public final class Datasets {
         };
     }
 
+    /**
+     * The height and width of the images of a data value whose rows are images, or null when its rows are not known
+     * to be images (a CSV): the IDX images file's header for {@code idx:}, 8 x 8 for {@code digits}.
+     */
+    public static int[] imageShape(String data) {
+        if (data.startsWith("idx:")) {
+            return Idx.imageShape(Path.of(data.substring(4).split("\\+", -1)[0].strip()));
+        }
+        return data.equals("digits") ? new int[]{8, 8} : null;
+    }
+
     /** Most distinct label values a set of {@code rows} examples may have and still count as class labels. */
     static int maxClasses(int rows) {
         return Math.max(20, rows / 20);

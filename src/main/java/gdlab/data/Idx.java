@@ -91,6 +91,18 @@ final class Idx {
         return new Dataset(images.getFileName().toString(), x, y, features, classNames);
     }
 
+    /** The rows and columns of each image of an IDX images file, from its header alone. */
+    static int[] imageShape(Path images) {
+        try (DataInputStream in = open(images)) {
+            int[] shape = header(in, images, 0x0803, 3);
+            return new int[]{shape[1], shape[2]};
+        } catch (EOFException e) {
+            throw new BadInputException("bad IDX header in " + images + ": the file is too short");
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + images + ": " + e.getMessage(), e);
+        }
+    }
+
     private static int[] readLabels(Path file) {
         try (DataInputStream in = open(file)) {
             int count = header(in, file, 0x0801, 1)[0];

@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * The small convolutional net for the 8x8 digits: convolution 3x3 (stride 1, no padding: 8x8 -> 6x6 x filters)
  * -> max pooling 2x2 (-> 3x3 x filters) -> dense -> softmax output, multi-class cross-entropy. The 64 feature
- * columns of a digits row go straight in ({@code InputType.convolutionalFlat(8, 8, 1)} infers every nIn).
+ * columns of a digits row go straight in ({@code InputType.convolutionalFlat(8, 8, 1)} infers every nIn). The same
+ * net takes other image sizes ({@link #images}: 28x28 -> 26x26 -> 13x13 x filters) and numbers of classes.
  *
  * <p>Layer indices in DL4J's parameter table: 0 convolution ({@code 0_W} is filters x 1 x 3 x 3, {@code 0_b}),
  * 1 pooling (no parameters), 2 dense ({@code 2_W} is inputs x units), 3 output ({@code 3_W}, {@code 3_b}).
@@ -65,6 +66,24 @@ public final class Cnn {
      */
     public static MultiLayerNetwork digits(int filters, int hidden, String activation, String init, double smallScale,
                                            IUpdater updater, long seed, DataType dtype) {
+        return images(8, 8, 10, filters, hidden, activation, init, smallScale, updater, seed, dtype);
+    }
+
+    /** The smallest height and width the architecture takes: 3x3 convolution to 2x2, then one 2x2 pool. */
+    public static final int MIN_SIDE = 4;
+
+    /**
+     * The same architecture for {@code height} x {@code width} images (row-major pixels as the feature columns, one
+     * channel), each at least {@link #MIN_SIDE}, and {@code classes} outputs: the convolution gives (h - 2) x (w - 2),
+     * the pooling {@link #pooled} of that.
+     */
+    public static MultiLayerNetwork images(int height, int width, int classes, int filters, int hidden,
+                                           String activation, String init, double smallScale, IUpdater updater,
+                                           long seed, DataType dtype) {
+        if (height < MIN_SIDE || width < MIN_SIDE) {
+            throw new IllegalArgumentException("images of " + height + "x" + width + "; the CNN needs at least "
+                    + MIN_SIDE + "x" + MIN_SIDE);
+        }
         Activation act = Networks.activation(activation);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -76,13 +95,18 @@ public final class Cnn {
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .build())
                 .layer(new DenseLayer.Builder().nOut(hidden).activation(act).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                         .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(8, 8, 1))
+                .setInputType(InputType.convolutionalFlat(height, width, 1))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
+    }
+
+    /** A side of the pooled feature map for an image side: 2x2 max pooling, stride 2, of the side - 2 convolved. */
+    public static int pooled(int side) {
+        return (side - 2) / 2;
     }
 
     /**

@@ -36,11 +36,12 @@ import static gdlab.report.Metric.setting;
 import static gdlab.report.Metric.timing;
 
 /**
- * The seed's training loop for a convolutional net, in DL4J: a small CNN on the 8x8 digits (convolution 3x3 ->
- * max pooling -> dense -> softmax) trained by minibatches over epochs, swept over hidden activation x weight
- * initialization x optimizer. Per cell it measures the gradient norm of each layer at initialization (on the whole
- * training set, before any update), the test accuracy after every epoch, and after training whether the hidden
- * units of the convolution and dense layers are still copies of each other (symmetry).
+ * The seed's training loop for a convolutional net, in DL4J: a small CNN on images, the 8x8 digits by default or the
+ * user's (IDX, or a CSV of pixels with {@code image=HxW}; convolution 3x3 -> max pooling -> dense -> softmax) trained
+ * by minibatches over epochs, swept over hidden activation x weight initialization x optimizer. Per cell it measures
+ * the gradient norm of each layer at initialization (on the whole training set, before any update), the test accuracy
+ * after every epoch, and after training whether the hidden units of the convolution and dense layers are still copies
+ * of each other (symmetry).
  */
 public final class CnnInit implements Experiment {
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam");
@@ -64,6 +65,8 @@ public final class CnnInit implements Experiment {
     private Split split;
     private DataType dtype;
     private String initCheck;
+    /** Height and width of the images. */
+    private int[] shape;
 
     @Override
     public String name() {
@@ -78,7 +81,12 @@ public final class CnnInit implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", List.of("digits"), false, "the data set (8x8 images)"),
+                Datasets.param(),
+                Datasets.labelParam(),
+                new Param("image", "HxW, e.g. 28x28 (empty: from the data: 8x8 for digits, the IDX header)",
+                        s -> s.isEmpty() || s.matches("[1-9][0-9]{0,4}x[1-9][0-9]{0,4}"), false,
+                        "the image size: required for a CSV, whose features are the pixels of one image per row "
+                                + "(row-major)"),
                 Keys.testFraction("share of examples held out for test accuracy"),
                 Keys.splitSeed("seed of the train/test split"),
                 Keys.maxExamples("use only this many examples (0 = all)"),
@@ -116,11 +124,8 @@ public final class CnnInit implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Dataset data = Datasets.load(spec.string("data"));
-        if (data.numFeatures() != 64) {
-            throw new BadInputException("data set " + data.name() + " has " + data.numFeatures()
-                    + " features; the CNN needs 8x8 = 64");
-        }
+        Dataset data = Datasets.load(spec);
+        this.shape = shape(spec, data.numFeatures());
         this.split = Split.of(data, spec.real("test_fraction"), spec.longValue("split_seed"),
                 spec.integer("max_examples"));
         int n = split.train().size();
@@ -132,8 +137,9 @@ public final class CnnInit implements Experiment {
         if (split.test().size() == 0) {
             throw new BadInputException("no test examples: raise test_fraction or max_examples");
         }
-        this.initCheck = InitCheck.markdown(spec.integer("filters"), spec.integer("hidden"),
-                spec.real("small_uniform_scale"), (init, seed) -> build("relu", init, "sgd", 0.1, seed));
+        this.initCheck = InitCheck.markdown(shape, split.train().numClasses(), spec.integer("filters"),
+                spec.integer("hidden"), spec.real("small_uniform_scale"),
+                (init, seed) -> build("relu", init, "sgd", 0.1, seed));
         List<Cell> cells = new ArrayList<>();
         for (String opt : spec.list("optimizer")) {
             for (String act : spec.list("activation")) {
@@ -153,8 +159,43 @@ public final class CnnInit implements Experiment {
         return cells;
     }
 
+    /**
+     * Height and width of the images: {@code image}, else what the data says (IDX header, digits 8x8); checked
+     * against the number of pixels and the smallest size the CNN takes.
+     */
+    static int[] shape(Spec spec, int features) {
+        String data = spec.string("data");
+        String image = spec.string("image");
+        int[] known = Datasets.imageShape(data);
+        if (image.isEmpty() && known == null) {
+            throw new BadInputException("missing image for data " + data + ": a CSV's rows are images only with "
+                    + "-Dimage=HxW (its " + features + " feature columns the pixels, row-major); allowed: HxW with H x "
+                    + "W = " + features);
+        }
+        int[] hw = image.isEmpty() ? known : new int[]{Integer.parseInt(image.substring(0, image.indexOf('x'))),
+                Integer.parseInt(image.substring(image.indexOf('x') + 1))};
+        if (known != null && !image.isEmpty() && (known[0] != hw[0] || known[1] != hw[1])) {
+            throw new BadInputException("bad value '" + image + "' for image: " + data + " holds " + known[0] + "x"
+                    + known[1] + " images" + (data.startsWith("idx:") ? " (its IDX header)" : "") + "; allowed: "
+                    + known[0] + "x" + known[1] + " or empty");
+        }
+        String from = image.isEmpty() ? (data.startsWith("idx:") ? " (from the IDX header)" : "") : "";
+        if ((long) hw[0] * hw[1] != features) {
+            throw new BadInputException("bad value '" + hw[0] + "x" + hw[1] + "' for image" + from + ": " + hw[0]
+                    + " x " + hw[1] + " = " + (long) hw[0] * hw[1] + " pixels, but " + data + " has " + features
+                    + " feature columns; allowed: HxW with H x W = " + features);
+        }
+        if (hw[0] < Cnn.MIN_SIDE || hw[1] < Cnn.MIN_SIDE) {
+            throw new BadInputException("bad value '" + hw[0] + "x" + hw[1] + "' for image" + from + ": too small "
+                    + "for the CNN (conv 3x3, then max-pool 2x2); allowed: at least " + Cnn.MIN_SIDE + "x"
+                    + Cnn.MIN_SIDE);
+        }
+        return hw;
+    }
+
     private MultiLayerNetwork build(String activation, String init, String optimizer, double lr, long seed) {
-        return Cnn.digits(spec.integer("filters"), spec.integer("hidden"), activation, init,
+        return Cnn.images(shape[0], shape[1], split.train().numClasses(), spec.integer("filters"),
+                spec.integer("hidden"), activation, init,
                 spec.real("small_uniform_scale"), Optimizers.updater(optimizer, lr), seed, dtype);
     }
 
@@ -227,6 +268,6 @@ public final class CnnInit implements Experiment {
 
     @Override
     public Report summarize(List<CellResult> results) {
-        return new CnnInitReport(spec, split, initCheck).of(results);
+        return new CnnInitReport(spec, split, shape, initCheck).of(results);
     }
 }

@@ -27,9 +27,10 @@ import static gdlab.experiment.cnninit.CnnInitClaims.max;
  * cnn-init's summary: one row per (optimizer, activation, init) over its seeds, pivots by activation x init, what
  * the zero and tiny initializations do, and figures.
  *
+ * @param shape     the images' height and width
  * @param initCheck the initial-weights section ({@link InitCheck})
  */
-record CnnInitReport(Spec spec, Split split, String initCheck) {
+record CnnInitReport(Spec spec, Split split, int[] shape, String initCheck) {
 
     Report of(List<CellResult> results) {
         List<SeedGroup> groups = SeedGroup.of(results);
@@ -37,13 +38,13 @@ record CnnInitReport(Spec spec, Split split, String initCheck) {
         int budget = spec.integer("max_epochs");
         String targetPct = Table.readable(100 * spec.real("target_accuracy")) + "%";
         Columns<SeedGroup> table = columns(targetPct, budget);
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Data: digits, %d training / %d test "
-                        + "examples (8x8, standardized pixels). CNN: conv 3x3 x%s -> max-pool 2x2 -> dense %s -> "
-                        + "softmax 10 (%s), batch %s, %d epochs, shuffled every epoch; learning rates sgd %s, "
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Data: %s, %d training / %d test "
+                        + "examples (%dx%d, standardized pixels). CNN: conv 3x3 x%s -> max-pool 2x2 -> dense %s -> "
+                        + "softmax %d (%s), batch %s, %d epochs, shuffled every epoch; learning rates sgd %s, "
                         + "momentum %s (heavy ball, mu 0.9), adam %s; mean ± std over %d seeds.%n%n",
-                split.train().size(), split.test().size(), spec.string("filters"), spec.string("hidden"),
-                spec.string("dtype"), spec.string("batch_size"), budget, spec.string("lr_sgd"),
-                spec.string("lr_momentum"), spec.string("lr_adam"), Harness.seeds(spec).size()));
+                spec.string("data"), split.train().size(), split.test().size(), shape[0], shape[1],
+                spec.string("filters"), spec.string("hidden"), split.train().numClasses(), spec.string("dtype"),
+                spec.string("batch_size"), budget, spec.string("lr_sgd"), spec.string("lr_momentum"), spec.string("lr_adam"), Harness.seeds(spec).size()));
         for (String opt : optimizers) {
             text.append("### Test accuracy after ").append(budget).append(" epochs, ").append(opt)
                     .append(" (rows: activation, columns: init)\n\n")

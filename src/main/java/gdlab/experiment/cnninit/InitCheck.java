@@ -29,13 +29,16 @@ final class InitCheck {
     /**
      * The summary's section on it.
      *
+     * @param shape the images' height and width
      * @param build the experiment's network for (init, seed)
      * @param s     the small-uniform initialization's half-width
      */
-    static String markdown(int filters, int hidden, double s, BiFunction<String, Long, MultiLayerNetwork> build) {
+    static String markdown(int[] shape, int classes, int filters, int hidden, double s,
+                           BiFunction<String, Long, MultiLayerNetwork> build) {
         // fan-in / fan-out as DL4J defines them: convolution fanIn = channels kH kW, fanOut = filters kH kW;
-        // dense fanIn = the pooled 3x3 x filters inputs
-        int[][] fans = {{9, filters * 9}, {filters * 9, hidden}, {hidden, 10}};
+        // dense fanIn = the pooled map's inputs (3x3 x filters for 8x8 images)
+        int[][] fans = {{9, filters * 9}, {filters * Cnn.pooled(shape[0]) * Cnn.pooled(shape[1]), hidden},
+                {hidden, classes}};
         String[] layers = {"conv", "dense", "output"};
         int[] index = {Cnn.CONV, Cnn.DENSE, Cnn.OUTPUT};
         Table t = new Table("init", "layer", "fan_in", "fan_out", "weights", "formula_std", "expected_std",

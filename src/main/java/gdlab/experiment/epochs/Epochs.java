@@ -6,6 +6,7 @@ import gdlab.data.Dataset;
 import gdlab.data.Datasets;
 import gdlab.data.EpochOrder;
 import gdlab.data.Split;
+import gdlab.dl4j.NetSharpness;
 import gdlab.dl4j.Networks;
 import gdlab.dl4j.Optimizers;
 import gdlab.dl4j.Tensors;
@@ -18,6 +19,7 @@ import gdlab.reference.Ordering;
 import gdlab.reference.ReferenceTrainer;
 import gdlab.reference.Updaters;
 import gdlab.report.Metric;
+import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -30,6 +32,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Sgd;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,10 +50,11 @@ import static gdlab.report.Metric.setting;
 import static gdlab.report.Metric.timing;
 
 /**
- * What an epoch is, why the data is reshuffled, and when to stop: the digits MLP trained with the examples visited
- * in a fresh shuffle every epoch, in one fixed shuffled order, or sorted by class; each either for a fixed number of
- * epochs or with early stopping on a validation split (stop after {@code patience} epochs without a new lowest
- * validation loss, return the best weights). Per-epoch training and validation loss go to curves.csv.
+ * What an epoch is, why the data is reshuffled, and when to stop: an MLP on {@code data} (the digits by default; its
+ * sizes from the data) trained with the examples visited in a fresh shuffle every epoch, in one fixed shuffled order,
+ * or sorted by class; each either for a fixed number of epochs or with early stopping on a validation split (stop
+ * after {@code patience} epochs without a new lowest validation loss, return the best weights). Per-epoch training and
+ * validation loss go to curves.csv.
  */
 public final class Epochs implements Experiment {
     static final String SHUFFLED = "shuffled";
@@ -60,6 +64,8 @@ public final class Epochs implements Experiment {
     static final String EARLY = "early";
     static final String BUDGET = "budget";
     static final List<String> STOPPING = List.of(EARLY, BUDGET);
+    static final String ABS = "abs";
+    static final String CRIT = "crit";
 
     /**
      * val_loss_rise is a difference of two validation losses, so its last digits are their rounding (1e-5 of the
@@ -86,6 +92,9 @@ public final class Epochs implements Experiment {
     private Dataset validation;
     private Dataset test;
     private DataType dtype;
+    /** The learning rate every cell trains with; with lr_unit = crit, the sharpness it rests on. */
+    private double lr;
+    private NetSharpness.Estimate sharpness;
 
     @Override
     public String name() {
@@ -100,7 +109,9 @@ public final class Epochs implements Experiment {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("data", Datasets.SHIPPED, false, "the data set"),
+                Datasets.param(),
+                Datasets.labelParam(),
+                Keys.maxExamples("use only this many examples (0 = all): a subsample the split seed decides"),
                 Keys.splitSeed("seed of the train/validation/test split"),
                 Param.integer("train_examples", 1, Integer.MAX_VALUE, false,
                         "training examples (small, so that the net can overfit)"),
@@ -109,7 +120,13 @@ public final class Epochs implements Experiment {
                 Keys.hidden("units in the hidden layer"), Keys.activation("hidden-layer activation"),
                 Keys.dtype("ND4J data type"),
                 Param.choice("optimizer", Optimizers.UPDATERS, false, "the updater"),
-                Param.real("lr", 0, false, "learning rate"),
+                Param.real("lr", 0, false, "learning rate (lr_unit = abs)"),
+                Param.choice("lr_unit", List.of(ABS, CRIT), false, "abs: the learning rate is lr; crit: it is "
+                        + "lr_ratio x lr_crit, lr_crit = 2 / lambda_max of the training loss at the first seed's "
+                        + "initial parameters (a rate that fits any data)"),
+                Param.real("lr_ratio", 0, false, "the learning rate / lr_crit (lr_unit = crit)"),
+                Param.integer("sharpness_iterations", 1, 100_000, false,
+                        "most power iterations for lambda_max at init (lr_unit = crit)"),
                 Param.integer("batch_size", 1, Integer.MAX_VALUE, false, "examples per update"),
                 Param.choice("order", ORDERS, true, "sweep axis: how each epoch orders the training examples: "
                         + "a fresh shuffle every epoch, one shuffle reused every epoch, or sorted by class"),
@@ -141,19 +158,7 @@ public final class Epochs implements Experiment {
     public List<Cell> prepare(Spec spec) {
         this.spec = spec;
         this.dtype = Networks.dtype(spec.string("dtype"));
-        Dataset data = Datasets.load(spec.string("data"));
-        int nTrain = spec.integer("train_examples");
-        int nVal = spec.integer("validation_examples");
-        if (nTrain + nVal >= data.size()) {
-            throw new BadInputException("bad value '" + nTrain + " + " + nVal + "' for train_examples + "
-                    + "validation_examples: " + spec.string("data") + " has " + data.size()
-                    + " examples and the test set needs at least one; allowed: a sum below " + data.size());
-        }
-        int b = spec.integer("batch_size");
-        if (b > nTrain) {
-            throw new BadInputException("bad value '" + b + "' for batch_size: larger than the " + nTrain
-                    + " training examples; allowed: an integer from 1 to " + nTrain);
-        }
+        Dataset data = Datasets.load(spec);
         int[] order = EpochOrder.identity(data.size());
         SplittableRandom random = new SplittableRandom(spec.longValue("split_seed"));
         for (int i = order.length - 1; i > 0; i--) {
@@ -162,12 +167,28 @@ public final class Epochs implements Experiment {
             order[i] = order[j];
             order[j] = t;
         }
+        // the first max_examples of the seeded shuffle: the same subsample on every run
+        int n = spec.integer("max_examples") > 0 ? Math.min(spec.integer("max_examples"), data.size()) : data.size();
+        int nTrain = spec.integer("train_examples");
+        int nVal = spec.integer("validation_examples");
+        if (nTrain + nVal >= n) {
+            throw new BadInputException("bad value '" + nTrain + " + " + nVal + "' for train_examples + "
+                    + "validation_examples: " + spec.string("data") + " gives " + n + " examples and the test set "
+                    + "needs at least one; allowed: a sum below " + n + " (e.g. -Dtrain_examples=" + n / 2
+                    + " -Dvalidation_examples=" + n / 4 + ")");
+        }
+        int b = spec.integer("batch_size");
+        if (b > nTrain) {
+            throw new BadInputException("bad value '" + b + "' for batch_size: larger than the " + nTrain
+                    + " training examples; allowed: an integer from 1 to " + nTrain);
+        }
         Dataset rawTrain = data.rows(Arrays.copyOfRange(order, 0, nTrain));
         Split.Standardizer scaler = Split.Standardizer.fit(rawTrain.features());
         this.train = scaler.apply(rawTrain);
         this.validation = scaler.apply(data.rows(Arrays.copyOfRange(order, nTrain, nTrain + nVal)));
-        this.test = scaler.apply(data.rows(Arrays.copyOfRange(order, nTrain + nVal, data.size())));
+        this.test = scaler.apply(data.rows(Arrays.copyOfRange(order, nTrain + nVal, n)));
         this.sortedTrain = train.rows(classSorted(train.labels()));
+        this.lr = learningRate(spec);
 
         List<Cell> cells = new ArrayList<>();
         for (String o : spec.list("order")) {
@@ -182,6 +203,48 @@ public final class Epochs implements Experiment {
             }
         }
         return cells;
+    }
+
+    /**
+     * lr (lr_unit = abs), or lr_ratio x lr_crit (crit) to 4 significant digits, lr_crit = 2 / lambda_max of the
+     * training loss at the first seed's initial parameters, measured from DL4J's Hessian-vector products.
+     */
+    private double learningRate(Spec spec) {
+        if (spec.string("lr_unit").equals(ABS)) {
+            return spec.real("lr");
+        }
+        long seed = Harness.seeds(spec).get(0);
+        MultiLayerNetwork net = Networks.classifier(new int[]{train.numFeatures(), spec.integer("hidden"),
+                train.numClasses()}, spec.string("activation"), new Sgd(0.1), seed, dtype);
+        sharpness = NetSharpness.of(net, Tensors.matrix(train.features(), DataType.DOUBLE),
+                Tensors.oneHot(train.labels(), train.numClasses(), DataType.DOUBLE),
+                spec.integer("sharpness_iterations"), seed);
+        if (!(sharpness.lambdaMax() > 0 && Double.isFinite(sharpness.lambdaMax()))) {
+            throw new BadInputException("lr_unit=crit: the loss's largest curvature at the initial parameters is "
+                    + sharpness.lambdaMax() + ", so lr_crit = 2 / lambda_max is not a rate; allowed: lr_unit=abs "
+                    + "with lr");
+        }
+        double rate = Double.parseDouble(Table.readable(spec.real("lr_ratio") * sharpness.lrCrit()));
+        if (!spec.bool(Harness.QUIET)) {
+            System.err.println("epochs: " + sharpness.describe() + "; lr = " + spec.string("lr_ratio")
+                    + " x lr_crit = " + Table.readable(rate));
+        }
+        return rate;
+    }
+
+    /** With lr_unit = crit: lambda_max, lr_crit and the rate, for run.json. */
+    @Override
+    public Map<String, Object> facts() {
+        if (sharpness == null) {
+            return Map.of();
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("lambda_max", sharpness.lambdaMax());
+        facts.put("lr_crit", sharpness.lrCrit());
+        facts.put("sharpness_products", sharpness.products());
+        facts.put("sharpness_converged", sharpness.converged());
+        facts.put("lr", lr);
+        return facts;
     }
 
     /** The rows sorted by class, keeping their order within a class (a stable sort). */
@@ -203,7 +266,6 @@ public final class Epochs implements Experiment {
         };
         int[] sizes = {data.numFeatures(), spec.integer("hidden"), data.numClasses()};
         String optimizer = spec.string("optimizer");
-        double lr = spec.real("lr");
         MultiLayerNetwork net = Networks.classifier(sizes, spec.string("activation"),
                 Optimizers.updater(optimizer, lr), seed, dtype);
         double[] initialParams = Tensors.toDoubles(net.params());
@@ -315,7 +377,7 @@ public final class Epochs implements Experiment {
                 : EpochOrder.identity(data.size());
         Dataset ordered = data.rows(rows);
         Ordering ordering = order == Trainer.Order.SHUFFLED ? Ordering.shuffled(seed) : Ordering.FIXED;
-        ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create(spec.string("optimizer"), spec.real("lr")),
+        ReferenceTrainer ref = new ReferenceTrainer(mlp, Updaters.create(spec.string("optimizer"), lr),
                 initialParams, ordered.features(), ordered.oneHot(), spec.integer("batch_size"), ordering);
         double worst = 0;
         for (int e = 0; e < epochs; e++) {
@@ -329,6 +391,8 @@ public final class Epochs implements Experiment {
 
     @Override
     public Report summarize(List<CellResult> results) {
-        return new EpochsSummary(spec, train, validation, test).report(results);
+        String rate = sharpness == null ? spec.string("lr") : Table.readable(lr) + " (" + spec.string("lr_ratio")
+                + " x lr_crit; " + sharpness.describe() + ")";
+        return new EpochsSummary(spec, train, validation, test, rate).report(results);
     }
 }

@@ -42,9 +42,12 @@ final class EpochsSummary {
     private final Dataset train;
     private final Dataset validation;
     private final Dataset test;
+    /** The learning rate as the summary says it: lr, or the rate lr_unit = crit measured and how. */
+    private final String lr;
     private List<SeedGroup> groups;
 
-    EpochsSummary(Spec spec, Dataset train, Dataset validation, Dataset test) {
+    EpochsSummary(Spec spec, Dataset train, Dataset validation, Dataset test, String lr) {
+        this.lr = lr;
         this.spec = spec;
         this.train = train;
         this.validation = validation;
@@ -100,7 +103,7 @@ final class EpochsSummary {
                         + "stopping patience %s; mean ± std over %d seeds.%n%n",
                 spec.string("data"), train.size(), validation.size(), test.size(), train.numFeatures(),
                 spec.string("hidden"), train.numClasses(), spec.string("activation"), spec.string("dtype"),
-                spec.string("optimizer"), spec.string("lr"), spec.string("batch_size"), (train.size() + b - 1) / b,
+                spec.string("optimizer"), lr, spec.string("batch_size"), (train.size() + b - 1) / b,
                 spec.string("max_epochs"), spec.string("patience"), Harness.seeds(spec).size()));
         text.append(table.markdown(groups).toMarkdown()).append('\n');
         text.append(String.format(Locale.ROOT, """

@@ -10,18 +10,25 @@ final class Common {
     private Common() {
     }
 
-    /** The data keys of the digits MLPs (vanishing, step size); {@code data} is not among the shared Keys. */
+    /**
+     * The data keys of the MLPs of vanishing and step size (the digits by default, or the user's CSV or IDX set: one
+     * classification set, the nets' sizes from it); the other parts run on their own functions and sets.
+     */
     static List<Param> dataParams() {
-        return List.of(Param.choice("data", gdlab.data.Datasets.SHIPPED, false,
-                        "vanishing / step size: the data set of the digits MLPs"),
+        return List.of(gdlab.data.Datasets.param(), gdlab.data.Datasets.labelParam(),
                 Keys.testFraction("vanishing / step size: share of examples held out"),
                 Keys.splitSeed("vanishing / step size: seed of the train/test split"),
                 Keys.maxExamples("vanishing / step size: use only this many examples (0 = all)"));
     }
 
     static gdlab.data.Split split(gdlab.spec.Spec spec) {
-        return gdlab.data.Split.of(gdlab.data.Datasets.load(spec.string("data")), spec.real("test_fraction"),
+        return gdlab.data.Split.of(gdlab.data.Datasets.load(spec), spec.real("test_fraction"),
                 spec.longValue("split_seed"), spec.integer("max_examples"));
+    }
+
+    /** A data set's short name for tables: digits, iris, or the file name of a CSV or IDX images file. */
+    static String dataName(gdlab.data.Dataset d) {
+        return java.nio.file.Path.of(d.name()).getFileName().toString();
     }
 
     /** The reference twin of a DL4J classifier: hidden layers of {@code activation}, softmax, cross-entropy. */

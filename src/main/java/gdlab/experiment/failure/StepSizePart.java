@@ -43,10 +43,10 @@ import static gdlab.report.Metric.timing;
 
 /**
  * Part 5, a bad step size: plain GD with too large a learning rate on (a) Rosenbrock from (-1.2, 1), in DL4J
- * (SameDiff) and the reference, beside linear-stability theory at the minimum (GD can converge to (1, 1) only if
- * lr &lt; 2 / lambda_max of the Hessian there); (b) the digits MLP trained full-batch (one update per epoch, so the
- * epoch is the step) in DL4J, in double and float, replayed in the reference (double only). A run that blows up is a
- * row with status {@code diverged} and the step it happened at, never an exception.
+ * (SameDiff) and the reference, beside linear-stability theory at the minimum (GD can converge to (1, 1) only if lr
+ * &lt; 2 / lambda_max of the Hessian there); (b) an MLP on {@code data} (the digits by default) trained full-batch
+ * (one update per epoch, so the epoch is the step) in DL4J, in double and float, replayed in the reference (double
+ * only). A run that blows up is a row with status {@code diverged} and the step it happened at, never an exception.
  */
 final class StepSizePart extends Part {
     static final String NAME = "step-size";
@@ -88,9 +88,9 @@ final class StepSizePart extends Part {
         List<Param> params = new ArrayList<>(List.of(
                 Param.real("rosenbrock_lr", 0, true, "step size: GD learning rates on Rosenbrock"),
                 Param.integer("rosenbrock_steps", 1, 10_000_000, false, "step size: step budget on Rosenbrock"),
-                Param.real("mlp_lr", 0, true, "step size: full-batch GD learning rates of the digits MLP"),
-                Param.integer("mlp_steps", 1, 1_000_000, false, "step size: full-batch steps of the digits MLP"),
-                Param.integer("mlp_hidden", 1, 4096, false, "step size: hidden units of the digits MLP"),
+                Param.real("mlp_lr", 0, true, "step size: full-batch GD learning rates of the MLP"),
+                Param.integer("mlp_steps", 1, 1_000_000, false, "step size: full-batch steps of the MLP"),
+                Param.integer("mlp_hidden", 1, 4096, false, "step size: hidden units of the MLP"),
                 Param.choice("mlp_activation", Networks.ACTIVATIONS, true, "step size: hidden activation"),
                 Param.choice("mlp_dtype", Networks.DTYPES, true, "step size: ND4J data type of the MLP"),
                 Param.real("blowup_factor", 1, false,
@@ -112,8 +112,8 @@ final class StepSizePart extends Part {
         }
         Dataset train = split.train();
         for (String act : spec.list("mlp_activation")) {
-            String kase = String.format(Locale.ROOT, "%s %d-%d-%d %s", train.name(), train.numFeatures(), hidden,
-                    train.numClasses(), act);
+            String kase = String.format(Locale.ROOT, "%s %d-%d-%d %s", Common.dataName(train), train.numFeatures(),
+                    hidden, train.numClasses(), act);
             for (String dtype : spec.list("mlp_dtype")) {
                 for (String lr : spec.list("mlp_lr")) {
                     cells.add(Part.coords(NAME, kase, "sgd", lr, "batch", "dtype=" + dtype, 1));
@@ -327,14 +327,15 @@ final class StepSizePart extends Part {
             text.append(rosen.toMarkdown()).append('\n');
         }
         text.append(String.format(Locale.ROOT, """
-                Digits MLP (Xavier init, seed 1), full-batch GD for %d steps: one update per epoch, so an epoch is a \
+                MLP on %s (Xavier init, seed 1), full-batch GD for %d steps: one update per epoch, so an epoch is a \
                 step. Diverged at the first step whose training loss is above %s x the initial loss, or NaN/infinite \
                 (gdlab's Trainer stops there; its own rule, above %s x max(initial, 1), cannot fire here: DL4J clips \
                 the softmax cross-entropy at -log(1e-10) ~ 23 per example, so an exploding net's loss saturates \
                 instead). Training goes on after the blow-up, so a later NaN shows too. Reference replay from \
                 DL4J's initial parameters, double only.
 
-                """, mlpSteps, Table.readable(blowup), Table.readable(Trainer.BLOW_UP)));
+                """, split == null ? "data" : Common.dataName(split.train()), mlpSteps, Table.readable(blowup),
+                Table.readable(Trainer.BLOW_UP)));
         if (!mlp.rows().isEmpty()) {
             text.append(mlp.toMarkdown()).append('\n');
         }
@@ -414,7 +415,7 @@ final class StepSizePart extends Part {
                     false, true, rosen));
         }
         if (!mlp.isEmpty()) {
-            figures.add(new Figure.Lines("mlp-step-size", "Digits MLP, full-batch GD: training loss per step (DL4J)",
+            figures.add(new Figure.Lines("mlp-step-size", "MLP, full-batch GD: training loss per step (DL4J)",
                     "step", "training loss", false, true, mlp));
         }
         return figures;

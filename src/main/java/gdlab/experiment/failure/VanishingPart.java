@@ -37,10 +37,11 @@ import static gdlab.report.Metric.measure;
 import static gdlab.report.Metric.timing;
 
 /**
- * Part 4, vanishing gradients: a deep MLP (deep_layers hidden layers of deep_width units) on the digits with each
- * activation, Xavier init; the norm of the mean gradient of each layer's weights (DL4J's computeGradientAndScore over
- * the whole training set, divided by N) at initialisation and after training, and the accuracy reached. The norms are
- * crosschecked with the reference Mlp from DL4J's own parameters, before and after training.
+ * Part 4, vanishing gradients: a deep MLP (deep_layers hidden layers of deep_width units) on {@code data} (the digits
+ * by default) with each activation, Xavier init; the norm of the mean gradient of each layer's weights (DL4J's
+ * computeGradientAndScore over the whole training set, divided by N) at initialisation and after training, and the
+ * accuracy reached. The norms are crosschecked with the reference Mlp from DL4J's own parameters, before and after
+ * training.
  */
 final class VanishingPart extends Part {
     static final String NAME = "vanishing";
@@ -119,8 +120,8 @@ final class VanishingPart extends Part {
     }
 
     private String caseName() {
-        return String.format(Locale.ROOT, "%s %d-%dx%d-%d", split.train().name(), split.train().numFeatures(), width,
-                layers, split.train().numClasses());
+        return String.format(Locale.ROOT, "%s %d-%dx%d-%d", Common.dataName(split.train()),
+                split.train().numFeatures(), width, layers, split.train().numClasses());
     }
 
     int[] sizes() {
