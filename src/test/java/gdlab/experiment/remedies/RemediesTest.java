@@ -70,7 +70,10 @@ class RemediesTest {
         assertThat(claims).extracting(r -> r.get("claim")).containsExactlyElementsOf(ids);
         assertThat(ids).contains("iterations_cut_as_predicted", "decay_ends_below_floor", "clipping_raises_stable_lr",
                 "restarts_match_formula");
-        assertThat(claims).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold"));
+        assertThat(claims).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold",
+                "not distinguishable"));
+        // a verdict says what backs it: the interval, test or bound, with its value
+        assertThat(claims).allSatisfy(r -> assertThat(r.get("support")).as(r.get("claim")).isNotBlank());
         assertThat(claims).filteredOn(r -> r.get("kind").equals("integrity"))
                 .allSatisfy(r -> assertThat(r.get("verdict")).isEqualTo("holds"));
         for (String f : List.of("run.json", "cells.csv", "curves.csv", "summary.csv", "summary.md",
