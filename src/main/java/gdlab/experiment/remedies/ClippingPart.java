@@ -193,7 +193,7 @@ final class ClippingPart extends Part {
         String text = "off stable up to lr " + offEdge + "; " + String.join("; ", measured);
         if (!reachable) {
             return cannotReach(claim, text, expected, "too few seeds: even all vs none stable cannot put the Wilson "
-                    + "95% intervals apart (5 or more seeds a side can)");
+                    + "95% intervals apart (4 or more seeds a side can)");
         }
         return judged(claim, text, expected, allAsStated(compared), String.join("; ", support));
     }

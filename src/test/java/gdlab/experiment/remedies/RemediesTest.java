@@ -340,4 +340,18 @@ class RemediesTest {
                 .isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
         assertThat(RunFiles.claim(flat, "early_stopping_keeps_accuracy").support()).startsWith("paired 95% CI");
     }
+    @Test
+    void aComparisonHoldsOnlyWhenEveryPartIsApartAndAsStatedAndTooFewSeedsAreNamed() {
+        assertThat(Part.allAsStated(List.of(new boolean[] {true, true}, new boolean[] {true, true})))
+                .isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(Part.allAsStated(List.of(new boolean[] {true, true}, new boolean[] {true, false})))
+                .isEqualTo(Claim.Verdict.NOT_DISTINGUISHABLE);
+        assertThat(Part.allAsStated(List.of(new boolean[] {true, false}, new boolean[] {false, true})))
+                .isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(Part.allAsStated(List.of())).isEqualTo(Claim.Verdict.NOT_DISTINGUISHABLE);
+        // all against none stable: Wilson intervals come apart from four seeds a side, never with three
+        assertThat(Part.wilsonCanSeparate(4, 4)).isTrue();
+        assertThat(Part.wilsonCanSeparate(3, 3)).isFalse();
+        assertThat(Part.wilsonText("clip-l2", 5, 5)).isEqualTo("clip-l2 5/5 [0.5655, 1]");
+    }
 }
