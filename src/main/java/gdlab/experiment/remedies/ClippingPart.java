@@ -164,33 +164,38 @@ final class ClippingPart extends Part {
         if (present.isEmpty() || groups.stream().noneMatch(g -> g.get("remedy").equals(OFF))) {
             return notTested(claim, "the run has none of " + remedies + " beside off", expected);
         }
-        boolean holds = true;
+        List<boolean[]> compared = new ArrayList<>();
         List<String> measured = new ArrayList<>();
+        List<String> support = new ArrayList<>();
+        boolean reachable = true;
         String offEdge = largestStable(groups, OFF).map(g -> g.get("lr")).orElse("none");
         for (String remedy : present) {
             SeedGroup edge = largestStable(groups, remedy).orElse(null);
-            if (edge == null) {
-                holds = false;
-                measured.add(remedy + ": no stable lr");
-                continue;
-            }
-            SeedGroup off = groups.stream().filter(g -> g.get("remedy").equals(OFF) && g.get("lr")
-                    .equals(edge.get("lr"))).findFirst().orElse(null);
-            if (off == null) {
-                holds = false;
-                measured.add(remedy + ": no run without a remedy at lr " + edge.get("lr"));
+            SeedGroup off = edge == null ? null : groups.stream().filter(g -> g.get("remedy").equals(OFF)
+                    && g.get("lr").equals(edge.get("lr"))).findFirst().orElse(null);
+            if (edge == null || off == null) {
+                compared.add(new boolean[] {false, false});
+                measured.add(remedy + (edge == null ? ": no stable lr" : ": no run without a remedy at lr "
+                        + edge.get("lr")));
                 continue;
             }
             int kRemedy = (int) (edge.size() - edge.diverged());
             int kOff = (int) (off.size() - off.diverged());
             double[] a = Binomial.wilson(kRemedy, edge.size());
             double[] b = Binomial.wilson(kOff, off.size());
-            holds &= a[0] > b[1];
-            measured.add(String.format(Locale.ROOT, "%s stable up to lr %s (%d/%d, %s..%s); off at that lr %d/%d "
-                            + "(%s..%s)", remedy, edge.get("lr"), kRemedy, edge.size(), Table.readable(a[0]),
-                    Table.readable(a[1]), kOff, off.size(), Table.readable(b[0]), Table.readable(b[1])));
+            reachable &= wilsonCanSeparate(edge.size(), off.size());
+            compared.add(new boolean[] {kRemedy * off.size() > kOff * edge.size(), a[0] > b[1] || b[0] > a[1]});
+            measured.add(remedy + " stable up to lr " + edge.get("lr") + " (" + kRemedy + "/" + edge.size()
+                    + "); off at that lr " + kOff + "/" + off.size());
+            support.add("Wilson 95% CIs at lr " + edge.get("lr") + ": " + wilsonText(remedy, kRemedy, edge.size())
+                    + " vs " + wilsonText(OFF, kOff, off.size()));
         }
-        return verdict(claim, "off stable up to lr " + offEdge + "; " + String.join("; ", measured), expected, holds);
+        String text = "off stable up to lr " + offEdge + "; " + String.join("; ", measured);
+        if (!reachable) {
+            return cannotReach(claim, text, expected, "too few seeds: even all vs none stable cannot put the Wilson "
+                    + "95% intervals apart (4 or more seeds a side can)");
+        }
+        return judged(claim, text, expected, allAsStated(compared), String.join("; ", support));
     }
 
     private static Figure figure(List<SeedGroup> groups) {

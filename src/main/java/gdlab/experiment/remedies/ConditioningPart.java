@@ -10,6 +10,7 @@ import gdlab.report.Claim;
 import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.spec.Param;
 import gdlab.spec.Spec;
@@ -241,7 +242,7 @@ final class ConditioningPart extends Part {
             double kStd = std.cells().get(0).number("condition_number");
             out.add(verdict(CUTS_CONDITION, String.format(Locale.ROOT, "k raw %s, standardized %s: cut %sx",
                     Table.readable(kRaw), Table.readable(kStd), Table.readable(kRaw / kStd)),
-                    "k(standardized) < k(raw)", kStd < kRaw));
+                    "k(standardized) < k(raw)", kStd < kRaw, "exact: eigenvalues of X'X, no seed noise"));
             out.add(iterationRatio(raw, std));
         }
         List<String> rates = new ArrayList<>();
@@ -256,11 +257,11 @@ final class ConditioningPart extends Part {
                     + Table.readable(rho));
         }
         out.add(verdict(RATE_IS_THEORY, String.join(", ", rates), "ln(1/rate) within 5% of ln(1/((k-1)/(k+1))) "
-                + "in every cell", ratesHold));
+                + "in every cell", ratesHold, Support.bound(RATE_TOL) + " relative, in every cell"));
         double worst = groups.stream().flatMap(g -> g.cells().stream()).mapToDouble(r -> r.number(
                 "dl4j_max_rel_diff")).max().orElse(Double.NaN);
         out.add(verdict(ENGINES_AGREE, "max relative parameter difference " + Table.readable(worst),
-                "<= " + Table.readable(AGREE_TOL), worst <= AGREE_TOL));
+                "<= " + Table.readable(AGREE_TOL), worst <= AGREE_TOL, Support.bound(AGREE_TOL)));
         return out;
     }
 
@@ -286,7 +287,8 @@ final class ConditioningPart extends Part {
             measured.add("seed " + coord(r, "seed") + " " + Table.readable(r.number("iterations")) + "/"
                     + Table.readable(s.number("iterations")) + " = " + Table.readable(ratio));
         }
-        return verdict(ITERATIONS_AS_PREDICTED, String.join(", ", measured), expected, holds && !measured.isEmpty());
+        return verdict(ITERATIONS_AS_PREDICTED, String.join(", ", measured), expected, holds && !measured.isEmpty(),
+                Support.bound(RATIO_TOL) + " relative, in each of " + measured.size() + " seeds");
     }
 
     private static Figure figure(List<SeedGroup> groups) {

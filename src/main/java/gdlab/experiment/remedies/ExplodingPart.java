@@ -172,15 +172,24 @@ final class ExplodingPart extends Part {
             double offMin = off.cells().stream().mapToDouble(r -> r.number("grad_norm_init")).min().orElseThrow();
             double heMax = he.cells().stream().mapToDouble(r -> r.number("grad_norm_init")).max().orElseThrow();
             out.add(verdict(EXPLODES, "bad init from " + Table.readable(offMin) + ", He up to "
-                    + Table.readable(heMax), expectExplode, offMin >= EXPLODED * heMax));
+                    + Table.readable(heMax), expectExplode, offMin >= EXPLODED * heMax, "bound "
+                    + Table.readable(EXPLODED) + "x, every seed against every seed (" + off.size() + " vs "
+                    + he.size() + ")"));
         }
         SeedGroup clip = groups.stream().filter(g -> g.get("remedy").equals("clip-l2")).findFirst().orElse(null);
         String expectStable = "clip-l2's stable share interval above the bad init's";
         if (off == null || clip == null) {
             out.add(notTested(CLIPPING_STABLE, "needs the bad init and clip-l2", expectStable));
         } else {
-            out.add(verdict(CLIPPING_STABLE, shareText(off) + ", " + shareText(clip), expectStable,
-                    share(clip)[0] > share(off)[1]));
+            String measured = shareText(off) + ", " + shareText(clip);
+            double[] c = share(clip);
+            double[] o = share(off);
+            out.add(!wilsonCanSeparate(clip.size(), off.size()) ? cannotReach(CLIPPING_STABLE, measured, expectStable,
+                    "too few seeds: even all vs none stable cannot put the Wilson 95% intervals apart")
+                    : judged(CLIPPING_STABLE, measured, expectStable, allAsStated(List.<boolean[]>of(new boolean[] {
+                    clip.diverged() * off.size() < off.diverged() * clip.size(), c[0] > o[1] || o[0] > c[1]})),
+                    "Wilson 95% CIs " + wilsonText("clip-l2", (int) (clip.size() - clip.diverged()), clip.size())
+                            + " vs " + wilsonText(OFF, (int) (off.size() - off.diverged()), off.size())));
         }
         String expectLearn = "he: every seed stable; pooled test accuracy interval above 1/classes and above the "
                 + "bad init's";
@@ -189,9 +198,16 @@ final class ExplodingPart extends Part {
         } else {
             double[] a = accuracy(he, tests);
             double[] b = accuracy(off, tests);
-            out.add(verdict(HE_LEARNS, String.format(Locale.ROOT, "%s; test accuracy he %s..%s, bad init %s..%s",
+            double chance = 1.0 / classes;
+            String support = String.format(Locale.ROOT, "pooled Wilson 95%% CIs (%d tests): he [%s, %s] vs bad "
+                            + "init [%s, %s] and chance %s; stable share %s", tests * he.size(), Table.readable(a[0]),
+                    Table.readable(a[1]), Table.readable(b[0]), Table.readable(b[1]), Table.readable(chance),
+                    wilsonText("he", (int) (he.size() - he.diverged()), he.size()));
+            out.add(judged(HE_LEARNS, String.format(Locale.ROOT, "%s; test accuracy he %s..%s, bad init %s..%s",
                     shareText(he), Table.readable(a[0]), Table.readable(a[1]), Table.readable(b[0]),
-                    Table.readable(b[1])), expectLearn, he.diverged() == 0 && a[0] > 1.0 / classes && a[0] > b[1]));
+                    Table.readable(b[1])), expectLearn, he.diverged() > 0 ? Claim.Verdict.DOES_NOT_HOLD
+                    : allAsStated(List.of(new boolean[] {a[0] + a[1] > 2 * chance, a[0] > chance || a[1] < chance},
+                    new boolean[] {a[0] + a[1] > b[0] + b[1], a[0] > b[1] || b[0] > a[1]})), support));
         }
         return out;
     }

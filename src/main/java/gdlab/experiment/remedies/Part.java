@@ -1,6 +1,7 @@
 package gdlab.experiment.remedies;
 
 import gdlab.experiment.ExperimentPart;
+import gdlab.report.Binomial;
 import gdlab.report.Claim;
 import gdlab.report.Columns;
 import gdlab.report.Figure;
@@ -35,9 +36,43 @@ abstract class Part extends ExperimentPart {
         super(name, title, metrics, claims);
     }
 
-    static Claim verdict(Claim c, String measured, String expected, boolean holds) {
-        return new Claim(c.id(), c.kind(), c.statement(), measured, expected,
-                holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD);
+    /** A claim checked against a bound or an exact value: {@code support} names it ("bound 5% in every cell"). */
+    static Claim verdict(Claim c, String measured, String expected, boolean holds, String support) {
+        return judged(c, measured, expected, holds ? Claim.Verdict.HOLDS : Claim.Verdict.DOES_NOT_HOLD, support);
+    }
+
+    static Claim judged(Claim c, String measured, String expected, Claim.Verdict verdict, String support) {
+        return new Claim(c.id(), c.kind(), c.statement(), measured, expected, verdict, support);
+    }
+
+    /**
+     * The verdict of one or more comparisons that must all go the stated way: holds when every one is
+     * distinguishable (its interval or test excludes "no difference") and as stated, does not hold when one is
+     * distinguishable and goes the other way, otherwise not distinguishable.
+     */
+    static Claim.Verdict allAsStated(List<boolean[]> asStatedAndDistinguishable) {
+        if (asStatedAndDistinguishable.stream().anyMatch(c -> c[1] && !c[0])) {
+            return Claim.Verdict.DOES_NOT_HOLD;
+        }
+        return !asStatedAndDistinguishable.isEmpty() && asStatedAndDistinguishable.stream().allMatch(c -> c[0] && c[1])
+                ? Claim.Verdict.HOLDS : Claim.Verdict.NOT_DISTINGUISHABLE;
+    }
+
+    /** Whether a share of {@code a} runs can ever lie above a share of {@code b} runs: a/a's and 0/b's intervals. */
+    static boolean wilsonCanSeparate(int a, int b) {
+        return Binomial.wilson(a, a)[0] > Binomial.wilson(0, b)[1];
+    }
+
+    /** "clip-l2 5/5 [0.5655, 1]": a share and its Wilson 95% interval. */
+    static String wilsonText(String label, int k, int n) {
+        double[] ci = Binomial.wilson(k, n);
+        return label + " " + k + "/" + n + " [" + Table.readable(ci[0]) + ", " + Table.readable(ci[1]) + "]";
+    }
+
+    /** A claim whose design cannot reach significance: not tested, with the numbers and why. */
+    static Claim cannotReach(Claim c, String measured, String expected, String why) {
+        return new Claim(c.id(), c.kind(), c.statement(), measured + "; " + why, expected, Claim.Verdict.NOT_TESTED,
+                "");
     }
 
     /** Coordinates in {@link #COORDS} order. */

@@ -14,7 +14,7 @@ import java.util.List;
 public final class Remedies extends PartedExperiment {
     public Remedies() {
         super(List.of(new ConditioningPart(), new SchedulePart(), new ClippingPart(),
-            new RestartsPart(), new VanishingPart(), new ExplodingPart()), Part.CURVE);
+            new RestartsPart(), new VanishingPart(), new ExplodingPart(), new OverfittingPart()), Part.CURVE);
     }
 
     @Override
@@ -25,6 +25,6 @@ public final class Remedies extends PartedExperiment {
     @Override
     public String question() {
         return "What are the weaknesses of gradient descent, and how do you overcome them (scaling, schedules, "
-                + "clipping, restarts, ...)?";
+                + "clipping, restarts, regularization, early stopping, ...)?";
     }
 }

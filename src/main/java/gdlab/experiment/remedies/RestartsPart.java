@@ -192,11 +192,17 @@ final class RestartsPart extends Part {
         }
         CellResult most = more.stream().max(java.util.Comparator.comparingDouble(r -> r.number("restarts")))
                 .orElseThrow();
-        return List.of(verdict(MATCH, String.join(", ", measured), expectMatch, match),
-                verdict(HELP, String.format(Locale.ROOT, "single %s..%s, r=%d %s..%s", Table.readable(wilson(single)
-                                [0]), Table.readable(wilson(single)[1]), (int) most.number("restarts"),
-                        Table.readable(wilson(most)[0]), Table.readable(wilson(most)[1])), expectHelp,
-                        wilson(most)[0] > wilson(single)[1]));
+        double[] lo = wilson(single);
+        double[] hi = wilson(most);
+        String support = "Wilson 95% CIs " + ((hi[0] > lo[1] || lo[0] > hi[1]) ? "apart" : "overlap")
+                + ": single [" + Table.readable(lo[0]) + ", " + Table.readable(lo[1]) + "] vs r=" + (int) most.number(
+                "restarts") + " [" + Table.readable(hi[0]) + ", " + Table.readable(hi[1]) + "]";
+        return List.of(verdict(MATCH, String.join(", ", measured), expectMatch, match, "Wilson 95% CI of each r's "
+                        + "share (" + (int) single.number("groups") + " attempts per r) against the formula"),
+                judged(HELP, String.format(Locale.ROOT, "single %s, r=%d %s", Table.readable(single.number(
+                        "share_global")), (int) most.number("restarts"), Table.readable(most.number("share_global"))),
+                        expectHelp, allAsStated(List.<boolean[]>of(new boolean[] {most.number("share_global")
+                                > single.number("share_global"), hi[0] > lo[1] || lo[0] > hi[1]})), support));
     }
 
     private static Figure figure(List<CellResult> rows, double p) {

@@ -9,6 +9,7 @@ import gdlab.report.Columns;
 import gdlab.report.Figure;
 import gdlab.report.Metric;
 import gdlab.report.Stats;
+import gdlab.report.Support;
 import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Param;
@@ -217,8 +218,12 @@ final class SchedulePart extends Part {
             }
             Stats low = constant.get(0).stats("floor_gap");
             Stats high = constant.get(constant.size() - 1).stats("floor_gap");
-            out.add(verdict(FLOOR_GROWS, String.join(", ", constant.stream().map(g -> "lr " + g.get("lr") + ": "
-                    + g.stats("floor_gap").pretty()).toList()), expected, rising && low.ciHigh() < high.ciLow()));
+            String measured = String.join(", ", constant.stream().map(g -> "lr " + g.get("lr") + ": "
+                    + g.stats("floor_gap").pretty()).toList());
+            out.add(low.n() < 2 || high.n() < 2 ? cannotReach(FLOOR_GROWS, measured, expected, Support.intervals(low,
+                    high)) : judged(FLOOR_GROWS, measured, expected, allAsStated(List.<boolean[]>of(new boolean[] {
+                    rising && low.mean() < high.mean(), Support.apart(low, high)})), "smallest vs largest lr: "
+                    + Support.intervals(low, high)));
         }
         SeedGroup reference = constant.stream().filter(g -> g.real("lr") == startLr).findFirst().orElse(null);
         List<SeedGroup> decaying = groups.stream().filter(g -> !g.get("remedy").equals(OFF)
@@ -230,18 +235,24 @@ final class SchedulePart extends Part {
                     expectDecay));
         } else {
             Stats floor = reference.stats("floor_gap");
-            boolean holds = true;
+            List<boolean[]> compared = new ArrayList<>();
+            List<String> support = new ArrayList<>();
             List<String> measured = new ArrayList<>(List.of("constant floor " + floor.pretty()));
             for (SeedGroup g : decaying) {
                 Stats end = g.stats("final_gap");
-                holds &= g.diverged() == 0 && end.ciHigh() < floor.ciLow();
+                compared.add(new boolean[] {g.diverged() == 0 && end.mean() < floor.mean(),
+                        g.diverged() > 0 || Support.apart(end, floor)});
+                support.add(g.get("remedy") + " vs floor " + (g.diverged() > 0 ? g.diverged() + " seeds diverged"
+                        : Support.intervals(end, floor)));
                 measured.add(g.get("remedy") + " " + end.pretty());
             }
             groups.stream().filter(g -> !g.get("remedy").equals(OFF) && !decaying.contains(g)).forEach(g ->
                     measured.add(g.get("remedy") + " does not decay (lr " + Table.readable(g.real("lr")) + " -> "
                             + Table.readable(g.cells().get(0).number("lr_end")) + "): " + g.stats("final_gap")
                             .pretty()));
-            out.add(verdict(DECAY_BELOW, String.join(", ", measured), expectDecay, holds));
+            out.add(floor.n() < 2 ? cannotReach(DECAY_BELOW, String.join(", ", measured), expectDecay,
+                    "no 95% interval with one seed") : judged(DECAY_BELOW, String.join(", ", measured), expectDecay,
+                    allAsStated(compared), String.join("; ", support)));
         }
         return out;
     }

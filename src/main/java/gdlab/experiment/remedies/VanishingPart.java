@@ -221,16 +221,21 @@ final class VanishingPart extends Part {
             out.add(notTested(REMEDIES_LEARN, "needs the sigmoid net and a remedy", expectLearn));
         } else {
             double[] base = pooled(off, tests);
-            boolean holds = true;
-            List<String> measured = new ArrayList<>(List.of(String.format(Locale.ROOT, "off %s..%s",
-                    Table.readable(base[0]), Table.readable(base[1]))));
+            List<boolean[]> compared = new ArrayList<>();
+            List<String> measured = new ArrayList<>(List.of("off " + Table.readable(off.stats("test_accuracy")
+                    .mean())));
+            List<String> support = new ArrayList<>();
             for (SeedGroup g : remedies) {
                 double[] ci = pooled(g, tests);
-                holds &= ci[0] > base[1];
-                measured.add(String.format(Locale.ROOT, "%s %s..%s", g.get("remedy"), Table.readable(ci[0]),
-                        Table.readable(ci[1])));
+                compared.add(new boolean[] {ci[0] + ci[1] > base[0] + base[1], ci[0] > base[1] || base[0] > ci[1]});
+                measured.add(g.get("remedy") + " " + Table.readable(g.stats("test_accuracy").mean()));
+                support.add(String.format(Locale.ROOT, "pooled Wilson 95%% CIs (%d tests) %s: %s [%s, %s] vs off "
+                                + "[%s, %s]", tests * g.size(), compared.get(compared.size() - 1)[1] ? "apart"
+                                : "overlap", g.get("remedy"), Table.readable(ci[0]), Table.readable(ci[1]),
+                        Table.readable(base[0]), Table.readable(base[1])));
             }
-            out.add(verdict(REMEDIES_LEARN, String.join(", ", measured), expectLearn, holds));
+            out.add(judged(REMEDIES_LEARN, "mean test accuracy " + String.join(", ", measured), expectLearn,
+                    allAsStated(compared), String.join("; ", support)));
         }
         String expectFd = "|backprop - fd| <= " + Table.readable(FD_ABS) + " + " + Table.readable(FD_REL)
                 + " |fd| for every checked entry (worst ratio <= 1)";
@@ -240,7 +245,8 @@ final class VanishingPart extends Part {
             double worst = bn.cells().stream().mapToDouble(r -> r.number("fd_worst_excess")).max().orElse(Double.NaN);
             int checked = (int) bn.cells().stream().mapToDouble(r -> r.number("fd_checked")).sum();
             out.add(verdict(BN_GRADIENT, checked + " entries (first W, first BN gamma and beta, output W) on the "
-                    + "first minibatch, worst ratio " + Table.readable(worst), expectFd, checked > 0 && worst <= 1));
+                    + "first minibatch, worst ratio " + Table.readable(worst), expectFd, checked > 0 && worst <= 1,
+                    "bound |backprop - fd| <= " + Table.readable(FD_ABS) + " + " + Table.readable(FD_REL) + " |fd|"));
         }
         if (bn == null) {
             out.add(notTested(BN_FULL_BATCH, "the run has no batchnorm cells", expectFd));
@@ -248,7 +254,8 @@ final class VanishingPart extends Part {
             double worstFull = bn.cells().stream().mapToDouble(r -> r.number("fd_full_worst_excess")).max()
                     .orElse(Double.NaN);
             out.add(verdict(BN_FULL_BATCH, "the same entries on the whole training set as one batch, worst ratio "
-                    + "" + Table.readable(worstFull), expectFd, worstFull <= 1));
+                    + "" + Table.readable(worstFull), expectFd, worstFull <= 1, "bound |backprop - fd| <= "
+                    + Table.readable(FD_ABS) + " + " + Table.readable(FD_REL) + " |fd|"));
         }
         return out;
     }
@@ -262,7 +269,8 @@ final class VanishingPart extends Part {
         double remedyMin = remedy.cells().stream().mapToDouble(r -> r.number("first_over_last")).min().orElseThrow();
         return verdict(claim, String.format(Locale.ROOT, "sigmoid up to %s, %s from %s: lifted >= %sx",
                 Table.readable(offMax), remedy.get("remedy"), Table.readable(remedyMin),
-                Table.readable(remedyMin / offMax)), expected, remedyMin >= LIFT * offMax);
+                Table.readable(remedyMin / offMax)), expected, remedyMin >= LIFT * offMax, "bound " + Table.readable(
+                LIFT) + "x, every seed against every seed (" + remedy.size() + " vs " + off.size() + ")");
     }
 
     /** Wilson 95% interval of the test accuracy pooled over a group's seeds. */

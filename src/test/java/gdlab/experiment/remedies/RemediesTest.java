@@ -6,6 +6,16 @@ import gdlab.report.Claim;
 import gdlab.spec.SpecFile;
 import gdlab.sweep.CellResult;
 import gdlab.sweep.Report;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,11 +29,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** remedies on its quick setting: every claim checked, the numbers theory pins down, and bad input refused. */
+/**
+ * remedies on its quick setting: every claim checked, the numbers theory pins down, bad input refused, and the
+ * overfitting part's table and claims (each shown able to go either way on perturbed results).
+ */
 class RemediesTest {
     @TempDir
     static Path results;
@@ -70,11 +84,14 @@ class RemediesTest {
         assertThat(claims).extracting(r -> r.get("claim")).containsExactlyElementsOf(ids);
         assertThat(ids).contains("iterations_cut_as_predicted", "decay_ends_below_floor", "clipping_raises_stable_lr",
                 "restarts_match_formula");
-        assertThat(claims).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold"));
+        assertThat(claims).allSatisfy(r -> assertThat(r.get("verdict")).isIn("holds", "does not hold",
+                "not distinguishable"));
+        // a verdict says what backs it: the interval, test or bound, with its value
+        assertThat(claims).allSatisfy(r -> assertThat(r.get("support")).as(r.get("claim")).isNotBlank());
         assertThat(claims).filteredOn(r -> r.get("kind").equals("integrity"))
                 .allSatisfy(r -> assertThat(r.get("verdict")).isEqualTo("holds"));
         for (String f : List.of("run.json", "cells.csv", "curves.csv", "summary.csv", "summary.md",
-                "conditioning.png", "schedules.png", "clipping.png", "restarts.png")) {
+                "conditioning.png", "schedules.png", "clipping.png", "restarts.png", "overfitting.png")) {
             assertThat(run.resolve(f)).isRegularFile();
         }
     }
@@ -218,8 +235,123 @@ class RemediesTest {
         Outcome batch = runMain(dir, Map.of("sched_batch", "256"));
         assertThat(batch.status()).isEqualTo(2);
         assertThat(batch.err()).contains("sched_batch").contains("255");
+        Outcome retain = runMain(dir, Map.of("of_retain", "0"));
+        assertThat(retain.status()).isEqualTo(2);
+        assertThat(retain.err()).contains("of_retain").contains("0.01 to 1");
+        Outcome split = runMain(dir, Map.of("of_train", "1600"));
+        assertThat(split.status()).isEqualTo(2);
+        assertThat(split.err()).contains("of_train + of_validation").contains("1797");
         try (var s = Files.list(dir)) {
             assertThat(s.findAny()).isEmpty();
         }
+    }
+
+    @Test
+    void theTableHasEachRemedyAndEarlyStoppingReturnsItsBestEpoch() throws IOException {
+        Map<String, Map<String, String>> byRemedy = new LinkedHashMap<>();
+        part("summary.csv", "overfitting").forEach(r -> byRemedy.put(r.get("remedy"), r));
+        assertThat(byRemedy).containsOnlyKeys("off", "l2", "dropout", "early-stop");
+        for (Map<String, String> r : byRemedy.values()) {
+            assertThat(num(r, "val_loss_rise_mean")).isGreaterThanOrEqualTo(0);
+            assertThat(num(r, "best_val_loss_mean")).isLessThanOrEqualTo(num(r, "final_val_loss_mean"));
+            assertThat(num(r, "best_epoch_mean")).isLessThanOrEqualTo(num(r, "epochs_run_mean"));
+            // the digits are learned: far above chance
+            assertThat(num(r, "test_accuracy_mean")).isGreaterThan(0.8);
+        }
+        Map<String, String> early = byRemedy.get("early-stop");
+        assertThat(num(early, "val_loss_rise_mean")).isZero();
+        // the same run as off until it stops: the same best epoch and loss
+        assertThat(num(early, "best_val_loss_mean")).isCloseTo(num(byRemedy.get("off"), "best_val_loss_mean"),
+                within(1e-9));
+        for (Map<String, String> cell : part("cells.csv", "overfitting")) {
+            if (cell.get("remedy").equals("early-stop")) {
+                // stopped patience (10) epochs after its best, or ran the whole budget (20 in quick)
+                double run = num(cell, "epochs_run");
+                assertThat(run == 20 || run == num(cell, "best_epoch") + 10).as(cell.toString()).isTrue();
+            } else {
+                assertThat(num(cell, "epochs_run")).isEqualTo(20);
+            }
+        }
+        assertThat(run.resolve("overfitting.png")).isRegularFile();
+    }
+
+    @Test
+    void theValidationLossIsDl4jsCrossEntropyWithoutAPenalty() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.DOUBLE).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
+                        .activation(Activation.SOFTMAX).build()).build());
+        net.init();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 20, 4);
+        int[] labels = new int[20];
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 20, 3);
+        for (int i = 0; i < 20; i++) {
+            labels[i] = i % 3;
+            y.putScalar(i, labels[i], 1);
+        }
+        assertThat(OverfittingPart.crossEntropy(net.output(x, false), labels))
+                .isCloseTo(net.score(new DataSet(x, y)), within(1e-10));
+    }
+
+    /** The quick run's results with {@code change} applied to every overfitting cell, summarized again. */
+    static Report perturbed(UnaryOperator<CellResult> change) throws IOException {
+        List<CellResult> cells = RunFiles.results(run, RunFiles.quick(new Remedies())).stream()
+                .map(r -> r.cell().get("part").equals("overfitting") ? change.apply(r) : r).toList();
+        return RunFiles.quick(new Remedies()).summarize(cells);
+    }
+
+    static double seed(CellResult r) {
+        return Double.parseDouble(r.cell().get("seed"));
+    }
+
+    @Test
+    void aClearRiseAndRemediesThatRemoveItHoldWhileAWorseBestLossDoesNot() throws IOException {
+        Report clear = perturbed(r -> switch (r.cell().get("remedy")) {
+            case "off" -> RunFiles.with(RunFiles.with(r, "val_loss_rise", 0.05 + 0.001 * seed(r)), "best_val_loss",
+                    0.30 + 0.001 * seed(r));
+            case "l2" -> RunFiles.with(RunFiles.with(r, "val_loss_rise", 0.001 * seed(r)), "best_val_loss",
+                    0.29 + 0.001 * seed(r));
+            case "dropout" -> RunFiles.with(RunFiles.with(r, "val_loss_rise", 0.001 * seed(r)), "best_val_loss",
+                    0.40 + 0.001 * seed(r));
+            case "early-stop" -> RunFiles.with(r, "test_accuracy", 0.99 + 0.001 * seed(r));
+            default -> r;
+        });
+        assertThat(RunFiles.claim(clear, "overfitting_val_loss_rises").verdict()).isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(RunFiles.claim(clear, "overfitting_val_loss_rises").support()).contains("95% CI");
+        assertThat(RunFiles.claim(clear, "l2_lowers_rise").verdict()).isEqualTo(Claim.Verdict.HOLDS);
+        // dropout removed the rise but its best validation loss is worse, the intervals apart
+        assertThat(RunFiles.claim(clear, "dropout_lowers_rise").verdict()).isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(RunFiles.claim(clear, "early_stopping_keeps_accuracy").verdict())
+                .isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(clear.fails()).isFalse();
+    }
+
+    @Test
+    void aRiseThatTouchesZeroOrEarlyStoppingThatLosesAccuracyIsNoVerdictOrDoesNotHold() throws IOException {
+        Report flat = perturbed(r -> switch (r.cell().get("remedy")) {
+            case "off" -> RunFiles.with(r, "val_loss_rise", seed(r) == 1 ? 0.0 : 0.01 * seed(r));
+            case "early-stop" -> RunFiles.with(r, "test_accuracy", 0.5 + 0.001 * seed(r));
+            default -> r;
+        });
+        assertThat(RunFiles.claim(flat, "overfitting_val_loss_rises").verdict())
+                .isEqualTo(Claim.Verdict.NOT_DISTINGUISHABLE);
+        assertThat(RunFiles.claim(flat, "early_stopping_keeps_accuracy").verdict())
+                .isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(RunFiles.claim(flat, "early_stopping_keeps_accuracy").support()).startsWith("paired 95% CI");
+    }
+    @Test
+    void aComparisonHoldsOnlyWhenEveryPartIsApartAndAsStatedAndTooFewSeedsAreNamed() {
+        assertThat(Part.allAsStated(List.of(new boolean[] {true, true}, new boolean[] {true, true})))
+                .isEqualTo(Claim.Verdict.HOLDS);
+        assertThat(Part.allAsStated(List.of(new boolean[] {true, true}, new boolean[] {true, false})))
+                .isEqualTo(Claim.Verdict.NOT_DISTINGUISHABLE);
+        assertThat(Part.allAsStated(List.of(new boolean[] {true, false}, new boolean[] {false, true})))
+                .isEqualTo(Claim.Verdict.DOES_NOT_HOLD);
+        assertThat(Part.allAsStated(List.of())).isEqualTo(Claim.Verdict.NOT_DISTINGUISHABLE);
+        // all against none stable: Wilson intervals come apart from four seeds a side, never with three
+        assertThat(Part.wilsonCanSeparate(4, 4)).isTrue();
+        assertThat(Part.wilsonCanSeparate(3, 3)).isFalse();
+        assertThat(Part.wilsonText("clip-l2", 5, 5)).isEqualTo("clip-l2 5/5 [0.5655, 1]");
     }
 }
