@@ -95,7 +95,7 @@ class RunPageEndToEndTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(RunsTest.cells(lines.get(2))).containsSubsequence("batch-modes",
-                "batch-modes/" + run.getFileName(), "finished", "6", "6", "0", "0", "quick=true max_epochs=10");
+                "batch-modes/" + run.getFileName(), "finished", "9", "9", "0", "0", "quick=true max_epochs=10");
     }
 
     @Test

@@ -41,9 +41,9 @@ class CompareFilesTest {
 
         assertThat(out).isEqualTo(cand.toRealPath().resolve("compare-vs-20261204-100000-aaaaaaa"));
         assertThat(Files.readString(out.resolve("compare.md"))).startsWith(Compare.markdown(result))
-                .contains("![mode=batch, batch_size=320, lr=2](compare-curves-1.png)");
-        assertThat(result.pairs()).hasSize(3);
-        for (int i = 1; i <= 3; i++) {
+                .contains("![part=modes, mode=batch, batch_size=320, lr_ratio=0.9, lr=0.8404](compare-curves-1.png)");
+        assertThat(result.pairs()).hasSize(6);   // 3 modes, 3 batch sizes of the steps-to-target curve
+        for (int i = 1; i <= 6; i++) {
             assertThat(ImageIO.read(out.resolve("compare-curves-" + i + ".png").toFile()).getWidth()).isPositive();
         }
         assertThat(out.resolve("compare-curves-1.svg")).doesNotExist();
@@ -54,7 +54,8 @@ class CompareFilesTest {
         assertThat(rows).hasSize(result.table().rows().size());
         Map<?, ?> first = (Map<?, ?>) rows.get(0);
         assertThat(first.get("mode")).isEqualTo("batch");
-        assertThat(first.get("verdict")).isEqualTo(result.table().rows().get(0).get(7));
+        assertThat(first.get("verdict")).isEqualTo(result.table().rows().get(0)
+                .get(result.table().columns().indexOf("verdict")));
         assertThat(((Map<?, ?>) json.get("counts")).get("same")).isEqualTo((double) result.same());
         assertThat(json.get("columns")).isEqualTo(result.table().columns());
     }
