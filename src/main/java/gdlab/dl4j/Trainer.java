@@ -231,7 +231,7 @@ public final class Trainer {
      * where the run ends counts: a noisy or spiking run that recovers (a loss just above ln(classes) for an epoch on
      * a plateau, an Adam spike) is not diverged; a blown-up net, whose loss DL4J clips near 23, is.
      */
-    static String classifierVerdict(double initial, double[] losses, int classes) {
+    public static String classifierVerdict(double initial, double[] losses, int classes) {
         if (losses.length == 0) {
             return null;
         }
