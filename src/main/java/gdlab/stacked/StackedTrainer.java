@@ -29,10 +29,10 @@ public final class StackedTrainer {
         void after(int cell, Trainer.Epoch epoch);
     }
 
-    /** Called once per cell, as soon as its outcome is known. */
+    /** Called once per cell, as soon as its outcome is known, with its parameters where it stopped. */
     @FunctionalInterface
     public interface Finished {
-        void accept(int cell, Trainer.Outcome outcome);
+        void accept(int cell, Trainer.Outcome outcome, double[] params);
     }
 
     /**
@@ -69,9 +69,10 @@ public final class StackedTrainer {
             epochs.add(new ArrayList<>());
             if (!Double.isFinite(initial[k])) {
                 live--;
+                double[] at = stack.cell(k);
                 mask(stack, mask, done, k);
                 onFinished.accept(k, new Trainer.Outcome(Trainer.Status.DIVERGED, "initial loss " + initial[k],
-                        initial[k], List.of(), 0, null, null, null));
+                        initial[k], List.of(), 0, null, null, null), at);
             }
         }
         boolean full = batchSize == n;
@@ -132,10 +133,11 @@ public final class StackedTrainer {
                 epochs.get(k).add(record);
                 if (!Double.isFinite(loss[k]) || loss[k] > Trainer.BLOW_UP * Math.max(initial[k], 1.0)) {
                     live--;
+                    double[] at = stack.cell(k);
                     mask(stack, mask, done, k);
                     onFinished.accept(k, new Trainer.Outcome(Trainer.Status.DIVERGED, String.format(Locale.ROOT,
                             "training loss %s at epoch %d", loss[k], epoch + 1), initial[k], epochs.get(k), perEpoch,
-                            epochsToTarget[k], updatesToTarget[k], msToTarget[k]));
+                            epochsToTarget[k], updatesToTarget[k], msToTarget[k]), at);
                     continue;
                 }
                 if (epochsToTarget[k] == null && loss[k] <= targets[k]) {
@@ -161,7 +163,7 @@ public final class StackedTrainer {
                     }
                 }
                 onFinished.accept(k, new Trainer.Outcome(status, reason, initial[k], epochs.get(k), perEpoch,
-                        epochsToTarget[k], updatesToTarget[k], msToTarget[k]));
+                        epochsToTarget[k], updatesToTarget[k], msToTarget[k]), stack.cell(k));
             }
         }
     }

@@ -75,7 +75,7 @@ final class StackedSweep {
         StackedTrainer.train(stack, StackedUpdater.sgd(lr, dtype), Tensors.matrix(p.x(), dtype),
                 Tensors.matrix(p.y(), dtype), batch, starts.get(0).maxEpochs(), targets, seeds,
                 p.linear() ? 0 : p.y()[0].length, listener,
-                (i, outcome) -> onFinished.accept(experiment.measured(cells.get(i), p, starts.get(i), outcome,
+                (i, outcome, params) -> onFinished.accept(experiment.measured(cells.get(i), p, starts.get(i), outcome,
                         tops.get(i))));
     }
 }
