@@ -58,7 +58,7 @@ public final class Compare {
             "problems", "image");
 
     /** Spec keys that say how a run was carried out, not what it computed. */
-    static final Set<String> HOW_KEYS = Set.of("workers", "quiet", "results_dir", "resume", "engine", "svg");
+    static final Set<String> HOW_KEYS = Set.of("workers", "quiet", "results_dir", "resume", "engine", "svg", "stack");
 
     private static boolean nonNegativeNumber(String s) {
         try {

@@ -23,6 +23,7 @@ public final class Harness {
     public static final String ENGINE = "engine";
     public static final String SPEC = "spec";
     public static final String SVG = "svg";
+    public static final String STACK = "stack";
 
     public static final List<Param> PARAMS = List.of(
             Param.bool(QUICK, "a small, fast setting of the experiment (the spec file's quick.* values)"),
@@ -35,10 +36,12 @@ public final class Harness {
                     "finish an interrupted run: train only the cells its cells.csv lacks"),
             Param.choice(ENGINE, Engine.NAMES, false, "who trains the cells: in-process workers, worker JVMs or Spark tasks"),
             Param.text(SPEC, "the path of a spec file", "another spec file than experiments/<name>.properties"),
-            Param.bool(SVG, "draw every figure as SVG too (PNG always)"));
+            Param.bool(SVG, "draw every figure as SVG too (PNG always)"),
+            Param.integer(STACK, 1, 1024, false, "cells of one shape trained as one stacked computation (local engine; "
+                    + "1 = one cell at a time; cells that cannot stack train alone)"));
 
     /** The keys that say how and where a run is carried out, not what it computes. */
-    public static final Set<String> HOW_KEYS = Set.of(WORKERS, QUIET, RESULTS_DIR, RESUME, ENGINE, SPEC, SVG);
+    public static final Set<String> HOW_KEYS = Set.of(WORKERS, QUIET, RESULTS_DIR, RESUME, ENGINE, SPEC, SVG, STACK);
 
     public static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -51,6 +54,7 @@ public final class Harness {
         d.put(ENGINE, "local");
         d.put(SPEC, "");
         d.put(SVG, "false");
+        d.put(STACK, "1");
         return d;
     }
 

@@ -10,7 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
-/** {@code workers} threads in this JVM, each training one cell at a time with single-threaded ND4J ops. */
+/**
+ * {@code workers} threads in this JVM, each training one cell at a time with single-threaded ND4J ops, or, with
+ * {@code stack} above 1 and a {@link Stackable} experiment, one stack of cells at a time ({@link Stacks#plan}).
+ */
 final class LocalEngine implements Engine {
 
     @Override
@@ -23,17 +26,14 @@ final class LocalEngine implements Engine {
             return t;
         });
         try {
-            List<Future<CellResult>> futures = new ArrayList<>();
-            for (Cell cell : cells) {
-                futures.add(pool.submit(() -> {
-                    CellResult result = runCell(experiment, cell);
-                    onFinished.accept(result);
-                    return result;
-                }));
+            List<Future<List<CellResult>>> futures = new ArrayList<>();
+            for (List<Cell> unit : Stacks.plan(experiment, spec.integer(Harness.STACK), cells)) {
+                futures.add(pool.submit(() -> unit.size() == 1 ? List.of(finish(runCell(experiment, unit.get(0)),
+                        onFinished)) : runStack((Stackable) experiment, unit, onFinished)));
             }
             List<CellResult> results = new ArrayList<>();
-            for (Future<CellResult> f : futures) {
-                results.add(f.get());
+            for (Future<List<CellResult>> f : futures) {
+                results.addAll(f.get());
             }
             return results;
         } catch (InterruptedException e) {
@@ -48,6 +48,32 @@ final class LocalEngine implements Engine {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static CellResult finish(CellResult result, Consumer<CellResult> onFinished) {
+        onFinished.accept(result);
+        return result;
+    }
+
+    /**
+     * One stack; each cell's result is passed on as soon as it comes. If the stack throws, every cell it has not
+     * finished becomes a failed result carrying the message.
+     */
+    static List<CellResult> runStack(Stackable experiment, List<Cell> unit, Consumer<CellResult> onFinished) {
+        List<CellResult> results = new ArrayList<>();
+        try {
+            experiment.runStacked(unit, r -> results.add(finish(r, onFinished)));
+        } catch (RuntimeException | Error e) {
+            for (Cell cell : unit) {
+                if (results.stream().noneMatch(r -> r.cell().index() == cell.index())) {
+                    results.add(finish(CellResult.failed(cell, e), onFinished));
+                }
+            }
+        }
+        if (results.size() != unit.size()) {
+            throw new IllegalStateException("a stack of " + unit.size() + " cells reported " + results.size());
+        }
+        return results;
     }
 
     /** One cell; whatever it throws becomes a failed result carrying the message. */

@@ -115,6 +115,29 @@ public final class SweepRunner {
         }
     }
 
+    /**
+     * run.json's {@code stacked_cells}: the indices of the cells trained in a stack of two or more (this run's and
+     * any earlier part's of a resumed run); only the local engine stacks, so another engine with {@code stack} above
+     * 1 gets a {@code stack_note} saying so.
+     */
+    private void recordStacks(Experiment experiment, Spec spec, Engine engine, List<Cell> todo,
+                              Map<String, Object> runInfo, boolean quiet) {
+        int stack = spec.integer(Harness.STACK);
+        java.util.TreeSet<Integer> stacked = new java.util.TreeSet<>();
+        if (runInfo.get("stacked_cells") instanceof List<?> earlier) {
+            earlier.forEach(e -> stacked.add(((Number) e).intValue()));
+        }
+        if (engine instanceof LocalEngine) {
+            stacked.addAll(Stacks.stackedIndices(experiment, stack, todo));
+        } else if (stack > 1) {
+            String note = "stack=" + stack + " applies to the local engine only: engine "
+                    + spec.string(Harness.ENGINE) + " trains one cell at a time";
+            runInfo.put("stack_note", note);
+            progress(quiet, experiment.name() + ": " + note);
+        }
+        runInfo.put("stacked_cells", new ArrayList<>(stacked));
+    }
+
     /** Trains the cells a run still lacks and writes its results; {@code hook} writes the final run.json. */
     private Outcome train(Experiment experiment, Spec spec, Engine engine, List<Cell> cells,
                           Map<Integer, CellResult> done, RunFolder folder, Map<String, Object> runInfo,
@@ -128,6 +151,8 @@ public final class SweepRunner {
                 : " (" + done.size() + " already done, " + todo.size() + " to train)") + ", "
                 + engine.describe(spec) + ", run folder " + folder.dir());
 
+        recordStacks(experiment, spec, engine, todo, runInfo, quiet);
+        folder.writeAtomically("run.json", Json.write(runInfo));
         Instant start = clock.instant();
         List<CellResult> results = new ArrayList<>(done.values());
         results.addAll(trainAll(engine, experiment, spec, todo, r -> {

@@ -19,6 +19,7 @@ import gdlab.sweep.CellResult;
 import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
+import gdlab.sweep.Stackable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import static gdlab.experiment.learningrate.Measures.DIVERGED;
 import static gdlab.report.Metric.measure;
@@ -53,7 +55,7 @@ import static gdlab.report.Metric.timing;
  * then golden-section search). Neither search is told the prediction; the reference (plain-Java MLP and SGD from the
  * same start) repeats both.
  */
-public final class LearningRate implements Experiment {
+public final class LearningRate implements Experiment, Stackable {
     static final String SWEEP = "sweep";
     static final String EDGE = "edge";
     static final String BEST_LR = "best-lr";
@@ -219,6 +221,16 @@ public final class LearningRate implements Experiment {
     }
 
     @Override
+    public String stackKey(Cell cell) {
+        return StackedSweep.key(cell, problems.get(cell.get("problem")));
+    }
+
+    @Override
+    public void runStacked(List<Cell> cells, Consumer<CellResult> onFinished) {
+        new StackedSweep(this, problems.get(cells.get(0).get("problem")), dtype).run(cells, onFinished);
+    }
+
+    @Override
     public Report summarize(List<CellResult> results) {
         return new LearningRateSummary(spec, problems.values(), data).report(results);
     }
@@ -226,32 +238,50 @@ public final class LearningRate implements Experiment {
     // ---------------------------------------------------------------------------------------------- the sweep
 
     private CellResult sweep(Cell cell, Problem p) {
+        Start s = start(cell, p);
+        int b = cell.integer("batch_size");
+        long seed = cell.longValue("seed");
+        INDArray x = Tensors.matrix(p.x(), dtype);
+        INDArray y = Tensors.matrix(p.y(), dtype);
+        // full-batch least squares: the error's component along the top eigenvector, before and after each step
+        List<Double> top = tracksTop(p, b) ? new ArrayList<>(List.of(p.ls().component(s.init(), p.top()))) : null;
+        Trainer.EpochHook hook = top != null ? e -> {
+            top.add(p.ls().component(Tensors.toDoubles(s.net().params()), p.top()));
+            return false;
+        } : null;
+        Trainer.Options options = new Trainer.Options(b, s.maxEpochs(), 0, s.target(), seed, Trainer.Order.SHUFFLED);
+        // the classifier's divergence rule for the softmax MLP; none for least squares
+        Trainer.Outcome t = Trainer.train(s.net(), x, y, p.linear() ? options : options.classifier(p.y()[0].length),
+                hook);
+        return measured(cell, p, s, t, top);
+    }
+
+    /** A sweep cell's DL4J network as built for its seed, its parameters, initial loss, target and epoch budget. */
+    record Start(MultiLayerNetwork net, double[] init, double l0, double target, int maxEpochs) {
+    }
+
+    Start start(Cell cell, Problem p) {
+        MultiLayerNetwork net = p.network(cell.real("lr"), cell.longValue("seed"), dtype);
+        double l0 = net.score(new DataSet(Tensors.matrix(p.x(), dtype), Tensors.matrix(p.y(), dtype)));
+        double target = p.linear() ? p.lossStar() + spec.real("target_gap") * (l0 - p.lossStar())
+                : spec.real("target_loss");
+        return new Start(net, Tensors.toDoubles(net.params()), l0, target,
+                spec.integer("max_epochs_" + cell.get("mode").replace('-', '_')));
+    }
+
+    static boolean tracksTop(Problem p, int batch) {
+        return p.linear() && batch == p.n();
+    }
+
+    /** The measures of a trained sweep cell; {@code top} is the top-eigenvector component per epoch, or null. */
+    CellResult measured(Cell cell, Problem p, Start s, Trainer.Outcome t, List<Double> top) {
         double lr = cell.real("lr");
         int b = cell.integer("batch_size");
         long seed = cell.longValue("seed");
-        MultiLayerNetwork net = p.network(lr, seed, dtype);
-        double[] init = Tensors.toDoubles(net.params());
-        INDArray x = Tensors.matrix(p.x(), dtype);
-        INDArray y = Tensors.matrix(p.y(), dtype);
-        double l0 = net.score(new DataSet(x, y));
-        double target = p.linear() ? p.lossStar() + spec.real("target_gap") * (l0 - p.lossStar())
-                : spec.real("target_loss");
-        // full-batch least squares: the error's component along the top eigenvector, before and after each step
-        boolean trackTop = p.linear() && b == p.n();
-        List<Double> top = new ArrayList<>();
-        if (trackTop) {
-            top.add(p.ls().component(init, p.top()));
-        }
-        Trainer.EpochHook hook = trackTop ? e -> {
-            top.add(p.ls().component(Tensors.toDoubles(net.params()), p.top()));
-            return false;
-        } : null;
-        Trainer.Options options = new Trainer.Options(b, spec.integer("max_epochs_" + cell.get("mode")
-                .replace('-', '_')), 0, target, seed, Trainer.Order.SHUFFLED);
-        // the classifier's divergence rule for the softmax MLP; none for least squares
-        Trainer.Outcome t = Trainer.train(net, x, y, p.linear() ? options : options.classifier(p.y()[0].length),
-                hook);
-
+        double[] init = s.init();
+        double l0 = s.l0();
+        double target = s.target();
+        boolean trackTop = top != null;
         double[] losses = Measures.losses(t);
         if (trackTop && top.size() < losses.length) {
             // the trainer stops at a blow-up before the hook sees that step: count its overshoot too

@@ -17,6 +17,7 @@ import gdlab.sweep.CellResult;
 import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
+import gdlab.sweep.Stackable;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static gdlab.report.Metric.discrepancy;
@@ -43,7 +45,7 @@ import static gdlab.report.Metric.timing;
  * recorded; the reference's own solvers are rows of their own ({@code line-gd-ref}, {@code cg-ref},
  * {@code lbfgs-ref}). How each kind of cell runs: {@link Runs}.
  */
-public final class OptimizerBenchmark implements Experiment {
+public final class OptimizerBenchmark implements Experiment, Stackable {
     static final List<String> NETWORKS = List.of("digits", "iris");
     static final List<String> FUNCTIONS = List.of("rosenbrock", "beale", "himmelblau", "saddle");
     static final List<String> PROBLEMS = concat(NETWORKS, FUNCTIONS);
@@ -233,6 +235,16 @@ public final class OptimizerBenchmark implements Experiment {
     @Override
     public CellResult run(Cell cell) {
         return runs.run(cell);
+    }
+
+    @Override
+    public String stackKey(Cell cell) {
+        return new StackedRuns(runs).key(cell);
+    }
+
+    @Override
+    public void runStacked(List<Cell> cells, Consumer<CellResult> onFinished) {
+        new StackedRuns(runs).run(cells, onFinished);
     }
 
     @Override

@@ -68,6 +68,18 @@ final class Runs {
         this.splits = splits;
     }
 
+    Spec spec() {
+        return spec;
+    }
+
+    DataType dtype() {
+        return dtype;
+    }
+
+    Split split(String problem) {
+        return splits.get(problem);
+    }
+
     CellResult run(Cell cell) {
         boolean network = NETWORKS.contains(cell.get("problem"));
         String optimizer = cell.get("optimizer");
@@ -153,17 +165,31 @@ final class Runs {
                 target(cell.get("problem")), cell.longValue("seed"), order).classifier(train.numClasses()), null);
     }
 
+    /** An updater cell's DL4J network, as its seed draws it. */
+    MultiLayerNetwork updaterNetwork(Cell cell) {
+        return Networks.classifier(sizes(splits.get(cell.get("problem"))), spec.string("activation"),
+                dl4jUpdater(cell.get("optimizer"), lr(cell)), cell.longValue("seed"), dtype);
+    }
+
     private CellResult networkUpdater(Cell cell) {
         String problem = cell.get("problem");
+        int batch = spec.integer("batch_size");
+        MultiLayerNetwork net = updaterNetwork(cell);
+        double[] init = Tensors.toDoubles(net.params());
+        Trainer.Outcome t = train(net, cell, batch, spec.integer(problem + "_epochs"), Trainer.Order.SHUFFLED);
+        return networkUpdaterResult(cell, net, init, t);
+    }
+
+    /**
+     * An updater cell on a network built with {@link #updaterNetwork}, once trained ({@code net} holds its final
+     * parameters): the reference's replay of its epochs and its result row.
+     */
+    CellResult networkUpdaterResult(Cell cell, MultiLayerNetwork net, double[] init, Trainer.Outcome t) {
         String optimizer = cell.get("optimizer");
         double lr = lr(cell);
         long seed = cell.longValue("seed");
-        Split split = splits.get(problem);
+        Split split = splits.get(cell.get("problem"));
         int batch = spec.integer("batch_size");
-        MultiLayerNetwork net = Networks.classifier(sizes(split), spec.string("activation"),
-                dl4jUpdater(optimizer, lr), seed, dtype);
-        double[] init = Tensors.toDoubles(net.params());
-        Trainer.Outcome t = train(net, cell, batch, spec.integer(problem + "_epochs"), Trainer.Order.SHUFFLED);
         Curve c = Curve.of(t);
         // the reference replays the same epochs: same initial parameters, same minibatches, same updater
         ReferenceTrainer ref = new ReferenceTrainer(referenceMlp(sizes(split)), referenceUpdater(optimizer, lr), init,
