@@ -285,7 +285,7 @@ public final class LearningRate implements Experiment, Stackable {
         double[] losses = Measures.losses(t);
         if (trackTop && top.size() < losses.length) {
             // the trainer stops at a blow-up before the hook sees that step: count its overshoot too
-            top.add(p.ls().component(Tensors.toDoubles(net.params()), p.top()));
+            top.add(p.ls().component(Tensors.toDoubles(s.net().params()), p.top()));
         }
         double scale = p.linear() ? l0 - p.lossStar() : 1;
         double floor = p.linear() ? p.lossStar() : 0;

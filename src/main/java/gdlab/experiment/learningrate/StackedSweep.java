@@ -10,6 +10,8 @@ import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -75,7 +77,10 @@ final class StackedSweep {
         StackedTrainer.train(stack, StackedUpdater.sgd(lr, dtype), Tensors.matrix(p.x(), dtype),
                 Tensors.matrix(p.y(), dtype), batch, starts.get(0).maxEpochs(), targets, seeds,
                 p.linear() ? 0 : p.y()[0].length, listener,
-                (i, outcome, params) -> onFinished.accept(experiment.measured(cells.get(i), p, starts.get(i), outcome,
-                        tops.get(i))));
+                (i, outcome, params) -> {
+                    // the cell's network ends where its stacked row ended, as when it trains alone
+                    starts.get(i).net().setParams(Nd4j.createFromArray(params).castTo(dtype).reshape(1, params.length));
+                    onFinished.accept(experiment.measured(cells.get(i), p, starts.get(i), outcome, tops.get(i)));
+                });
     }
 }
