@@ -376,8 +376,8 @@ final class OptimizerClaims {
 
     private Claim referenceReachesMinimum() {
         String expected = "every cg-ref and lbfgs-ref run on those functions reaches f <= "
-                + spec.string("function_target") + " within function_steps (" + spec.string("function_steps")
-                + "); a run that stops above it (stalled, converged, diverged) fails the check";
+                + spec.string("function_target") + " within its budget of function_steps (" + spec.string("function_steps")
+                + ") evaluations; a run that stops above it (stalled, converged, diverged) fails the check";
         List<String> parts = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
         List<String> cut = new ArrayList<>();
@@ -412,11 +412,15 @@ final class OptimizerClaims {
                 wrong.isEmpty(), "bound f <= " + spec.string("function_target") + " in every run");
     }
 
-    /** A run that ran out of iterations or time while its f was still going down: too short a budget to judge. */
+    /**
+     * A run that ran out of evaluations, iterations or time while its f was still going down: too short a budget to
+     * judge.
+     */
     private boolean cutByBudget(CellResult r) {
         boolean descending = r.number("last_progress_step") == r.number("steps");
         double maxMs = spec.real("max_seconds") * 1000;
         return descending && (r.message().startsWith(gdlab.reference.Status.MAX_ITERATIONS.label())
+                || r.message().startsWith("budget")
                 || maxMs > 0 && r.number("train_time_ms") >= maxMs);
     }
 
