@@ -135,12 +135,57 @@ final class OptimizerClaims {
                 }
             }
         }
+        List<String> consistent = consistentSwaps(both);
         String measured = String.format(Locale.ROOT, "Kendall distance %s (%d of %d pairs swap; a pair tied in "
-                        + "either order does not count); top three tuned: %s; one-shot: %s%s",
+                        + "either order does not count); top three tuned: %s; one-shot: %s%s; pairs swapped on "
+                        + "every problem: %s",
                 Table.readable((double) swapped / pairs), swapped, pairs, top(tunedMean, 3), top(oneShotMean, 3),
-                ties(TUNED));
-        return Claim.finding("tuning_changes_ranking", TUNING_CHANGES_RANKING, measured, expected, swapped > 0,
-                rankSupport());
+                ties(TUNED), consistent.isEmpty() ? "none" : consistent.size() + " (e.g. "
+                        + String.join(", ", consistent.subList(0, Math.min(3, consistent.size()))) + ")");
+        // a swap of mean ranks has support when some pair swaps on every problem (at least two) on its own
+        return Claim.comparison("tuning_changes_ranking", TUNING_CHANGES_RANKING, measured, expected, swapped > 0,
+                swapped == 0 || !consistent.isEmpty(), rankSupport() + "; a swap counts as shown only when some "
+                        + "pair swaps on each of at least 2 problems, not just in the mean");
+    }
+
+    /**
+     * The pairs (a, b) that swap order between one-shot and tuned on every problem where both are ranked in both
+     * settings, over at least two problems: a swap no single problem makes up.
+     */
+    private List<String> consistentSwaps(List<String> optimizers) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < optimizers.size(); i++) {
+            for (int j = i + 1; j < optimizers.size(); j++) {
+                String a = optimizers.get(i);
+                String b = optimizers.get(j);
+                int problems = 0;
+                int direction = 0;
+                boolean every = true;
+                for (String p : choices.problems()) {
+                    Double ta = rankOn(TUNED, p, a);
+                    Double tb = rankOn(TUNED, p, b);
+                    Double oa = rankOn(ONE_SHOT, p, a);
+                    Double ob = rankOn(ONE_SHOT, p, b);
+                    if (ta == null || tb == null || oa == null || ob == null) {
+                        continue;
+                    }
+                    problems++;
+                    int tuned = Double.compare(ta, tb);
+                    boolean swaps = tuned != 0 && tuned == -Double.compare(oa, ob);
+                    every &= swaps && (direction == 0 || direction == tuned);
+                    direction = tuned;
+                }
+                if (every && problems >= 2) {
+                    out.add(a + "/" + b + " on " + problems);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Double rankOn(String setting, String problem, String optimizer) {
+        Choice c = choices.choice(setting, problem, optimizer);
+        return c == null || !c.hasRank() ? null : c.rank();
     }
 
     private Claim tunedAdaptiveBest() {
