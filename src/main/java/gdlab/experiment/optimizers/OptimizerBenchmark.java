@@ -57,7 +57,8 @@ public final class OptimizerBenchmark implements Experiment {
     /** DL4J against the reference: relative loss differences, judged against the 1e-6 of {@link Replay#agree}. */
     static final List<Metric> DECLARED = List.of(measure("steps"), measure("final_loss"), measure("final_x"),
             measure("final_y"), measure("test_accuracy"), measure("steps_to_target"), timing("time_to_target_ms"),
-            timing("train_time_ms"), measure("last_progress_step"), measure("example_gradients"), measure("ref_final_loss"),
+            timing("train_time_ms"), measure("last_progress_step"), measure("example_gradients"),
+            measure("ref_final_loss"),
             discrepancy("ref_first_rel_diff", Metric.Bound.of(1e-6)), measure("ref_first_agrees"),
             discrepancy("ref_final_rel_diff", Metric.Bound.of(1e-6)), measure("ref_split_step"),
             measure("ref_agrees"));

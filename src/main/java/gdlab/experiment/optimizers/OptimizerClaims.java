@@ -142,16 +142,12 @@ final class OptimizerClaims {
                 Table.readable((double) swapped / pairs), swapped, pairs, top(tunedMean, 3), top(oneShotMean, 3),
                 ties(TUNED), consistent.isEmpty() ? "none" : consistent.size() + " (e.g. "
                         + String.join(", ", consistent.subList(0, Math.min(3, consistent.size()))) + ")");
-        // a swap of mean ranks has support when some pair swaps on every problem (at least two) on its own
         return Claim.comparison("tuning_changes_ranking", TUNING_CHANGES_RANKING, measured, expected, swapped > 0,
                 swapped == 0 || !consistent.isEmpty(), rankSupport() + "; a swap counts as shown only when some "
                         + "pair swaps on each of at least 2 problems, not just in the mean");
     }
 
-    /**
-     * The pairs (a, b) that swap order between one-shot and tuned on every problem where both are ranked in both
-     * settings, over at least two problems: a swap no single problem makes up.
-     */
+    /** Pairs that swap order between one-shot and tuned on every problem (at least two) where both are ranked. */
     private List<String> consistentSwaps(List<String> optimizers) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < optimizers.size(); i++) {
@@ -184,8 +180,8 @@ final class OptimizerClaims {
     }
 
     private Double rankOn(String setting, String problem, String optimizer) {
-        Choice c = choices.choice(setting, problem, optimizer);
-        return c == null || !c.hasRank() ? null : c.rank();
+        return java.util.Optional.ofNullable(choices.choice(setting, problem, optimizer)).filter(Choice::hasRank)
+                .map(Choice::rank).orElse(null);
     }
 
     private Claim tunedAdaptiveBest() {
@@ -417,11 +413,9 @@ final class OptimizerClaims {
                 + Table.readable(FAR) + "x (far beyond the seeds' spread)");
     }
 
-    // ---------------------------------------------------------------- gdlab's own reference
-
     private Claim referenceReachesMinimum() {
         String expected = "every cg-ref and lbfgs-ref run on those functions reaches f <= "
-                + spec.string("function_target") + " within its budget of function_steps (" + spec.string("function_steps")
+                + spec.string("function_target") + " within function_steps (" + spec.string("function_steps")
                 + ") evaluations; a run that stops above it (stalled, converged, diverged) fails the check";
         List<String> parts = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
@@ -477,16 +471,22 @@ final class OptimizerClaims {
             return Claim.notTested("dl4j_updaters_match_reference", Claim.Kind.INTEGRITY, UPDATERS_MATCH_REFERENCE,
                     "the run has no updater cell (none replayed)", expected);
         }
-        List<CellResult> apart = replayed.stream().filter(r -> !SolverTables.firstAgrees(r)).toList();
+        // DL4J NaN at the first point, the reference finite: DL4J's softmax NaN (measured in the findings)
+        List<CellResult> nan = replayed.stream().filter(r -> !SolverTables.firstAgrees(r) && Double.isNaN(r.number(
+                "ref_first_rel_diff")) && SolverTables.nanWhereReferenceIsFinite(r)).toList();
+        List<CellResult> apart = replayed.stream().filter(r -> !SolverTables.firstAgrees(r) && !nan.contains(r))
+                .toList();
         double maxFirst = replayed.stream().mapToDouble(r -> r.number("ref_first_rel_diff"))
                 .filter(Double::isFinite).max().orElse(Double.NaN);
         long end = replayed.stream().filter(r -> SolverTables.flag(r, "ref_agrees", 1)).count();
         String measured = String.format(Locale.ROOT, "%d of %d replayed runs agree after the first point (max "
                         + "relative difference %s)%s; at the end %d agree (see DL4J against the reference)",
-                replayed.size() - apart.size(), replayed.size(), Table.readable(maxFirst), apart.isEmpty() ? ""
+                replayed.size() - apart.size() - nan.size(), replayed.size() - nan.size(), Table.readable(maxFirst),
+                (nan.isEmpty() ? "" : " (not counted: " + nan.size() + " runs where DL4J's loss is NaN after the first "
+                        + "epoch and the reference's is finite, DL4J's softmax NaN below)") + (apart.isEmpty() ? ""
                         : "; apart: " + apart.stream().limit(4).map(r -> r.cell().get("optimizer") + " on "
                         + r.cell().get("problem") + " lr " + r.cell().get("lr") + " seed " + r.cell().get("seed"))
-                        .collect(Collectors.joining(", ")) + (apart.size() > 4 ? ", ..." : ""), end);
+                        .collect(Collectors.joining(", ")) + (apart.size() > 4 ? ", ..." : "")), end);
         return Claim.integrity("dl4j_updaters_match_reference", UPDATERS_MATCH_REFERENCE, measured, expected,
                 apart.isEmpty(), "bound 1e-6 relative after the first point");
     }
