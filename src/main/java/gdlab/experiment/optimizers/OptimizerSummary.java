@@ -155,8 +155,9 @@ final class OptimizerSummary {
                 .add("one_shot_lr", c -> oneShot(c).config().lr())
                 .add("one_shot_" + loss, c -> lossText(oneShot(c).group()))
                 .add("one_shot_rank", c -> rankText(oneShot(c).rank()))
-                .add("tuned_lr", c -> c.config().lr() + (c.setting().equals(TUNED) && chosen.onGridEdge(c)
-                        ? " (grid's edge)" : ""))
+                .add("tuned_lr", c -> c.config().lr() + (!c.setting().equals(TUNED) || !chosen.onGridEdge(c) ? ""
+                        : escapeProblem(problem) && c.config().meanMeasure() <= 1
+                        ? " (grid's edge; escapes in 1 step, none can do better)" : " (grid's edge)"))
                 .add("tuned_" + loss, c -> lossText(c.group()))
                 .add("example_gradients", c -> c.config().statusClass() == 2 ? "-"
                         : ok(c.group(), "example_gradients").pretty());
