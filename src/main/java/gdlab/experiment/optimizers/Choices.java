@@ -151,9 +151,12 @@ final class Choices {
                 < 1e-9);
     }
 
-    /** Whether a tuned choice's lr is the grid's smallest or largest: the best may lie beyond the grid. */
+    /**
+     * Whether a tuned choice's lr is the grid's smallest or largest: the best may lie beyond the grid. Never for a
+     * crashed optimizer (it has no best lr).
+     */
     boolean onGridEdge(Choice c) {
-        if (grid.size() < 2 || !onGrid(c.config().lr())) {
+        if (grid.size() < 2 || !onGrid(c.config().lr()) || c.config().statusClass() == 2) {
             return false;
         }
         double lr = Double.parseDouble(c.config().lr());

@@ -59,7 +59,8 @@ public final class OptimizerBenchmark implements Experiment, Stackable {
     /** DL4J against the reference: relative loss differences, judged against the 1e-6 of {@link Replay#agree}. */
     static final List<Metric> DECLARED = List.of(measure("steps"), measure("final_loss"), measure("final_x"),
             measure("final_y"), measure("test_accuracy"), measure("steps_to_target"), timing("time_to_target_ms"),
-            timing("train_time_ms"), measure("last_progress_step"), measure("ref_final_loss"),
+            timing("train_time_ms"), measure("last_progress_step"), measure("example_gradients"),
+            measure("ref_final_loss"),
             discrepancy("ref_first_rel_diff", Metric.Bound.of(1e-6)), measure("ref_first_agrees"),
             discrepancy("ref_final_rel_diff", Metric.Bound.of(1e-6)), measure("ref_split_step"),
             measure("ref_agrees"));
@@ -83,7 +84,10 @@ public final class OptimizerBenchmark implements Experiment, Stackable {
     @Override
     public List<Param> params() {
         return List.of(
-                Param.choice("problems", PROBLEMS, true, "the problems: the digits and iris MLPs, 2-D functions"),
+                new Param("problems", String.join(", ", PROBLEMS) + ", csv:PATH or idx:IMAGES+LABELS",
+                        UserProblems::isProblem, true, "the problems: the digits and iris MLPs, 2-D functions, and "
+                        + "MLPs on your own data (csv:PATH with label, idx:IMAGES+LABELS), named by the file"),
+                Datasets.labelParam(),
                 Param.choice("optimizers", OPTIMIZERS, true, "DL4J updaters, adabelief, DL4J solvers "
                         + "(line-gd cg lbfgs) and the reference's solvers (*-ref)"),
                 Param.real("lr", 0, true, "the tuning grid of learning rates (DL4J's default is always run too)"),
@@ -95,13 +99,9 @@ public final class OptimizerBenchmark implements Experiment, Stackable {
                 Param.integer("batch_size", 1, 1_000_000, false, "minibatch size of the updaters on networks"),
                 Param.integer("digits_epochs", 1, 100_000, false, "epochs of the updaters on digits"),
                 Param.integer("iris_epochs", 1, 100_000, false, "epochs of the updaters on iris"),
-                new Param("solver_iterations", "epochs, or an integer from 1 to 1000000",
-                        s -> s.equals(SAME_AS_EPOCHS) || s.matches("[1-9][0-9]{0,5}|1000000"), false,
-                        "iterations of the solvers on networks (full batch, one line search each); epochs: the "
-                                + "problem's epochs, so solvers and updaters compute the same number of example "
-                                + "gradients"),
+                Param.integer("data_epochs", 1, 100_000, false, "epochs of the updaters on a csv: or idx: problem"),
                 Param.integer("function_steps", 1, 1_000_000, false,
-                        "steps (updaters) or iterations (solvers) on the 2-D functions"),
+                        "the budget on the 2-D functions: steps of the updaters, evaluations of the solvers"),
                 Param.realIn("start_radius", 0.0, 10.0, false,
                         "each seed starts a 2-D function at a uniform point within this distance (per axis) of "
                                 + "its centre (the saddle's y: within 0.005 of 0.01)"),
@@ -138,10 +138,13 @@ public final class OptimizerBenchmark implements Experiment, Stackable {
         this.grid = new ArrayList<>(new TreeSet<>(spec.reals("lr")));
         List<String> problems = distinct(spec.list("problems"));
         int batch = spec.integer("batch_size");
+        Map<String, String> named = UserProblems.named(problems);
+        problems = List.copyOf(named.keySet());
         Map<String, Split> splits = new LinkedHashMap<>();
         for (String p : problems) {
-            if (NETWORKS.contains(p)) {
-                Split split = Split.of(Datasets.load(p), spec.real("test_fraction"), spec.longValue("split_seed"), 0);
+            if (network(p)) {
+                Split split = Split.of(UserProblems.load(spec, named.get(p)), spec.real("test_fraction"),
+                        spec.longValue("split_seed"), 0);
                 if (batch > split.train().size()) {
                     throw new BadInputException("bad value '" + batch + "' for batch_size: larger than the "
                             + split.train().size() + " training examples of " + p + "; allowed: 1 to "
@@ -180,24 +183,21 @@ public final class OptimizerBenchmark implements Experiment, Stackable {
         return lrs.stream().map(OptimizerBenchmark::lrString).toList();
     }
 
+    /** Whether a problem is a network (shipped or the user's data) rather than a 2-D function. */
+    static boolean network(String problem) {
+        return !FUNCTIONS.contains(problem);
+    }
+
+    /** The updaters' epochs on a network problem: its own key for digits and iris, data_epochs for user data. */
+    static int epochs(Spec spec, String problem) {
+        return spec.integer((NETWORKS.contains(problem) ? problem : "data") + "_epochs");
+    }
+
     /**
      * DL4J's default learning rate: the updater's own default, for DL4J's solvers that of the updater DL4J gives a
      * network that names none (its solvers search along that updater's step); NaN for AdaDelta and the reference's
      * solvers, which have none.
      */
-    /** solver_iterations = epochs: a solver's full-batch iterations equal the updaters' epochs on that problem. */
-    static final String SAME_AS_EPOCHS = "epochs";
-
-    /**
-     * Full-batch iterations of the solvers on a network: by default the updaters' epochs on it, so both compute
-     * the gradients of the same number of examples (an epoch of minibatch steps and a full-batch gradient each
-     * visit every training example once); the line searches' extra loss evaluations are forward passes on top.
-     */
-    static int solverIterations(gdlab.spec.Spec spec, String problem) {
-        String v = spec.string("solver_iterations");
-        return v.equals(SAME_AS_EPOCHS) ? spec.integer(problem + "_epochs") : Integer.parseInt(v);
-    }
-
     static double defaultLearningRate(String optimizer) {
         if (REFERENCE_SOLVERS.contains(optimizer)) {
             return Double.NaN;

@@ -47,7 +47,7 @@ final class OptimizerFigures {
                         points.stream().mapToDouble(p -> p[1]).toArray()));
             }
             String what = Choices.escapeProblem(problem) ? "steps to escape"
-                    : OptimizerBenchmark.NETWORKS.contains(problem) ? "final training loss" : "final f";
+                    : OptimizerBenchmark.network(problem) ? "final training loss" : "final f";
             figures.add(new Figure.Lines("lr-" + problem, problem + ": " + what
                     + " vs learning rate (mean over seeds; lrs with a diverged seed left out)", "learning rate",
                     what, true, true, series));

@@ -26,7 +26,7 @@ import static gdlab.experiment.optimizers.Choices.config;
 import static gdlab.experiment.optimizers.Choices.escapeProblem;
 import static gdlab.experiment.optimizers.Choices.ok;
 import static gdlab.experiment.optimizers.Choices.ranked;
-import static gdlab.experiment.optimizers.OptimizerBenchmark.NETWORKS;
+import static gdlab.experiment.optimizers.OptimizerBenchmark.network;
 import static gdlab.experiment.optimizers.OptimizerBenchmark.lrString;
 
 /**
@@ -45,7 +45,7 @@ final class OptimizerSummary {
     /** What ranks on a problem: steps to escape on the saddle, the final (training) loss elsewhere. */
     static String measureName(String problem) {
         return escapeProblem(problem) ? "steps to escape (f <= -saddle_escape)"
-                : NETWORKS.contains(problem) ? "final training loss" : "final f (minimum 0)";
+                : network(problem) ? "final training loss" : "final f (minimum 0)";
     }
 
     // ---------------------------------------------------------------- the report
@@ -73,13 +73,20 @@ final class OptimizerSummary {
                         Each optimizer runs at DL4J's default learning rate (**one-shot**) and at every learning rate \
                         of the grid %s (**tuned**: the lr whose seeds all finished with the lowest mean final loss; \
                         a configuration where any seed diverged never beats one where none did). %d seeds. \
-                        Networks: MLP %s hidden units (%s), %s, minibatch %s, %s epochs on digits and %s on iris; \
-                        the solvers train them full batch for %s iterations (each iteration is one gradient and a \
-                        line search: several loss evaluations, forward passes only). Budgets are equal in \
-                        gradients: an epoch of minibatch steps and a full-batch gradient each take the gradient of \
-                        every training example once (the line searches' loss evaluations come on top). 2-D \
-                        functions: %s steps (updaters, through SameDiff) or iterations (solvers), one gradient \
-                        each, each seed starting within %s of the centre (Rosenbrock (-1.2, 1), \
+                        Networks: MLP %s hidden units (%s), %s, minibatch %s, %s epochs on digits, %s on iris and %s \
+                        on your own data (csv:/idx: problems, named by their file). **Budgets are equal, counted in \
+                        example gradients**: every loss or gradient evaluation an optimizer asks for counts, a \
+                        line search's trial points included; a minibatch of B costs B, a full-batch evaluation on \
+                        the N training examples costs N, one evaluation of a 2-D function costs 1. Each problem's \
+                        budget is what the minibatch updaters use: epochs x N on a network, that is as many \
+                        full-batch evaluations as epochs; %s evaluations on a 2-D function (updaters: one gradient \
+                        per step, through SameDiff). The solvers (DL4J's and the reference's) are cut off when \
+                        their evaluations reach the budget: DL4J's solvers run one iteration per fit and an \
+                        iteration that overruns the budget is undone (the run ends at the parameters after the last \
+                        iteration within it); the reference's solvers stop at the evaluation that would overrun it \
+                        and end at their last accepted point. Column example_gradients: what the runs used (mean \
+                        over seeds); the loss recorded for the curves is monitoring and does not count. Each seed \
+                        of a 2-D function starts within %s of the centre (Rosenbrock (-1.2, 1), \
                         Beale (1, 1.5), Himmelblau (0, 0); the saddle x^2 - y^2 at x within that of 1 and y in \
                         [0.005, 0.015], near the ridge y = 0).
 
@@ -91,13 +98,12 @@ final class OptimizerSummary {
                         the reference's (plain Java) Armijo line-search GD, Polak-Ribiere+ CG with a strong-Wolfe \
                         search, and L-BFGS (memory 10), with no learning rate. Every updater run is replayed by the \
                         reference (same start, minibatches and steps): `reference` = runs whose final losses agree \
-                        (1e-6 relative, or both blew up). On the digits and iris networks: %s
+                        (1e-6 relative, or both blew up). On the networks: %s
 
                         """, chosen.grid().stream().map(OptimizerBenchmark::lrString).toList(),
                 Harness.seeds(spec).size(), spec.string("hidden"), spec.string("activation"), spec.string("dtype"),
                 spec.string("batch_size"), spec.string("digits_epochs"), spec.string("iris_epochs"),
-                spec.string("solver_iterations").equals(OptimizerBenchmark.SAME_AS_EPOCHS)
-                        ? "as many as the problem's epochs" : spec.string("solver_iterations"),
+                spec.string("data_epochs"),
                 spec.string("function_steps"), spec.string("start_radius"), gdlab.dl4j.Trainer.DIVERGENCE_RULE);
     }
 
@@ -116,6 +122,7 @@ final class OptimizerSummary {
                 .add("reached_target", c -> ok(c.group(), "steps_to_target").n())
                 .add("time_to_target_ms_mean", c -> ok(c.group(), "time_to_target_ms").mean())
                 .add("steps_mean", c -> ok(c.group(), "steps").mean())
+                .add("example_gradients_mean", c -> ok(c.group(), "example_gradients").mean())
                 .add("lr_grid_ok", c -> gridCount(c, Sensitivity::ok))
                 .add("lr_on_grid_edge", c -> c.setting().equals(TUNED) ? chosen.onGridEdge(c) : null)
                 .add("lr_grid_size", c -> gridCount(c, Sensitivity::gridSize))
@@ -141,17 +148,20 @@ final class OptimizerSummary {
 
     /** A problem's table in summary.md: one row per optimizer, its one-shot and tuned choice side by side. */
     private Columns<Choice> problemColumns(String problem) {
-        String loss = escapeProblem(problem) ? "steps_to_escape" : NETWORKS.contains(problem) ? "final_train_loss"
+        String loss = escapeProblem(problem) ? "steps_to_escape" : network(problem) ? "final_train_loss"
                 : "final_f";
         Columns<Choice> columns = new Columns<Choice>().add("rank", c -> rankText(c.rank()))
                 .add("optimizer", Choice::optimizer)
                 .add("one_shot_lr", c -> oneShot(c).config().lr())
                 .add("one_shot_" + loss, c -> lossText(oneShot(c).group()))
                 .add("one_shot_rank", c -> rankText(oneShot(c).rank()))
-                .add("tuned_lr", c -> c.config().lr() + (c.setting().equals(TUNED) && chosen.onGridEdge(c)
-                        ? " (grid's edge)" : ""))
-                .add("tuned_" + loss, c -> lossText(c.group()));
-        if (NETWORKS.contains(problem)) {
+                .add("tuned_lr", c -> c.config().lr() + (!c.setting().equals(TUNED) || !chosen.onGridEdge(c) ? ""
+                        : escapeProblem(problem) && c.config().meanMeasure() <= 1
+                        ? " (grid's edge; escapes in 1 step, none can do better)" : " (grid's edge)"))
+                .add("tuned_" + loss, c -> lossText(c.group()))
+                .add("example_gradients", c -> c.config().statusClass() == 2 ? "-"
+                        : ok(c.group(), "example_gradients").pretty());
+        if (network(problem)) {
             columns.add("test_accuracy", c -> ok(c.group(), "test_accuracy").pretty());
         } else {
             columns.add("final_point", c -> point(c.group()));

@@ -6,6 +6,7 @@ import gdlab.reference.LineSearchGradientDescent;
 import gdlab.reference.Mlp;
 import gdlab.reference.Objective;
 import gdlab.reference.Solver;
+import gdlab.reference.Status;
 import gdlab.reference.StopRule;
 import gdlab.reference.Trajectory;
 
@@ -65,26 +66,45 @@ final class ReferenceSolvers {
         }
     }
 
-    /** A reference solver's trajectory with the wall time at each iteration (seen through its stop rule). */
-    record Timed(Trajectory trajectory, double[] ms) {
-        static Timed minimize(Solver solver, Objective f, double[] x0, int iterations, StopRule stop,
+    /**
+     * A reference solver's trajectory with the wall time at each iteration (seen through its stop rule), cut off
+     * when its evaluations reach {@code budget} ({@link Budget.Counted}): a line search the budget interrupts is
+     * lost and the run ends at its last accepted point, with {@code budgetSpent} set.
+     */
+    record Timed(Trajectory trajectory, double[] ms, boolean budgetSpent) {
+        static Timed minimize(Solver solver, Objective f, double[] x0, int budget, StopRule stop,
                               double maxSeconds) {
             List<Double> times = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            List<double[]> points = new ArrayList<>();
             long t0 = System.nanoTime();
+            Budget.Counted counted = new Budget.Counted(f, budget);
             StopRule observed = p -> {
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (p.iteration() == times.size()) {
                     times.add(ms);
+                    values.add(p.value());
+                    points.add(p.x().clone());
                 }
                 return stop.isMet(p) || (maxSeconds > 0 && ms >= maxSeconds * 1000);
             };
-            Trajectory tr = solver.minimize(f, x0, iterations, observed);
+            Trajectory tr;
+            boolean spent = false;
+            try {
+                tr = solver.minimize(counted, x0, budget, observed);
+            } catch (Budget.Spent e) {
+                spent = true;
+                int it = values.size() - 1;
+                tr = new Trajectory(Status.MAX_ITERATIONS, it, points.get(it),
+                        values.stream().mapToDouble(Double::doubleValue).toArray(), List.copyOf(points),
+                        counted.count());
+            }
             double end = (System.nanoTime() - t0) / 1e6;
             double[] ms = new double[tr.values().length];
             for (int i = 0; i < ms.length; i++) {
                 ms[i] = i < times.size() ? times.get(i) : end;
             }
-            return new Timed(tr, ms);
+            return new Timed(tr, ms, spent);
         }
     }
 

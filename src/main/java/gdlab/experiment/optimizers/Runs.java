@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static gdlab.experiment.optimizers.OptimizerBenchmark.DECLARED;
-import static gdlab.experiment.optimizers.OptimizerBenchmark.NETWORKS;
+import static gdlab.experiment.optimizers.OptimizerBenchmark.network;
 import static gdlab.experiment.optimizers.OptimizerBenchmark.NO_LR;
 import static gdlab.experiment.optimizers.OptimizerBenchmark.REFERENCE_SOLVERS;
 
@@ -81,7 +81,7 @@ final class Runs {
     }
 
     CellResult run(Cell cell) {
-        boolean network = NETWORKS.contains(cell.get("problem"));
+        boolean network = network(cell.get("problem"));
         String optimizer = cell.get("optimizer");
         try {
             if (REFERENCE_SOLVERS.contains(optimizer)) {
@@ -118,7 +118,7 @@ final class Runs {
 
     /** What a run must reach: training loss on networks, f on functions, -saddle_escape on the saddle. */
     double target(String problem) {
-        if (NETWORKS.contains(problem)) {
+        if (network(problem)) {
             return spec.real("target_loss");
         }
         return problem.equals("saddle") ? -spec.real("saddle_escape") : spec.real("function_target");
@@ -176,7 +176,7 @@ final class Runs {
         int batch = spec.integer("batch_size");
         MultiLayerNetwork net = updaterNetwork(cell);
         double[] init = Tensors.toDoubles(net.params());
-        Trainer.Outcome t = train(net, cell, batch, spec.integer(problem + "_epochs"), Trainer.Order.SHUFFLED);
+        Trainer.Outcome t = train(net, cell, batch, OptimizerBenchmark.epochs(spec, problem), Trainer.Order.SHUFFLED);
         return networkUpdaterResult(cell, net, init, t);
     }
 
@@ -191,6 +191,7 @@ final class Runs {
         Split split = splits.get(cell.get("problem"));
         int batch = spec.integer("batch_size");
         Curve c = Curve.of(t);
+        long exampleGradients = (long) t.epochs().size() * split.train().size();
         // the reference replays the same epochs: same initial parameters, same minibatches, same updater
         ReferenceTrainer ref = new ReferenceTrainer(referenceMlp(sizes(split)), referenceUpdater(optimizer, lr), init,
                 split.train().features(), split.train().oneHot(), batch, Ordering.shuffled(seed));
@@ -200,17 +201,23 @@ final class Runs {
             refLosses[e] = ref.finishEpoch().trainLoss();
         }
         return dl4jResult(cell, t, testAccuracy(net, split), null, c, t.updatesPerEpoch(),
-                Replay.of(c.losses(), refLosses, t.updatesPerEpoch()));
+                Replay.of(c.losses(), refLosses, t.updatesPerEpoch()), exampleGradients);
     }
 
     private CellResult networkSolver(Cell cell) {
-        Split split = splits.get(cell.get("problem"));
+        String problem = cell.get("problem");
+        Split split = splits.get(problem);
+        Dataset train = split.train();
         MultiLayerNetwork net = Solvers.withAlgorithm(Networks.classifier(sizes(split), spec.string("activation"),
                 solverUpdater(cell), cell.longValue("seed"), dtype), Solvers.algorithm(cell.get("optimizer")));
-        Trainer.Outcome t = train(net, cell, split.train().size(),
-                OptimizerBenchmark.solverIterations(spec, cell.get("problem")),
-                Trainer.Order.AS_GIVEN);
-        return dl4jResult(cell, t, testAccuracy(net, split), null, Curve.of(t), 1, null);
+        int budget = Budget.evaluations(spec, problem);
+        Budget.Dl4jRun run = Budget.solve(net, Tensors.matrix(train.features(), dtype),
+                Tensors.oneHot(train.labels(), train.numClasses(), dtype), new Trainer.Options(train.size(), budget,
+                        spec.real("max_seconds"), target(problem), cell.longValue("seed"), Trainer.Order.AS_GIVEN)
+                        .classifier(train.numClasses()), budget, null);
+        Trainer.Outcome t = run.outcome();
+        return dl4jResult(cell, t, testAccuracy(net, split), null, Curve.of(t), 1, null,
+                (long) run.evaluations() * train.size());
     }
 
     private CellResult networkReferenceSolver(Cell cell) {
@@ -222,11 +229,10 @@ final class Runs {
         Mlp mlp = referenceMlp(sizes);
         MlpObjective f = new MlpObjective(mlp, split.train().features(), split.train().oneHot());
         Timed timed = Timed.minimize(ReferenceSolvers.named(cell.get("optimizer")), f, init,
-                OptimizerBenchmark.solverIterations(spec, cell.get("problem")), StopRule.never(),
-                spec.real("max_seconds"));
+                Budget.evaluations(spec, cell.get("problem")), StopRule.never(), spec.real("max_seconds"));
         double accuracy = split.test().size() == 0 ? Double.NaN : ReferenceSolvers.accuracy(
                 mlp.output(timed.trajectory().x(), split.test().features()), split.test().labels());
-        return referenceResult(cell, timed, accuracy, null);
+        return referenceResult(cell, timed, accuracy, null, split.train().size());
     }
 
     private static double testAccuracy(MultiLayerNetwork net, Split split) {
@@ -297,7 +303,7 @@ final class Runs {
                 referenceUpdater(optimizer, lr), x0, s);
         double[] mine = Arrays.copyOf(losses, s + 1);
         return result(cell, diverged, reason, s, losses[s], d.point(), Double.NaN, toTarget, msToTarget, ms, mine,
-                1, Replay.of(mine, ref.values(), 1), curve);
+                1, Replay.of(mine, ref.values(), 1), curve, s);
     }
 
     private CellResult functionSolver(Cell cell) {
@@ -307,10 +313,13 @@ final class Runs {
                 Solvers.algorithm(cell.get("optimizer")));
         double target = target(problem);
         boolean saddle = problem.equals("saddle");
-        Trainer.Outcome t = Trainer.train(net, FunctionNet.input(), FunctionNet.labels(), new Trainer.Options(1,
-                spec.integer("function_steps"), spec.real("max_seconds"), target, cell.longValue("seed"),
-                Trainer.Order.AS_GIVEN), e -> saddle && e.trainLoss() <= target);
-        return dl4jResult(cell, t, Double.NaN, net.params().toDoubleVector(), Curve.of(t), 1, null);
+        int budget = Budget.evaluations(spec, problem);
+        Budget.Dl4jRun run = Budget.solve(net, FunctionNet.input(), FunctionNet.labels(), new Trainer.Options(1,
+                budget, spec.real("max_seconds"), target, cell.longValue("seed"), Trainer.Order.AS_GIVEN), budget,
+                e -> saddle && e.trainLoss() <= target);
+        Trainer.Outcome t = run.outcome();
+        return dl4jResult(cell, t, Double.NaN, net.params().toDoubleVector(), Curve.of(t), 1, null,
+                run.evaluations());
     }
 
     private CellResult functionReferenceSolver(Cell cell) {
@@ -318,9 +327,9 @@ final class Runs {
         double[] x0 = start(problem, cell.longValue("seed"));
         StopRule stop = problem.equals("saddle") ? StopRule.valueBelow(target(problem)) : StopRule.never();
         Timed timed = Timed.minimize(ReferenceSolvers.named(cell.get("optimizer")),
-                TestFunction.valueOf(problem.toUpperCase(Locale.ROOT)), x0, spec.integer("function_steps"), stop,
+                TestFunction.valueOf(problem.toUpperCase(Locale.ROOT)), x0, Budget.evaluations(spec, problem), stop,
                 spec.real("max_seconds"));
-        return referenceResult(cell, timed, Double.NaN, timed.trajectory().x());
+        return referenceResult(cell, timed, Double.NaN, timed.trajectory().x(), 1);
     }
 
     // ---------------------------------------------------------------- results
@@ -344,15 +353,15 @@ final class Runs {
 
     /** A DL4J run through {@link Trainer} (a network, or a solver on a function): one curve point per epoch. */
     private CellResult dl4jResult(Cell cell, Trainer.Outcome t, double accuracy, double[] point, Curve c,
-                                  long stepsPerPoint, Replay replay) {
+                                  long stepsPerPoint, Replay replay, long exampleGradients) {
         long steps = t.epochs().isEmpty() ? 0 : t.last().updates();
         return result(cell, t.status() == Trainer.Status.DIVERGED, t.stopReason(), steps, t.finalLoss(), point,
                 accuracy, t.updatesToTarget(), t.msToTarget(), t.trainingMs(), c.losses(), stepsPerPoint, replay,
-                c.points());
+                c.points(), exampleGradients);
     }
 
-    /** A reference solver's run. */
-    private CellResult referenceResult(Cell cell, Timed timed, double accuracy, double[] point) {
+    /** A reference solver's run; each of its evaluations costs {@code examples} example gradients. */
+    private CellResult referenceResult(Cell cell, Timed timed, double accuracy, double[] point, int examples) {
         Trajectory tr = timed.trajectory();
         double target = target(cell.get("problem"));
         Long toTarget = null;
@@ -366,9 +375,10 @@ final class Runs {
             }
         }
         boolean diverged = tr.status() == gdlab.reference.Status.DIVERGED;
-        return result(cell, diverged, tr.status().label() + ", " + tr.evaluations() + " evaluations",
+        String end = timed.budgetSpent() ? "budget" : tr.status().label();
+        return result(cell, diverged, end + ", " + tr.evaluations() + " evaluations",
                 tr.iterations(), tr.finalValue(), point, accuracy, toTarget, msToTarget,
-                timed.ms()[tr.values().length - 1], tr.values(), 1, null, curve);
+                timed.ms()[tr.values().length - 1], tr.values(), 1, null, curve, (long) tr.evaluations() * examples);
     }
 
     /**
@@ -377,7 +387,8 @@ final class Runs {
      */
     private static CellResult result(Cell cell, boolean diverged, String reason, long steps, double finalLoss,
                                      double[] point, double accuracy, Long toTarget, Double msToTarget, double trainMs,
-                                     double[] losses, long stepsPerPoint, Replay replay, List<List<Object>> curve) {
+                                     double[] losses, long stepsPerPoint, Replay replay, List<List<Object>> curve,
+                                     long exampleGradients) {
         long lastProgress = 0;
         for (int i = 1; i < losses.length; i++) {
             if (losses[i] < losses[i - 1]) {
@@ -388,7 +399,7 @@ final class Runs {
                 .put("final_x", point == null ? null : point[0]).put("final_y", point == null ? null : point[1])
                 .put("test_accuracy", Double.isNaN(accuracy) ? null : accuracy).put("steps_to_target", toTarget)
                 .put("time_to_target_ms", msToTarget).put("train_time_ms", trainMs)
-                .put("last_progress_step", lastProgress);
+                .put("last_progress_step", lastProgress).put("example_gradients", exampleGradients);
         return new CellResult(cell, diverged ? CellResult.Status.DIVERGED : CellResult.Status.OK,
                 diverged || !reason.equals("budget") ? reason : "", Replay.put(replay, v).map(), curve);
     }

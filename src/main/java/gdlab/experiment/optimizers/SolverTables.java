@@ -143,7 +143,7 @@ final class SolverTables {
             return same.pairs() == 0 ? "-" : "line-gd: " + same.identical() + "/" + same.pairs()
                     + " runs identical (max |diff| " + Table.readable(same.maxDifference()) + ")";
         }
-        if (OptimizerBenchmark.NETWORKS.contains(r.problem())) {
+        if (OptimizerBenchmark.network(r.problem())) {
             return "-";
         }
         Sameness same = sameFinalAsSgd(s, r.problem());

@@ -74,7 +74,7 @@ final class StackedRuns {
         }
         StackedTrainer.train(stack, updater(cells.get(0).get("optimizer"), updaters, dtype),
                 Tensors.matrix(train.features(), dtype), Tensors.oneHot(train.labels(), train.numClasses(), dtype),
-                runs.spec().integer("batch_size"), runs.spec().integer(problem + "_epochs"), targets, seeds,
+                runs.spec().integer("batch_size"), OptimizerBenchmark.epochs(runs.spec(), problem), targets, seeds,
                 train.numClasses(), null, (i, outcome, params) -> {
                     Cell cell = cells.get(i);
                     CellResult result;
