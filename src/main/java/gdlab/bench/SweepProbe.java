@@ -139,7 +139,8 @@ public final class SweepProbe {
             double ms = r.curve().stream().mapToDouble(p -> ((Number) p.get(time)).doubleValue()).sum();
             double n = r.curve().stream().mapToDouble(p -> ((Number) p.get(updates)).doubleValue()).max()
                     .orElse(0);
-            if (n > 0) {
+            // a cell whose curve is not timed (batch-modes' steps-to-target points) says nothing about the step
+            if (n > 0 && Double.isFinite(ms)) {
                 steps.add(new Step(batch, ms / n));
             }
         }
