@@ -59,10 +59,30 @@ record ModeRates(String unit, NetSharpness.Estimate sharpness, double reference,
     }
 
     /**
+     * A rate set on the command line that the run's {@code lr_unit} would ignore stops the run, naming what to set
+     * instead: {@code -Dlr_mini_batch=0.3} under {@code lr_unit = crit} would otherwise change nothing.
+     */
+    static void requireRatesOfTheUnit(Spec spec) {
+        boolean crit = spec.string("lr_unit").equals(CRIT);
+        for (String mode : List.of("batch", "stochastic", "mini_batch")) {
+            String ignored = crit ? "lr_" + mode : "lr_ratio_" + mode;
+            if (spec.overridden().contains(ignored)) {
+                throw new BadInputException("bad value '" + spec.string(ignored) + "' for " + ignored + ": with lr_unit="
+                        + spec.string("lr_unit") + " it is not used; allowed: "
+                        + (crit ? "-Dlr_ratio_" + mode + "=R (a multiple of lr_crit), or -Dlr_unit=abs -Dlr_" + mode
+                                + "=" + spec.string(ignored)
+                        : "-Dlr_" + mode + "=LR (an absolute rate), or -Dlr_unit=crit -Dlr_ratio_" + mode + "="
+                                + spec.string(ignored)));
+            }
+        }
+    }
+
+    /**
      * Measures lr_crit for the network of {@code sizes} at {@code seed}'s initial parameters over the first
      * {@code sharpness_max_examples} training examples (the split is shuffled, so they are a random subset).
      */
     static ModeRates measure(Spec spec, Dataset train, int[] sizes, long seed, DataType dtype) {
+        requireRatesOfTheUnit(spec);
         int limit = spec.integer("sharpness_max_examples");
         int n = limit > 0 ? Math.min(limit, train.size()) : train.size();
         Dataset sub = n == train.size() ? train : train.rows(java.util.stream.IntStream.range(0, n).toArray());

@@ -125,6 +125,20 @@ class BatchModesCritTest {
         assertThat(ratios[2]).contains("curve_lr_ratios");
     }
 
+    /** A rate the unit would ignore is refused, so -Dlr_mini_batch=0.3 never silently changes nothing. */
+    @Test
+    void aRateOfTheOtherUnitIsRefusedNamingWhatToSetInstead(@TempDir Path dir) {
+        String[] abs = run(dir, Map.of("lr_mini_batch", "0.3"));
+        assertThat(abs[0]).isEqualTo("2");
+        assertThat(abs[2]).contains("bad value '0.3' for lr_mini_batch: with lr_unit=crit it is not used")
+                .contains("-Dlr_ratio_mini_batch=R").contains("-Dlr_unit=abs -Dlr_mini_batch=0.3");
+        String[] ratio = run(dir, Map.of("lr_unit", "abs", "lr_ratio_batch", "0.5"));
+        assertThat(ratio[0]).isEqualTo("2");
+        assertThat(ratio[2]).contains("bad value '0.5' for lr_ratio_batch: with lr_unit=abs it is not used")
+                .contains("-Dlr_unit=crit -Dlr_ratio_batch=0.5");
+        assertThat(dir.resolve("batch-modes")).doesNotExist();
+    }
+
     @Test
     void stepsToTheTargetFallWithTheBatchSizeAndFlatten(@TempDir Path dir) throws IOException {
         String[] r = run(dir, Map.of("batch_size", "32", "seeds", "1", "max_epochs", "1",
