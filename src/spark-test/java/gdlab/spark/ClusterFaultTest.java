@@ -61,7 +61,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterFaultTest {
     /** batch-modes, tiny: batch and mini-batch x 2 seeds on 80 training examples, 2 epochs. */
     static final Map<String, String> SPEC = Map.of("quick", "true", "max_examples", "100", "max_epochs", "2",
-            "hidden", "8", "seeds", "2", "batch_size", "full, 32", "workers", "2", "quiet", "true");
+            "hidden", "8", "seeds", "2", "batch_size", "full, 32", "workers", "2", "quiet", "true",
+            "curve_batch_sizes", "none");
     static final int CELLS = 4;
     /** Where a {@link Held} cell on an executor finds its gate (passed with {@code spark.executorEnv}). */
     static final String GATE_ENV = "GDLAB_TEST_GATE";

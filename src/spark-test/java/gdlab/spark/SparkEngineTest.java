@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SparkEngineTest {
     /** batch-modes, small: 3 modes x 2 seeds on 80 training examples, 2 epochs. */
     static final Map<String, String> SPEC = Map.of("experiment", "batch-modes", "quick", "true",
-            "max_examples", "100", "max_epochs", "2", "hidden", "8", "seeds", "2", "workers", "2", "quiet", "true");
+            "max_examples", "100", "max_epochs", "2", "hidden", "8", "seeds", "2", "workers", "2", "quiet", "true",
+            "curve_batch_sizes", "none");
 
     @TempDir
     static Path tmp;

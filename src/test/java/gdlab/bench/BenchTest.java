@@ -30,7 +30,7 @@ class BenchTest {
     static Path run;
     static String stdout;
 
-    static final String SMALL_SWEEP = "batch-modes quick=true max_epochs=1 seeds=1 max_examples=60";
+    static final String SMALL_SWEEP = "batch-modes quick=true max_epochs=1 seeds=1 max_examples=60 curve_batch_sizes=none";
     static final Map<String, String> TINY = Map.ofEntries(Map.entry("net", "4-10-3"), Map.entry("batch", "1,8"),
             Map.entry("dtype", "float,double"), Map.entry("windows", "2"), Map.entry("window_seconds", "0.02"),
             Map.entry("warmup_seconds", "0.2"), Map.entry("sweep", SMALL_SWEEP), Map.entry("sweep_repeats", "1"),

@@ -57,7 +57,7 @@ class InterruptedRunTest {
                         "resume", folder.toString()));
                 assertThat(resumed.status()).as(resumed.err()).isZero();
                 assertThat(Files.readString(folder.resolve("run.json"))).contains("\"status\": \"finished\"");
-                assertThat(ResumeTest.dataRows(folder.resolve("cells.csv"))).isEqualTo(3);
+                assertThat(ResumeTest.dataRows(folder.resolve("cells.csv"))).isEqualTo(6);   // 3 modes, 3 curve batch sizes
             } finally {
                 child.destroyForcibly();
             }

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProcessEngineTest {
     /** A short batch-modes sweep (on ResumeTest's quick spec): 6 cells of about a second each. */
-    static final Map<String, String> SMALL = Map.of("max_epochs", "3", "seeds", "2");
+    static final Map<String, String> SMALL = Map.of("max_epochs", "3", "seeds", "2", "curve_batch_sizes", "none");
 
     @Test
     void workerJvmsGiveTheLocalEnginesCells(@TempDir Path tmp) throws IOException {
