@@ -4,13 +4,9 @@ import gdlab.spec.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,8 +69,8 @@ class UserDataTest {
         Path f = labelled("label", "0", "0", "0", "0");
         assertThatThrownBy(() -> Datasets.load("csv:" + f, "")).isInstanceOf(BadInputException.class)
                 .hasMessage("csv:" + f + ": label column 'label' has one class ('0'); a classifier needs at least 2");
-        Path images = write("img1", idx(0x803, new int[]{3, 1, 2}, new byte[6]), false);
-        Path labels = write("lab1", idx(0x801, new int[]{3}, new byte[]{4, 4, 4}), false);
+        Path images = write("img1", IdxFiles.idx(0x803, new int[]{3, 1, 2}, new byte[6]), false);
+        Path labels = write("lab1", IdxFiles.idx(0x801, new int[]{3}, new byte[]{4, 4, 4}), false);
         String data = "idx:" + images + "+" + labels;
         assertThatThrownBy(() -> Datasets.load(data, "")).isInstanceOf(BadInputException.class)
                 .hasMessage(data + ": labels file " + labels + " has one class ('4'); a classifier needs at least 2");
@@ -148,30 +144,11 @@ class UserDataTest {
                 .hasMessageEndingWith("line 3, column b: not a finite number: ''");
     }
 
-    static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(body);
-        return bytes.toByteArray();
-    }
-
-    Path write(String name, byte[] content, boolean gzip) throws IOException {
-        Path p = tmp.resolve(name);
-        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
-            out.write(content);
-        }
-        return p;
-    }
-
     @Test
     void idxImagesAndLabelsPlainOrGzip() throws IOException {
         byte[] pixels = {0, 1, 2, 3, (byte) 255, 5, 6, 7};       // two 2x2 images
-        Path images = write("img.idx", idx(0x803, new int[]{2, 2, 2}, pixels), false);
-        Path labels = write("lab.idx.gz", idx(0x801, new int[]{2}, new byte[]{7, 3}), true);
+        Path images = write("img.idx", IdxFiles.idx(0x803, new int[]{2, 2, 2}, pixels), false);
+        Path labels = write("lab.idx.gz", IdxFiles.idx(0x801, new int[]{2}, new byte[]{7, 3}), true);
         Dataset d = Datasets.load("idx:" + images + "+" + labels, "");
         assertThat(d.size()).isEqualTo(2);
         assertThat(d.featureNames()).containsExactly("pixel_0_0", "pixel_0_1", "pixel_1_0", "pixel_1_1");
@@ -182,16 +159,21 @@ class UserDataTest {
 
     @Test
     void idxHeaderAndSizeMismatchesAreClear() throws IOException {
-        Path images = write("img", idx(0x803, new int[]{2, 2, 2}, new byte[8]), false);
-        Path threeLabels = write("lab3", idx(0x801, new int[]{3}, new byte[3]), false);
+        Path images = write("img", IdxFiles.idx(0x803, new int[]{2, 2, 2}, new byte[8]), false);
+        Path threeLabels = write("lab3", IdxFiles.idx(0x801, new int[]{3}, new byte[3]), false);
         assertThatThrownBy(() -> Datasets.load("idx:" + images + "+" + threeLabels, ""))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("2 images but")
                 .hasMessageContaining("3 labels");
-        Path swapped = write("lab", idx(0x801, new int[]{2}, new byte[2]), false);
+        Path swapped = write("lab", IdxFiles.idx(0x801, new int[]{2}, new byte[2]), false);
         assertThatThrownBy(() -> Datasets.load("idx:" + swapped + "+" + images, ""))
                 .hasMessageContaining("bad IDX header").hasMessageContaining("expected 0x00000803 (images)");
-        Path truncated = write("short", idx(0x803, new int[]{2, 2, 2}, new byte[5]), true);
+        Path truncated = write("short", IdxFiles.idx(0x803, new int[]{2, 2, 2}, new byte[5]), true);
         assertThatThrownBy(() -> Datasets.load("idx:" + truncated + "+" + swapped, ""))
                 .hasMessageContaining("holds fewer");
+    }
+
+    /** {@link IdxFiles#write} into this test's folder. */
+    Path write(String name, byte[] content, boolean gzip) throws IOException {
+        return IdxFiles.write(tmp.resolve(name), content, gzip);
     }
 }

@@ -1,17 +1,16 @@
 package gdlab.experiment.batchmodes;
 
 import gdlab.Main;
+import gdlab.data.IdxFiles;
 import gdlab.dl4j.Trainer;
 import gdlab.experiment.RunFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,13 +29,7 @@ class ClassifierDivergenceTest {
 
     /** An IDX file: magic, dimensions, unsigned bytes. */
     static void idx(Path file, int magic, int[] dims, byte[] body) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-            out.writeInt(magic);
-            for (int d : dims) {
-                out.writeInt(d);
-            }
-            out.write(body);
-        }
+        IdxFiles.write(file, IdxFiles.idx(magic, dims, body), false);
     }
 
     /**

@@ -1,5 +1,7 @@
 package gdlab.experiment.cnninit;
 
+import gdlab.data.IdxFiles;
+
 import gdlab.Main;
 import gdlab.experiment.RunFiles;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,9 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 
+import static gdlab.data.IdxFiles.idx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -65,25 +65,6 @@ class CnnInitDataTest {
             y[i] = (byte) (i % 3);
         }
         return y;
-    }
-
-    static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(body);
-        return bytes.toByteArray();
-    }
-
-    static Path write(String name, byte[] content, boolean gzip) throws IOException {
-        Path p = dir.resolve(name);
-        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
-            out.write(content);
-        }
-        return p;
     }
 
     @BeforeAll
@@ -181,5 +162,10 @@ class CnnInitDataTest {
         assertThat(label.status()).isEqualTo(2);
         assertThat(label.err()).contains("measured.csv").contains("continuous");
         assertThat(bad).doesNotExist();
+    }
+
+    /** {@link IdxFiles#write} into this test's folder. */
+    static Path write(String name, byte[] content, boolean gzip) throws IOException {
+        return IdxFiles.write(dir.resolve(name), content, gzip);
     }
 }

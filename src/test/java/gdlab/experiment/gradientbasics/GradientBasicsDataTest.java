@@ -1,22 +1,21 @@
 package gdlab.experiment.gradientbasics;
 
+import gdlab.data.IdxFiles;
+
 import gdlab.experiment.RunFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 
+import static gdlab.data.IdxFiles.idx;
 import static gdlab.experiment.gradientbasics.GradientBasicsTest.Outcome;
 import static gdlab.experiment.gradientbasics.GradientBasicsTest.runMain;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,25 +59,6 @@ class GradientBasicsDataTest {
         both = runMain(dir.resolve("both"), Map.of("data", csv + "," + idx, "label", "kind"));
         assertThat(both.status()).as(both.err()).isZero();
         cells = RunFiles.rows(dir.resolve("both/gradient-basics/latest/cells.csv"));
-    }
-
-    static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(body);
-        return bytes.toByteArray();
-    }
-
-    static Path write(String name, byte[] content, boolean gzip) throws IOException {
-        Path p = dir.resolve(name);
-        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
-            out.write(content);
-        }
-        return p;
     }
 
     @Test
@@ -157,5 +137,10 @@ class GradientBasicsDataTest {
         assertThat(noPair.status()).isEqualTo(2);
         assertThat(noPair.err()).contains("data");
         assertThat(bad).doesNotExist();
+    }
+
+    /** {@link IdxFiles#write} into this test's folder. */
+    static Path write(String name, byte[] content, boolean gzip) throws IOException {
+        return IdxFiles.write(dir.resolve(name), content, gzip);
     }
 }
