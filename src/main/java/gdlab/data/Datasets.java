@@ -48,13 +48,13 @@ public final class Datasets {
                 "the data sets, a sweep axis: shipped, or your own CSV or IDX files");
     }
 
-    /** One data value: a shipped name, {@code csv:PATH} or {@code idx:IMAGES+LABELS}. */
-    static boolean isDataValue(String s) {
+    /** One data value: a shipped name, {@code csv:PATH} or {@code idx:IMAGES+LABELS} (two non-blank files). */
+    public static boolean isDataValue(String s) {
         if (s.startsWith("idx:")) {
             String[] files = s.substring(4).split("\\+", -1);
             return files.length == 2 && !files[0].isBlank() && !files[1].isBlank();
         }
-        return SHIPPED.contains(s) || (s.startsWith("csv:") && s.length() > 4);
+        return SHIPPED.contains(s) || (s.startsWith("csv:") && !s.substring(4).isBlank());
     }
 
     /** The {@code label} key: the label column of a CSV file (empty = the last column). */
@@ -126,6 +126,21 @@ public final class Datasets {
             return Idx.imageShape(Path.of(data.substring(4).split("\\+", -1)[0].strip()));
         }
         return data.equals("digits") ? new int[]{8, 8} : null;
+    }
+
+    /**
+     * A data value's name in tables and cells: digits and iris as they are; a file's name without its folder and
+     * extensions, lower case (idx: the images file's).
+     */
+    public static String shortName(String data) {
+        if (!data.contains(":")) {
+            return data;
+        }
+        String file = data.substring(data.indexOf(':') + 1).split("\\+", 2)[0].strip();
+        Path name = Path.of(file).getFileName();
+        String base = name == null ? file : name.toString();
+        int dot = base.indexOf('.');
+        return (dot > 0 ? base.substring(0, dot) : base).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Most distinct label values a set of {@code rows} examples may have and still count as class labels. */

@@ -22,13 +22,11 @@ import gdlab.sweep.Experiment;
 import gdlab.sweep.Harness;
 import gdlab.sweep.Report;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -175,16 +173,9 @@ public final class GradientBasics implements Experiment {
         return Math.max(8, Math.min(32, 2 * inputs));
     }
 
-    /** digits and iris as they are; a file's name without its folder and extensions (idx: the images file's). */
+    /** The data value's short name ({@link Datasets#shortName}), safe in a figure's file name. */
     static String shortName(String data) {
-        if (!data.contains(":")) {
-            return data;
-        }
-        String file = data.substring(data.indexOf(':') + 1).split("\\+", 2)[0].strip();
-        Path name = Path.of(file).getFileName();
-        String base = name == null ? file : name.toString();
-        int dot = base.indexOf('.');
-        return (dot > 0 ? base.substring(0, dot) : base).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
+        return Datasets.shortName(data).replaceAll("[^a-z0-9_-]", "_");
     }
 
     @Override

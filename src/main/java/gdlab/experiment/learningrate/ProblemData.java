@@ -6,7 +6,6 @@ import gdlab.data.Split;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,7 +34,7 @@ record ProblemData(String data, String shortName, Split split, boolean continuou
         boolean continuous = Datasets.labelKind(read.data()) == Datasets.LabelKind.CONTINUOUS;
         Dataset d = continuous ? read.data() : Datasets.requireClassLabels(data, read.labelSource(), read.data());
         Split split = Split.of(d, 0, spec.longValue("data_seed"), spec.integer("max_examples"));
-        return new ProblemData(data, shortName(data), split, continuous, read.labelSource());
+        return new ProblemData(data, Datasets.shortName(data), split, continuous, read.labelSource());
     }
 
     /**
@@ -61,17 +60,6 @@ record ProblemData(String data, String shortName, Split split, boolean continuou
         }
     }
 
-    /** digits and iris as they are; a file's name without its folder and extensions (idx: the images file's). */
-    static String shortName(String data) {
-        if (!data.contains(":")) {
-            return data;
-        }
-        String file = data.substring(data.indexOf(':') + 1).split("\\+", 2)[0].strip();
-        Path name = Path.of(file).getFileName();
-        String base = name == null ? file : name.toString();
-        int dot = base.indexOf('.');
-        return (dot > 0 ? base.substring(0, dot) : base).toLowerCase(Locale.ROOT);
-    }
 
     double[][] features() {
         return split.train().features();

@@ -8,7 +8,6 @@ import gdlab.report.Table;
 import gdlab.spec.BadInputException;
 import gdlab.spec.Spec;
 
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -33,20 +32,9 @@ record MomentumData(String data, String name, Split split, boolean continuous, S
         boolean continuous = Datasets.labelKind(read.data()) == Datasets.LabelKind.CONTINUOUS;
         Dataset d = continuous ? read.data() : Datasets.requireClassLabels(data, read.labelSource(), read.data());
         Split split = Split.of(d, 0, spec.longValue("data_seed"), spec.integer("max_examples"));
-        return new MomentumData(data, shortName(data), split, continuous, read.labelSource());
+        return new MomentumData(data, Datasets.shortName(data), split, continuous, read.labelSource());
     }
 
-    /** digits and iris as they are; a file's name without its folder and extensions (idx: the images file's). */
-    static String shortName(String data) {
-        if (!data.contains(":")) {
-            return data;
-        }
-        String file = data.substring(data.indexOf(':') + 1).split("\\+", 2)[0].strip();
-        Path name = Path.of(file).getFileName();
-        String base = name == null ? file : name.toString();
-        int dot = base.indexOf('.');
-        return (dot > 0 ? base.substring(0, dot) : base).toLowerCase(Locale.ROOT);
-    }
 
     /**
      * Least squares of the continuous label on the standardized features with a bias column. A singular Hessian (a

@@ -23,11 +23,7 @@ final class UserProblems {
 
     /** A built-in problem, {@code csv:PATH} or {@code idx:IMAGES+LABELS} (two non-blank files joined by '+'). */
     static boolean isProblem(String s) {
-        if (s.startsWith("idx:")) {
-            String[] files = s.substring(4).split("\\+", -1);
-            return files.length == 2 && !files[0].isBlank() && !files[1].isBlank();
-        }
-        return PROBLEMS.contains(s) || (s.startsWith("csv:") && !s.substring(4).isBlank());
+        return PROBLEMS.contains(s) || Datasets.isDataValue(s);
     }
 
     /** The name a problem has in cells and tables: a built-in's own, a file's name without directory and suffixes. */

@@ -187,9 +187,9 @@ class LearningRateDataTest {
 
     @Test
     void problemsAreNamedAfterTheirData() {
-        assertThat(ProblemData.shortName("digits")).isEqualTo("digits");
-        assertThat(ProblemData.shortName("csv:/data/Wine.Quality.csv")).isEqualTo("wine");
-        assertThat(ProblemData.shortName("idx:/x/t10k-images-idx3-ubyte.gz+/x/t10k-labels-idx1-ubyte.gz"))
+        assertThat(gdlab.data.Datasets.shortName("digits")).isEqualTo("digits");
+        assertThat(gdlab.data.Datasets.shortName("csv:/data/Wine.Quality.csv")).isEqualTo("wine");
+        assertThat(gdlab.data.Datasets.shortName("idx:/x/t10k-images-idx3-ubyte.gz+/x/t10k-labels-idx1-ubyte.gz"))
                 .isEqualTo("t10k-images-idx3-ubyte");
         assertThat(Problem.isMlp("digits-mlp")).isTrue();
         assertThat(Problem.isMlp("digits-linear")).isFalse();
