@@ -10,8 +10,6 @@ import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -79,7 +77,7 @@ final class StackedSweep {
                 p.linear() ? 0 : p.y()[0].length, listener,
                 (i, outcome, params) -> {
                     // the cell's network ends where its stacked row ended, as when it trains alone
-                    starts.get(i).net().setParams(Nd4j.createFromArray(params).castTo(dtype).reshape(1, params.length));
+                    starts.get(i).net().setParams(Tensors.matrix(new double[][]{params}, dtype));
                     onFinished.accept(experiment.measured(cells.get(i), p, starts.get(i), outcome, tops.get(i)));
                 });
     }

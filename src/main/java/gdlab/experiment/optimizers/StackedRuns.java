@@ -12,7 +12,6 @@ import gdlab.sweep.Cell;
 import gdlab.sweep.CellResult;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -80,7 +79,7 @@ final class StackedRuns {
                     CellResult result;
                     try {
                         MultiLayerNetwork net = nets.get(i);
-                        net.setParams(Nd4j.createFromArray(params).castTo(dtype).reshape(1, params.length));
+                        net.setParams(Tensors.matrix(new double[][]{params}, dtype));
                         result = runs.networkUpdaterResult(cell, net, inits.get(i), outcome);
                     } catch (RuntimeException e) {
                         result = Runs.crashed(cell, e);
